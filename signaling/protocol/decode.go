@@ -1,0 +1,126 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Decode parses and validates one client frame. The result is safe to route:
+// the type is known to need (or not need) a target, and the fields that type
+// requires are present. Names in the frame are returned as sent; the server
+// replaces them with the sender's registered name before relaying.
+//
+// Unknown types are accepted when they carry a target, because the MDN server
+// relays them and clients use them for their own extensions.
+func Decode(data []byte) (*Message, error) {
+	if len(data) > MaxFrameBytes {
+		return nil, Errorf(ErrTooLarge, "", "frame is %d bytes; the limit is %d", len(data), MaxFrameBytes)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, Errorf(ErrBadJSON, "", "a frame must be one JSON object")
+	}
+	var m Message
+	if err := json.Unmarshal(trimmed, &m); err != nil {
+		return nil, Errorf(ErrBadJSON, "", "%s", describeJSONError(err))
+	}
+	if m.Type == "" {
+		return nil, Errorf(ErrMissingField, "", `"type" is required`)
+	}
+	if err := validate(&m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+func validate(m *Message) error {
+	switch m.Type {
+	case TypeUsername:
+		name, err := ValidateName(m.Name)
+		if err != nil {
+			err.About = m.Type
+			return err
+		}
+		m.Name = name
+	case TypeMessage:
+		if strings.TrimSpace(m.Text) == "" {
+			return Errorf(ErrMissingField, m.Type, `"text" is required`)
+		}
+		if utf8.RuneCountInString(m.Text) > MaxTextRunes {
+			return Errorf(ErrTextTooLong, m.Type, "a message may have at most %d characters", MaxTextRunes)
+		}
+	case TypeHello:
+	case TypeVideoOffer, TypeVideoAnswer:
+		if err := needTarget(m); err != nil {
+			return err
+		}
+		if m.SDP == nil || m.SDP.SDP == "" || m.SDP.Type == "" {
+			return Errorf(ErrMissingField, m.Type, `"sdp" with "type" and "sdp" is required`)
+		}
+	case TypeNewICECandidate:
+		if err := needTarget(m); err != nil {
+			return err
+		}
+		if m.Candidate == nil {
+			return Errorf(ErrMissingField, m.Type, `"candidate" is required`)
+		}
+	case TypeHangUp:
+		return needTarget(m)
+	case TypeID, TypeRejectUsername, TypeUserlist, TypeUserJoined, TypeUserLeft, TypeError, TypeICEServers:
+		return Errorf(ErrUnsupported, m.Type, "%q is sent only by the server", m.Type)
+	default:
+		if m.Target == "" {
+			return Errorf(ErrUnsupported, m.Type, "unknown message type %q needs a target", m.Type)
+		}
+	}
+	return nil
+}
+
+func needTarget(m *Message) error {
+	if m.Target == "" {
+		return Errorf(ErrMissingField, m.Type, `"target" is required`)
+	}
+	return nil
+}
+
+// ValidateName trims a requested username and checks it: 1 to MaxNameRunes
+// characters, valid UTF-8, no control or format characters (which could hide
+// or reorder text in other users' lists).
+func ValidateName(name string) (string, *Error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", Errorf(ErrBadName, "", "a name is required")
+	}
+	if !utf8.ValidString(name) {
+		return "", Errorf(ErrBadName, "", "a name must be valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameRunes {
+		return "", Errorf(ErrBadName, "", "a name may have at most %d characters, not %d", MaxNameRunes, n)
+	}
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return "", Errorf(ErrBadName, "", "a name may not contain control characters")
+		}
+	}
+	return name, nil
+}
+
+// describeJSONError turns encoding/json's errors into a short sentence that
+// does not echo the client's bytes back.
+func describeJSONError(err error) string {
+	switch e := err.(type) {
+	case *json.SyntaxError:
+		return "malformed JSON at byte " + strconv.FormatInt(e.Offset, 10)
+	case *json.UnmarshalTypeError:
+		if e.Field != "" {
+			return "field " + e.Field + " must be " + e.Type.String() + ", not " + e.Value
+		}
+		return "a frame must be one JSON object"
+	default:
+		return "malformed JSON"
+	}
+}
