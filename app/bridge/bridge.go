@@ -1,0 +1,211 @@
+package bridge
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/parleyhq/parley/app/frames"
+)
+
+// DefaultOrigins are the pages allowed to connect when Config.Origins is nil:
+// the Wails web view on Linux and macOS, on Windows, and the Wails dev server.
+var DefaultOrigins = []string{
+	"wails://wails",
+	"http://wails.localhost",
+	"http://127.0.0.1:34115",
+	"http://localhost:34115",
+}
+
+// Config configures a Bridge. The zero value is ready to use.
+type Config struct {
+	// Origins lists the exact Origin header values (scheme://host[:port])
+	// allowed to connect. Nil means DefaultOrigins.
+	Origins []string
+	// WriteTimeout bounds the write of one frame. A page that stops reading
+	// for longer is disconnected (it reconnects when it recovers). Zero means
+	// 10 seconds.
+	WriteTimeout time.Duration
+}
+
+// StreamStats counts what happened to one stream's frames.
+type StreamStats struct {
+	Accepted uint64 // frames copied for at least one connected page
+	Sent     uint64 // frame messages written, summed over pages
+	Dropped  uint64 // pending frames replaced by a newer one before they were written
+	Rejected uint64 // frames with an unknown stream or inconsistent planes
+}
+
+type counters struct{ accepted, sent, dropped, rejected atomic.Uint64 }
+
+// Bridge serves frames to the web view over a loopback WebSocket. It is a
+// frames.Sink: subscribe it to the engine's Fanout.
+type Bridge struct {
+	token        string
+	origins      map[string]bool
+	writeTimeout time.Duration
+	ln           net.Listener
+	srv          *http.Server
+	ctx          context.Context
+	cancel       context.CancelFunc
+	wg           sync.WaitGroup
+
+	mu     sync.Mutex
+	closed bool
+	conns  map[*conn]struct{}
+	seq    [3]uint32 // by frames.Stream
+
+	stats [3]counters // by frames.Stream
+}
+
+// New starts a bridge listening on 127.0.0.1 on a random port.
+func New(cfg Config) (*Bridge, error) {
+	origins := cfg.Origins
+	if origins == nil {
+		origins = DefaultOrigins
+	}
+	allowed := make(map[string]bool, len(origins))
+	for _, o := range origins {
+		u, err := url.Parse(o)
+		if err != nil || u.Scheme == "" || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return nil, fmt.Errorf("bridge: origin %q is not scheme://host[:port]", o)
+		}
+		allowed[o] = true
+	}
+	wt := cfg.WriteTimeout
+	if wt <= 0 {
+		wt = 10 * time.Second
+	}
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("bridge: token: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("bridge: listen: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	b := &Bridge{
+		token:        hex.EncodeToString(raw[:]),
+		origins:      allowed,
+		writeTimeout: wt,
+		ln:           ln,
+		ctx:          ctx,
+		cancel:       cancel,
+		conns:        make(map[*conn]struct{}),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/frames", b.serveFrames)
+	b.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		// Serve returns ErrServerClosed after Close; nothing else can stop it.
+		_ = b.srv.Serve(ln)
+	}()
+	return b, nil
+}
+
+// URL returns the address the page connects to, token included. Hand it to
+// the page only (the UI contract's FrameBridgeURL), never log it.
+func (b *Bridge) URL() string {
+	return "ws://" + b.ln.Addr().String() + "/frames?token=" + b.token
+}
+
+// Addr returns the listening address.
+func (b *Bridge) Addr() net.Addr { return b.ln.Addr() }
+
+// Clients returns the number of connected pages.
+func (b *Bridge) Clients() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.conns)
+}
+
+// Stats returns the counters of stream s.
+func (b *Bridge) Stats(s frames.Stream) StreamStats {
+	if !validStream(s) {
+		return StreamStats{}
+	}
+	c := &b.stats[s]
+	return StreamStats{
+		Accepted: c.accepted.Load(),
+		Sent:     c.sent.Load(),
+		Dropped:  c.dropped.Load(),
+		Rejected: c.rejected.Load(),
+	}
+}
+
+// Close disconnects every page, stops the server and waits for all of the
+// bridge's goroutines to end.
+func (b *Bridge) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
+	b.cancel()
+	err := b.srv.Close()
+	b.wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func validStream(s frames.Stream) bool { return s == frames.Remote || s == frames.Local }
+
+// WriteFrame implements frames.Sink. It copies f once for all connected
+// pages (the producer reuses its buffers) and never blocks on the network.
+// With no page connected it does nothing, so an engine without a window
+// pays no copy.
+func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
+	if !validStream(s) {
+		return
+	}
+	if !wellFormed(f) {
+		b.stats[s].rejected.Add(1)
+		return
+	}
+	if b.Clients() == 0 {
+		return
+	}
+	h := Header{Stream: s, Format: FormatI420, Width: f.Width, Height: f.Height, Captured: micros(f.Captured)}
+	body := make([]byte, h.PayloadSize())
+	n := copy(body, f.Y[:f.Width*f.Height])
+	cw, ch := f.ChromaSize()
+	n += copy(body[n:], f.U[:cw*ch])
+	copy(body[n:], f.V[:cw*ch])
+
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.seq[s]++
+	h.Seq = b.seq[s]
+	p := &pending{hdr: h, body: body}
+	for c := range b.conns {
+		if c.offer(p) {
+			b.stats[s].dropped.Add(1)
+		}
+	}
+	b.stats[s].accepted.Add(1)
+}
+
+// wellFormed reports whether f's planes hold the I420 picture its size
+// announces.
+func wellFormed(f *frames.Frame) bool {
+	if f == nil || f.Width < 1 || f.Height < 1 || f.Width > MaxDimension || f.Height > MaxDimension {
+		return false
+	}
+	cw, ch := f.ChromaSize()
+	return len(f.Y) >= f.Width*f.Height && len(f.U) >= cw*ch && len(f.V) >= cw*ch
+}

@@ -1,0 +1,101 @@
+package bridge
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/parleyhq/parley/app/frames"
+)
+
+// pending is one accepted frame, shared read-only by every connection.
+type pending struct {
+	hdr  Header
+	body []byte
+}
+
+// conn is one connected page: at most one pending frame per stream.
+type conn struct {
+	ws *websocket.Conn
+	b  *Bridge
+
+	mu      sync.Mutex
+	pending [3]*pending // by frames.Stream
+	wake    chan struct{}
+
+	hbuf [HeaderSize]byte
+}
+
+func newConn(ws *websocket.Conn, b *Bridge) *conn {
+	return &conn{ws: ws, b: b, wake: make(chan struct{}, 1)}
+}
+
+// offer makes p the frame to send next for its stream and reports whether it
+// replaced one that was never sent.
+func (c *conn) offer(p *pending) (replaced bool) {
+	c.mu.Lock()
+	replaced = c.pending[p.hdr.Stream] != nil
+	c.pending[p.hdr.Stream] = p
+	c.mu.Unlock()
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+	return replaced
+}
+
+func (c *conn) take(s frames.Stream) *pending {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	p := c.pending[s]
+	c.pending[s] = nil
+	return p
+}
+
+// run writes pending frames until ctx ends (nil error) or a write fails.
+func (c *conn) run(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.wake:
+		}
+		for _, s := range [...]frames.Stream{frames.Remote, frames.Local} {
+			p := c.take(s)
+			if p == nil {
+				continue
+			}
+			if err := c.write(ctx, p); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			c.b.stats[s].sent.Add(1)
+		}
+	}
+}
+
+// write sends p as one binary message. The header is written per connection
+// because it carries the send time; the planes are shared.
+func (c *conn) write(ctx context.Context, p *pending) error {
+	ctx, cancel := context.WithTimeout(ctx, c.b.writeTimeout)
+	defer cancel()
+	h := p.hdr
+	h.Sent = time.Now().UnixMicro()
+	h.put(c.hbuf[:])
+	w, err := c.ws.Writer(ctx, websocket.MessageBinary)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(c.hbuf[:]); err != nil {
+		w.Close()
+		return err
+	}
+	if _, err := w.Write(p.body); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}

@@ -1,0 +1,48 @@
+// Package bridge carries decoded and preview frames from the Go engine into
+// the desktop window's web view.
+//
+// Why a WebSocket: the web view (WebKitGTK, WebView2, WKWebView) has no
+// RTCPeerConnection and no camera, so the engine decodes in Go and the page
+// only draws. Measured at 1280×720, 30 fps, in a real Wails window: raw I420
+// over a loopback WebSocket drawn by a WebGL shader reaches 30/30 fps with
+// 12/19 ms p50/p95 latency, while Wails events with base64 frames reach 9 fps
+// drawn and 280 ms p95. Wails' own asset server answers WebSocket upgrades
+// with 501, so the bridge runs its own server on 127.0.0.1.
+//
+// Why newest-frame-wins: a picture that is late is worth nothing once a newer
+// one exists. Each connection keeps at most one pending frame per stream; a
+// frame arriving while the previous one is still being written replaces the
+// pending one and counts as dropped. Latency therefore never builds up behind
+// a slow page.
+//
+// Security: the server listens on 127.0.0.1 only, on a random port, and wants
+// a random per-run token (128 bits from crypto/rand, compared in constant
+// time) in the URL query, so other local users and web pages that guess the
+// port cannot watch the call. It also checks the Origin header against the
+// web view's origins (wails://wails, http://wails.localhost and the dev
+// server), so a page in the user's browser cannot connect with a leaked URL.
+//
+// # Wire format
+//
+// Every frame is one binary WebSocket message: a 32-byte header followed by
+// the planes. All integers are little-endian.
+//
+//	offset size field
+//	0      2    magic "PF" (0x50 0x46)
+//	2      1    version (1)
+//	3      1    stream (1 = remote, 2 = local; frames.Stream)
+//	4      1    format (1 = I420)
+//	5      3    reserved, zero
+//	8      4    sequence number (uint32, per stream, counts accepted frames)
+//	12     2    width in pixels (uint16)
+//	14     2    height in pixels (uint16)
+//	16     8    capture time, µs since the Unix epoch (int64; 0 = unknown)
+//	24     8    send time, µs since the Unix epoch (int64)
+//	32     w*h  Y plane, tightly packed
+//	...    cw*ch U plane, cw = (w+1)/2, ch = (h+1)/2
+//	...    cw*ch V plane
+//
+// A gap in sequence numbers means the bridge dropped frames for this page.
+// The page's latency is its clock minus the capture time; both clocks are
+// the same machine's.
+package bridge
