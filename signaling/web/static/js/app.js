@@ -1,0 +1,400 @@
+// @ts-check
+/**
+ * The browser client's entry point: it wires the signaling socket, the login
+ * form, the people list, the chat, the device pickers and the call state
+ * machine (phone.js) to the page, and renders the call state.
+ *
+ * Test hook: `window.parley` is a frozen, read-only view for the end-to-end
+ * tests and for diagnostics in the console:
+ *   state      'signed-out' | 'idle' | 'calling' | 'ringing' | 'connecting' | 'in-call'
+ *   name       the name the server gave this user ('' before joining)
+ *   peer       the other party of the current or last call
+ *   endReason  why the last call ended, as shown to the user
+ *   pc         the call's RTCPeerConnection (for getStats), or null
+ *   users      the names online, this user included
+ *   link       the socket: 'connecting' | 'open' | 'closed'
+ * Tests drive the real UI; they only read through this hook.
+ */
+import { byId, formatDuration, setOptions } from './dom.js';
+import { errorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
+import { Signaling, signalingURL } from './signaling.js';
+import { Phone } from './phone.js';
+import { UserList } from './users.js';
+import { Chat } from './chat.js';
+import { listDevices, RESOLUTIONS } from './media.js';
+
+/** @typedef {import('./protocol.js').Message} Message */
+/** @typedef {import('./signaling.js').LinkStatus} LinkStatus */
+/** @typedef {import('./media.js').MediaSettings} MediaSettings */
+
+const SETTINGS_KEY = 'parley.settings';
+
+const ui = {
+  login: byId('login', HTMLElement),
+  loginForm: byId('login_form', HTMLFormElement),
+  loginName: byId('login_name', HTMLInputElement),
+  loginError: byId('login_error', HTMLElement),
+  main: byId('main', HTMLElement),
+  me: byId('me', HTMLElement),
+  myName: byId('my_name', HTMLElement),
+  linkDot: byId('link_dot', HTMLElement),
+  notice: byId('notice', HTMLElement),
+  noticeText: byId('notice_text', HTMLElement),
+  noticeClose: byId('notice_close', HTMLButtonElement),
+  status: byId('call_status', HTMLElement),
+  timer: byId('call_timer', HTMLElement),
+  placeholder: byId('stage_placeholder', HTMLElement),
+  remoteVideo: byId('received_video', HTMLVideoElement),
+  localVideo: byId('local_video', HTMLVideoElement),
+  mute: byId('mute_button', HTMLButtonElement),
+  camera: byId('camera_button', HTMLButtonElement),
+  hangup: byId('hangup_button', HTMLButtonElement),
+  settingsButton: byId('settings_button', HTMLButtonElement),
+  settings: byId('settings', HTMLFormElement),
+  cameraSelect: byId('camera_select', HTMLSelectElement),
+  micSelect: byId('mic_select', HTMLSelectElement),
+  resolution: byId('resolution_select', HTMLSelectElement),
+  frameRate: byId('framerate_select', HTMLSelectElement),
+  incoming: byId('incoming', HTMLElement),
+  incomingCaller: byId('incoming_caller', HTMLElement),
+  accept: byId('accept_button', HTMLButtonElement),
+  decline: byId('decline_button', HTMLButtonElement),
+};
+
+/** Session facts that outlive a single socket. */
+const session = {
+  /** The name the user asked for; re-sent after a reconnect. */
+  wanted: '',
+  /** The name the server confirmed (or gave instead). */
+  name: '',
+  /** @type {LinkStatus} */
+  link: /** @type {LinkStatus} */ ('connecting'),
+  clientId: 0,
+};
+
+const signaling = new Signaling(signalingURL(), onMessage, onLink);
+
+const users = new UserList(
+  byId('userlist', HTMLUListElement),
+  byId('user_filter', HTMLInputElement),
+  byId('userlist_empty', HTMLElement),
+  byId('user_count', HTMLElement),
+  (name) => void phone.placeCall(name),
+);
+
+const chat = new Chat(byId('chat_log', HTMLOListElement), byId('chat_form', HTMLFormElement), byId('chat_input', HTMLInputElement), (text) => {
+  const ok = signaling.send({ type: 'message', text, id: session.clientId, date: Date.now() });
+  if (!ok) notify('Not connected to the server; your message was not sent.');
+  return ok;
+});
+
+const phone = new Phone({
+  send: (m) => signaling.send(m),
+  myName: () => session.name,
+  notify,
+  onChange: render,
+  remoteVideo: ui.remoteVideo,
+  localVideo: ui.localVideo,
+});
+
+/**
+ * Shows a message to the user until dismissed or replaced.
+ * @param {string} text
+ */
+function notify(text) {
+  ui.noticeText.textContent = text;
+  ui.notice.hidden = false;
+}
+
+/** @param {Message} m */
+function onMessage(m) {
+  switch (m.type) {
+    case 'id':
+      session.clientId = m.id ?? 0;
+      if (session.wanted) sendUsername();
+      break;
+    case 'hello':
+      break; // the server says which features it accepted; both list styles are handled
+    case 'rejectusername':
+      if (m.name) {
+        notify(`The name “${session.wanted}” was taken, so you are “${m.name}”.`);
+        setName(m.name);
+      }
+      break;
+    case 'userlist':
+      users.replace(m.users ?? []);
+      if (phone.peer && !users.has(phone.peer)) phone.onPeerGone(phone.peer, Reason.Disconnected);
+      break;
+    case 'user-joined':
+      if (m.name) {
+        users.add(m.name);
+        if (m.name !== session.name) chat.system(`${m.name} joined.`);
+      }
+      break;
+    case 'user-left':
+      if (m.name) {
+        users.remove(m.name);
+        chat.system(`${m.name} left.`);
+        phone.onPeerGone(m.name, Reason.Disconnected);
+      }
+      break;
+    case 'message':
+      chat.add(m.name ?? '?', m.text ?? '', m.date);
+      break;
+    case 'video-offer':
+      void phone.onOffer(m);
+      break;
+    case 'video-answer':
+      phone.onAnswer(m);
+      break;
+    case 'new-ice-candidate':
+      phone.onCandidate(m);
+      break;
+    case 'hang-up':
+      phone.onHangUp(m);
+      break;
+    case 'ice-servers':
+      phone.iceServers = m.iceServers ?? [];
+      break;
+    case 'error':
+      onServerError(m);
+      break;
+  }
+}
+
+/** @param {Message} m */
+function onServerError(m) {
+  if (m.code === 'no-such-user' && m.user) {
+    if (phone.peer === m.user && phone.state !== 'idle') {
+      phone.onPeerGone(m.user, 'offline');
+      return;
+    }
+  }
+  if (m.code === 'bad-name' && !session.name.length) {
+    showLogin(errorText(m));
+    return;
+  }
+  if (m.code === 'bad-name') {
+    // A rename after a reconnect failed: sign in again.
+    session.name = '';
+    showLogin(errorText(m));
+    return;
+  }
+  notify(errorText(m));
+}
+
+/**
+ * @param {LinkStatus} s
+ * @param {string} detail
+ */
+function onLink(s, detail) {
+  session.link = s;
+  if (s === 'open') {
+    signaling.send({ type: 'hello', features: FEATURES });
+    ui.notice.hidden = true;
+  } else if (s === 'closed' && detail) {
+    notify(`Disconnected from the server (${detail}); reconnecting…`);
+  }
+  render();
+}
+
+function sendUsername() {
+  // After a reconnect the confirmed name is asked for again, so the user
+  // keeps it if nobody took it meanwhile.
+  const name = session.name || session.wanted;
+  signaling.send({ type: 'username', name, id: session.clientId, date: Date.now() });
+  if (!session.name) setName(name);
+}
+
+/** @param {string} name */
+function setName(name) {
+  session.name = name;
+  users.setSelf(name);
+  chat.self = name;
+  ui.myName.textContent = name;
+  ui.me.hidden = false;
+  ui.login.hidden = true;
+  ui.main.hidden = false;
+  render();
+}
+
+/** @param {string} error */
+function showLogin(error) {
+  ui.loginError.textContent = error;
+  ui.login.hidden = false;
+  ui.main.hidden = true;
+  ui.me.hidden = true;
+  ui.loginName.focus();
+}
+
+ui.loginForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const name = ui.loginName.value.trim();
+  if (!name) return;
+  if ([...name].length > MAX_NAME) {
+    ui.loginError.textContent = `A name may have at most ${MAX_NAME} characters.`;
+    return;
+  }
+  ui.loginError.textContent = '';
+  session.wanted = name;
+  session.name = '';
+  if (session.clientId) sendUsername(); // otherwise on "id"
+});
+
+ui.noticeClose.addEventListener('click', () => (ui.notice.hidden = true));
+ui.hangup.addEventListener('click', () => phone.hangUp());
+ui.accept.addEventListener('click', () => phone.accept());
+ui.decline.addEventListener('click', () => phone.decline());
+ui.mute.addEventListener('click', () => phone.toggleMute());
+ui.camera.addEventListener('click', () => phone.toggleCamera());
+ui.settingsButton.addEventListener('click', () => {
+  ui.settings.hidden = !ui.settings.hidden;
+  ui.settingsButton.setAttribute('aria-expanded', String(!ui.settings.hidden));
+  if (!ui.settings.hidden) void refreshDevices();
+});
+
+/** @returns {MediaSettings} */
+function readSettings() {
+  const res = ui.resolution.value;
+  return {
+    cameraId: ui.cameraSelect.value,
+    micId: ui.micSelect.value,
+    resolution: res in RESOLUTIONS ? /** @type {keyof typeof RESOLUTIONS} */ (res) : '720p',
+    frameRate: Number(ui.frameRate.value) || 30,
+  };
+}
+
+/** @param {'audio' | 'video'} kind */
+function settingsChanged(kind) {
+  const s = readSettings();
+  try {
+    localStorage.setItem(SETTINGS_KEY, JSON.stringify(s));
+  } catch {
+    // private mode or storage full: settings last for this page only
+  }
+  void phone.changeSettings(s, kind);
+}
+
+ui.cameraSelect.addEventListener('change', () => settingsChanged('video'));
+ui.resolution.addEventListener('change', () => settingsChanged('video'));
+ui.frameRate.addEventListener('change', () => settingsChanged('video'));
+ui.micSelect.addEventListener('change', () => settingsChanged('audio'));
+
+/** Fills the pickers; labels appear once permission has been granted. */
+async function refreshDevices() {
+  try {
+    const { cameras, mics } = await listDevices();
+    setOptions(ui.cameraSelect, [{ value: '', label: 'Default camera' }, ...cameras.map((d, i) => ({ value: d.deviceId, label: d.label || `Camera ${i + 1}` }))]);
+    setOptions(ui.micSelect, [{ value: '', label: 'Default microphone' }, ...mics.map((d, i) => ({ value: d.deviceId, label: d.label || `Microphone ${i + 1}` }))]);
+  } catch (err) {
+    notify('Could not list your devices: ' + (err instanceof Error ? err.message : String(err)));
+  }
+}
+
+function loadSettings() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null');
+    if (saved && typeof saved === 'object') {
+      if (typeof saved.resolution === 'string' && saved.resolution in RESOLUTIONS) ui.resolution.value = saved.resolution;
+      if (typeof saved.frameRate === 'number') ui.frameRate.value = String(saved.frameRate);
+      for (const [select, id] of /** @type {const} */ ([[ui.cameraSelect, saved.cameraId], [ui.micSelect, saved.micId]])) {
+        if (typeof id === 'string' && id) {
+          const opt = document.createElement('option');
+          opt.value = id;
+          opt.textContent = 'Saved device';
+          select.append(opt);
+          select.value = id;
+        }
+      }
+    }
+  } catch {
+    // unreadable settings are ignored: defaults apply
+  }
+  phone.settings = readSettings();
+}
+
+/** Status line text per state. */
+function statusText() {
+  const p = phone.peer;
+  switch (phone.state) {
+    case 'calling':
+      return `Calling ${p}…`;
+    case 'ringing':
+      return `${p} is calling…`;
+    case 'connecting':
+      return `Connecting to ${p}…`;
+    case 'in-call':
+      return phone.reconnecting ? `Reconnecting to ${p}…` : `In call with ${p}`;
+    default:
+      return phone.endReason ? `Call ended: ${phone.endReason}` : 'Ready';
+  }
+}
+
+function render() {
+  const s = phone.state;
+  const active = s !== 'idle';
+  ui.status.textContent = statusText();
+  ui.status.dataset.state = s;
+  ui.linkDot.dataset.link = session.link;
+  ui.linkDot.title = `Server connection: ${session.link}`;
+  ui.hangup.disabled = !active || s === 'ringing';
+  users.setBusy(active);
+  ui.incoming.hidden = s !== 'ringing';
+  ui.incomingCaller.textContent = s === 'ringing' ? phone.peer : '';
+  if (s === 'ringing') ui.accept.focus();
+  ui.placeholder.hidden = active;
+  ui.placeholder.textContent = phone.endReason || 'Click a name on the left to start a call.';
+  ui.mute.setAttribute('aria-pressed', String(phone.muted));
+  ui.mute.textContent = phone.muted ? 'Unmute' : 'Mute';
+  ui.camera.setAttribute('aria-pressed', String(phone.cameraOff));
+  ui.camera.textContent = phone.cameraOff ? 'Camera on' : 'Camera off';
+  ui.localVideo.classList.toggle('off', phone.cameraOff || !phone.local?.getVideoTracks().length);
+  document.body.dataset.call = s;
+  tick();
+  if (phone.local) void refreshDevices(); // labels are readable once a device is open
+}
+
+/** Updates the call timer. */
+function tick() {
+  const on = phone.state === 'in-call' && phone.connectedAt > 0;
+  ui.timer.hidden = !on;
+  ui.timer.textContent = on ? formatDuration(Date.now() - phone.connectedAt) : '';
+}
+setInterval(tick, 1000);
+
+navigator.mediaDevices?.addEventListener('devicechange', () => void refreshDevices());
+window.addEventListener('pagehide', () => {
+  phone.hangUp();
+  signaling.close();
+});
+
+Object.defineProperty(window, 'parley', {
+  value: Object.freeze({
+    get state() {
+      return session.name ? phone.state : 'signed-out';
+    },
+    get name() {
+      return session.name;
+    },
+    get peer() {
+      return phone.peer;
+    },
+    get endReason() {
+      return phone.endReason;
+    },
+    get pc() {
+      return phone.pc;
+    },
+    get users() {
+      return [...users.users];
+    },
+    get link() {
+      return session.link;
+    },
+  }),
+});
+
+loadSettings();
+void refreshDevices();
+render();
+signaling.connect();

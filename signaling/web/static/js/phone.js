@@ -1,0 +1,339 @@
+// @ts-check
+/**
+ * The call state machine: idle → calling → connecting → in-call for the
+ * caller, idle → ringing → connecting → in-call for the callee, and back to
+ * idle with the reason shown. It owns the local camera and microphone for
+ * the length of a call (the camera light goes off between calls) and keeps
+ * the behaviour MDN's sample client expects from its peer: it answers
+ * offers with `name`/`target`, accepts renegotiation offers, trickles
+ * candidates, and treats `hang-up` from the server as the end of the call.
+ */
+import { Call } from './call.js';
+import { endText, Reason } from './protocol.js';
+import { openLocalMedia, openTrack, videoConstraints, mediaErrorMessage } from './media.js';
+
+/** @typedef {import('./protocol.js').Message} Message */
+/** @typedef {import('./media.js').MediaSettings} MediaSettings */
+/** @typedef {'idle' | 'calling' | 'ringing' | 'connecting' | 'in-call'} CallState */
+
+/** An unanswered outgoing call is given up after this long. */
+const RING_TIMEOUT_MS = 60000;
+
+/**
+ * @typedef {object} PhoneOptions
+ * @property {(m: Message) => boolean} send sends a frame to the server
+ * @property {() => string} myName
+ * @property {(text: string) => void} notify shows a message to the user
+ * @property {(state: CallState) => void} onChange called after every change of state, peer or reason
+ * @property {HTMLVideoElement} remoteVideo
+ * @property {HTMLVideoElement} localVideo
+ */
+
+export class Phone {
+  /** @param {PhoneOptions} o */
+  constructor(o) {
+    this.o = o;
+    /** @type {CallState} */
+    this.state = 'idle';
+    this.peer = '';
+    /** Why the last call ended, as a sentence; '' before the first call. */
+    this.endReason = '';
+    /** @type {Call | null} */
+    this.call = null;
+    /** @type {RTCSessionDescriptionInit | null} */
+    this.pendingOffer = null;
+    /** @type {RTCIceCandidateInit[]} */
+    this.pendingCandidates = [];
+    /** @type {MediaStream | null} */
+    this.local = null;
+    /** @type {RTCIceServer[]} */
+    this.iceServers = [];
+    this.muted = false;
+    this.cameraOff = false;
+    /** Set while the ICE connection is being recovered. */
+    this.reconnecting = false;
+    /** When the media started flowing, for the timer; 0 when not in a call. */
+    this.connectedAt = 0;
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.ringTimer = undefined;
+    /** @type {MediaSettings} */
+    this.settings = { cameraId: '', micId: '', resolution: '720p', frameRate: 30 };
+  }
+
+  /** The live RTCPeerConnection, or null (for getStats in tests and diagnostics). */
+  get pc() {
+    return this.call?.pc ?? null;
+  }
+
+  /**
+   * Places a call: camera and microphone, addTrack, and the offer goes out
+   * from negotiationneeded.
+   * @param {string} name
+   */
+  async placeCall(name) {
+    if (this.state !== 'idle' || !name || name === this.o.myName()) return;
+    this.peer = name;
+    this.endReason = '';
+    this.setState('calling');
+    const call = this.newCall(false);
+    const { stream, warning } = await openLocalMedia(this.settings);
+    if (this.call !== call) {
+      stream.getTracks().forEach((t) => t.stop()); // hung up while the camera opened
+      return;
+    }
+    if (warning) this.o.notify(warning);
+    this.useLocal(stream);
+    call.attach(stream, true);
+    this.ringTimer = setTimeout(() => {
+      if (this.state === 'calling') this.hangUp(Reason.NoAnswer);
+    }, RING_TIMEOUT_MS);
+  }
+
+  /** Accepts the ringing call. */
+  accept() {
+    if (this.state !== 'ringing' || !this.pendingOffer) return;
+    const offer = this.pendingOffer;
+    this.pendingOffer = null;
+    this.setState('connecting');
+    this.answerWithMedia(offer);
+  }
+
+  /** Declines the ringing call. */
+  decline() {
+    if (this.state !== 'ringing') return;
+    this.o.send({ type: 'hang-up', name: this.o.myName(), target: this.peer, reason: Reason.Declined });
+    this.end(Reason.Declined, true);
+  }
+
+  /**
+   * Ends the current call from this side and tells the peer why.
+   * @param {string} [reason]
+   */
+  hangUp(reason = Reason.HangUp) {
+    if (this.state === 'idle') return;
+    if (this.state === 'ringing') return this.decline();
+    this.o.send({ type: 'hang-up', name: this.o.myName(), target: this.peer, reason });
+    this.end(reason, true);
+  }
+
+  /** @param {Message} m */
+  onOffer(m) {
+    const from = m.name ?? '';
+    if (!m.sdp || !from) return;
+    if (this.state === 'idle') {
+      this.peer = from;
+      this.endReason = '';
+      this.pendingOffer = m.sdp;
+      this.pendingCandidates = [];
+      this.setState('ringing');
+      return;
+    }
+    if (from !== this.peer) {
+      this.o.send({ type: 'hang-up', name: this.o.myName(), target: from, reason: Reason.Busy });
+      this.o.notify(`${from} tried to call you while you were busy.`);
+      return;
+    }
+    if (this.state === 'ringing') {
+      this.pendingOffer = m.sdp; // the caller re-offered before we answered
+      return;
+    }
+    if (this.state === 'calling' && this.call && this.call.pc.signalingState === 'have-local-offer') {
+      // Both called each other at once. The side with the greater name
+      // yields: it drops its own offer and answers the other's, so exactly
+      // one call results. (The other side ignores this side's offer.)
+      if (this.o.myName() > from) {
+        this.call.close();
+        this.call = null;
+        clearTimeout(this.ringTimer);
+        this.setState('connecting');
+        this.answerWithMedia(m.sdp);
+      }
+      return;
+    }
+    this.call?.handleDescription(m.sdp);
+  }
+
+  /** @param {Message} m */
+  onAnswer(m) {
+    if (m.name !== this.peer || !this.call || !m.sdp) return;
+    this.call.handleDescription(m.sdp);
+    if (this.state === 'calling') {
+      clearTimeout(this.ringTimer);
+      this.setState('connecting');
+    }
+  }
+
+  /** @param {Message} m */
+  onCandidate(m) {
+    // MDN's client sends candidates without a name; the server stamps it.
+    if ((m.name ?? this.peer) !== this.peer || !m.candidate) return;
+    if (this.call) this.call.handleCandidate(m.candidate);
+    else if (this.state === 'ringing') this.pendingCandidates.push(m.candidate);
+  }
+
+  /** @param {Message} m */
+  onHangUp(m) {
+    if (this.state === 'idle' || m.name !== this.peer) return;
+    this.end(m.reason || Reason.HangUp, false);
+  }
+
+  /**
+   * The peer went offline (user-left, or a no-such-user error for them).
+   * @param {string} name
+   * @param {string} reason
+   */
+  onPeerGone(name, reason) {
+    if (this.state !== 'idle' && name === this.peer) this.end(reason, false);
+  }
+
+  toggleMute() {
+    this.muted = !this.muted;
+    this.local?.getAudioTracks().forEach((t) => (t.enabled = !this.muted));
+    this.o.onChange(this.state);
+  }
+
+  toggleCamera() {
+    this.cameraOff = !this.cameraOff;
+    this.local?.getVideoTracks().forEach((t) => (t.enabled = !this.cameraOff));
+    this.o.onChange(this.state);
+  }
+
+  /**
+   * Applies changed settings to the running call: a new resolution or frame
+   * rate on the same camera is applyConstraints; another device is a new
+   * track swapped in with replaceTrack, so the call is not renegotiated.
+   * @param {MediaSettings} s
+   * @param {'audio' | 'video'} kind what changed
+   */
+  async changeSettings(s, kind) {
+    this.settings = s;
+    const local = this.local;
+    if (!local) return;
+    const old = kind === 'video' ? local.getVideoTracks()[0] : local.getAudioTracks()[0];
+    try {
+      const sameDevice = old && (kind === 'video' ? !s.cameraId || old.getSettings().deviceId === s.cameraId : !s.micId || old.getSettings().deviceId === s.micId);
+      if (old && sameDevice && kind === 'video') {
+        await old.applyConstraints(videoConstraints({ ...s, cameraId: '' }));
+        return;
+      }
+      if (old && sameDevice) return;
+      const track = await openTrack(kind, s);
+      if (this.local !== local) {
+        track.stop(); // the call ended meanwhile
+        return;
+      }
+      track.enabled = kind === 'video' ? !this.cameraOff : !this.muted;
+      if (old) {
+        local.removeTrack(old);
+        old.stop();
+      }
+      local.addTrack(track);
+      await this.call?.replaceTrack(kind, track, local);
+      this.o.localVideo.srcObject = local;
+    } catch (err) {
+      this.o.notify(mediaErrorMessage(err));
+    }
+  }
+
+  /**
+   * @param {boolean} polite
+   * @returns {Call}
+   */
+  newCall(polite) {
+    const call = new Call({
+      peer: this.peer,
+      polite,
+      iceServers: this.iceServers,
+      send: (m) => {
+        if (this.call === call) this.o.send({ ...m, name: this.o.myName() });
+      },
+      onRemoteStream: (stream) => {
+        if (this.call !== call) return;
+        if (this.o.remoteVideo.srcObject !== stream) this.o.remoteVideo.srcObject = stream;
+      },
+      onConnectionState: (s) => {
+        if (this.call === call) this.onConnectionState(s);
+      },
+      onError: (err) => {
+        if (this.call === call) this.o.notify('Call error: ' + (err instanceof Error ? err.message : String(err)));
+      },
+    });
+    this.call = call;
+    return call;
+  }
+
+  /**
+   * Answers an offer as the polite side: the remote description is set
+   * first, then the camera opens and its tracks reuse the offered
+   * transceivers, then the answer goes out.
+   * @param {RTCSessionDescriptionInit} offer
+   */
+  answerWithMedia(offer) {
+    const call = this.newCall(true);
+    call.beforeFirstAnswer = async () => {
+      const { stream, warning } = await openLocalMedia(this.settings);
+      if (this.call !== call) {
+        stream.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      if (warning) this.o.notify(warning);
+      this.useLocal(stream);
+      call.attach(stream, false);
+    };
+    call.handleDescription(offer);
+    for (const c of this.pendingCandidates.splice(0)) call.handleCandidate(c);
+  }
+
+  /** @param {MediaStream} stream */
+  useLocal(stream) {
+    this.local = stream;
+    stream.getAudioTracks().forEach((t) => (t.enabled = !this.muted));
+    stream.getVideoTracks().forEach((t) => (t.enabled = !this.cameraOff));
+    this.o.localVideo.srcObject = stream;
+  }
+
+  /** @param {RTCPeerConnectionState} s */
+  onConnectionState(s) {
+    switch (s) {
+      case 'connected':
+        this.reconnecting = false;
+        if (!this.connectedAt) this.connectedAt = Date.now();
+        this.setState('in-call');
+        break;
+      case 'disconnected':
+        this.reconnecting = true;
+        this.o.onChange(this.state);
+        break;
+      case 'failed':
+        this.hangUp(Reason.Failed);
+        break;
+    }
+  }
+
+  /**
+   * Returns to idle, releasing the call and the devices.
+   * @param {string} reason
+   * @param {boolean} byMe
+   */
+  end(reason, byMe) {
+    clearTimeout(this.ringTimer);
+    this.call?.close();
+    this.call = null;
+    this.pendingOffer = null;
+    this.pendingCandidates = [];
+    this.local?.getTracks().forEach((t) => t.stop());
+    this.local = null;
+    this.o.localVideo.srcObject = null;
+    this.o.remoteVideo.srcObject = null;
+    this.connectedAt = 0;
+    this.reconnecting = false;
+    this.endReason = endText(reason, this.peer, byMe);
+    this.setState('idle');
+  }
+
+  /** @param {CallState} s */
+  setState(s) {
+    this.state = s;
+    this.o.onChange(s);
+  }
+}

@@ -1,0 +1,106 @@
+// @ts-check
+/**
+ * The wire shapes of Parley's signaling protocol, as JSDoc types, and the
+ * sentences the client shows for its codes. The Go package
+ * signaling/protocol is the source of truth; this file mirrors it so the
+ * type checker catches a misspelt field here rather than a silent drop on
+ * the server.
+ */
+
+/**
+ * One signaling frame. Only the fields that belong to `type` are set.
+ * @typedef {object} Message
+ * @property {string} type
+ * @property {number} [id]
+ * @property {string} [name]
+ * @property {string} [target]
+ * @property {number} [date]
+ * @property {string} [text]
+ * @property {string[]} [users]
+ * @property {RTCSessionDescriptionInit} [sdp]
+ * @property {RTCIceCandidateInit} [candidate]
+ * @property {string} [reason]
+ * @property {string[]} [features]
+ * @property {RTCIceServer[]} [iceServers]
+ * @property {string} [code]
+ * @property {string} [message]
+ * @property {string} [about]
+ * @property {string} [user]
+ */
+
+/** The WebSocket subprotocol the server (and MDN's client) speaks. */
+export const SUBPROTOCOL = 'json';
+
+/** Features this client asks for in "hello". */
+export const FEATURES = ['user-delta'];
+
+/** Limits the server enforces (protocol.MaxNameRunes, MaxTextRunes). */
+export const MAX_NAME = 32;
+export const MAX_TEXT = 4096;
+
+/** Hang-up reasons (protocol.Reason*). */
+export const Reason = Object.freeze({
+  HangUp: 'hang-up',
+  Declined: 'declined',
+  Busy: 'busy',
+  Disconnected: 'disconnected',
+  Failed: 'failed',
+  NoAnswer: 'no-answer',
+});
+
+/**
+ * Why a call ended, as a sentence. `byMe` says whether this side ended it,
+ * because "declined" reads differently to the caller and to the callee.
+ * @param {string} reason
+ * @param {string} peer
+ * @param {boolean} byMe
+ * @returns {string}
+ */
+export function endText(reason, peer, byMe) {
+  switch (reason) {
+    case Reason.Declined:
+      return byMe ? `You declined the call from ${peer}.` : `${peer} declined the call.`;
+    case Reason.Busy:
+      return byMe ? `You were busy when ${peer} called.` : `${peer} is in another call.`;
+    case Reason.Disconnected:
+      return `${peer} lost the connection.`;
+    case Reason.Failed:
+      return `The connection to ${peer} failed.`;
+    case Reason.NoAnswer:
+      return byMe ? `${peer} did not answer.` : `You missed a call from ${peer}.`;
+    case 'offline':
+      return `${peer} is not online.`;
+    default:
+      return byMe ? `You hung up on ${peer}.` : `${peer} hung up.`;
+  }
+}
+
+/**
+ * The sentence for a server "error" message, by code (protocol.Err*).
+ * @param {Message} m
+ * @returns {string}
+ */
+export function errorText(m) {
+  switch (m.code) {
+    case 'no-such-user':
+      return `${m.user || 'That user'} is not online.`;
+    case 'bad-name':
+      return `That name cannot be used: ${m.message || 'choose another one'}.`;
+    case 'text-too-long':
+      return `Your message is too long (at most ${MAX_TEXT} characters).`;
+    case 'too-large':
+      return 'A message was too large for the server.';
+    case 'rate-limited':
+      return 'You are sending too fast; slow down a little.';
+    case 'not-registered':
+      return 'You are not signed in yet.';
+    case 'unauthorized':
+      return 'The server refused access (missing or wrong token).';
+    case 'too-many-clients':
+      return 'Too many connections from your address.';
+    case 'internal':
+      return 'The server had a problem; try again.';
+    default:
+      return `The server reported an error: ${m.message || m.code || 'unknown'}.`;
+  }
+}

@@ -1,0 +1,86 @@
+// @ts-check
+/**
+ * The list of people online: kept from "userlist" (full) or
+ * "user-joined"/"user-left" (deltas), shown without oneself, filtered by the
+ * search box, each name a button that places a call.
+ */
+import { textEl } from './dom.js';
+
+export class UserList {
+  /**
+   * @param {HTMLUListElement} list
+   * @param {HTMLInputElement} filter
+   * @param {HTMLElement} empty shown when nobody (matching) is online
+   * @param {HTMLElement} count
+   * @param {(name: string) => void} onCall
+   */
+  constructor(list, filter, empty, count, onCall) {
+    this.list = list;
+    this.filter = filter;
+    this.empty = empty;
+    this.count = count;
+    this.onCall = onCall;
+    /** @type {Set<string>} */
+    this.users = new Set();
+    this.self = '';
+    this.busy = false;
+    filter.addEventListener('input', () => this.render());
+  }
+
+  /** @param {string} name */
+  setSelf(name) {
+    this.self = name;
+    this.render();
+  }
+
+  /** @param {string[]} names */
+  replace(names) {
+    this.users = new Set(names);
+    this.render();
+  }
+
+  /** @param {string} name */
+  add(name) {
+    this.users.add(name);
+    this.render();
+  }
+
+  /** @param {string} name */
+  remove(name) {
+    this.users.delete(name);
+    this.render();
+  }
+
+  /** @param {string} name */
+  has(name) {
+    return this.users.has(name);
+  }
+
+  /** Disables calling while a call is under way. @param {boolean} busy */
+  setBusy(busy) {
+    this.busy = busy;
+    this.render();
+  }
+
+  render() {
+    const q = this.filter.value.trim().toLocaleLowerCase();
+    const others = [...this.users].filter((n) => n !== this.self).sort((a, b) => a.localeCompare(b));
+    const shown = q ? others.filter((n) => n.toLocaleLowerCase().includes(q)) : others;
+    this.list.replaceChildren(
+      ...shown.map((name) => {
+        const button = textEl('button', name, 'user');
+        button.type = 'button';
+        button.dataset.name = name;
+        button.disabled = this.busy;
+        button.title = `Call ${name}`;
+        button.addEventListener('click', () => this.onCall(name));
+        const li = document.createElement('li');
+        li.append(button);
+        return li;
+      }),
+    );
+    this.count.textContent = others.length ? String(others.length) : '';
+    this.empty.textContent = others.length ? 'Nobody matches your search.' : 'Nobody else is here yet.';
+    this.empty.hidden = shown.length > 0;
+  }
+}
