@@ -1,0 +1,122 @@
+// Command parley-signal is Parley's signaling server: users find each other by
+// name and exchange WebRTC offers, answers and ICE candidates through it. It
+// speaks the protocol of MDN's "Signaling and video calling" sample, so MDN's
+// client works unchanged, and serves Parley's browser client on the same port.
+//
+//	parley-signal --addr 127.0.0.1:6503
+//
+// SIGINT or SIGTERM closes every connection cleanly (1001) and exits.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/parleyhq/parley/signaling/server"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return
+		}
+		fmt.Fprintln(os.Stderr, "parley-signal:", err)
+		os.Exit(1)
+	}
+}
+
+// repeated collects a flag given several times.
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("parley-signal", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		addr       = fs.String("addr", ":6503", "`address` to listen on (host:port); one port serves WebSocket signaling and the browser client")
+		certFile   = fs.String("tls-cert", "", "PEM certificate `file`; with --tls-key, serve https and wss instead of http and ws")
+		keyFile    = fs.String("tls-key", "", "PEM private key `file` for --tls-cert")
+		logLevel   = fs.String("log-level", "info", "log `level`: debug (adds relays: type, sender, target, size), info (joins, leaves), warn, error")
+		maxPerIP   = fs.Int("max-conns-per-ip", server.DefaultMaxConnsPerIP, "maximum concurrent WebSocket connections from one IP address; -1 for no limit")
+		sendQueue  = fs.Int("send-queue", server.DefaultSendQueue, "frames queued per client before it is dropped as a slow consumer")
+		rateLimit  = fs.Float64("rate", server.DefaultRate, "messages per second a client may send, sustained")
+		burst      = fs.Int("burst", server.DefaultBurst, "messages a client may send at once above --rate")
+		pingEvery  = fs.Duration("ping-interval", server.DefaultPingInterval, "how often to ping each client")
+		pingWait   = fs.Duration("ping-timeout", server.DefaultPingTimeout, "how long to wait for a pong before dropping the client")
+		registerIn = fs.Duration("register-timeout", server.DefaultRegisterTimeout, "close connections that send no username within this time")
+		handshake  = fs.Duration("handshake-timeout", server.DefaultHandshakeTimeout, "drop connections that do not complete the HTTP request within this time")
+		origins    repeated
+	)
+	fs.Var(&origins, "allow-origin", "additional allowed Origin `pattern` (repeatable; path.Match syntax, host or scheme://host); the server's own host is always allowed")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: parley-signal [flags]\n\nParley's signaling server (MDN webrtc-from-chat protocol) and browser client.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := server.New(server.Config{
+		AllowOrigins:     origins,
+		MaxConnsPerIP:    *maxPerIP,
+		SendQueue:        *sendQueue,
+		Rate:             *rateLimit,
+		Burst:            *burst,
+		PingInterval:     *pingEvery,
+		PingTimeout:      *pingWait,
+		RegisterTimeout:  *registerIn,
+		HandshakeTimeout: *handshake,
+		Logger:           logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	scheme := "http"
+	if *certFile != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "parley-signal: open %s://%s/\n", scheme, displayAddr(ln.Addr()))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	start := time.Now()
+	err = srv.Serve(ctx, ln, *certFile, *keyFile)
+	logger.Info("stopped", "uptime", time.Since(start).Round(time.Second))
+	return err
+}
+
+// displayAddr turns a wildcard listen address into one a browser can open.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("localhost", fmt.Sprint(tcp.Port))
+}

@@ -1,0 +1,72 @@
+package hub
+
+// calls tracks which clients are in a call with each other, so that when one
+// disconnects the hub can send the other a hang-up instead of leaving it
+// waiting for ICE to time out. Clients are keyed by Peer ID, not by name,
+// so a rename during a call changes nothing.
+//
+// A pair forms when an answer travels back along an offer's path; either side
+// sending hang-up, or disconnecting, dissolves it.
+type calls struct {
+	offers map[[2]int64]struct{}        // {from, to} of offers not yet answered
+	pairs  map[int64]map[int64]struct{} // symmetric: pairs[a][b] ⇔ pairs[b][a]
+}
+
+func newCalls() *calls {
+	return &calls{offers: make(map[[2]int64]struct{}), pairs: make(map[int64]map[int64]struct{})}
+}
+
+func (c *calls) offer(from, to int64) {
+	if _, ok := c.pairs[from][to]; ok {
+		return // renegotiation inside an established call
+	}
+	c.offers[[2]int64{from, to}] = struct{}{}
+}
+
+func (c *calls) answer(from, to int64) {
+	key := [2]int64{to, from}
+	if _, ok := c.offers[key]; !ok {
+		return
+	}
+	delete(c.offers, key)
+	c.link(from, to)
+	c.link(to, from)
+}
+
+func (c *calls) link(a, b int64) {
+	if c.pairs[a] == nil {
+		c.pairs[a] = make(map[int64]struct{})
+	}
+	c.pairs[a][b] = struct{}{}
+}
+
+func (c *calls) hangUp(a, b int64) {
+	delete(c.offers, [2]int64{a, b})
+	delete(c.offers, [2]int64{b, a})
+	c.unlink(a, b)
+	c.unlink(b, a)
+}
+
+func (c *calls) unlink(a, b int64) {
+	delete(c.pairs[a], b)
+	if len(c.pairs[a]) == 0 {
+		delete(c.pairs, a)
+	}
+}
+
+// drop forgets everything about id and returns the clients it was in a call
+// with.
+func (c *calls) drop(id int64) []int64 {
+	var partners []int64
+	for p := range c.pairs[id] {
+		partners = append(partners, p)
+		c.unlink(p, id)
+	}
+	delete(c.pairs, id)
+	for k := range c.offers {
+		if k[0] == id || k[1] == id {
+			delete(c.offers, k)
+		}
+	}
+	return partners
+}

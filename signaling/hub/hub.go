@@ -1,0 +1,351 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// DefaultCoalesceInterval is how often, at most, a client is sent user-list
+// changes. A burst of joins then costs each client one frame per interval
+// instead of one per join.
+const DefaultCoalesceInterval = 250 * time.Millisecond
+
+// ErrClosed is returned by Attach after Close.
+var ErrClosed = errors.New("hub: closed")
+
+// Config configures a Hub. The zero value is usable.
+type Config struct {
+	// Router delivers frames by name; nil means a new LocalRouter.
+	Router Router
+	// CoalesceInterval bounds how often a client gets user-list updates; 0
+	// means DefaultCoalesceInterval. The first change after a quiet interval
+	// is sent at once; later ones wait for the interval to pass.
+	CoalesceInterval time.Duration
+	// Logger receives joins and leaves at Info and relays at Debug (type,
+	// sender, target and size only: never SDP or candidates). nil discards.
+	Logger *slog.Logger
+}
+
+// Hub is the registry and switchboard shared by all connections.
+type Hub struct {
+	router   Router
+	interval time.Duration
+	log      *slog.Logger
+
+	mu        sync.Mutex
+	members   map[int64]*Member
+	roster    *roster
+	calls     *calls
+	changes   []change // since the last flush
+	lastFlush time.Time
+	timer     *time.Timer // a scheduled flush, or nil
+	closed    bool
+}
+
+// New returns a Hub.
+func New(cfg Config) *Hub {
+	h := &Hub{
+		router:   cfg.Router,
+		interval: cfg.CoalesceInterval,
+		log:      cfg.Logger,
+		members:  make(map[int64]*Member),
+		roster:   newRoster(),
+		calls:    newCalls(),
+	}
+	if h.router == nil {
+		h.router = NewLocalRouter()
+	}
+	if h.interval <= 0 {
+		h.interval = DefaultCoalesceInterval
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	return h
+}
+
+// Member is one attached connection. Its methods are called by that
+// connection's session only, one at a time.
+type Member struct {
+	hub  *Hub
+	peer Peer
+
+	// Guarded by hub.mu.
+	name     string // registered name; "" until the first username
+	delta    bool   // the client asked for user-delta
+	cursor   int    // changes[:cursor] are already reflected in what it was sent
+	detached bool
+}
+
+// Attach adds a connection and sends it its id, the first frame of the MDN
+// protocol. The connection is not visible to others until it registers.
+func (h *Hub) Attach(p Peer) (*Member, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil, ErrClosed
+	}
+	m := &Member{hub: h, peer: p}
+	h.members[p.ID()] = m
+	p.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeID, ID: p.ID()}))
+	return m, nil
+}
+
+// Registered reports whether the member has a name.
+func (m *Member) Registered() bool {
+	m.hub.mu.Lock()
+	defer m.hub.mu.Unlock()
+	return m.name != ""
+}
+
+// Name returns the member's registered name, or "".
+func (m *Member) Name() string {
+	m.hub.mu.Lock()
+	defer m.hub.mu.Unlock()
+	return m.name
+}
+
+// Handle acts on one decoded client frame; raw is the frame as received and
+// is what gets relayed (stamped) so that fields Parley does not know reach the
+// target intact. The returned error is for the sender only.
+func (m *Member) Handle(msg *protocol.Message, raw []byte) *protocol.Error {
+	switch msg.Type {
+	case protocol.TypeHello:
+		m.hello(msg.Features)
+		return nil
+	case protocol.TypeUsername:
+		m.register(msg.Name)
+		return nil
+	}
+	if !m.Registered() {
+		return protocol.Errorf(protocol.ErrNotRegistered, msg.Type, "send \"username\" before %q", msg.Type)
+	}
+	if msg.Target != "" {
+		return m.relay(msg, raw)
+	}
+	if msg.Type == protocol.TypeMessage {
+		m.chat(msg)
+		return nil
+	}
+	// Decode lets only the types above through without a target.
+	return protocol.Errorf(protocol.ErrUnsupported, msg.Type, "%q needs a target", msg.Type)
+}
+
+// hello records the features the client asked for and answers with the ones
+// the server accepted. A client may switch to deltas after registering: its
+// pending changes then arrive as deltas at the next flush.
+func (m *Member) hello(features []string) {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	m.delta = slices.Contains(features, protocol.FeatureUserDelta)
+	var accepted []string
+	if m.delta {
+		accepted = []string{protocol.FeatureUserDelta}
+	}
+	m.peer.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeHello, Features: accepted}))
+}
+
+// register gives the connection a name, or renames it. The client-sent id is
+// ignored: a connection can only ever name itself.
+func (m *Member) register(want string) {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.detached || want == m.name {
+		return
+	}
+	given := uniqueName(want, h.roster.has)
+	first := m.name == ""
+	if !first {
+		h.router.Unbind(m.name, m.peer)
+		h.roster.remove(m.name)
+		h.changes = append(h.changes, change{name: m.name})
+		h.log.Info("rename", "id", m.peer.ID(), "from", m.name, "to", given)
+	} else {
+		h.log.Info("join", "id", m.peer.ID(), "name", given, "users", h.roster.len()+1)
+	}
+	m.name = given
+	h.roster.add(given)
+	h.router.Bind(given, m.peer)
+	h.changes = append(h.changes, change{name: given, joined: true})
+	if given != want {
+		m.peer.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeRejectUsername, ID: m.peer.ID(), Name: given}))
+	}
+	if first {
+		// A newcomer gets the whole list now; it already includes the
+		// newcomer's own join, so the pending changes are not for it.
+		m.peer.Send(h.roster.userlist())
+		m.cursor = len(h.changes)
+	}
+	h.changedLocked()
+}
+
+// chat broadcasts a chat message in the sender's registered name with the
+// server's clock. Only text is copied: the server never interprets it.
+func (m *Member) chat(msg *protocol.Message) {
+	h := m.hub
+	h.mu.Lock()
+	name := m.name
+	h.mu.Unlock()
+	frame := protocol.Encode(&protocol.Message{
+		Type: protocol.TypeMessage,
+		ID:   m.peer.ID(),
+		Name: name,
+		Text: msg.Text,
+		Date: time.Now().UnixMilli(),
+	})
+	h.router.Broadcast(frame)
+}
+
+// relay sends a targeted frame to its target only, with "name" stamped to the
+// sender's registered name, and keeps the call pairs up to date.
+func (m *Member) relay(msg *protocol.Message, raw []byte) *protocol.Error {
+	h := m.hub
+	target, ok := h.router.Lookup(msg.Target)
+	if !ok {
+		e := protocol.Errorf(protocol.ErrNoSuchUser, msg.Type, "%q is not online", msg.Target)
+		e.User = msg.Target
+		return e
+	}
+	h.mu.Lock()
+	name := m.name
+	from, to := m.peer.ID(), target.ID()
+	switch msg.Type {
+	case protocol.TypeVideoOffer:
+		h.calls.offer(from, to)
+	case protocol.TypeVideoAnswer:
+		h.calls.answer(from, to)
+	case protocol.TypeHangUp:
+		h.calls.hangUp(from, to)
+	}
+	h.mu.Unlock()
+
+	var frame []byte
+	if msg.Type == protocol.TypeMessage {
+		// A private chat line: same server-set fields as a broadcast one.
+		frame = protocol.Encode(&protocol.Message{Type: msg.Type, ID: from, Name: name, Target: msg.Target, Text: msg.Text, Date: time.Now().UnixMilli()})
+	} else {
+		var err error
+		if frame, err = protocol.Stamp(raw, name); err != nil {
+			return protocol.Errorf(protocol.ErrBadJSON, msg.Type, "cannot relay the frame")
+		}
+	}
+	target.Send(frame)
+	if h.log.Enabled(context.Background(), slog.LevelDebug) {
+		h.log.Debug("relay", "type", msg.Type, "from", name, "to", msg.Target, "size", len(raw))
+	}
+	return nil
+}
+
+// Detach removes the connection: its name is freed, the others learn it left,
+// and anyone in a call with it gets a hang-up with reason "disconnected".
+func (m *Member) Detach() {
+	h := m.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if m.detached {
+		return
+	}
+	m.detached = true
+	delete(h.members, m.peer.ID())
+	for _, id := range h.calls.drop(m.peer.ID()) {
+		if p, ok := h.members[id]; ok && p.name != "" && m.name != "" {
+			p.peer.Send(protocol.Encode(&protocol.Message{
+				Type:   protocol.TypeHangUp,
+				Name:   m.name,
+				Target: p.name,
+				Reason: protocol.ReasonDisconnected,
+			}))
+		}
+	}
+	if m.name == "" {
+		return
+	}
+	h.router.Unbind(m.name, m.peer)
+	h.roster.remove(m.name)
+	h.changes = append(h.changes, change{name: m.name})
+	h.log.Info("leave", "id", m.peer.ID(), "name", m.name, "users", h.roster.len())
+	h.changedLocked()
+}
+
+// Users returns the registered names in join order.
+func (h *Hub) Users() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.roster.names)
+}
+
+// Close stops the flush timer and refuses new members. Sessions are closed by
+// their owner (the server), which then detaches them.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	if h.timer != nil {
+		h.timer.Stop()
+		h.timer = nil
+	}
+}
+
+// changedLocked sends pending changes now if the last flush was at least an
+// interval ago, and otherwise schedules one flush for when it will be.
+func (h *Hub) changedLocked() {
+	if h.timer != nil || h.closed {
+		return
+	}
+	wait := h.interval - time.Since(h.lastFlush)
+	if wait <= 0 {
+		h.flushLocked()
+		return
+	}
+	h.timer = time.AfterFunc(wait, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.timer = nil
+		if !h.closed {
+			h.flushLocked()
+		}
+	})
+}
+
+// flushLocked brings every registered member up to date: legacy members get
+// one full userlist, delta members the compacted changes they have not seen.
+// Members that started at the same point in the log share encoded frames.
+func (h *Hub) flushLocked() {
+	h.lastFlush = time.Now()
+	if len(h.changes) == 0 {
+		return
+	}
+	var list []byte
+	deltas := make(map[int][][]byte)
+	for _, m := range h.members {
+		if m.name == "" || m.cursor >= len(h.changes) {
+			m.cursor = 0
+			continue
+		}
+		if m.delta {
+			frames, ok := deltas[m.cursor]
+			if !ok {
+				frames = deltaFrames(h.changes[m.cursor:])
+				deltas[m.cursor] = frames
+			}
+			for _, f := range frames {
+				m.peer.Send(f)
+			}
+		} else {
+			if list == nil {
+				list = h.roster.userlist()
+			}
+			m.peer.Send(list)
+		}
+		m.cursor = 0
+	}
+	h.changes = h.changes[:0]
+}
