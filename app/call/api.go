@@ -1,0 +1,75 @@
+package call
+
+import (
+	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/cc"
+	"github.com/pion/interceptor/pkg/gcc"
+	"github.com/pion/webrtc/v4"
+)
+
+// audioReserve is the share of the estimated bandwidth kept for Opus (its
+// default 64 kbit/s plus RTP overhead is less; the rest absorbs estimate
+// noise) when the estimate is turned into a video bitrate.
+const audioReserve = 48_000
+
+// newAPI builds a pion API for one call. Each call gets its own, because the
+// congestion controller hands out one estimator per PeerConnection through a
+// callback on the interceptor factory; one API per call makes that estimator
+// unambiguously this call's.
+func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator) (*webrtc.API, error) {
+	media := &webrtc.MediaEngine{}
+	// Codecs first: the interceptor helpers below add their RTCP feedback
+	// (nack, nack pli, transport-cc) to the codecs already registered.
+	// mediadevices' codecs declare no feedback of their own, so without this
+	// order browsers would never send PLI and a lost keyframe would freeze
+	// the picture.
+	cfg.Codecs.Populate(media)
+
+	registry := &interceptor.Registry{}
+	bwe, err := cc.NewInterceptor(func() (cc.BandwidthEstimator, error) {
+		return gcc.NewSendSideBWE(
+			gcc.SendSideBWEInitialBitrate(cfg.StartBitrate+audioReserve),
+			gcc.SendSideBWEMinBitrate(cfg.MinBitrate+audioReserve),
+			gcc.SendSideBWEMaxBitrate(cfg.MaxBitrate+audioReserve),
+			// No pacer: the encoder's own rate control already follows the
+			// estimate, and gcc's leaky bucket spreads a keyframe over
+			// hundreds of milliseconds, which is latency a call cannot
+			// afford on a LAN.
+			gcc.SendSideBWEPacer(gcc.NewNoOpPacer()),
+		)
+	})
+	if err != nil {
+		return nil, err
+	}
+	bwe.OnNewPeerConnection(func(_ string, e cc.BandwidthEstimator) {
+		select {
+		case estimators <- e:
+		default:
+		}
+	})
+	registry.Add(bwe)
+	if err := webrtc.ConfigureTWCCHeaderExtensionSender(media, registry); err != nil {
+		return nil, err
+	}
+	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
+		return nil, err
+	}
+
+	var settings webrtc.SettingEngine
+	// pion v4.2.20 answers a=setup:active even when it is already the DTLS
+	// client, and a browser renegotiating a call pion placed then fails with
+	// "Failed to set SSL role". Answering as server avoids it (fixed upstream
+	// in v4.2.21, which this project cannot fetch yet).
+	if err := settings.SetAnsweringDTLSRole(webrtc.DTLSRoleServer); err != nil {
+		return nil, err
+	}
+	// Two peers on one host (tests, demos) only reach each other over
+	// loopback, which pion leaves out by default.
+	settings.SetIncludeLoopbackCandidate(true)
+
+	return webrtc.NewAPI(
+		webrtc.WithMediaEngine(media),
+		webrtc.WithInterceptorRegistry(registry),
+		webrtc.WithSettingEngine(settings),
+	), nil
+}

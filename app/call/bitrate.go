@@ -1,0 +1,56 @@
+package call
+
+import (
+	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/codec"
+)
+
+// Bitrate bounds for the video encoder. Below 150 kbit/s VP8 at VGA turns to
+// mush and a call is better served by the congestion controller's own
+// back-off; above 2.5 Mbit/s 720p30 gains nothing visible.
+const (
+	DefaultMinBitrate = 150_000
+	DefaultMaxBitrate = 2_500_000
+)
+
+// BitrateFor returns a starting video bitrate for a resolution at 30 fps:
+// about 0.1 bit per pixel, which VP8 turns into a clean picture. Starting
+// there rather than at the minimum means a LAN peer sees full quality from
+// the first seconds instead of waiting for the estimate to ramp up.
+func BitrateFor(width, height int) int {
+	return clamp(width*height*3, DefaultMinBitrate, DefaultMaxBitrate)
+}
+
+func clamp(v, lo, hi int) int {
+	return max(lo, min(v, hi))
+}
+
+// setVideoBitrate asks the encoder bound to track for rate bits/s. The
+// controller exists only while the track is bound to a PeerConnection and
+// changes when the track is replaced, so it is looked up each time.
+func setVideoBitrate(track mediadevices.Track, rate int) bool {
+	if track == nil {
+		return false
+	}
+	ctl, ok := track.EncoderController().(codec.BitRateController)
+	if !ok {
+		return false
+	}
+	return ctl.SetBitRate(rate) == nil
+}
+
+func (c *Config) fillDefaults() {
+	if c.MinBitrate <= 0 {
+		c.MinBitrate = DefaultMinBitrate
+	}
+	if c.MaxBitrate <= 0 {
+		c.MaxBitrate = DefaultMaxBitrate
+	}
+	if c.MaxBitrate < c.MinBitrate {
+		c.MaxBitrate = c.MinBitrate
+	}
+	if c.StartBitrate <= 0 {
+		c.StartBitrate = BitrateFor(640, 480)
+	}
+	c.StartBitrate = clamp(c.StartBitrate, c.MinBitrate, c.MaxBitrate)
+}

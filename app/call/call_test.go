@@ -1,0 +1,168 @@
+package call
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pion/mediadevices"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// side is one end of a test call with its received-packet counters.
+type side struct {
+	call        *Call
+	video       atomic.Int64 // RTP packets received per kind
+	audio       atomic.Int64
+	lastLuma    atomic.Int64
+	connected   chan struct{}
+	onceConnect sync.Once
+	inbox       chan *protocol.Message
+}
+
+func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+	counter := &s.audio
+	if tr.Kind() == webrtc.RTPCodecTypeVideo {
+		counter = &s.video
+	}
+	for ctx.Err() == nil {
+		if _, _, err := tr.ReadRTP(); err != nil {
+			return
+		}
+		counter.Add(1)
+	}
+}
+
+// deliver applies one message from the peer, as the engine would.
+func (s *side) deliver(t *testing.T, m *protocol.Message) {
+	var err error
+	switch m.Type {
+	case protocol.TypeVideoOffer:
+		err = s.call.Answer(m.SDP)
+	case protocol.TypeVideoAnswer:
+		err = s.call.ApplyAnswer(m.SDP)
+	case protocol.TypeNewICECandidate:
+		err = s.call.AddCandidate(m.Candidate)
+	}
+	if err != nil {
+		t.Errorf("%s: %v", m.Type, err)
+	}
+}
+
+func newSide(t *testing.T, video, audio mediadevices.Track, sel CodecRegistrar) *side {
+	t.Helper()
+	s := &side{connected: make(chan struct{}), inbox: make(chan *protocol.Message, 256)}
+	c, err := New(Config{
+		Codecs: sel,
+		Video:  video,
+		Audio:  audio,
+		Signal: func(m *protocol.Message) { s.inbox <- m },
+		OnTrack: s.onTrack,
+		OnState: func(st webrtc.PeerConnectionState) {
+			if st == webrtc.PeerConnectionStateConnected {
+				s.onceConnect.Do(func() { close(s.connected) })
+			}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.call = c
+	return s
+}
+
+// wire relays each side's outgoing messages to the other until ctx ends;
+// hold, if set, decides which messages are held back and delivered later.
+func wire(ctx context.Context, t *testing.T, a, b *side, wg *sync.WaitGroup) {
+	relay := func(from, to *side) {
+		defer wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case m := <-from.inbox:
+				to.deliver(t, m)
+			}
+		}
+	}
+	wg.Add(2)
+	go relay(a, b)
+	go relay(b, a)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func waitGoroutines(t *testing.T, baseline int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > baseline {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("goroutines: %d, baseline %d\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
+	sel := testSelector(t)
+	baseline := runtime.NumGoroutine()
+	func() {
+		tracks := []mediadevices.Track{
+			newVideoTrack(t, sel, "a-cam", 60), newAudioTrack(t, sel, "a-mic"),
+			newVideoTrack(t, sel, "b-cam", 180), newAudioTrack(t, sel, "b-mic"),
+		}
+		defer func() {
+			for _, tr := range tracks {
+				_ = tr.Close()
+			}
+		}()
+		a := newSide(t, tracks[0], tracks[1], sel)
+		b := newSide(t, tracks[2], tracks[3], sel)
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		wire(ctx, t, a, b, &wg)
+		if err := a.call.Offer(); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "media both ways", func() bool {
+			return a.video.Load() > 30 && b.video.Load() > 30 && a.audio.Load() > 20 && b.audio.Load() > 20
+		})
+		st := a.call.Stats()
+		time.Sleep(500 * time.Millisecond)
+		st = a.call.Stats()
+		if st.ReceiveBitrate <= 0 || st.SendBitrate <= 0 || st.VideoPacketsReceived == 0 || st.AudioPacketsReceived == 0 {
+			t.Errorf("stats show no traffic: %+v", st)
+		}
+		if st.TargetBitrate <= 0 {
+			t.Errorf("no congestion-control estimate: %+v", st)
+		}
+		cancel()
+		wg.Wait()
+		if err := a.call.Close(); err != nil {
+			t.Error(err)
+		}
+		if err := b.call.Close(); err != nil {
+			t.Error(err)
+		}
+		// Closing twice is harmless.
+		if err := a.call.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+	waitGoroutines(t, baseline)
+}

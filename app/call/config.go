@@ -1,0 +1,55 @@
+package call
+
+import (
+	"context"
+
+	"github.com/pion/mediadevices"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// CodecRegistrar registers the codecs the local tracks can encode (and so
+// the ones the call can offer) with a MediaEngine. *mediadevices.CodecSelector
+// satisfies it; app/media builds the one Parley uses.
+type CodecRegistrar interface {
+	Populate(*webrtc.MediaEngine)
+}
+
+// Config is what one call needs from the engine.
+type Config struct {
+	// ICEServers are the STUN and TURN servers (with credentials) to gather
+	// candidates from. Empty means host candidates only, which is enough on
+	// one machine or one LAN.
+	ICEServers []webrtc.ICEServer
+
+	// Codecs fills the MediaEngine. Required: without it there is nothing to
+	// offer and nothing to accept.
+	Codecs CodecRegistrar
+
+	// Video and Audio are the local tracks to send. Either may be nil to send
+	// nothing of that kind; the call still offers to receive it.
+	Video, Audio mediadevices.Track
+
+	// StartBitrate is the video bitrate (bits/s) the congestion controller
+	// starts from; BitrateFor picks one for a resolution. MinBitrate and
+	// MaxBitrate clamp what it may later ask of the encoder. Zero values get
+	// DefaultMinBitrate, DefaultMaxBitrate and BitrateFor(640, 480).
+	StartBitrate, MinBitrate, MaxBitrate int
+
+	// Signal receives every message the call produces for the peer: offers,
+	// answers (Type and SDP set) and candidates (Type and Candidate set). The
+	// engine fills in the target and sends it. It is called from pion's
+	// goroutines as well as the caller's, so it must be safe for concurrent
+	// use, and must not block for long.
+	Signal func(*protocol.Message)
+
+	// OnTrack handles one remote track: it reads and decodes until ctx is
+	// done or the track ends. The call runs it on its own goroutine and waits
+	// for it in Close.
+	OnTrack func(ctx context.Context, track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver)
+
+	// OnState reports PeerConnection state changes (connected, failed,
+	// closed...). Called from pion's goroutines; must not block.
+	OnState func(webrtc.PeerConnectionState)
+}

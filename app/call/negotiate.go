@@ -1,0 +1,138 @@
+package call
+
+import (
+	"errors"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Offer adds the local tracks and sends an offer (the caller's first step).
+func (c *Call) Offer() error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	if err := c.addTracks(); err != nil {
+		return err
+	}
+	offer, err := c.pc.CreateOffer(nil)
+	if err != nil {
+		return fail(ErrState, "create offer", err)
+	}
+	if err := c.pc.SetLocalDescription(offer); err != nil {
+		return fail(ErrState, "set local offer", err)
+	}
+	c.cfg.Signal(&protocol.Message{Type: protocol.TypeVideoOffer, SDP: wireSDP(offer)})
+	return nil
+}
+
+// Answer applies a remote offer and sends the answer. It serves the callee's
+// first offer and every renegotiation offer after it (the MDN client adds
+// its tracks with addTransceiver and re-offers right after answering).
+//
+// If an offer of ours is outstanding (glare), ours is rolled back and the
+// remote one wins: the engine decides beforehand whether to answer or to
+// ignore a crossing offer, so when it calls Answer it wants this one.
+func (c *Call) Answer(sdp *protocol.SessionDescription) error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	offer, err := parseSDP(sdp, webrtc.SDPTypeOffer)
+	if err != nil {
+		return err
+	}
+	if c.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
+			return fail(ErrState, "roll back our offer", err)
+		}
+	}
+	if err := c.pc.SetRemoteDescription(offer); err != nil {
+		return fail(ErrBadSDP, "apply offer", err)
+	}
+	// Tracks go in after the remote offer so that pion attaches them to the
+	// offered transceivers instead of adding m-lines the offer lacks.
+	if err := c.addTracks(); err != nil {
+		return err
+	}
+	answer, err := c.pc.CreateAnswer(nil)
+	if err != nil {
+		return fail(ErrBadSDP, "create answer", err)
+	}
+	if err := c.pc.SetLocalDescription(answer); err != nil {
+		return fail(ErrBadSDP, "set local answer", err)
+	}
+	c.cfg.Signal(&protocol.Message{Type: protocol.TypeVideoAnswer, SDP: wireSDP(answer)})
+	c.flushCandidates()
+	return c.syncTracks()
+}
+
+// ApplyAnswer applies the remote answer to our offer.
+func (c *Call) ApplyAnswer(sdp *protocol.SessionDescription) error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	answer, err := parseSDP(sdp, webrtc.SDPTypeAnswer)
+	if err != nil {
+		return err
+	}
+	if c.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
+		return fail(ErrState, "apply answer", errors.New("no offer of ours is outstanding"))
+	}
+	if err := c.pc.SetRemoteDescription(answer); err != nil {
+		return fail(ErrBadSDP, "apply answer", err)
+	}
+	c.flushCandidates()
+	return c.syncTracks()
+}
+
+// AddCandidate adds a remote ICE candidate, or keeps it until the remote
+// description is set.
+func (c *Call) AddCandidate(cand *protocol.ICECandidate) error {
+	if cand == nil {
+		return fail(ErrBadCandidate, "add candidate", errors.New("no candidate"))
+	}
+	init := webrtc.ICECandidateInit{
+		Candidate:        cand.Candidate,
+		SDPMid:           cand.SDPMid,
+		SDPMLineIndex:    cand.SDPMLineIndex,
+		UsernameFragment: cand.UsernameFragment,
+	}
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	if c.pc.RemoteDescription() == nil {
+		c.pending = append(c.pending, init)
+		return nil
+	}
+	if err := c.pc.AddICECandidate(init); err != nil {
+		return fail(ErrBadCandidate, "add candidate", err)
+	}
+	return nil
+}
+
+// flushCandidates adds the buffered candidates. One bad candidate must not
+// lose the others, and the peer cannot be told which one failed in MDN's
+// protocol, so failures are dropped: ICE will fail visibly if none worked.
+func (c *Call) flushCandidates() {
+	for _, init := range c.pending {
+		_ = c.pc.AddICECandidate(init)
+	}
+	c.pending = nil
+}
+
+func parseSDP(sdp *protocol.SessionDescription, want webrtc.SDPType) (webrtc.SessionDescription, error) {
+	if sdp == nil {
+		return webrtc.SessionDescription{}, fail(ErrBadSDP, "read "+want.String(), errors.New("no session description"))
+	}
+	if webrtc.NewSDPType(sdp.Type) != want {
+		return webrtc.SessionDescription{}, fail(ErrBadSDP, "read "+want.String(), errors.New("got type "+sdp.Type))
+	}
+	desc := webrtc.SessionDescription{Type: want, SDP: sdp.SDP}
+	// SetRemoteDescription parses too, but its errors are buried in state
+	// checks; parsing here names the failure as the remote side's.
+	if _, err := desc.Unmarshal(); err != nil {
+		return webrtc.SessionDescription{}, fail(ErrBadSDP, "parse "+want.String(), err)
+	}
+	return desc, nil
+}
+
+func wireSDP(d webrtc.SessionDescription) *protocol.SessionDescription {
+	return &protocol.SessionDescription{Type: d.Type.String(), SDP: d.SDP}
+}

@@ -1,0 +1,95 @@
+package call
+
+import (
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Stats is the network side of a call's health, from pion's GetStats and the
+// congestion controller. Rates cover the interval since the previous Stats
+// call. Decoding figures (frames per second, resolution, audio level) are
+// not here: they come from the receive path, which the engine watches.
+type Stats struct {
+	At  time.Time
+	RTT time.Duration // ICE round-trip time of the selected candidate pair
+
+	// Loss is the fraction (0–1) of incoming RTP packets lost during the
+	// interval, audio and video together.
+	Loss float64
+	// Jitter is the incoming video stream's interarrival jitter.
+	Jitter time.Duration
+
+	SendBitrate, ReceiveBitrate int // bits/s on the wire, all streams
+	TargetBitrate               int // the congestion controller's estimate, bits/s
+
+	VideoPacketsReceived, AudioPacketsReceived uint32
+	VideoPacketsLost, AudioPacketsLost         int32
+}
+
+// statsCursor keeps the previous counters so that Stats can report rates.
+type statsCursor struct {
+	at                time.Time
+	sent, received    uint64
+	packets, lost     int64
+	haveFirstSnapshot bool
+}
+
+// Stats returns a snapshot. Call it about once a second: rates are averaged
+// over the time since the previous call.
+func (c *Call) Stats() Stats {
+	report := c.pc.GetStats()
+	now := time.Now()
+	s := Stats{At: now}
+	var sent, received uint64
+	for _, v := range report {
+		switch st := v.(type) {
+		case webrtc.TransportStats:
+			sent += st.BytesSent
+			received += st.BytesReceived
+		case webrtc.ICECandidatePairStats:
+			if st.Nominated && st.State == webrtc.StatsICECandidatePairStateSucceeded {
+				s.RTT = seconds(st.CurrentRoundTripTime)
+			}
+		case webrtc.InboundRTPStreamStats:
+			switch st.Kind {
+			case "video":
+				s.VideoPacketsReceived += st.PacketsReceived
+				s.VideoPacketsLost += st.PacketsLost
+				s.Jitter = seconds(st.Jitter)
+			case "audio":
+				s.AudioPacketsReceived += st.PacketsReceived
+				s.AudioPacketsLost += st.PacketsLost
+			}
+		case webrtc.RemoteInboundRTPStreamStats:
+			// The peer's receiver reports carry an RTT too; use it until
+			// ICE has measured one.
+			if s.RTT == 0 && st.RoundTripTime > 0 {
+				s.RTT = seconds(st.RoundTripTime)
+			}
+		}
+	}
+	if c.bwe != nil {
+		s.TargetBitrate = c.bwe.GetTargetBitrate()
+	}
+
+	packets := int64(s.VideoPacketsReceived) + int64(s.AudioPacketsReceived)
+	lost := int64(s.VideoPacketsLost) + int64(s.AudioPacketsLost)
+	c.statsMu.Lock()
+	defer c.statsMu.Unlock()
+	prev := c.cursor
+	if prev.haveFirstSnapshot {
+		if dt := now.Sub(prev.at).Seconds(); dt > 0 {
+			s.SendBitrate = int(float64(sent-min(sent, prev.sent)) * 8 / dt)
+			s.ReceiveBitrate = int(float64(received-min(received, prev.received)) * 8 / dt)
+		}
+		dp, dl := packets-prev.packets, lost-prev.lost
+		if dp+dl > 0 && dl > 0 {
+			s.Loss = float64(dl) / float64(dp+dl)
+		}
+	}
+	c.cursor = statsCursor{at: now, sent: sent, received: received, packets: packets, lost: lost, haveFirstSnapshot: true}
+	return s
+}
+
+func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }

@@ -1,0 +1,113 @@
+package call
+
+import (
+	"github.com/pion/mediadevices"
+	"github.com/pion/webrtc/v4"
+)
+
+// addTracks attaches the local tracks once per call. Must hold c.neg.
+func (c *Call) addTracks() error {
+	if c.tracksAdded {
+		return nil
+	}
+	c.tracksAdded = true
+	var err error
+	if c.cfg.Video != nil {
+		if c.videoSender, err = c.pc.AddTrack(c.cfg.Video); err != nil {
+			return fail(ErrMedia, "add video", err)
+		}
+	} else if c.pc.RemoteDescription() == nil {
+		// Offering with no camera: still ask to receive the peer's video.
+		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo,
+			webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			return fail(ErrMedia, "add video receiver", err)
+		}
+	}
+	if c.cfg.Audio != nil {
+		if c.audioSender, err = c.pc.AddTrack(c.cfg.Audio); err != nil {
+			return fail(ErrMedia, "add audio", err)
+		}
+		c.drainRTCP(c.audioSender)
+	} else if c.pc.RemoteDescription() == nil {
+		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
+			webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
+			return fail(ErrMedia, "add audio receiver", err)
+		}
+	}
+	return nil
+}
+
+// drainRTCP reads a sender's RTCP so that the interceptors see it: receiver
+// reports feed the statistics and transport-cc feedback feeds the congestion
+// controller. mediadevices reads RTCP itself only for encoders that take
+// keyframe requests, which Opus does not.
+func (c *Call) drainRTCP(s *webrtc.RTPSender) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		buf := make([]byte, 1500)
+		for {
+			if _, _, err := s.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// SetVideo changes what the camera sender sends: another camera's track (a
+// camera switch) or nil (camera off: the peer stops receiving frames and
+// keeps its last picture). No renegotiation is needed, so the switch is
+// seamless for browsers too. A call that started with no camera cannot turn
+// one on, because its offer has no sending video line.
+func (c *Call) SetVideo(t mediadevices.Track) error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	c.wantVideo = t
+	return c.syncTracks()
+}
+
+// SetAudio changes what the microphone sender sends: another microphone's
+// track, or nil to mute.
+func (c *Call) SetAudio(t mediadevices.Track) error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	c.wantAudio = t
+	return c.syncTracks()
+}
+
+// syncTracks puts the wanted tracks on the senders once they run. Before the
+// first offer/answer completes, pion has not started its senders and a nil
+// track would make starting them fail, so the change waits for the
+// negotiation step that starts them (which calls syncTracks again). Must hold
+// c.neg.
+func (c *Call) syncTracks() error {
+	if c.pc.SignalingState() != webrtc.SignalingStateStable || c.pc.CurrentRemoteDescription() == nil {
+		return nil
+	}
+	if err := replace(c.videoSender, c.wantVideo); err != nil {
+		return fail(ErrMedia, "replace video", err)
+	}
+	if err := replace(c.audioSender, c.wantAudio); err != nil {
+		return fail(ErrMedia, "replace audio", err)
+	}
+	return nil
+}
+
+func replace(s *webrtc.RTPSender, want mediadevices.Track) error {
+	if s == nil {
+		return nil
+	}
+	var local webrtc.TrackLocal
+	if want != nil {
+		local = want
+	}
+	if s.Track() == local {
+		return nil
+	}
+	return s.ReplaceTrack(local)
+}
