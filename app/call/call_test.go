@@ -58,10 +58,10 @@ func newSide(t *testing.T, video, audio mediadevices.Track, sel CodecRegistrar) 
 	t.Helper()
 	s := &side{connected: make(chan struct{}), inbox: make(chan *protocol.Message, 256)}
 	c, err := New(Config{
-		Codecs: sel,
-		Video:  video,
-		Audio:  audio,
-		Signal: func(m *protocol.Message) { s.inbox <- m },
+		Codecs:  sel,
+		Video:   video,
+		Audio:   audio,
+		Signal:  func(m *protocol.Message) { s.inbox <- m },
 		OnTrack: s.onTrack,
 		OnState: func(st webrtc.PeerConnectionState) {
 			if st == webrtc.PeerConnectionStateConnected {
