@@ -1,0 +1,338 @@
+package client
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Config says where and as whom to connect.
+type Config struct {
+	// URL of the server, ws:// or wss://.
+	URL string
+	// Name to register. The server may give a different one (alice1 when
+	// alice is taken); Client.Name reports the name actually given.
+	Name string
+	// Origin, if set, is sent as the Origin header (servers check it
+	// against their host; non-browser clients usually send none).
+	Origin string
+	// Header holds extra handshake headers (e.g. an access token).
+	Header http.Header
+	// TLS configures wss:// connections; nil uses the system roots.
+	TLS *tls.Config
+	// Features to request with hello. nil requests user-delta, as Parley
+	// clients do; an empty non-nil slice sends no hello, like MDN's client.
+	Features []string
+	// Handler, if set, is called on the client's reader goroutine for every
+	// message after Dial returns, with the frame as received, instead of
+	// delivering on Messages. It must not block for long: the server drops
+	// clients that stop reading.
+	Handler func(msg *protocol.Message, raw []byte)
+	// Buffer is the capacity of the Messages channel; 0 means 64.
+	Buffer int
+	// ReadLimit caps one incoming frame; 0 means 8 MiB, room for a userlist
+	// of more than 200,000 names.
+	ReadLimit int64
+}
+
+// Client is a registered signaling connection. Its methods are safe for
+// concurrent use.
+type Client struct {
+	conn     *websocket.Conn
+	cfg      Config
+	id       int64
+	features []string
+	msgs     chan *protocol.Message
+	closing  chan struct{}
+	done     chan struct{} // closed when the reader goroutine has exited
+	stopOnce sync.Once
+
+	mu    sync.Mutex
+	name  string
+	users []string
+	err   error
+}
+
+// Dial connects, sends hello (unless disabled) and username, and returns once
+// the server has accepted the registration and sent the user list. ctx
+// bounds only the dial and registration.
+func Dial(ctx context.Context, cfg Config) (*Client, error) {
+	name, perr := protocol.ValidateName(cfg.Name)
+	if perr != nil {
+		return nil, perr
+	}
+	if cfg.Features == nil {
+		cfg.Features = []string{protocol.FeatureUserDelta}
+	}
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = 64
+	}
+	if cfg.ReadLimit <= 0 {
+		cfg.ReadLimit = 8 << 20
+	}
+	header := cfg.Header.Clone()
+	if cfg.Origin != "" {
+		if header == nil {
+			header = http.Header{}
+		}
+		header.Set("Origin", cfg.Origin)
+	}
+	opts := &websocket.DialOptions{Subprotocols: []string{protocol.Subprotocol}, HTTPHeader: header}
+	if cfg.TLS != nil {
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{TLSClientConfig: cfg.TLS}}
+	}
+	conn, resp, err := websocket.Dial(ctx, cfg.URL, opts)
+	if err != nil {
+		de := &DialError{URL: cfg.URL, Err: err}
+		if resp != nil {
+			de.Status = resp.StatusCode
+		}
+		return nil, de
+	}
+	conn.SetReadLimit(cfg.ReadLimit)
+	c := &Client{
+		conn:    conn,
+		cfg:     cfg,
+		name:    name,
+		msgs:    make(chan *protocol.Message, cfg.Buffer),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	early, err := c.register(ctx, name)
+	if err != nil {
+		conn.CloseNow()
+		return nil, err
+	}
+	go c.readLoop(early)
+	return c, nil
+}
+
+// register runs the handshake of the protocol. Messages that arrive before
+// the user list but are not part of registration are returned for delivery.
+func (c *Client) register(ctx context.Context, name string) ([]*protocol.Message, error) {
+	first, _, err := c.read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("signaling: waiting for id: %w", err)
+	}
+	if first.Type != protocol.TypeID {
+		return nil, fmt.Errorf("signaling: server sent %q before its id", first.Type)
+	}
+	c.id = first.ID
+	if len(c.cfg.Features) > 0 {
+		hello := &protocol.Message{Type: protocol.TypeHello, Features: c.cfg.Features}
+		if err := c.conn.Write(ctx, websocket.MessageText, protocol.Encode(hello)); err != nil {
+			return nil, fmt.Errorf("signaling: sending hello: %w", err)
+		}
+	}
+	req := &protocol.Message{Type: protocol.TypeUsername, Name: name, ID: c.id, Date: time.Now().UnixMilli()}
+	if err := c.conn.Write(ctx, websocket.MessageText, protocol.Encode(req)); err != nil {
+		return nil, fmt.Errorf("signaling: sending username: %w", err)
+	}
+	var early []*protocol.Message
+	for {
+		m, _, err := c.read(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("signaling: registering %q: %w", name, err)
+		}
+		switch m.Type {
+		case protocol.TypeHello:
+			c.features = m.Features
+		case protocol.TypeRejectUsername:
+			c.name = m.Name
+		case protocol.TypeUserlist:
+			c.users = m.Users
+			return early, nil
+		case protocol.TypeError:
+			if m.About == protocol.TypeUsername || m.Code == protocol.ErrBadName {
+				return nil, &protocol.Error{Code: m.Code, Detail: m.Detail, About: m.About, User: m.User}
+			}
+			early = append(early, m)
+		default:
+			c.apply(m)
+			early = append(early, m)
+		}
+	}
+}
+
+func (c *Client) read(ctx context.Context) (*protocol.Message, []byte, error) {
+	for {
+		typ, data, err := c.conn.Read(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		if typ != websocket.MessageText {
+			continue
+		}
+		var m protocol.Message
+		if err := json.Unmarshal(data, &m); err != nil || m.Type == "" {
+			continue // a frame this client cannot read is not worth dying for
+		}
+		return &m, data, nil
+	}
+}
+
+func (c *Client) readLoop(early []*protocol.Message) {
+	defer close(c.done)
+	defer close(c.msgs)
+	for _, m := range early {
+		if !c.deliver(m, protocol.Encode(m)) {
+			return
+		}
+	}
+	for {
+		m, raw, err := c.read(context.Background())
+		if err != nil {
+			c.fail(err)
+			return
+		}
+		c.apply(m)
+		if !c.deliver(m, raw) {
+			return
+		}
+	}
+}
+
+func (c *Client) deliver(m *protocol.Message, raw []byte) bool {
+	if c.cfg.Handler != nil {
+		c.cfg.Handler(m, raw)
+		return true
+	}
+	select {
+	case c.msgs <- m:
+		return true
+	case <-c.closing:
+		return false
+	}
+}
+
+// apply keeps the user list and name current.
+func (c *Client) apply(m *protocol.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch m.Type {
+	case protocol.TypeUserlist:
+		c.users = m.Users
+	case protocol.TypeUserJoined:
+		for _, n := range deltaNames(m) {
+			if !slices.Contains(c.users, n) {
+				c.users = append(c.users, n)
+			}
+		}
+	case protocol.TypeUserLeft:
+		for _, n := range deltaNames(m) {
+			if i := slices.Index(c.users, n); i >= 0 {
+				c.users = slices.Delete(c.users, i, i+1)
+			}
+		}
+	case protocol.TypeRejectUsername:
+		c.name = m.Name
+	}
+}
+
+// deltaNames returns the names a user-joined/user-left frame carries: the
+// "users" batch, or the single "name".
+func deltaNames(m *protocol.Message) []string {
+	if len(m.Users) > 0 {
+		return m.Users
+	}
+	if m.Name != "" {
+		return []string{m.Name}
+	}
+	return nil
+}
+
+func (c *Client) fail(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// ID is the id the server assigned to this connection.
+func (c *Client) ID() int64 { return c.id }
+
+// Name is the name the server registered for this client.
+func (c *Client) Name() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.name
+}
+
+// Features are the hello features the server accepted.
+func (c *Client) Features() []string { return slices.Clone(c.features) }
+
+// Users returns the registered names as last reported by the server,
+// including this client's own.
+func (c *Client) Users() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.users)
+}
+
+// Messages delivers every message after registration (chat, relayed
+// signaling, user-list changes after they are applied, errors). It is
+// closed when the connection ends. Read it steadily: a client that falls
+// behind is dropped by the server. Unused when Config.Handler is set.
+func (c *Client) Messages() <-chan *protocol.Message { return c.msgs }
+
+// Send sends m. A "username" message renames the client; the name
+// becomes current when the server confirms it.
+func (c *Client) Send(ctx context.Context, m *protocol.Message) error {
+	return c.SendRaw(ctx, protocol.Encode(m))
+}
+
+// SendRaw sends a frame as is, for extensions Message does not model.
+func (c *Client) SendRaw(ctx context.Context, frame []byte) error {
+	select {
+	case <-c.closing:
+		return ErrClosed
+	default:
+	}
+	if err := c.conn.Write(ctx, websocket.MessageText, frame); err != nil {
+		return fmt.Errorf("signaling: send: %w", err)
+	}
+	return nil
+}
+
+// Done is closed when the connection has ended and Messages is closed.
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// Err reports why the connection ended: ErrClosed after Close, the server's
+// close status (see websocket.CloseStatus) or a network error otherwise.
+func (c *Client) Err() error {
+	select {
+	case <-c.done:
+	default:
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Close ends the connection with a normal closure and waits for the reader
+// goroutine to exit.
+func (c *Client) Close() error {
+	var err error
+	c.stopOnce.Do(func() {
+		c.fail(ErrClosed)
+		close(c.closing)
+		err = c.conn.Close(websocket.StatusNormalClosure, "")
+		if errors.Is(err, context.Canceled) {
+			err = nil
+		}
+	})
+	<-c.done
+	return err
+}
