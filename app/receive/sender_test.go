@@ -1,0 +1,92 @@
+package receive
+
+import (
+	"image"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/vpx"
+	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
+)
+
+// vp8Sender encodes synthetic pictures with mediadevices' libvpx encoder and
+// packetizes them as a WebRTC sender would. A keyframe request makes its
+// next frame a keyframe, as a real sender answers a PLI.
+type vp8Sender struct {
+	enc        codec.ReadCloser
+	pz         rtp.Packetizer
+	size       atomic.Value // image.Point: size of the next picture
+	index      int
+	wantKey    atomic.Bool
+	keyReqs    atomic.Int64
+	lastWasKey bool
+}
+
+func newVP8Sender(t testing.TB, w, h int) *vp8Sender {
+	t.Helper()
+	s := &vp8Sender{}
+	s.size.Store(image.Pt(w, h))
+	params, err := vpx.NewVP8Params()
+	if err != nil {
+		t.Fatal(err)
+	}
+	params.BitRate = 500_000
+	params.Deadline = time.Microsecond // VPX_DL_REALTIME: tests need speed, not quality
+	params.KeyFrameInterval = 1000     // only the first frame and requested ones are keyframes
+	src := video.ReaderFunc(func() (image.Image, func(), error) {
+		return s.picture(), func() {}, nil
+	})
+	enc, err := params.BuildVideoEncoder(src, prop.Media{Video: prop.Video{Width: w, Height: h, FrameRate: 30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { enc.Close() })
+	s.enc = enc
+	s.pz = rtp.NewPacketizer(1200, 96, 0x1234, &codecs.VP8Payloader{EnablePictureID: true}, rtp.NewRandomSequencer(), vp8ClockRate)
+	return s
+}
+
+// picture draws a moving gradient so that consecutive frames differ.
+func (s *vp8Sender) picture() image.Image {
+	sz := s.size.Load().(image.Point)
+	img := image.NewYCbCr(image.Rect(0, 0, sz.X, sz.Y), image.YCbCrSubsampleRatio420)
+	for y := 0; y < sz.Y; y++ {
+		for x := 0; x < sz.X; x++ {
+			img.Y[y*img.YStride+x] = byte(x + y + 4*s.index)
+		}
+	}
+	for i := range img.Cb {
+		img.Cb[i] = byte(128 + s.index)
+		img.Cr[i] = byte(128 - s.index)
+	}
+	return img
+}
+
+// requestKeyFrame is the receiver's PLI callback.
+func (s *vp8Sender) requestKeyFrame() {
+	s.keyReqs.Add(1)
+	s.wantKey.Store(true)
+}
+
+// next encodes one frame and returns its packets. It may run on a
+// goroutine other than the test's, so it returns errors instead of failing.
+func (s *vp8Sender) next() ([]*rtp.Packet, error) {
+	if s.wantKey.Swap(false) {
+		if err := s.enc.Controller().(codec.KeyFrameController).ForceKeyFrame(); err != nil {
+			return nil, err
+		}
+	}
+	data, release, err := s.enc.Read()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	s.index++
+	s.lastWasKey = isVP8KeyFrame(data)
+	return s.pz.Packetize(data, vp8ClockRate/30), nil
+}

@@ -1,0 +1,310 @@
+package receive
+
+import (
+	"context"
+	"errors"
+	"image"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pion/rtp"
+
+	"github.com/parleyhq/parley/app/frames"
+)
+
+// frameLog is a sink that records what it was given.
+type frameLog struct {
+	mu     sync.Mutex
+	sizes  []image.Point
+	bad    int // frames whose planes do not match their size
+	stream frames.Stream
+}
+
+func (l *frameLog) WriteFrame(s frames.Stream, f *frames.Frame) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	cw, ch := f.ChromaSize()
+	if len(f.Y) != f.Width*f.Height || len(f.U) != cw*ch || len(f.V) != cw*ch || s != frames.Remote {
+		l.bad++
+	}
+	l.stream = s
+	l.sizes = append(l.sizes, image.Pt(f.Width, f.Height))
+}
+
+func (l *frameLog) count() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.sizes)
+}
+
+// runVideo starts a receiver on its own goroutine and returns a function
+// that waits for Run's result.
+func runVideo(t *testing.T, ctx context.Context, tr RTPReader, cfg VideoConfig) (*VideoReceiver, func() error) {
+	t.Helper()
+	r, err := NewVideoReceiver(tr, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	return r, func() error {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(20 * time.Second):
+			t.Fatal("Run did not return")
+			return nil
+		}
+	}
+}
+
+// stream sends frames from snd into tr at about 30 fps, passing each
+// frame's packets through mangle first, then closes the track.
+func stream(ctx context.Context, tr *chanTrack, snd *vp8Sender, n int, mangle func(i int, pkts []*rtp.Packet) []*rtp.Packet) error {
+	defer close(tr.pkts)
+	tick := time.NewTicker(time.Second / 30)
+	defer tick.Stop()
+	for i := 0; i < n; i++ {
+		pkts, err := snd.next()
+		if err != nil {
+			return err
+		}
+		if mangle != nil {
+			pkts = mangle(i, pkts)
+		}
+		for _, p := range pkts {
+			if !tr.send(ctx, p) {
+				return ctx.Err()
+			}
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func TestVideoDecodesReorderedStream(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 320, 240)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+
+	const n = 45
+	reordered := 0
+	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+		if len(p) >= 2 && i%3 == 0 { // swap the first two packets of every third frame
+			p[0], p[1] = p[1], p[0]
+			reordered++
+		}
+		return p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatalf("Run after the track closed: %v", err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if reordered == 0 {
+		t.Fatal("no frame had two packets: the test reordered nothing")
+	}
+	// The last frame waits for a following packet that never comes.
+	if st.FramesDecoded < n*9/10 || st.FramesDecoded > n {
+		t.Errorf("decoded %d of %d frames", st.FramesDecoded, n)
+	}
+	if st.DecodeErrors != 0 || st.FramesSkipped != 0 {
+		t.Errorf("decode errors %d, skipped %d; want none", st.DecodeErrors, st.FramesSkipped)
+	}
+	if st.Width != 320 || st.Height != 240 || st.LastFrame.IsZero() {
+		t.Errorf("stats size %dx%d last %v", st.Width, st.Height, st.LastFrame)
+	}
+	if log.bad != 0 || uint64(log.count()) != st.FramesDecoded {
+		t.Errorf("sink: %d frames, %d malformed; stats say %d decoded", log.count(), log.bad, st.FramesDecoded)
+	}
+	for _, sz := range log.sizes {
+		if sz != image.Pt(320, 240) {
+			t.Fatalf("frame size %v, want 320x240", sz)
+		}
+	}
+}
+
+// TestVideoRecoversFromLoss drops one packet mid-stream: the receiver must
+// stop showing broken frames, ask for a keyframe, and resume on it.
+func TestVideoRecoversFromLoss(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 320, 240)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+
+	// Frame 30 comes a second after the start-up PLI, so the rate limit
+	// does not hold back the PLI for the loss.
+	const n, lossAt = 60, 30
+	var (
+		reqsBefore int64
+		decBefore  uint64
+	)
+	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+		if i == lossAt {
+			reqsBefore = snd.keyReqs.Load()
+			decBefore = r.Stats().FramesDecoded
+			return p[1:] // lose the first packet of the frame
+		}
+		return p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if snd.keyReqs.Load() <= reqsBefore {
+		t.Errorf("no keyframe requested after the loss (requests: %d before, %d after)", reqsBefore, snd.keyReqs.Load())
+	}
+	if st.PacketsDropped == 0 {
+		t.Error("the lost packet was not counted")
+	}
+	if st.FramesDecoded < decBefore+n-lossAt-10 {
+		t.Errorf("decoding did not resume: %d decoded before the loss, %d at the end", decBefore, st.FramesDecoded)
+	}
+	if st.DecodeErrors != 0 {
+		t.Errorf("%d decode errors: broken frames reached the decoder", st.DecodeErrors)
+	}
+}
+
+// TestVideoSurvivesCorruptFrame damages a frame so that libvpx rejects it.
+func TestVideoSurvivesCorruptFrame(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 320, 240)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+
+	const n, badAt = 60, 30
+	var decBefore uint64
+	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+		if i == badAt {
+			decBefore = r.Stats().FramesDecoded
+			// After the payload descriptor (4 bytes with a 15-bit picture
+			// ID) comes the frame tag: claim a first partition far longer
+			// than the frame, keeping the inter-frame and show bits.
+			pl := append([]byte(nil), p[0].Payload...)
+			pl[4], pl[5], pl[6] = 0xF1, 0xFF, 0xFF
+			p[0].Payload = pl
+		}
+		return p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if st.DecodeErrors == 0 {
+		t.Fatal("the corrupt frame was not reported as a decode error")
+	}
+	if st.FramesDecoded < decBefore+n-badAt-10 {
+		t.Errorf("decoding did not resume: %d decoded before the error, %d at the end", decBefore, st.FramesDecoded)
+	}
+	if st.KeyFramesRequested < 2 {
+		t.Errorf("keyframes requested %d, want the start-up one and one after the error", st.KeyFramesRequested)
+	}
+}
+
+func TestVideoFollowsResolutionChange(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 320, 240)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+
+	err := stream(ctx, tr, snd, 40, func(i int, p []*rtp.Packet) []*rtp.Packet {
+		if i == 19 { // frame 20 onwards is larger; the encoder restarts with a keyframe
+			snd.size.Store(image.Pt(640, 360))
+		}
+		return p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if st.Width != 640 || st.Height != 360 {
+		t.Errorf("last size %dx%d, want 640x360", st.Width, st.Height)
+	}
+	seen := map[image.Point]int{}
+	for _, sz := range log.sizes {
+		seen[sz]++
+	}
+	if seen[image.Pt(320, 240)] < 15 || seen[image.Pt(640, 360)] < 15 || len(seen) != 2 || log.bad != 0 {
+		t.Errorf("sizes seen %v, %d malformed", seen, log.bad)
+	}
+}
+
+func TestVideoCancelUnblocksRead(t *testing.T) {
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := newChanTrack(0) // never sends
+	var log frameLog
+	_, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log})
+	time.Sleep(50 * time.Millisecond) // let Run block in ReadRTP (the test passes either way)
+	cancel()
+	if err := wait(); err != nil {
+		t.Fatalf("Run after cancel: %v", err)
+	}
+	waitGoroutines(t, before)
+}
+
+func TestVideoSkipsUnreadablePackets(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	tr := newChanTrack(0)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log})
+	tr.errs <- errors.New("rtp: header too short")
+	tr.send(ctx, &rtp.Packet{Header: rtp.Header{SequenceNumber: 1}, Payload: []byte{0x10, 0, 0}})
+	close(tr.pkts)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.PacketsBad != 1 || st.PacketsReceived != 1 {
+		t.Errorf("bad %d received %d, want 1 and 1", st.PacketsBad, st.PacketsReceived)
+	}
+}
+
+func TestNewVideoReceiverRejectsMissingSink(t *testing.T) {
+	if _, err := NewVideoReceiver(newChanTrack(0), VideoConfig{}); !errors.Is(err, ErrNoSink) {
+		t.Fatalf("err %v, want ErrNoSink", err)
+	}
+}
+
+// waitGoroutines polls until the goroutine count is back to n.
+func waitGoroutines(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for runtime.NumGoroutine() > n {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,146 @@
+package receive
+
+import (
+	"errors"
+	"time"
+
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/webrtc/v4/pkg/media"
+	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
+)
+
+// Sample builder limits. maxLatePackets bounds how many packets wait behind
+// a missing one (a 720p keyframe is about 100 packets); maxFrameDelay bounds
+// the wait in media time, so one lost packet freezes the picture for at most
+// this long before the frame is given up and a keyframe requested. NACK
+// retransmissions on a real link arrive well within it.
+const (
+	maxLatePackets = 512
+	maxFrameDelay  = 200 * time.Millisecond
+	vp8ClockRate   = 90000
+)
+
+// errFrameTooLarge is returned to the decoder for a frame that does not fit
+// its input buffer; the frame is counted as a decode error.
+var errFrameTooLarge = errors.New("receive: vp8 frame larger than decoder buffer")
+
+// pictureID is the VP8 payload descriptor's picture ID of a frame's first
+// packet. Consecutive frames have consecutive IDs, so a jump shows that a
+// whole frame was lost even when no packet of it ever arrived.
+type pictureID struct{ id uint16 }
+
+// vp8Frames rebuilds VP8 frames from RTP packets and hands them to the vpx
+// decoder one per Read. It drops frames that cannot be decoded correctly
+// (after a loss or decode error, until the next keyframe) and asks for
+// keyframes when it does.
+type vp8Frames struct {
+	src   *source
+	sb    *samplebuilder.SampleBuilder
+	key   *keyFrameRequester
+	stats *videoCounters
+
+	waitKey bool       // true until a keyframe arrives after start, loss or error
+	lastPic *pictureID // picture ID of the last frame passed on
+	err     error      // why the source ended; set once
+}
+
+func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters) *vp8Frames {
+	sb := samplebuilder.New(maxLatePackets, &codecs.VP8Packet{}, vp8ClockRate,
+		samplebuilder.WithMaxTimeDelay(maxFrameDelay),
+		samplebuilder.WithPacketHeadHandler(func(head any) any {
+			if p, ok := head.(*codecs.VP8Packet); ok && p.I == 1 {
+				return &pictureID{id: p.PictureID}
+			}
+			return nil
+		}))
+	return &vp8Frames{src: src, sb: sb, key: key, stats: stats, waitKey: true}
+}
+
+// Read copies the next decodable frame into p. Its error is the source's
+// error once the track or context ended.
+func (v *vp8Frames) Read(p []byte) (int, error) {
+	for {
+		if s := v.sb.Pop(); s != nil {
+			n, ok := v.accept(s, p)
+			if ok {
+				return n, nil
+			}
+			continue
+		}
+		pkt, err := v.src.next()
+		if err != nil {
+			v.err = err
+			return 0, err
+		}
+		v.stats.packet()
+		v.sb.Push(pkt)
+		if v.waitKey {
+			v.requestKey()
+		}
+	}
+}
+
+// accept decides whether sample s goes to the decoder and copies it into p.
+func (v *vp8Frames) accept(s *media.Sample, p []byte) (int, bool) {
+	v.stats.frame(s.PrevDroppedPackets)
+	pic, _ := s.Metadata.(*pictureID)
+	if v.lost(s, pic) {
+		v.waitKey = true
+	}
+	v.lastPic = pic
+	if len(s.Data) == 0 {
+		return 0, false
+	}
+	if isVP8KeyFrame(s.Data) {
+		v.waitKey = false
+	}
+	if v.waitKey {
+		v.stats.skipped()
+		v.requestKey()
+		return 0, false
+	}
+	if len(s.Data) > len(p) {
+		v.stats.decodeError()
+		v.afterError()
+		return 0, false
+	}
+	return copy(p, s.Data), true
+}
+
+// lost reports whether frames went missing before s. With picture IDs the
+// answer is exact; without them any packet the sample builder dropped counts.
+func (v *vp8Frames) lost(s *media.Sample, pic *pictureID) bool {
+	if pic != nil && v.lastPic != nil {
+		return !nextPictureID(v.lastPic.id, pic.id)
+	}
+	return s.PrevDroppedPackets > 0
+}
+
+// afterError stops decoding until a keyframe: frames after a broken one
+// reference a picture the decoder does not have.
+func (v *vp8Frames) afterError() {
+	v.waitKey = true
+	v.requestKey()
+}
+
+func (v *vp8Frames) requestKey() {
+	if v.key.request() {
+		v.stats.keyRequested()
+	}
+}
+
+// nextPictureID reports whether cur follows prev. IDs are 7 or 15 bits and
+// a sender may switch from the short to the long form, so both wraps count.
+func nextPictureID(prev, cur uint16) bool {
+	if cur == (prev+1)&0x7FFF {
+		return true
+	}
+	return cur < 0x80 && cur == (prev+1)&0x7F
+}
+
+// isVP8KeyFrame reads the frame tag (RFC 6386 section 9.1): bit 0 of the
+// first byte is 0 for a keyframe, which then carries the start code
+// 9d 01 2a after the three-byte tag.
+func isVP8KeyFrame(b []byte) bool {
+	return len(b) >= 10 && b[0]&1 == 0 && b[3] == 0x9d && b[4] == 0x01 && b[5] == 0x2a
+}
