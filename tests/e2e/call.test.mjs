@@ -1,0 +1,75 @@
+// Two people in two Chromium contexts sign in through the served client and
+// call each other: both must decode the other's video, and hanging up must
+// bring both back to idle with the reason shown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSignal } from './lib/signal.mjs';
+import { launchBrowser, openPage } from './lib/browser.mjs';
+import { login, call, accept, hangUp, waitState, waitFramesFlowing, decline } from './lib/parley.mjs';
+
+/** @type {import('./lib/signal.mjs').Signal} */
+let signal;
+/** @type {import('playwright-core').Browser} */
+let browser;
+
+before(async () => {
+  signal = await startSignal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await signal?.stop();
+});
+
+/** Two signed-in pages; closed by the caller's finally. */
+async function pair(a, b) {
+  const A = await openPage(browser, signal.url);
+  const B = await openPage(browser, signal.url);
+  const nameA = await login(A.page, a);
+  const nameB = await login(B.page, b);
+  return { A, B, nameA, nameB, close: () => Promise.all([A.context.close(), B.context.close()]) };
+}
+
+test('a call between two browsers decodes video both ways, and hang-up ends it on both sides', async () => {
+  const { A, B, nameA, nameB, close } = await pair('alice', 'bob');
+  try {
+    await call(A.page, nameB);
+    await waitState(A.page, 'calling');
+    await waitState(B.page, 'ringing');
+    assert.equal(await B.page.textContent('#incoming_caller'), nameA);
+    await accept(B.page);
+    await waitState(A.page, 'in-call');
+    await waitState(B.page, 'in-call');
+    const atA = await waitFramesFlowing(A.page);
+    const atB = await waitFramesFlowing(B.page);
+    assert.ok(atA.width > 0 && atB.width > 0);
+    assert.ok(await A.page.isVisible('#call_timer'), 'the call timer runs');
+
+    await hangUp(A.page);
+    await waitState(A.page, 'idle');
+    await waitState(B.page, 'idle');
+    assert.match(await A.page.textContent('#call_status') ?? '', /You hung up on bob/);
+    assert.match(await B.page.textContent('#call_status') ?? '', /alice hung up/);
+    assert.equal(await A.page.evaluate(() => window.parley.pc), null);
+    assert.deepEqual([...A.problems, ...B.problems].filter((p) => p.startsWith('pageerror')), []);
+  } finally {
+    await close();
+  }
+});
+
+test('declining a call returns both sides to idle with the reason shown', async () => {
+  const { A, B, nameA, nameB, close } = await pair('carol', 'dave');
+  try {
+    await call(A.page, nameB);
+    await waitState(B.page, 'ringing');
+    await decline(B.page);
+    await waitState(B.page, 'idle');
+    await waitState(A.page, 'idle');
+    assert.match(await A.page.textContent('#call_status') ?? '', new RegExp(`${nameB} declined the call`));
+    assert.match(await B.page.textContent('#call_status') ?? '', new RegExp(`You declined the call from ${nameA}`));
+    assert.ok(await B.page.isHidden('#incoming'), 'the prompt is gone');
+  } finally {
+    await close();
+  }
+});
