@@ -1,0 +1,236 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/driver"
+	"github.com/pion/mediadevices/pkg/io/audio"
+	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/mediadevices/pkg/wave"
+)
+
+// AudioRequest is what the settings ask of a microphone.
+type AudioRequest struct {
+	Microphone string // a Device.Name; "" is the preferred microphone
+}
+
+// Level is the loudness of recent microphone input, for a level meter.
+// Both are of full scale, 0 to 1.
+type Level struct {
+	Peak, RMS float32
+}
+
+// levelWindow is how long a measured level stays valid: a meter drawn at
+// 10–30 Hz always sees the latest 20 ms chunk, and a stalled microphone
+// drops to zero.
+const levelWindow = 250 * time.Millisecond
+
+// Audio is an open microphone.
+type Audio struct {
+	name   string
+	drv    driver.Driver
+	at     *mediadevices.AudioTrack
+	track  *boundTrack
+	muted  atomic.Bool
+	level  atomic.Pointer[measured]
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+	err    error
+}
+
+type measured struct {
+	Level
+	at time.Time
+}
+
+// OpenAudio opens a microphone at 48 kHz (mono when it can) and builds its
+// track with codecs (nil means NewCodecSelector(CodecConfig{})). Errors are
+// *DeviceError; ErrNoMicrophone when there is none.
+func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, error) {
+	if codecs == nil {
+		codecs = NewCodecSelector(CodecConfig{})
+	}
+	e, err := find(Microphone, req.Microphone)
+	if err != nil {
+		return nil, err
+	}
+	if e.drv.Status() != driver.StateClosed {
+		return nil, &DeviceError{Kind: Microphone, Device: e.Name, Err: ErrDeviceBusy}
+	}
+	props, err := properties(e.drv)
+	if err != nil {
+		return nil, deviceError(Microphone, e.Name, err)
+	}
+	p, ok := chooseAudio(props)
+	if !ok {
+		return nil, &DeviceError{Kind: Microphone, Device: e.Name, Err: ErrDeviceFailed, Cause: errors.New("no 48 kHz capture format")}
+	}
+	rec, ok := e.drv.(driver.AudioRecorder)
+	if !ok {
+		return nil, &DeviceError{Kind: Microphone, Device: e.Name, Err: ErrDeviceFailed, Cause: errors.New("not an audio recorder")}
+	}
+	if err := e.drv.Open(); err != nil {
+		return nil, deviceError(Microphone, e.Name, err)
+	}
+	r, err := rec.AudioRecord(p)
+	if err != nil {
+		_ = e.drv.Close()
+		return nil, deviceError(Microphone, e.Name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &Audio{name: e.Name, drv: e.drv, cancel: cancel, done: make(chan struct{})}
+	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs)
+	a.at = t.(*mediadevices.AudioTrack)
+	a.track = newBoundTrack(t)
+	go a.pump(ctx)
+	return a, nil
+}
+
+// chooseAudio prefers 48 kHz mono, then 48 kHz with more channels (the
+// Opus encoder is built for the channel count it gets).
+func chooseAudio(props []prop.Media) (prop.Media, bool) {
+	best, found := prop.Media{}, false
+	for _, p := range props {
+		if p.SampleRate != 48000 {
+			continue
+		}
+		if !found || (p.ChannelCount == 1 && best.ChannelCount != 1) {
+			best, found = p, true
+		}
+	}
+	if found && best.Latency == 0 {
+		best.Latency = 20 * time.Millisecond
+	}
+	return best, found
+}
+
+// Name is the microphone's Device.Name.
+func (a *Audio) Name() string { return a.name }
+
+// Track is the track to add to a PeerConnection (webrtc.TrackLocal).
+// OnEnded reports a *DeviceError when the microphone stops delivering.
+func (a *Audio) Track() mediadevices.Track { return a.track }
+
+// SetMuted replaces the sent audio with silence (the track keeps flowing,
+// so unmuting needs no renegotiation). Level still measures the
+// microphone, so the UI can warn someone who talks while muted.
+func (a *Audio) SetMuted(m bool) { a.muted.Store(m) }
+
+// Muted reports whether SetMuted(true) is in effect.
+func (a *Audio) Muted() bool { return a.muted.Load() }
+
+// Level returns the loudness of the latest chunk, or zero when nothing
+// was captured in the last 250 ms. The microphone is captured whenever it
+// is open, so the meter works outside calls too.
+func (a *Audio) Level() Level {
+	m := a.level.Load()
+	if m == nil || time.Since(m.at) > levelWindow {
+		return Level{}
+	}
+	return m.Level
+}
+
+// Close stops capture, ends the track and releases the microphone.
+func (a *Audio) Close() error {
+	a.once.Do(func() {
+		a.cancel()
+		a.err = a.track.Close()
+		<-a.done
+	})
+	return a.err
+}
+
+// pump keeps capture (and so the level) running while no sender reads the
+// track; see boundTrack.
+func (a *Audio) pump(ctx context.Context) {
+	defer close(a.done)
+	for {
+		bound, changed := a.track.state()
+		if bound {
+			select {
+			case <-ctx.Done():
+				return
+			case <-changed:
+			}
+			continue
+		}
+		r := a.at.NewReader(false)
+		for {
+			if _, _, err := r.Read(); err != nil || ctx.Err() != nil {
+				return
+			}
+			if bound, _ := a.track.state(); bound {
+				break
+			}
+		}
+	}
+}
+
+// audioSource is the one reader of the microphone driver: it measures the
+// level and applies mute.
+type audioSource struct {
+	a *Audio
+	r audio.Reader
+}
+
+func (s *audioSource) ID() string { return s.a.drv.ID() }
+
+func (s *audioSource) Close() error { return s.a.drv.Close() }
+
+func (s *audioSource) Read() (wave.Audio, func(), error) {
+	chunk, release, err := s.r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, func() {}, io.EOF
+		}
+		return nil, func() {}, deviceError(Microphone, s.a.name, err)
+	}
+	s.a.level.Store(&measured{Level: measure(chunk), at: time.Now()})
+	if s.a.muted.Load() {
+		chunk = silence(chunk)
+		release()
+		release = func() {}
+	}
+	return chunk, release, nil
+}
+
+// measure returns peak and RMS of a chunk over all channels.
+func measure(c wave.Audio) Level {
+	info := c.ChunkInfo()
+	var peak, sum float64
+	n := 0
+	for i := 0; i < info.Len; i++ {
+		for ch := 0; ch < info.Channels; ch++ {
+			v := float64(wave.Float32SampleFormat.Convert(c.At(i, ch)).(wave.Float32Sample))
+			peak = math.Max(peak, math.Abs(v))
+			sum += v * v
+			n++
+		}
+	}
+	if n == 0 {
+		return Level{}
+	}
+	return Level{Peak: float32(min(peak, 1)), RMS: float32(min(math.Sqrt(sum/float64(n)), 1))}
+}
+
+// silence returns a zeroed chunk of the same shape and sample type.
+func silence(c wave.Audio) wave.Audio {
+	info := c.ChunkInfo()
+	switch c.(type) {
+	case *wave.Int16Interleaved:
+		return wave.NewInt16Interleaved(info)
+	case *wave.Int16NonInterleaved:
+		return wave.NewInt16NonInterleaved(info)
+	case *wave.Float32NonInterleaved:
+		return wave.NewFloat32NonInterleaved(info)
+	}
+	return wave.NewFloat32Interleaved(info)
+}

@@ -1,0 +1,54 @@
+package media
+
+import (
+	"github.com/parleyhq/parley/app/media/vp8"
+	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/opus"
+	"github.com/pion/webrtc/v4"
+)
+
+// CodecConfig tunes the encoders NewCodecSelector builds.
+type CodecConfig struct {
+	// InitialBitrate for video in bits per second; 0 fits it to the
+	// captured size (vp8.BitrateFor: about 800 kbps at 640×480, 1.7 Mbps at
+	// 1280×720, 2.5 Mbps at 1920×1080) so the far side sees full
+	// resolution from the start. Congestion control changes it later
+	// through the track's EncoderController (codec.BitRateController).
+	InitialBitrate int
+	// AudioBitrate for Opus in bits per second; 0 means 32 kbps.
+	AudioBitrate int
+}
+
+// NewCodecSelector returns the codecs Parley sends: its realtime VP8
+// encoder and Opus at 48 kHz (20 ms frames, in-band FEC, 10 ms minimum
+// packet time in the SDP). Call Populate on the result with the
+// PeerConnection's MediaEngine so the SDP offers exactly these.
+func NewCodecSelector(cfg CodecConfig) *mediadevices.CodecSelector {
+	v := &vp8.Params{InitialBitrate: cfg.InitialBitrate}
+	a := &opusBuilder{}
+	a.Params, _ = opus.NewParams() // never fails
+	a.BitRate = cfg.AudioBitrate
+	if a.BitRate == 0 {
+		a.BitRate = 32_000
+	}
+	return mediadevices.NewCodecSelector(
+		mediadevices.WithVideoEncoders(v),
+		mediadevices.WithAudioEncoders(a),
+	)
+}
+
+// opusBuilder is mediadevices' Opus encoder with transport-cc feedback
+// announced, so audio packets count towards the bandwidth estimate like
+// browsers' do.
+type opusBuilder struct {
+	opus.Params
+}
+
+// RTPCodec describes Opus for the SDP.
+func (b *opusBuilder) RTPCodec() *codec.RTPCodec {
+	c := b.Params.RTPCodec()
+	c.SDPFmtpLine = "minptime=10;useinbandfec=1"
+	c.RTCPFeedback = []webrtc.RTCPFeedback{{Type: webrtc.TypeRTCPFBTransportCC}}
+	return c
+}

@@ -1,0 +1,82 @@
+package media
+
+import (
+	"image"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/app/frames"
+)
+
+// packI420 copies an I420 picture into one new, tightly packed buffer.
+// Every captured frame gets its own buffer because mediadevices'
+// broadcaster hands the same picture to several readers and keeps up to
+// 32 of them, while drivers reuse their buffers.
+func packI420(src *image.YCbCr) *image.YCbCr {
+	b := src.Rect
+	w, h := b.Dx(), b.Dy()
+	cw, ch := (w+1)/2, (h+1)/2
+	buf := make([]byte, w*h+2*cw*ch)
+	dst := &image.YCbCr{
+		Y: buf[:w*h], Cb: buf[w*h : w*h+cw*ch], Cr: buf[w*h+cw*ch:],
+		YStride: w, CStride: cw,
+		SubsampleRatio: image.YCbCrSubsampleRatio420,
+		Rect:           image.Rect(0, 0, w, h),
+	}
+	for y := 0; y < h; y++ {
+		o := src.YOffset(b.Min.X, b.Min.Y+y)
+		copy(dst.Y[y*w:(y+1)*w], src.Y[o:o+w])
+	}
+	for y := 0; y < ch; y++ {
+		o := src.COffset(b.Min.X, b.Min.Y+2*y)
+		copy(dst.Cb[y*cw:(y+1)*cw], src.Cb[o:o+cw])
+		copy(dst.Cr[y*cw:(y+1)*cw], src.Cr[o:o+cw])
+	}
+	return dst
+}
+
+// asFrame views a packed picture as a frames.Frame without copying.
+func asFrame(img *image.YCbCr, at time.Time) *frames.Frame {
+	return &frames.Frame{
+		Width: img.Rect.Dx(), Height: img.Rect.Dy(),
+		Y: img.Y, U: img.Cb, V: img.Cr,
+		Captured: at,
+	}
+}
+
+// previewSinks are the sinks Preview added, fed inline from capture.
+type previewSinks struct {
+	mu    sync.Mutex
+	next  int
+	sinks map[int]frames.Sink
+}
+
+func (p *previewSinks) add(s frames.Sink) (remove func(), count int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.sinks == nil {
+		p.sinks = map[int]frames.Sink{}
+	}
+	id := p.next
+	p.next++
+	p.sinks[id] = s
+	return func() {
+		p.mu.Lock()
+		delete(p.sinks, id)
+		p.mu.Unlock()
+	}, len(p.sinks)
+}
+
+func (p *previewSinks) len() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.sinks)
+}
+
+func (p *previewSinks) write(f *frames.Frame) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.sinks {
+		s.WriteFrame(frames.Local, f)
+	}
+}

@@ -1,0 +1,113 @@
+package testmedia
+
+import (
+	"context"
+	"image"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/app/media/stamp"
+	"github.com/pion/mediadevices/pkg/frame"
+	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
+)
+
+// Sizes and rates the test cameras offer. Any other size works too when
+// asked for directly; these are what the settings menu lists.
+var (
+	sizes = [][2]int{{320, 240}, {640, 480}, {1280, 720}, {1920, 1080}}
+	rates = []float32{30, 15}
+)
+
+// camera is a mediadevices driver adapter that renders a pattern.
+type camera struct {
+	id      uint8
+	pattern pattern
+
+	mu     sync.Mutex
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func newCamera(id uint8, p pattern) *camera { return &camera{id: id, pattern: p} }
+
+// Open implements driver.Adapter.
+func (c *camera) Open() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	return nil
+}
+
+// Close implements driver.Adapter; readers return io.EOF afterwards.
+func (c *camera) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cancel != nil {
+		c.cancel()
+	}
+	return nil
+}
+
+// Properties implements driver.Adapter.
+func (c *camera) Properties() []prop.Media {
+	var out []prop.Media
+	for _, s := range sizes {
+		for _, r := range rates {
+			out = append(out, prop.Media{Video: prop.Video{Width: s[0], Height: s[1], FrameRate: r, FrameFormat: frame.FormatI420}})
+		}
+	}
+	return out
+}
+
+// VideoRecord implements driver.VideoRecorder: frames of the requested
+// size, paced at the requested rate, each a new picture stamped with this
+// camera's id, a sequence number from 0 and the capture time.
+func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
+	c.mu.Lock()
+	ctx := c.ctx
+	c.mu.Unlock()
+	if ctx == nil {
+		return nil, errNotOpen
+	}
+	w, h := p.Width, p.Height
+	if w <= 0 || h <= 0 {
+		w, h = 640, 480
+	}
+	if w < stamp.MinWidth || h < stamp.Height(w) {
+		return nil, errTooSmall
+	}
+	fps := p.FrameRate
+	if fps <= 0 {
+		fps = 30
+	}
+	interval := time.Duration(float64(time.Second) / float64(fps))
+	r := newRenderer(c.pattern, w, h)
+	var seq uint32
+	next := time.Now()
+	timer := time.NewTimer(0)
+	return video.ReaderFunc(func() (image.Image, func(), error) {
+		if ctx.Err() != nil {
+			return nil, func() {}, io.EOF
+		}
+		timer.Reset(time.Until(next))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, func() {}, io.EOF
+		case <-timer.C:
+		}
+		now := time.Now()
+		// Keep the rate; after a stall, restart from now instead of
+		// delivering a burst.
+		next = next.Add(interval)
+		if next.Before(now) {
+			next = now.Add(interval)
+		}
+		img := r.render(seq)
+		_ = stamp.Encode(img.Y, w, h, img.YStride, stamp.Code{Camera: c.id, Seq: seq, CapturedMS: now.UnixMilli()})
+		seq++
+		return img, func() {}, nil
+	}), nil
+}

@@ -1,0 +1,195 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"image"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/app/frames"
+	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/driver"
+	"github.com/pion/mediadevices/pkg/io/video"
+)
+
+// VideoRequest is what the settings ask of a camera. Zero fields mean
+// "anything": Camera "" is the preferred camera, a zero size is
+// DefaultWidth×DefaultHeight, FPS 0 is DefaultFPS, PixelFormat "" is any
+// (raw formats preferred over MJPEG).
+type VideoRequest struct {
+	Camera        string // a Device.Name
+	Width, Height int
+	FPS           float64
+	PixelFormat   string
+}
+
+// VideoSettings is what a camera was really opened with.
+type VideoSettings struct {
+	Camera        string
+	Width, Height int
+	FPS           float32
+	PixelFormat   string
+	// Fallback is empty when the request was met, else a sentence for the
+	// user saying what was used instead.
+	Fallback string
+}
+
+// Video is an open camera: one capture feeding both the track a
+// PeerConnection sends and the preview.
+type Video struct {
+	settings VideoSettings
+	drv      driver.Driver
+	vt       *mediadevices.VideoTrack
+	track    *boundTrack
+	previews previewSinks
+	wake     chan struct{}
+	cancel   context.CancelFunc
+	done     chan struct{}
+	once     sync.Once
+	closeErr error
+}
+
+// OpenVideo opens a camera with the mode nearest to req (see
+// VideoSettings.Fallback) and builds its track with codecs (nil means
+// NewCodecSelector(CodecConfig{})). Errors are *DeviceError: ErrNoCamera
+// when the camera does not exist, ErrDeviceBusy when it is open already,
+// and so on.
+func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, error) {
+	if codecs == nil {
+		codecs = NewCodecSelector(CodecConfig{})
+	}
+	e, err := find(Camera, req.Camera)
+	if err != nil {
+		return nil, err
+	}
+	if e.drv.Status() != driver.StateClosed {
+		return nil, &DeviceError{Kind: Camera, Device: e.Name, Err: ErrDeviceBusy}
+	}
+	props, err := properties(e.drv)
+	if err != nil {
+		return nil, deviceError(Camera, e.Name, err)
+	}
+	p, note, err := chooseVideo(req, props, e.Label)
+	if err != nil {
+		return nil, &DeviceError{Kind: Camera, Device: e.Name, Err: ErrDeviceFailed, Cause: err}
+	}
+	rec, ok := e.drv.(driver.VideoRecorder)
+	if !ok {
+		return nil, &DeviceError{Kind: Camera, Device: e.Name, Err: ErrDeviceFailed, Cause: errors.New("not a video recorder")}
+	}
+	if err := e.drv.Open(); err != nil {
+		return nil, deviceError(Camera, e.Name, err)
+	}
+	r, err := rec.VideoRecord(p)
+	if err != nil {
+		_ = e.drv.Close()
+		return nil, deviceError(Camera, e.Name, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v := &Video{
+		settings: VideoSettings{
+			Camera: e.Name, Width: p.Width, Height: p.Height, FPS: p.FrameRate,
+			PixelFormat: string(p.FrameFormat), Fallback: note,
+		},
+		drv:    e.drv,
+		wake:   make(chan struct{}, 1),
+		cancel: cancel,
+		done:   make(chan struct{}),
+	}
+	t := mediadevices.NewVideoTrack(&videoSource{v: v, r: video.ToI420(r)}, codecs)
+	v.vt = t.(*mediadevices.VideoTrack)
+	v.track = newBoundTrack(t)
+	go v.pump(ctx)
+	return v, nil
+}
+
+// Track is the track to add to a PeerConnection (it implements
+// webrtc.TrackLocal). Its EncoderController (after negotiation) is
+// Parley's VP8 encoder: codec.KeyFrameController and
+// codec.BitRateController. OnEnded reports a *DeviceError such as
+// ErrDeviceGone when the camera stops delivering.
+func (v *Video) Track() mediadevices.Track { return v.track }
+
+// Settings reports the mode the camera was opened with.
+func (v *Video) Settings() VideoSettings { return v.settings }
+
+// Preview sends every captured frame, as I420 before encoding, to sink as
+// frames.Local until stop is called. Frames are delivered on the capture
+// path, so sink must return quickly; it may keep a frame only by copying
+// it. Capture runs while there is a preview or a bound sender.
+func (v *Video) Preview(sink frames.Sink) (stop func()) {
+	remove, _ := v.previews.add(sink)
+	select {
+	case v.wake <- struct{}{}:
+	default:
+	}
+	var once sync.Once
+	return func() { once.Do(remove) }
+}
+
+// Close stops capture, ends the track and releases the camera.
+func (v *Video) Close() error {
+	v.once.Do(func() {
+		v.cancel()
+		v.closeErr = v.track.Close()
+		<-v.done
+	})
+	return v.closeErr
+}
+
+// pump pulls frames for the preview while no sender does; see boundTrack.
+func (v *Video) pump(ctx context.Context) {
+	defer close(v.done)
+	for {
+		bound, changed := v.track.state()
+		if bound || v.previews.len() == 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-changed:
+			case <-v.wake:
+			}
+			continue
+		}
+		// A fresh reader each time: a mediadevices broadcaster reader that
+		// fell far behind cannot catch up.
+		r := v.vt.NewReader(false)
+		for {
+			if _, _, err := r.Read(); err != nil || ctx.Err() != nil {
+				return
+			}
+			if bound, _ := v.track.state(); bound || v.previews.len() == 0 {
+				break
+			}
+		}
+	}
+}
+
+// videoSource is the one reader of the camera driver: it converts every
+// frame to packed I420 in a buffer of its own and feeds the previews.
+type videoSource struct {
+	v *Video
+	r video.Reader
+}
+
+func (s *videoSource) ID() string { return s.v.drv.ID() }
+
+func (s *videoSource) Close() error { return s.v.drv.Close() }
+
+func (s *videoSource) Read() (image.Image, func(), error) {
+	img, release, err := s.r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, func() {}, io.EOF
+		}
+		return nil, func() {}, deviceError(Camera, s.v.settings.Camera, err)
+	}
+	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
+	release()
+	if s.v.previews.len() > 0 {
+		s.v.previews.write(asFrame(packed, time.Now()))
+	}
+	return packed, func() {}, nil
+}
