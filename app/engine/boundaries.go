@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/pion/mediadevices"
+
+	"github.com/parleyhq/parley/app/call"
+	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Signaling is the engine's view of a registered signaling connection;
+// *signaling/client.Client satisfies it. Connecting, registering a name and
+// keeping the user list are the connection's business; the engine sends and
+// receives protocol messages.
+type Signaling interface {
+	// Send delivers one message to the server. It must be safe for
+	// concurrent use: candidates are sent from pion's goroutines.
+	Send(ctx context.Context, m *protocol.Message) error
+	// Messages delivers what the server sends after registration; it is
+	// closed when the connection ends, and Err then says why.
+	Messages() <-chan *protocol.Message
+	Err() error
+	// Name is the name the server registered; Users the users online as
+	// last reported, this user included.
+	Name() string
+	Users() []string
+}
+
+// Devices opens the local camera and microphone. Device names are the
+// stable names app/media lists ("" means the default device).
+type Devices interface {
+	// Codecs returns the encoders the tracks use, for the call to offer.
+	Codecs() call.CodecRegistrar
+	// OpenCamera opens a camera; its raw frames go to preview as
+	// frames.Local until the capture is closed.
+	OpenCamera(ctx context.Context, name string, preview frames.Sink) (Capture, error)
+	// OpenMicrophone opens a microphone.
+	OpenMicrophone(ctx context.Context, name string) (Capture, error)
+}
+
+// Capture is one open device.
+type Capture interface {
+	// Track is what a call sends. It may be sent by one call at a time.
+	Track() mediadevices.Track
+	// Close stops the device.
+	Close() error
+}

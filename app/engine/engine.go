@@ -1,0 +1,226 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Config is what an Engine needs before it runs.
+type Config struct {
+	// Name is this user's name as registered with the server. The server
+	// may rename the user; a "rejectusername" message updates it.
+	Name string
+	// ICEServers are STUN/TURN servers. A server "ice-servers" message
+	// replaces them for later calls.
+	ICEServers []webrtc.ICEServer
+	// Devices opens the camera and microphone. Required.
+	Devices Devices
+	// Camera and Microphone name the devices to open ("" for the default).
+	Camera, Microphone string
+	// AutoAnswer accepts every incoming call without asking (the headless
+	// peer's --auto-answer).
+	AutoAnswer bool
+	// AnswerTimeout ends an outgoing call nobody answered (reason
+	// no-answer). Zero means 45 s.
+	AnswerTimeout time.Duration
+	// Logger gets diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Engine runs one user's calls. Create it with New, start Run, then drive it
+// with its command methods from any goroutine.
+type Engine struct {
+	cfg    Config
+	frames frames.Fanout
+	cmds   chan func()
+
+	// alive is closed when Run returns; commands fail fast instead of
+	// waiting for a loop that is not there.
+	aliveMu sync.Mutex
+	alive   chan struct{}
+
+	// name is read by pion's goroutines when they send candidates.
+	nameMu sync.Mutex
+	name   string
+
+	subMu  sync.Mutex
+	subs   map[int]func(Event)
+	nextID int
+
+	// Loop-owned state: only Run's goroutine touches these.
+	sig        Signaling
+	ctx        context.Context
+	state      State
+	sess       *session
+	camera     Capture
+	mic        Capture
+	cameraOff  bool
+	muted      bool
+	iceServers []webrtc.ICEServer
+}
+
+// New checks cfg and returns an engine that is not running yet.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Devices == nil {
+		return nil, errorf(ErrBadInput, nil, "the engine needs devices")
+	}
+	if cfg.AnswerTimeout <= 0 {
+		cfg.AnswerTimeout = 45 * time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{
+		cfg:        cfg,
+		cmds:       make(chan func()),
+		subs:       make(map[int]func(Event)),
+		name:       cfg.Name,
+		state:      Idle,
+		iceServers: cfg.ICEServers,
+	}, nil
+}
+
+// Frames is the fan-out of every picture the engine produces: the camera
+// preview (frames.Local) and the decoded remote video (frames.Remote).
+// Subscribe to draw or count them.
+func (e *Engine) Frames() *frames.Fanout { return &e.frames }
+
+// Subscribe registers fn for every event and returns a function that removes
+// it. fn runs on the engine's loop, so it must return quickly and must not
+// call the engine's command methods (they would wait for the loop it is
+// blocking); hand events to another goroutine instead.
+func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
+	e.subMu.Lock()
+	defer e.subMu.Unlock()
+	id := e.nextID
+	e.nextID++
+	e.subs[id] = fn
+	return func() {
+		e.subMu.Lock()
+		delete(e.subs, id)
+		e.subMu.Unlock()
+	}
+}
+
+func (e *Engine) emit(ev Event) {
+	e.subMu.Lock()
+	subs := make([]func(Event), 0, len(e.subs))
+	for _, fn := range e.subs {
+		subs = append(subs, fn)
+	}
+	e.subMu.Unlock()
+	for _, fn := range subs {
+		fn(ev)
+	}
+}
+
+// Run opens the devices and serves sig until ctx ends or the connection
+// fails, then ends any call, closes the devices and returns. The returned
+// error is nil when ctx ended it. Run may be called again with a new
+// connection after it returns (the desktop app reconnects this way).
+func (e *Engine) Run(ctx context.Context, sig Signaling) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	e.sig, e.ctx = sig, ctx
+	alive := make(chan struct{})
+	e.aliveMu.Lock()
+	e.alive = alive
+	e.aliveMu.Unlock()
+	defer close(alive)
+	e.openDevices(ctx)
+	defer e.closeDevices()
+
+	e.setName(sig.Name())
+	e.emit(NameChanged{Name: sig.Name()})
+	e.emit(UsersChanged{Users: sig.Users()})
+
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			e.endCall(ReasonClosed, true)
+			return nil
+		case m, ok := <-sig.Messages():
+			if !ok {
+				e.endCall(ReasonSignaling, false)
+				err := errorf(ErrSignaling, sig.Err(), "the connection to the server was lost")
+				e.emit(err)
+				return err
+			}
+			e.handle(m)
+		case fn := <-e.cmds:
+			fn()
+		case now := <-tick.C:
+			e.tick(now)
+		}
+	}
+}
+
+// do runs fn on the loop and waits for it. It fails if the loop is not
+// running.
+func (e *Engine) do(fn func() error) error {
+	e.aliveMu.Lock()
+	alive := e.alive
+	e.aliveMu.Unlock()
+	if alive == nil {
+		return errorf(ErrNotRunning, nil, "the engine is not running")
+	}
+	done := make(chan error, 1)
+	select {
+	case e.cmds <- func() { done <- fn() }:
+		return <-done
+	case <-alive:
+		return errorf(ErrNotRunning, nil, "the engine is not running")
+	}
+}
+
+// post runs fn on the loop without waiting; used by pion's callbacks, which
+// must not block. It gives up when ctx (the call's) ends, so that a call
+// being torn down never waits for the loop that is tearing it down.
+func (e *Engine) post(ctx context.Context, fn func()) {
+	select {
+	case e.cmds <- fn:
+	case <-ctx.Done():
+	}
+}
+
+func (e *Engine) setState(s State, peer, reason string) {
+	e.state = s
+	e.emit(StateChanged{State: s, Peer: peer, Reason: reason})
+}
+
+// Name returns this user's current name.
+func (e *Engine) Name() string {
+	e.nameMu.Lock()
+	defer e.nameMu.Unlock()
+	return e.name
+}
+
+func (e *Engine) setName(n string) {
+	e.nameMu.Lock()
+	e.name = n
+	e.nameMu.Unlock()
+}
+
+// send stamps m with this user's name and the target and sends it. The
+// server overwrites the name anyway; MDN's clients read it.
+func (e *Engine) send(ctx context.Context, target string, m *protocol.Message) error {
+	m.Target = target
+	if m.Type != protocol.TypeNewICECandidate {
+		m.Name = e.Name()
+	}
+	err := e.sig.Send(ctx, m)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		e.cfg.Logger.Warn("signaling send failed", "type", m.Type, "err", err)
+	}
+	return err
+}

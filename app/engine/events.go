@@ -1,0 +1,81 @@
+package engine
+
+import (
+	"time"
+)
+
+// State is where the engine is in a call's life.
+type State string
+
+// States. Ended is reported once per call, with a reason, and is followed
+// at once by Idle: the engine is ready for the next call as soon as one ends.
+const (
+	Idle       State = "idle"
+	Calling    State = "calling"    // our offer is out, waiting for the answer
+	Ringing    State = "ringing"    // an offer came in, waiting for Accept or Decline
+	Connecting State = "connecting" // offer and answer exchanged, ICE/DTLS under way
+	InCall     State = "in-call"    // media can flow
+	Ended      State = "ended"
+)
+
+// Reasons a call ended, besides the peer's own hang-up reasons
+// (protocol.Reason*).
+const (
+	ReasonLocalHangUp = "local-hang-up" // this user hung up
+	ReasonNoAnswer    = "no-answer"     // nobody answered in time
+	ReasonClosed      = "closed"        // the connection closed without a hang-up
+	ReasonSignaling   = "signaling-lost"
+	ReasonSetupFailed = "setup-failed" // the call could not be built or negotiated
+)
+
+// Event is anything the engine reports. The concrete types below are the
+// whole set; a subscriber switches on them. Kind names the type for
+// serialisers (the desktop bridge sends events to the web view as JSON).
+type Event interface {
+	Kind() string
+}
+
+// StateChanged reports a new State. Peer is the other user (empty when
+// idle); Reason is set for Ended.
+type StateChanged struct {
+	State  State  `json:"state"`
+	Peer   string `json:"peer,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// UsersChanged carries the full list of users online, this user included.
+type UsersChanged struct {
+	Users []string `json:"users"`
+}
+
+// NameChanged reports the name the server gave this user (it appends a
+// number when the requested one is taken).
+type NameChanged struct {
+	Name string `json:"name"`
+}
+
+// ChatReceived is a chat message; From is the sender's server-stamped name.
+type ChatReceived struct {
+	From string    `json:"from"`
+	Text string    `json:"text"`
+	At   time.Time `json:"at"`
+}
+
+// IncomingCall asks the user to accept or decline a call from From.
+type IncomingCall struct {
+	From string `json:"from"`
+}
+
+// StatsUpdated carries the once-a-second statistics of the current call.
+type StatsUpdated struct {
+	Stats Stats `json:"stats"`
+}
+
+// Kind implementations.
+func (StateChanged) Kind() string { return "state" }
+func (UsersChanged) Kind() string { return "users" }
+func (NameChanged) Kind() string  { return "name" }
+func (ChatReceived) Kind() string { return "chat" }
+func (IncomingCall) Kind() string { return "incoming-call" }
+func (StatsUpdated) Kind() string { return "stats" }
+func (*Error) Kind() string       { return "error" }

@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// handle applies one message from the server.
+func (e *Engine) handle(m *protocol.Message) {
+	switch m.Type {
+	case protocol.TypeRejectUsername:
+		e.setName(m.Name)
+		e.emit(NameChanged{Name: m.Name})
+	case protocol.TypeUserlist, protocol.TypeUserJoined, protocol.TypeUserLeft:
+		// The connection keeps the list (it applies deltas) before
+		// delivering the message.
+		e.emit(UsersChanged{Users: e.sig.Users()})
+	case protocol.TypeMessage:
+		e.emit(ChatReceived{From: m.Name, Text: m.Text, At: time.UnixMilli(m.Date)})
+	case protocol.TypeError:
+		e.onServerError(m)
+	case protocol.TypeICEServers:
+		e.iceServers = iceServers(m.ICEServers)
+	case protocol.TypeVideoOffer:
+		e.onOffer(m)
+	case protocol.TypeVideoAnswer:
+		e.onAnswer(m)
+	case protocol.TypeNewICECandidate:
+		e.onCandidate(m)
+	case protocol.TypeHangUp:
+		if s := e.sess; s != nil && s.peer == m.Name {
+			reason := m.Reason
+			if reason == "" {
+				reason = protocol.ReasonHangUp
+			}
+			e.endCall(reason, false)
+		}
+	}
+}
+
+func (e *Engine) onServerError(m *protocol.Message) {
+	e.emit(fromServer(m))
+	// Calling someone who left: end the call now rather than after the
+	// answer timeout.
+	if s := e.sess; s != nil && m.Code == protocol.ErrNoSuchUser && m.User == s.peer {
+		e.endCall(string(protocol.ErrNoSuchUser), false)
+	}
+}
+
+func (e *Engine) onOffer(m *protocol.Message) {
+	from := m.Name
+	s := e.sess
+	switch {
+	case s == nil:
+		e.sess = e.newSession(from, false)
+		e.sess.offer = m.SDP
+		e.setState(Ringing, from, "")
+		e.emit(IncomingCall{From: from})
+		if e.cfg.AutoAnswer {
+			e.accept()
+		}
+	case s.peer != from:
+		_ = e.send(e.ctx, from, &protocol.Message{Type: protocol.TypeHangUp, Reason: protocol.ReasonBusy})
+	case s.call == nil:
+		s.offer = m.SDP // ringing: a newer offer replaces the one waiting
+	case s.outgoing && e.state == Calling:
+		// Glare: we both called each other. The peer whose name sorts
+		// first keeps its offer; the other drops its own and answers, as
+		// the user wanted this call anyway. Both sides apply the same rule,
+		// so exactly one offer survives.
+		if e.Name() < from {
+			return
+		}
+		s.cancel()
+		_ = s.call.Close()
+		e.sess = e.newSession(from, false)
+		e.sess.offer = m.SDP
+		e.accept()
+	default:
+		// Renegotiation inside the call (MDN's client re-offers after
+		// adding its tracks). A bad one leaves the call as it was.
+		if err := s.call.Answer(m.SDP); err != nil {
+			e.emit(fromCall(err, from))
+		}
+	}
+}
+
+// accept answers the ringing session's offer.
+func (e *Engine) accept() {
+	s := e.sess
+	if err := e.startCall(s); err != nil {
+		e.emit(fromCall(err, s.peer))
+		e.endCall(ReasonSetupFailed, true)
+		return
+	}
+	e.setState(Connecting, s.peer, "")
+	if err := s.call.Answer(s.offer); err != nil {
+		e.emit(fromCall(err, s.peer))
+		e.endCall(ReasonSetupFailed, true)
+		return
+	}
+	s.offer = nil
+	for _, c := range s.early {
+		if err := s.call.AddCandidate(c); err != nil {
+			e.emit(fromCall(err, s.peer))
+		}
+	}
+	s.early = nil
+}
+
+func (e *Engine) onAnswer(m *protocol.Message) {
+	s := e.sess
+	if s == nil || s.peer != m.Name || s.call == nil || !s.outgoing {
+		e.emit(errorf(ErrUnknownCall, nil, "an answer from %s arrived for a call that does not exist", m.Name))
+		return
+	}
+	if err := s.call.ApplyAnswer(m.SDP); err != nil {
+		e.emit(fromCall(err, s.peer))
+		if e.state == Calling {
+			e.endCall(ReasonSetupFailed, true)
+		}
+		return
+	}
+	if e.state == Calling {
+		e.setState(Connecting, s.peer, "")
+	}
+}
+
+func (e *Engine) onCandidate(m *protocol.Message) {
+	s := e.sess
+	if s == nil || s.peer != m.Name {
+		e.emit(errorf(ErrUnknownCall, nil, "a network candidate from %s arrived for a call that does not exist", m.Name))
+		return
+	}
+	if s.call == nil {
+		s.early = append(s.early, m.Candidate)
+		return
+	}
+	if err := s.call.AddCandidate(m.Candidate); err != nil {
+		e.emit(fromCall(err, s.peer))
+	}
+}
+
+func iceServers(in []protocol.ICEServer) []webrtc.ICEServer {
+	out := make([]webrtc.ICEServer, 0, len(in))
+	for _, s := range in {
+		out = append(out, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	}
+	return out
+}

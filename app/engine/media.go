@@ -1,0 +1,66 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/pion/mediadevices"
+
+	"github.com/parleyhq/parley/app/call"
+	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media"
+)
+
+// MediaDevices is Devices backed by app/media: real cameras and
+// microphones, or its test devices once testmedia.Register has run.
+type MediaDevices struct {
+	video  media.VideoRequest
+	codecs *mediadevices.CodecSelector
+}
+
+// NewMediaDevices opens cameras with video's size and frame rate (its
+// Camera field is ignored: each open names its camera) and encodes with
+// app/media's codecs.
+func NewMediaDevices(video media.VideoRequest, codecs media.CodecConfig) *MediaDevices {
+	return &MediaDevices{video: video, codecs: media.NewCodecSelector(codecs)}
+}
+
+// Codecs implements Devices.
+func (d *MediaDevices) Codecs() call.CodecRegistrar { return d.codecs }
+
+// OpenCamera implements Devices.
+func (d *MediaDevices) OpenCamera(_ context.Context, name string, preview frames.Sink) (Capture, error) {
+	req := d.video
+	req.Camera = name
+	v, err := media.OpenVideo(req, d.codecs)
+	if err != nil {
+		return nil, err
+	}
+	return &camera{Video: v, stopPreview: v.Preview(preview)}, nil
+}
+
+// OpenMicrophone implements Devices.
+func (d *MediaDevices) OpenMicrophone(_ context.Context, name string) (Capture, error) {
+	a, err := media.OpenAudio(media.AudioRequest{Microphone: name}, d.codecs)
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// camera is an open media.Video with its preview running.
+type camera struct {
+	*media.Video
+	stopPreview func()
+}
+
+// Size reports the captured size, for the call's starting bitrate.
+func (c *camera) Size() (int, int) {
+	s := c.Settings()
+	return s.Width, s.Height
+}
+
+// Close stops the preview, then the camera.
+func (c *camera) Close() error {
+	c.stopPreview()
+	return c.Video.Close()
+}

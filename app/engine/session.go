@@ -1,0 +1,172 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/app/call"
+	"github.com/parleyhq/parley/app/receive"
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// session is one call's life in the engine, from the first offer (ours or
+// the peer's) to its end. Only the loop touches its fields, except the
+// receivers, which the call's track goroutines add.
+type session struct {
+	peer     string
+	outgoing bool
+	started  time.Time
+	ctx      context.Context
+	cancel   context.CancelFunc
+
+	call *call.Call // nil while ringing
+
+	// While ringing: the offer waiting for Accept and the candidates that
+	// came with it, which have no call to go to yet.
+	offer *protocol.SessionDescription
+	early []*protocol.ICECandidate
+
+	connected bool
+
+	recvMu sync.Mutex
+	video  []*receive.VideoReceiver
+
+	rate rateCursor // for frames per second in the statistics
+}
+
+func (e *Engine) newSession(peer string, outgoing bool) *session {
+	ctx, cancel := context.WithCancel(e.ctx)
+	return &session{peer: peer, outgoing: outgoing, started: time.Now(), ctx: ctx, cancel: cancel}
+}
+
+// startCall builds the session's call with the current devices and
+// settings. Mute and camera-off carry over into the call.
+func (e *Engine) startCall(s *session) error {
+	cfg := call.Config{
+		ICEServers: e.iceServers,
+		Codecs:     e.cfg.Devices.Codecs(),
+		Signal: func(m *protocol.Message) {
+			_ = e.send(s.ctx, s.peer, m)
+		},
+		OnTrack: func(ctx context.Context, t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
+			e.receive(ctx, s, t)
+		},
+		OnState: func(st webrtc.PeerConnectionState) {
+			e.post(s.ctx, func() { e.onConnectionState(s, st) })
+		},
+	}
+	if e.camera != nil {
+		cfg.Video = e.camera.Track()
+		if sz, ok := e.camera.(sized); ok {
+			cfg.StartBitrate = call.BitrateFor(sz.Size())
+		}
+	}
+	if e.mic != nil {
+		cfg.Audio = e.mic.Track()
+	}
+	c, err := call.New(cfg)
+	if err != nil {
+		return err
+	}
+	s.call = c
+	if e.cameraOff {
+		if err := c.SetVideo(nil); err != nil {
+			return err
+		}
+	}
+	if e.muted {
+		if err := c.SetAudio(nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sized is implemented by captures that know their frame size, so the call
+// can start its encoder at a bitrate that suits it.
+type sized interface {
+	Size() (width, height int)
+}
+
+// receive runs the receive path of one remote track until the call ends.
+func (e *Engine) receive(ctx context.Context, s *session, t *webrtc.TrackRemote) {
+	switch t.Kind() {
+	case webrtc.RTPCodecTypeVideo:
+		pc := s.call.PeerConnection()
+		ssrc := uint32(t.SSRC())
+		r, err := receive.NewVideoReceiver(t, receive.VideoConfig{
+			Sink: &e.frames,
+			RequestKeyFrame: func() {
+				_ = pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
+			},
+			Logger: e.cfg.Logger,
+		})
+		if err != nil {
+			e.post(ctx, func() { e.emit(errorf(ErrSetup, err, "the picture from %s cannot be shown", s.peer)) })
+			return
+		}
+		s.recvMu.Lock()
+		s.video = append(s.video, r)
+		s.recvMu.Unlock()
+		if err := r.Run(ctx); err != nil {
+			e.cfg.Logger.Warn("video receive ended", "err", err)
+		}
+	case webrtc.RTPCodecTypeAudio:
+		for ctx.Err() == nil {
+			if _, _, err := t.ReadRTP(); err != nil {
+				return
+			}
+		}
+	}
+}
+
+// endCall ends the current call, if any: it tells the peer when notify is
+// set, closes the call (waiting for its goroutines), and reports Ended then
+// Idle.
+func (e *Engine) endCall(reason string, notify bool) {
+	s := e.sess
+	if s == nil {
+		return
+	}
+	e.sess = nil
+	if notify {
+		wire := reason
+		if wire == ReasonLocalHangUp || wire == ReasonClosed {
+			wire = protocol.ReasonHangUp
+		}
+		// The loop's context may be what ended the call; the hang-up must
+		// still go out.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), 2*time.Second)
+		_ = e.send(ctx, s.peer, &protocol.Message{Type: protocol.TypeHangUp, Reason: wire})
+		cancel()
+	}
+	s.cancel()
+	if s.call != nil {
+		if err := s.call.Close(); err != nil {
+			e.cfg.Logger.Debug("closing call", "err", err)
+		}
+	}
+	e.setState(Ended, s.peer, reason)
+	e.setState(Idle, "", "")
+}
+
+func (e *Engine) onConnectionState(s *session, st webrtc.PeerConnectionState) {
+	if s != e.sess {
+		return // a late report from a call that already ended
+	}
+	switch st {
+	case webrtc.PeerConnectionStateConnected:
+		if !s.connected {
+			s.connected = true
+			e.setState(InCall, s.peer, "")
+		}
+	case webrtc.PeerConnectionStateFailed:
+		e.endCall(protocol.ReasonFailed, true)
+	case webrtc.PeerConnectionStateClosed:
+		e.endCall(ReasonClosed, false)
+	}
+}

@@ -1,0 +1,115 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/parleyhq/parley/app/receive"
+)
+
+// Stats is the once-a-second picture of a call's health that the UI shows
+// and the headless peer writes out. Durations are in milliseconds and rates
+// in bits per second, so the JSON needs no conversion in the web view.
+type Stats struct {
+	Peer string `json:"peer"`
+
+	RTTMillis    float64 `json:"rttMs"`
+	Loss         float64 `json:"loss"` // fraction of incoming packets lost in the last second
+	JitterMillis float64 `json:"jitterMs"`
+
+	SendBitrate    int `json:"sendBitrate"`
+	ReceiveBitrate int `json:"receiveBitrate"`
+	TargetBitrate  int `json:"targetBitrate"` // the congestion controller's estimate
+
+	// Remote video as decoded here.
+	FramesPerSecond float64 `json:"framesPerSecond"`
+	FramesReceived  uint64  `json:"framesReceived"`
+	FramesDecoded   uint64  `json:"framesDecoded"`
+	Width           int     `json:"width"`
+	Height          int     `json:"height"`
+
+	AudioPacketsReceived uint32 `json:"audioPacketsReceived"`
+	VideoPacketsReceived uint32 `json:"videoPacketsReceived"`
+}
+
+// rateCursor remembers the previous decoded-frame count for the rate.
+type rateCursor struct {
+	at      time.Time
+	decoded uint64
+}
+
+// videoStats sums the session's video receivers (one, unless the peer
+// renegotiated a second video line).
+func (s *session) videoStats() receive.VideoStats {
+	s.recvMu.Lock()
+	defer s.recvMu.Unlock()
+	var sum receive.VideoStats
+	for _, r := range s.video {
+		v := r.Stats()
+		sum.FramesReceived += v.FramesReceived
+		sum.FramesDecoded += v.FramesDecoded
+		if v.LastFrame.After(sum.LastFrame) {
+			sum.Width, sum.Height, sum.LastFrame = v.Width, v.Height, v.LastFrame
+		}
+	}
+	return sum
+}
+
+// stats collects a snapshot of the session's call.
+func (s *session) stats(now time.Time) Stats {
+	n := s.call.Stats()
+	v := s.videoStats()
+	st := Stats{
+		Peer:                 s.peer,
+		RTTMillis:            float64(n.RTT) / float64(time.Millisecond),
+		Loss:                 n.Loss,
+		JitterMillis:         float64(n.Jitter) / float64(time.Millisecond),
+		SendBitrate:          n.SendBitrate,
+		ReceiveBitrate:       n.ReceiveBitrate,
+		TargetBitrate:        n.TargetBitrate,
+		FramesReceived:       v.FramesReceived,
+		FramesDecoded:        v.FramesDecoded,
+		Width:                v.Width,
+		Height:               v.Height,
+		AudioPacketsReceived: n.AudioPacketsReceived,
+		VideoPacketsReceived: n.VideoPacketsReceived,
+	}
+	if !s.rate.at.IsZero() {
+		if dt := now.Sub(s.rate.at).Seconds(); dt > 0 {
+			st.FramesPerSecond = float64(v.FramesDecoded-s.rate.decoded) / dt
+		}
+	}
+	s.rate = rateCursor{at: now, decoded: v.FramesDecoded}
+	return st
+}
+
+// tick runs once a second on the loop: it times out unanswered calls and
+// reports statistics.
+func (e *Engine) tick(now time.Time) {
+	s := e.sess
+	if s == nil {
+		return
+	}
+	if e.state == Calling && now.Sub(s.started) > e.cfg.AnswerTimeout {
+		e.endCall(ReasonNoAnswer, true)
+		return
+	}
+	if s.call != nil && s.connected {
+		e.emit(StatsUpdated{Stats: s.stats(now)})
+	}
+}
+
+// Stats returns a snapshot of the current call's statistics, or false when
+// there is no connected call. Rates cover the time since the last snapshot.
+func (e *Engine) Stats() (Stats, bool) {
+	var (
+		st Stats
+		ok bool
+	)
+	err := e.do(func() error {
+		if s := e.sess; s != nil && s.call != nil && s.connected {
+			st, ok = s.stats(time.Now()), true
+		}
+		return nil
+	})
+	return st, ok && err == nil
+}
