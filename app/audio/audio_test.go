@@ -1,0 +1,180 @@
+package audio
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+)
+
+func TestPlayoutWaitsForTargetThenPlays(t *testing.T) {
+	p := newPlayout(4, 8)
+	out := make([]float32, 4) // two stereo frames
+	p.write([]float32{0.1, 0.2, 0.3}, 1)
+	p.read(out)
+	if !allZero(out) || p.queued() != 3 {
+		t.Fatalf("played %v before the target was reached (queued %d)", out, p.queued())
+	}
+	p.write([]float32{0.4}, 1)
+	p.read(out)
+	want := []float32{0.1, 0.1, 0.2, 0.2}
+	if !equal(out, want) {
+		t.Fatalf("got %v, want mono upmixed %v", out, want)
+	}
+	p.read(out)
+	if !equal(out, []float32{0.3, 0.3, 0.4, 0.4}) {
+		t.Fatalf("got %v", out)
+	}
+	// Dry: silence, then the target must be reached again.
+	p.read(out)
+	if !allZero(out) || p.underrun != 1 {
+		t.Fatalf("after running dry got %v, underruns %d", out, p.underrun)
+	}
+	p.write([]float32{1, -1}, 2)
+	p.read(out)
+	if !allZero(out) {
+		t.Fatalf("restarted before the target: %v", out)
+	}
+}
+
+func TestPlayoutDropsOldestWhenFull(t *testing.T) {
+	p := newPlayout(1, 4)
+	p.write([]float32{1, 1, 2, 2, 3, 3}, 2)
+	p.write([]float32{4, 4, 5, 5, 6, 6}, 2)
+	if p.queued() != 4 || p.dropped != 2 {
+		t.Fatalf("queued %d dropped %d, want 4 and 2", p.queued(), p.dropped)
+	}
+	out := make([]float32, 8)
+	p.read(out)
+	if !equal(out, []float32{3, 3, 4, 4, 5, 5, 6, 6}) {
+		t.Fatalf("got %v, want the newest four frames", out)
+	}
+	p.write([]float32{1, 2, 3, 4, 5, 6}, 1) // larger than the whole buffer
+	p.read(out)
+	if !equal(out, []float32{3, 3, 4, 4, 5, 5, 6, 6}) {
+		t.Fatalf("got %v, want the last four samples", out)
+	}
+}
+
+func TestPlayoutFlushPlaysShortTail(t *testing.T) {
+	p := newPlayout(100, 200)
+	p.write([]float32{0.5}, 1)
+	p.flush()
+	out := make([]float32, 4)
+	p.read(out)
+	if !equal(out, []float32{0.5, 0.5, 0, 0}) {
+		t.Fatalf("got %v", out)
+	}
+}
+
+func TestCaptureMixesAndKeepsNewest(t *testing.T) {
+	c := NewCapture(4.0 / SampleRate) // four samples
+	if err := c.Write([]float32{1, 0, 0.5, 0.5}, 2); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		if err := c.Write([]float32{float32(i)}, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.Samples(); !equal(got, []float32{1, 2, 3, 4}) {
+		t.Fatalf("got %v", got)
+	}
+	c.Close()
+	if err := c.Write([]float32{1}, 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("write after close: %v", err)
+	}
+}
+
+func TestOutputsRejectBadChannelCount(t *testing.T) {
+	for _, o := range []Output{&Discard{}, NewCapture(1)} {
+		var ce *ChannelsError
+		if err := o.Write(make([]float32, 6), 3); !errors.As(err, &ce) || ce.Channels != 3 {
+			t.Errorf("%T: err %v, want *ChannelsError", o, err)
+		}
+	}
+}
+
+func TestDiscardCounts(t *testing.T) {
+	var d Discard
+	d.Write(make([]float32, 960), 1)
+	d.Write(make([]float32, 960), 2)
+	if d.Frames() != 1440 {
+		t.Fatalf("frames %d, want 1440", d.Frames())
+	}
+	d.Close()
+	if err := d.Write([]float32{0}, 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("write after close: %v", err)
+	}
+}
+
+func TestChimeIsAudibleAndUnclipped(t *testing.T) {
+	c := Chime()
+	if d := time.Duration(len(c)) * time.Second / SampleRate; d < 500*time.Millisecond || d > time.Second {
+		t.Fatalf("chime lasts %v", d)
+	}
+	var peak float64
+	for _, v := range c {
+		peak = math.Max(peak, math.Abs(float64(v)))
+	}
+	if peak >= 1 || peak < 0.1 {
+		t.Fatalf("peak %.3f, want audible and below clipping", peak)
+	}
+	if math.Abs(float64(c[0])) > 0.01 || math.Abs(float64(c[len(c)-1])) > 0.05 {
+		t.Fatalf("chime starts at %.3f and ends at %.3f: it would click", c[0], c[len(c)-1])
+	}
+}
+
+// The device functions must answer with typed errors, never crash, whether
+// or not this machine has sound hardware (CI machines usually have none).
+func TestDevicesFailTyped(t *testing.T) {
+	devs, err := Speakers()
+	if err != nil {
+		if !errors.Is(err, ErrNoSpeaker) {
+			t.Fatalf("Speakers: %v, want ErrNoSpeaker", err)
+		}
+		t.Logf("no speakers: %v", err)
+	}
+	t.Logf("speakers: %+v", devs)
+	for _, d := range devs {
+		if d.Name == "" {
+			t.Errorf("speaker without a name: %+v", d)
+		}
+	}
+	_, err = Open("no such speaker \x00 here")
+	if !errors.Is(err, ErrSpeakerNotFound) && !errors.Is(err, ErrNoSpeaker) {
+		t.Fatalf("Open(bogus): %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err = PlayTestSound(ctx, "")
+	t.Logf("PlayTestSound: %v", err)
+	if len(devs) == 0 && !errors.Is(err, ErrNoSpeaker) {
+		t.Fatalf("PlayTestSound without speakers: %v", err)
+	}
+	if len(devs) > 0 && err != nil && !errors.Is(err, ErrNoSpeaker) {
+		t.Fatalf("PlayTestSound: %v", err)
+	}
+}
+
+func allZero(s []float32) bool {
+	for _, v := range s {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func equal(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Abs(float64(a[i]-b[i])) > 1e-6 {
+			return false
+		}
+	}
+	return true
+}

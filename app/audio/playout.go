@@ -1,0 +1,104 @@
+package audio
+
+import "sync"
+
+// playout is the speaker's jitter buffer: a FIFO of stereo frames between
+// the receive path (writes whenever a packet is decoded) and the device
+// (reads at its own steady pace). Playback starts, and restarts after the
+// buffer runs dry, only once target frames are queued, so that packets
+// arriving early or late do not click; past capacity the oldest audio is
+// dropped, so latency cannot grow without bound.
+type playout struct {
+	mu       sync.Mutex
+	buf      []float32 // ring of interleaved stereo frames
+	head     int       // index of the oldest frame
+	n        int       // frames queued
+	target   int       // frames to queue before playing
+	playing  bool
+	underrun uint64 // times the device found the buffer empty while playing
+	dropped  uint64 // frames dropped because the buffer was full
+}
+
+func newPlayout(target, capacity int) *playout {
+	return &playout{buf: make([]float32, 2*capacity), target: target}
+}
+
+func (p *playout) capacity() int { return len(p.buf) / 2 }
+
+// write queues pcm (channels 1 or 2), upmixing mono to both sides.
+func (p *playout) write(pcm []float32, channels int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	frames := len(pcm) / channels
+	c := p.capacity()
+	if frames > c { // keep only the newest capacity frames
+		pcm = pcm[(frames-c)*channels:]
+		p.dropped += uint64(frames - c)
+		frames = c
+	}
+	if over := p.n + frames - c; over > 0 {
+		p.head = (p.head + over) % c
+		p.n -= over
+		p.dropped += uint64(over)
+	}
+	tail := (p.head + p.n) % c
+	for i := 0; i < frames; i++ {
+		l := pcm[i*channels]
+		r := l
+		if channels == 2 {
+			r = pcm[i*channels+1]
+		}
+		p.buf[2*tail], p.buf[2*tail+1] = l, r
+		tail++
+		if tail == c {
+			tail = 0
+		}
+	}
+	p.n += frames
+}
+
+// read fills out (interleaved stereo) with queued frames, and with silence
+// while the buffer is filling up or has run dry.
+func (p *playout) read(out []float32) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	want := len(out) / 2
+	if !p.playing && p.n >= p.target {
+		p.playing = true
+	}
+	got := 0
+	if p.playing {
+		got = min(want, p.n)
+		c := p.capacity()
+		for i := 0; i < got; i++ {
+			out[2*i], out[2*i+1] = p.buf[2*p.head], p.buf[2*p.head+1]
+			p.head++
+			if p.head == c {
+				p.head = 0
+			}
+		}
+		p.n -= got
+		if got < want {
+			p.playing = false
+			p.underrun++
+		}
+	}
+	clear(out[2*got:])
+}
+
+// queued returns how many frames wait to be played.
+func (p *playout) queued() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+// flush makes queued audio playable even if it is shorter than target,
+// so that the end of a sound (a chime, the last words) is not held back.
+func (p *playout) flush() {
+	p.mu.Lock()
+	if p.n > 0 {
+		p.playing = true
+	}
+	p.mu.Unlock()
+}

@@ -1,0 +1,127 @@
+package audio
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+
+	"github.com/gen2brain/malgo"
+)
+
+// Playout sizes. 60 ms of queued audio before playing absorbs the arrival
+// jitter of 20 ms Opus packets on an ordinary link without adding
+// noticeable delay; beyond 250 ms queued the oldest audio is dropped,
+// because a late word is worse than a lost one in a conversation.
+const (
+	playoutTarget   = SampleRate * 60 / 1000
+	playoutCapacity = SampleRate * 250 / 1000
+)
+
+// ErrSpeakerGone: the device stopped by itself (unplugged, audio server
+// restarted). The caller may open another speaker.
+var ErrSpeakerGone = errors.New("audio: speaker stopped")
+
+// Speaker plays audio on one playback device through miniaudio.
+type Speaker struct {
+	name string
+	ctx  *malgo.AllocatedContext
+	dev  *malgo.Device
+	play *playout
+
+	gone      atomic.Bool
+	closeOnce sync.Once
+	closing   atomic.Bool
+}
+
+// Open starts playback on the speaker called name ("" for the system
+// default). Without sound hardware it returns ErrNoSpeaker, and for a name
+// that is not (or no longer) present ErrSpeakerNotFound.
+func Open(name string) (*Speaker, error) {
+	ctx, err := newContext()
+	if err != nil {
+		return nil, err
+	}
+	s := &Speaker{name: name, ctx: ctx, play: newPlayout(playoutTarget, playoutCapacity)}
+	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
+	cfg.Playback.Format = malgo.FormatF32
+	cfg.Playback.Channels = 2
+	cfg.SampleRate = SampleRate
+	cfg.PerformanceProfile = malgo.LowLatency
+
+	// miniaudio reads the device ID during InitDevice only; pinning lets C
+	// hold the Go pointer for that call.
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	if name != "" {
+		id, err := findDevice(ctx, name)
+		if err != nil {
+			freeContext(ctx)
+			return nil, err
+		}
+		idp := &id
+		pin.Pin(idp)
+		cfg.Playback.DeviceID = idp.Pointer()
+	} else if _, err := findDevice(ctx, ""); errors.Is(err, ErrNoSpeaker) {
+		freeContext(ctx)
+		return nil, err
+	}
+
+	dev, err := malgo.InitDevice(ctx.Context, cfg, malgo.DeviceCallbacks{
+		Data: s.fill,
+		Stop: func() {
+			if !s.closing.Load() {
+				s.gone.Store(true)
+			}
+		},
+	})
+	if err != nil {
+		freeContext(ctx)
+		return nil, fmt.Errorf("%w: %v", ErrNoSpeaker, err)
+	}
+	s.dev = dev
+	if err := dev.Start(); err != nil {
+		dev.Uninit()
+		freeContext(ctx)
+		return nil, fmt.Errorf("%w: start: %v", ErrNoSpeaker, err)
+	}
+	return s, nil
+}
+
+// fill is miniaudio's data callback: out is interleaved stereo float32.
+func (s *Speaker) fill(out, _ []byte, _ uint32) {
+	if len(out) < 4 {
+		return
+	}
+	s.play.read(unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), len(out)/4))
+}
+
+// Name returns the name the speaker was opened with.
+func (s *Speaker) Name() string { return s.name }
+
+// Write queues pcm for playback.
+func (s *Speaker) Write(pcm []float32, channels int) error {
+	if err := checkChannels(channels); err != nil {
+		return err
+	}
+	if s.closing.Load() {
+		return ErrClosed
+	}
+	if s.gone.Load() {
+		return ErrSpeakerGone
+	}
+	s.play.write(pcm, channels)
+	return nil
+}
+
+// Close stops the device and releases the audio system.
+func (s *Speaker) Close() error {
+	s.closeOnce.Do(func() {
+		s.closing.Store(true)
+		s.dev.Uninit()
+		freeContext(s.ctx)
+	})
+	return nil
+}
