@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
+	"github.com/parleyhq/parley/app/media/mic"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/prop"
 )
@@ -52,15 +54,37 @@ type Device struct {
 	Default bool
 }
 
-// Cameras lists the cameras, the system's preferred one first.
+// Cameras lists the cameras, the system's preferred one first. A camera
+// that cannot say what it offers (busy elsewhere, for example) is listed
+// without formats.
 func Cameras() ([]Device, error) {
-	devs := list(Camera)
-	return devs, nil
+	return list(Camera), nil
 }
 
 // Microphones lists the microphones, the system's preferred one first.
+// When the audio system cannot start, the list has only virtual devices
+// (if any) and the error is a *DeviceError wrapping ErrNoMicrophone and
+// mic.ErrNoAudioSystem.
 func Microphones() ([]Device, error) {
-	return list(Microphone), nil
+	err := startMicrophones()
+	return list(Microphone), err
+}
+
+// micStart runs Parley's microphone driver once, on first need, rather
+// than at program start: starting the audio system takes time and is not
+// needed by a process that never captures.
+var micStart struct {
+	sync.Once
+	err error
+}
+
+func startMicrophones() error {
+	micStart.Do(func() {
+		if err := mic.Discover(); err != nil {
+			micStart.err = &DeviceError{Kind: Microphone, Err: ErrNoMicrophone, Cause: err}
+		}
+	})
+	return micStart.err
 }
 
 // entry is a device together with the driver that serves it now.
@@ -178,6 +202,9 @@ func formatsOf(d driver.Driver) []Format {
 
 // find returns the device with the given name ("" = the first).
 func find(kind Kind, name string) (entry, error) {
+	if kind == Microphone {
+		_ = startMicrophones() // virtual microphones may exist regardless
+	}
 	es := entries(kind)
 	missing := ErrNoCamera
 	if kind == Microphone {
