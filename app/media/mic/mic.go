@@ -13,6 +13,7 @@
 package mic
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"runtime"
@@ -38,6 +39,13 @@ func backends() []malgo.Backend {
 		return []malgo.Backend{malgo.BackendWasapi, malgo.BackendDsound, malgo.BackendWinmm}
 	}
 	return []malgo.Backend{malgo.BackendOss, malgo.BackendSndio, malgo.BackendAudio4}
+}
+
+// isNullDevice reports ALSA's "null" PCM ("Discard all samples (playback)
+// or generate zero samples (capture)"), which ALSA lists even on machines
+// without sound hardware and which would pose as a silent microphone.
+func isNullDevice(id malgo.DeviceID) bool {
+	return bytes.HasPrefix(id[:], []byte("null\x00"))
 }
 
 var state struct {
@@ -78,6 +86,9 @@ func discover(bs []malgo.Backend) (err error) {
 	m := driver.GetManager()
 	present := map[string]bool{}
 	for _, d := range devices {
+		if isNullDevice(d.ID) {
+			continue
+		}
 		id := d.ID.String()
 		present[id] = true
 		if _, ok := state.registered[id]; ok {

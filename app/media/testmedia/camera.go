@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
@@ -22,15 +21,14 @@ var (
 
 // camera is a mediadevices driver adapter that renders a pattern.
 type camera struct {
-	id      uint8
-	pattern pattern
+	id uint8
 
 	mu     sync.Mutex
 	ctx    context.Context
 	cancel context.CancelFunc
 }
 
-func newCamera(id uint8, p pattern) *camera { return &camera{id: id, pattern: p} }
+func newCamera(id uint8) *camera { return &camera{id: id} }
 
 // Open implements driver.Adapter.
 func (c *camera) Open() error {
@@ -75,15 +73,15 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 	if w <= 0 || h <= 0 {
 		w, h = 640, 480
 	}
-	if w < stamp.MinWidth || h < stamp.Height(w) {
-		return nil, errTooSmall
+	g, err := NewGenerator(c.id, w, h)
+	if err != nil {
+		return nil, err
 	}
 	fps := p.FrameRate
 	if fps <= 0 {
 		fps = 30
 	}
 	interval := time.Duration(float64(time.Second) / float64(fps))
-	r := newRenderer(c.pattern, w, h)
 	var seq uint32
 	next := time.Now()
 	timer := time.NewTimer(0)
@@ -105,8 +103,7 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 		if next.Before(now) {
 			next = now.Add(interval)
 		}
-		img := r.render(seq)
-		_ = stamp.Encode(img.Y, w, h, img.YStride, stamp.Code{Camera: c.id, Seq: seq, CapturedMS: now.UnixMilli()})
+		img := g.Frame(seq, now)
 		seq++
 		return img, func() {}, nil
 	}), nil

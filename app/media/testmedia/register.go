@@ -27,7 +27,7 @@ var once sync.Once
 // again does nothing.
 func Register() {
 	once.Do(func() {
-		for _, c := range []*camera{newCamera(CameraAID, patternA), newCamera(CameraBID, patternB)} {
+		for _, c := range []*camera{newCamera(CameraAID), newCamera(CameraBID)} {
 			name := CameraA
 			if c.id == CameraBID {
 				name = CameraB
