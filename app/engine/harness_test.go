@@ -1,0 +1,161 @@
+package engine_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/engine/probe"
+	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/server"
+)
+
+// startServer runs the real signaling server on 127.0.0.1:0 and returns its
+// ws:// URL.
+func startServer(t testing.TB) string {
+	t.Helper()
+	srv, err := server.New(server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		_ = srv.Close()
+		ts.Close()
+	})
+	return "ws" + strings.TrimPrefix(ts.URL, "http")
+}
+
+// peer is one engine on its own signaling connection, with everything it
+// reported.
+type peer struct {
+	eng    *engine.Engine
+	client *client.Client
+	video  probe.Video
+	cancel context.CancelFunc
+	done   chan error
+
+	mu     sync.Mutex
+	events []engine.Event
+}
+
+type peerOpts struct {
+	name, camera, mic string
+	autoAnswer        bool
+}
+
+func newPeer(t testing.TB, url string, o peerOpts) *peer {
+	t.Helper()
+	testmedia.Register()
+	ctx, cancel := context.WithCancel(context.Background())
+	c, err := client.Dial(ctx, client.Config{URL: url, Name: o.name})
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	p := &peer{client: c, cancel: cancel, done: make(chan error, 1)}
+	p.eng, err = engine.New(engine.Config{
+		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: 640, Height: 480}, media.CodecConfig{}),
+		Camera:     o.camera,
+		Microphone: o.mic,
+		AutoAnswer: o.autoAnswer,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.eng.Subscribe(func(ev engine.Event) {
+		p.mu.Lock()
+		p.events = append(p.events, ev)
+		p.mu.Unlock()
+	})
+	p.eng.Frames().Subscribe(&p.video)
+	go func() { p.done <- p.eng.Run(ctx, c) }()
+	t.Cleanup(func() { p.stop(t) })
+	return p
+}
+
+// stop ends the engine and its connection and waits for both.
+func (p *peer) stop(t testing.TB) {
+	p.cancel()
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		t.Error("engine did not stop")
+	}
+	p.done <- nil // a second stop returns at once
+	_ = p.client.Close()
+}
+
+// states returns the states reported so far, with end reasons.
+func (p *peer) states() []engine.StateChanged {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []engine.StateChanged
+	for _, ev := range p.events {
+		if s, ok := ev.(engine.StateChanged); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (p *peer) errors() []*engine.Error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*engine.Error
+	for _, ev := range p.events {
+		if e, ok := ev.(*engine.Error); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// reached reports whether the peer ever reported state s.
+func (p *peer) reached(s engine.State) bool {
+	for _, st := range p.states() {
+		if st.State == s {
+			return true
+		}
+	}
+	return false
+}
+
+// endReason returns the reason of the last Ended state, if any.
+func (p *peer) endReason() (string, bool) {
+	var reason string
+	found := false
+	for _, st := range p.states() {
+		if st.State == engine.Ended {
+			reason, found = st.Reason, true
+		}
+	}
+	return reason, found
+}
+
+func (p *peer) hasUser(name string) bool {
+	for _, u := range p.client.Users() {
+		if u == name {
+			return true
+		}
+	}
+	return false
+}
+
+// eventually polls cond until it holds or a generous deadline passes.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
