@@ -260,7 +260,7 @@ func TestVideoFollowsResolutionChange(t *testing.T) {
 }
 
 func TestVideoCancelUnblocksRead(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := goroutines()
 	ctx, cancel := context.WithCancel(context.Background())
 	tr := newChanTrack(0) // never sends
 	var log frameLog
@@ -308,3 +308,5 @@ func waitGoroutines(t *testing.T, n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func goroutines() int { return runtime.NumGoroutine() }
