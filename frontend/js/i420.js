@@ -1,0 +1,179 @@
+// @ts-check
+/**
+ * Draws I420 frames on a canvas. WebGL uploads the three planes as
+ * LUMINANCE textures and converts to RGB in the fragment shader (measured at
+ * 30 fps for 720p in WebKitGTK without a GPU); where WebGL is missing, a 2D
+ * canvas and a CPU conversion take over, slower but correct.
+ *
+ * Colour: BT.601 limited range (Y 16–235, Cb/Cr 16–240), which is what
+ * libvpx's VP8 produces and what the engine's capture path converts to.
+ */
+
+/** @typedef {import('./framestream.js').Frame} Frame */
+
+const VERTEX = `
+attribute vec2 pos;
+varying vec2 uv;
+void main() {
+  uv = vec2((pos.x + 1.0) * 0.5, (1.0 - pos.y) * 0.5);
+  gl_Position = vec4(pos, 0.0, 1.0);
+}`;
+
+const FRAGMENT = `
+precision mediump float;
+varying vec2 uv;
+uniform sampler2D ty;
+uniform sampler2D tu;
+uniform sampler2D tv;
+void main() {
+  float y = 1.16438 * (texture2D(ty, uv).r - 0.0627451);
+  float u = texture2D(tu, uv).r - 0.5019608;
+  float v = texture2D(tv, uv).r - 0.5019608;
+  gl_FragColor = vec4(
+    y + 1.59603 * v,
+    y - 0.39176 * u - 0.81297 * v,
+    y + 2.01723 * u,
+    1.0);
+}`;
+
+/**
+ * @typedef {Object} Renderer
+ * @property {'webgl'|'2d'} kind
+ * @property {(f: Frame) => void} draw
+ */
+
+/**
+ * createRenderer picks WebGL when the canvas offers it.
+ * @param {HTMLCanvasElement} canvas
+ * @param {{ forceCPU?: boolean }} [opts]
+ * @returns {Renderer}
+ */
+export function createRenderer(canvas, opts = {}) {
+  if (!opts.forceCPU) {
+    // preserveDrawingBuffer keeps the last picture readable (screenshots,
+    // tests) and on screen when no new frame arrives for a while.
+    const gl = canvas.getContext('webgl', { preserveDrawingBuffer: true, antialias: false, alpha: false, depth: false });
+    if (gl) return glRenderer(canvas, gl);
+  }
+  return cpuRenderer(canvas);
+}
+
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {WebGLRenderingContext} gl
+ * @returns {Renderer}
+ */
+function glRenderer(canvas, gl) {
+  const prog = gl.createProgram();
+  for (const [type, src] of /** @type {const} */ ([[gl.VERTEX_SHADER, VERTEX], [gl.FRAGMENT_SHADER, FRAGMENT]])) {
+    const sh = /** @type {WebGLShader} */ (gl.createShader(type));
+    gl.shaderSource(sh, src);
+    gl.compileShader(sh);
+    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS)) throw new Error(`shader: ${gl.getShaderInfoLog(sh)}`);
+    gl.attachShader(prog, sh);
+  }
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(`program: ${gl.getProgramInfoLog(prog)}`);
+  gl.useProgram(prog);
+
+  const quad = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, quad);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+  const pos = gl.getAttribLocation(prog, 'pos');
+  gl.enableVertexAttribArray(pos);
+  gl.vertexAttribPointer(pos, 2, gl.FLOAT, false, 0, 0);
+
+  // Planes are tightly packed: rows are not 4-byte aligned at odd widths.
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+  const textures = ['ty', 'tu', 'tv'].map((name, i) => {
+    const t = gl.createTexture();
+    gl.activeTexture(gl.TEXTURE0 + i);
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    // Non-power-of-two sizes need clamping and no mipmaps in WebGL 1.
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.uniform1i(gl.getUniformLocation(prog, name), i);
+    return t;
+  });
+
+  let w = 0;
+  let h = 0;
+  return {
+    kind: 'webgl',
+    draw(f) {
+      const cw = (f.width + 1) >> 1;
+      const ch = (f.height + 1) >> 1;
+      const resized = f.width !== w || f.height !== h;
+      if (resized) {
+        w = f.width;
+        h = f.height;
+        canvas.width = w;
+        canvas.height = h;
+        gl.viewport(0, 0, w, h);
+      }
+      const planes = [[f.y, w, h], [f.u, cw, ch], [f.v, cw, ch]];
+      for (let i = 0; i < 3; i++) {
+        const [data, pw, ph] = /** @type {[Uint8Array, number, number]} */ (planes[i]);
+        gl.activeTexture(gl.TEXTURE0 + i);
+        gl.bindTexture(gl.TEXTURE_2D, textures[i]);
+        if (resized) {
+          gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, pw, ph, 0, gl.LUMINANCE, gl.UNSIGNED_BYTE, data);
+        } else {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, pw, ph, gl.LUMINANCE, gl.UNSIGNED_BYTE, data);
+        }
+      }
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    },
+  };
+}
+
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @returns {Renderer}
+ */
+function cpuRenderer(canvas) {
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('canvas offers neither WebGL nor 2D');
+  /** @type {ImageData|null} */
+  let img = null;
+  return {
+    kind: '2d',
+    draw(f) {
+      if (!img || img.width !== f.width || img.height !== f.height) {
+        canvas.width = f.width;
+        canvas.height = f.height;
+        img = ctx.createImageData(f.width, f.height);
+      }
+      i420ToRGBA(f, img.data);
+      ctx.putImageData(img, 0, 0);
+    },
+  };
+}
+
+/**
+ * i420ToRGBA converts with the same BT.601 limited-range matrix as the
+ * shader, in 16.16 fixed point.
+ * @param {Frame} f
+ * @param {Uint8ClampedArray} out  width*height*4 bytes
+ */
+export function i420ToRGBA(f, out) {
+  const cw = (f.width + 1) >> 1;
+  let o = 0;
+  for (let row = 0; row < f.height; row++) {
+    const yRow = row * f.width;
+    const cRow = (row >> 1) * cw;
+    for (let col = 0; col < f.width; col++) {
+      const c = cRow + (col >> 1);
+      const y = (f.y[yRow + col] - 16) * 76309;
+      const u = f.u[c] - 128;
+      const v = f.v[c] - 128;
+      out[o] = (y + 104597 * v) >> 16;
+      out[o + 1] = (y - 25675 * u - 53279 * v) >> 16;
+      out[o + 2] = (y + 132201 * u) >> 16;
+      out[o + 3] = 255;
+      o += 4;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+// @ts-check
+/** The incoming-call dialog: the caller's name, Accept, Decline, a ring. */
+import { Ring } from './ring.js';
+
+export class IncomingDialog {
+  /**
+   * @param {HTMLDialogElement} dialog
+   * @param {HTMLElement} caller  where the caller's name goes
+   * @param {{ accept: () => void, decline: () => void }} act
+   */
+  constructor(dialog, caller, act) {
+    this.dialog = dialog;
+    this.caller = caller;
+    this.ring = new Ring();
+    dialog.querySelector('[data-act=accept]')?.addEventListener('click', () => { this.close(); act.accept(); });
+    dialog.querySelector('[data-act=decline]')?.addEventListener('click', () => { this.close(); act.decline(); });
+    // Escape on a modal dialog means "decline", not "ignore".
+    dialog.addEventListener('cancel', (ev) => { ev.preventDefault(); this.close(); act.decline(); });
+  }
+
+  /** @param {string} from */
+  open(from) {
+    this.caller.textContent = from;
+    if (!this.dialog.open) this.dialog.showModal();
+    this.ring.start();
+  }
+
+  close() {
+    this.ring.stop();
+    if (this.dialog.open) this.dialog.close();
+  }
+
+  get isOpen() {
+    return this.dialog.open;
+  }
+}

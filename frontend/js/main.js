@@ -1,0 +1,130 @@
+// @ts-check
+/**
+ * The page's entry point: finds the engine (backend.js), starts drawing the
+ * bridge's frames, and wires the engine's events to the parts of the window.
+ */
+import { connectBackend, methods } from './backend.js';
+import { CallView, inCall } from './callview.js';
+import { Chat } from './chat.js';
+import { byId, errorText } from './dom.js';
+import { errorToast } from './errors.js';
+import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
+import { IncomingDialog } from './incoming.js';
+import { Login } from './login.js';
+import { SettingsPanel } from './settings.js';
+import { installShortcuts } from './shortcuts.js';
+import { StatsPanel } from './stats.js';
+import { Toasts } from './toasts.js';
+import { UserList } from './users.js';
+import { VideoView } from './video.js';
+
+/** @typedef {import('./backend.js').Backend} Backend */
+/** @typedef {import('./backend.js').CallState} CallState */
+/** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
+
+async function main() {
+  const toasts = new Toasts(byId('toasts', HTMLElement));
+  const backend = await connectBackend();
+  if (!backend) {
+    toasts.show({ kind: 'error', sticky: true, title: 'The Parley engine is not running.',
+      detail: `This page needs the desktop app's Go side (window.go.desktop.App: ${methods.join(', ')}).` });
+    return;
+  }
+  /** @param {string} title @param {string} [detail] */
+  const notify = (title, detail) => toasts.show({ kind: 'error', title, detail });
+  /** @param {unknown} e */
+  const fail = (e) => notify('That did not work.', errorText(e));
+
+  const received = byId('received_video', HTMLCanvasElement);
+  const local = byId('local_video', HTMLCanvasElement);
+  const video = new VideoView(() => backend.FrameBridgeURL(), { forceCPU: new URLSearchParams(location.search).get('renderer') === '2d' });
+  video.attach(STREAM_REMOTE, received);
+  video.attach(STREAM_LOCAL, local);
+  video.start();
+  // The counters are the page's own measurements (received, drawn,
+  // latency); exposing them lets tests and benchmarks read them.
+  /** @type {any} */ (globalThis).parleyVideo = video;
+
+  const call = new CallView({
+    root: document.body,
+    line: byId('call-state', HTMLElement),
+    detail: byId('call-detail', HTMLElement),
+    mute: byId('btn-mute', HTMLButtonElement),
+    camera: byId('btn-camera', HTMLButtonElement),
+    hangup: byId('btn-hangup', HTMLButtonElement),
+  });
+  const users = new UserList(byId('users', HTMLUListElement), byId('user-search', HTMLInputElement),
+    (name) => backend.Call(name).catch(fail));
+  const chat = new Chat(byId('chat-log', HTMLOListElement), byId('chat-form', HTMLFormElement),
+    byId('chat-input', HTMLInputElement), (t) => backend.SendChat(t), (m) => notify('The message was not sent.', m));
+  const incoming = new IncomingDialog(byId('incoming', HTMLDialogElement), byId('incoming-caller', HTMLElement), {
+    accept: () => backend.Accept().catch(fail),
+    decline: () => backend.Decline().catch(fail),
+  });
+  const login = new Login({ form: byId('login-form', HTMLFormElement), input: byId('login-name', HTMLInputElement),
+    status: byId('signaling-status', HTMLElement) }, (n) => backend.Login(n), notify);
+  const settings = new SettingsPanel(backend, video, (m) => notify(m));
+  const stats = new StatsPanel(byId('stats', HTMLElement), byId('stats-table', HTMLElement), video, received);
+
+  const toggleMute = () => {
+    const muted = !call.state.muted;
+    backend.SetMuted(muted).then(() => call.patch({ muted }), fail);
+  };
+  const toggleCamera = () => {
+    const cameraOff = !call.state.cameraOff;
+    backend.SetCameraOff(cameraOff).then(() => call.patch({ cameraOff }), fail);
+  };
+  const hangUp = () => { if (inCall(call.state)) backend.HangUp().catch(fail); };
+  const openSettings = () => { settings.open(); };
+  byId('btn-mute', HTMLButtonElement).addEventListener('click', toggleMute);
+  byId('btn-camera', HTMLButtonElement).addEventListener('click', toggleCamera);
+  byId('btn-hangup', HTMLButtonElement).addEventListener('click', hangUp);
+  byId('btn-settings', HTMLButtonElement).addEventListener('click', () => (settings.isOpen ? settings.close() : settings.open()));
+  byId('btn-stats', HTMLButtonElement).addEventListener('click', () => stats.toggle());
+  installShortcuts({
+    toggleMute, toggleCamera, hangUp,
+    closePanel: () => {
+      if (settings.isOpen) { settings.close(); return true; }
+      if (!stats.root.hidden) { stats.close(); return true; }
+      return false;
+    },
+  });
+
+  /** @param {CallState} st */
+  const setState = (st) => {
+    call.set(st);
+    users.setCanCall(!inCall(st) && st.phase !== 'ringing');
+    if (st.phase !== 'ringing' && incoming.isOpen) incoming.close();
+  };
+  /** @param {SettingsWarning} w */
+  const warnSettings = (w) => toasts.show({ kind: 'warning', sticky: true, key: 'settings-warning',
+    title: 'Your settings file could not be used, so Parley started with default settings.',
+    detail: w.backup ? `The old file is kept as ${w.backup}. ${w.message}` : w.message,
+    actions: [{ label: 'Open settings', run: openSettings }] });
+
+  backend.on('signaling', (s) => {
+    login.set(s);
+    if (s.status === 'online') toasts.dismiss('signaling-unreachable');
+  });
+  backend.on('state', setState);
+  backend.on('users', (u) => users.set(u));
+  backend.on('chat', (m) => chat.add(m));
+  backend.on('incoming', (i) => incoming.open(i.from));
+  backend.on('error', (e) => toasts.show(errorToast(e, { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings })));
+  backend.on('stats', (s) => stats.setCall(s));
+  backend.on('settings-warning', warnSettings);
+
+  try {
+    const snap = await backend.Snapshot();
+    login.set(snap.signaling);
+    setState(snap.call);
+    users.set(snap.users);
+    if (snap.call.phase === 'ringing') incoming.open(snap.call.peer);
+    if (snap.settingsWarning) warnSettings(snap.settingsWarning);
+  } catch (e) {
+    notify('Could not read the engine state.', errorText(e));
+  }
+  backend.GetSettings().then((s) => login.suggest(s.displayName), () => {});
+}
+
+main();
