@@ -49,13 +49,22 @@ func newToneEncoder(t testing.TB, freq float64) *toneEncoder {
 	return &toneEncoder{enc: enc, pz: rtp.NewPacketizer(1200, 111, 0x5678, &codecs.OpusPayloader{}, rtp.NewRandomSequencer(), 48000)}
 }
 
-// next returns the next 20 ms packet.
-func (e *toneEncoder) next() (*rtp.Packet, error) {
+// encode returns the next 20 ms Opus frame.
+func (e *toneEncoder) encode() ([]byte, error) {
 	data, release, err := e.enc.Read()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	return append([]byte(nil), data...), nil
+}
+
+// next returns the next 20 ms packet.
+func (e *toneEncoder) next() (*rtp.Packet, error) {
+	data, err := e.encode()
+	if err != nil {
+		return nil, err
+	}
 	pkts := e.pz.Packetize(data, 960)
 	if len(pkts) != 1 {
 		return nil, errors.New("opus frame did not fit one packet")

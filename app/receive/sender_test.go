@@ -18,13 +18,12 @@ import (
 // packetizes them as a WebRTC sender would. A keyframe request makes its
 // next frame a keyframe, as a real sender answers a PLI.
 type vp8Sender struct {
-	enc        codec.ReadCloser
-	pz         rtp.Packetizer
-	size       atomic.Value // image.Point: size of the next picture
-	index      int
-	wantKey    atomic.Bool
-	keyReqs    atomic.Int64
-	lastWasKey bool
+	enc     codec.ReadCloser
+	pz      rtp.Packetizer
+	size    atomic.Value // image.Point: size of the next picture
+	index   int
+	wantKey atomic.Bool
+	keyReqs atomic.Int64
 }
 
 func newVP8Sender(t testing.TB, w, h int) *vp8Sender {
@@ -73,9 +72,10 @@ func (s *vp8Sender) requestKeyFrame() {
 	s.wantKey.Store(true)
 }
 
-// next encodes one frame and returns its packets. It may run on a
-// goroutine other than the test's, so it returns errors instead of failing.
-func (s *vp8Sender) next() ([]*rtp.Packet, error) {
+// encode encodes the next frame, a keyframe if one was requested. It may
+// run on a goroutine other than the test's, so it returns errors instead
+// of failing.
+func (s *vp8Sender) encode() ([]byte, error) {
 	if s.wantKey.Swap(false) {
 		if err := s.enc.Controller().(codec.KeyFrameController).ForceKeyFrame(); err != nil {
 			return nil, err
@@ -87,6 +87,14 @@ func (s *vp8Sender) next() ([]*rtp.Packet, error) {
 	}
 	defer release()
 	s.index++
-	s.lastWasKey = isVP8KeyFrame(data)
+	return append([]byte(nil), data...), nil
+}
+
+// next encodes one frame and returns its packets.
+func (s *vp8Sender) next() ([]*rtp.Packet, error) {
+	data, err := s.encode()
+	if err != nil {
+		return nil, err
+	}
 	return s.pz.Packetize(data, vp8ClockRate/30), nil
 }
