@@ -18,97 +18,114 @@
  */
 
 /**
- * Call phases.
- * idle: no call. calling: we offered, waiting for the peer to answer.
+ * Call states, exactly app/engine.State.
+ * idle: no call. calling: our offer is out, waiting for the answer.
  * ringing: a peer is calling us, waiting for Accept/Decline.
- * connecting: answered, media connecting (ICE/DTLS). connected: media flows.
- * ended: the call is over; reason says why. The engine moves from ended to
- * idle by itself (after a few seconds) or on the next Call.
- * @typedef {'idle'|'calling'|'ringing'|'connecting'|'connected'|'ended'} Phase
+ * connecting: offer and answer exchanged, ICE/DTLS under way. in-call: media
+ * can flow. ended: reported once per call with a reason, then idle follows.
+ * @typedef {'idle'|'calling'|'ringing'|'connecting'|'in-call'|'ended'} Phase
  */
 
 /**
- * Why a call ended.
- * @typedef {'hangup'|'remote-hangup'|'declined'|'busy'|'no-answer'|'unreachable'|'ice-failed'|'failed'} EndReason
+ * Why a call ended: app/engine's reasons and the peer's (signaling/protocol
+ * Reason*). Unknown reasons are shown as "Call ended".
+ * hang-up: the peer hung up. local-hang-up: this user did. declined, busy,
+ * no-answer. disconnected: the peer's connection to the server closed.
+ * failed: ICE or DTLS failed (typically a firewall: suggest TURN).
+ * closed: the media connection closed without a hang-up. signaling-lost:
+ * our server connection dropped. setup-failed: the call could not be built.
+ * @typedef {'hang-up'|'local-hang-up'|'declined'|'busy'|'no-answer'|'disconnected'|'failed'|'closed'|'signaling-lost'|'setup-failed'} EndReason
  */
 
 /**
- * Payload of the "state" event and part of Snapshot.
+ * Payload of the "state" event: app/engine.StateChanged as JSON plus the
+ * time of the change, which the adapter adds (the in-call timer counts from it).
  * @typedef {Object} CallState
- * @property {Phase} phase
- * @property {string} peer       the other user's name; "" when idle
- * @property {number} since      ms since the Unix epoch when this phase began (the connected timer counts from it)
- * @property {EndReason|''} reason  set when phase is "ended"
- * @property {string} detail     technical detail for "ended" (may be ""), shown small
- * @property {boolean} muted
- * @property {boolean} cameraOff
+ * @property {Phase} state
+ * @property {string} [peer]    the other user (absent or "" when idle)
+ * @property {string} [reason]  an EndReason, set for "ended"
+ * @property {number} since     ms since the Unix epoch when this state began
  */
 
 /**
- * One entry of the "users" event: everyone online on the signaling server,
- * the user included.
- * @typedef {Object} User
+ * Payload of the "users" event: app/engine.UsersChanged, everyone online,
+ * this user included (the page marks itself using the "name" event).
+ * @typedef {Object} UsersChanged
+ * @property {string[]} users
+ */
+
+/**
+ * Payload of the "name" event: app/engine.NameChanged, the name the server
+ * gave this user (it appends a number when the requested one is taken).
+ * @typedef {Object} NameChanged
  * @property {string} name
- * @property {boolean} self  true for this app's own user
- * @property {boolean} busy  true when the user is in a call (false if unknown)
  */
 
 /**
- * Payload of the "signaling" event: the connection to the signaling server.
+ * Payload of the "signaling" event (adapter): the connection to the
+ * signaling server.
  * @typedef {Object} SignalingStatus
  * @property {'offline'|'connecting'|'online'} status
  * @property {string} server  the server's URL ("" before the first attempt)
- * @property {string} name    our name on the server once online ("" otherwise)
  */
 
 /**
- * Payload of the "chat" event.
+ * Payload of the "chat" event: app/engine.ChatReceived (the server stamps
+ * "from"; our own messages come back too).
  * @typedef {Object} ChatMessage
  * @property {string} from
  * @property {string} text
- * @property {number} time  ms since the Unix epoch
- * @property {boolean} self true for messages this user sent
+ * @property {string} at  RFC 3339 time (Go's time.Time JSON)
  */
 
 /**
- * Payload of the "incoming" event: a peer calls. The dialog closes when the
- * "state" event leaves phase "ringing" (answered here, cancelled by the peer).
- * @typedef {Object} Incoming
+ * Payload of the "incoming-call" event: app/engine.IncomingCall. The dialog
+ * closes when "state" leaves "ringing" (answered here, or cancelled).
+ * @typedef {Object} IncomingCall
  * @property {string} from
  */
 
 /**
- * Error codes of the "error" event.
- * no-camera / no-microphone: the device is missing or busy (the call goes on without it).
- * signaling-unreachable: cannot connect to the signaling server (offer Reconnect()).
- * ice-failed: media could not connect; usually a firewall (suggest a TURN server).
- * call-failed: any other failure of a call. settings: settings could not be saved.
- * internal: a bug; message says what.
- * @typedef {'no-camera'|'no-microphone'|'signaling-unreachable'|'ice-failed'|'call-failed'|'settings'|'internal'} ErrorCode
+ * Error codes of the "error" event: app/engine.ErrorCode plus the adapter's
+ * "settings" (settings file or save failed).
+ * media: a camera or microphone could not be opened (the call goes on without it).
+ * signaling: the server is unreachable or the connection failed (offer Reconnect()).
+ * @typedef {'busy'|'no-call'|'unknown-call'|'bad-remote'|'media'|'signaling'|'server'|'setup'|'not-running'|'bad-input'|'settings'} ErrorCode
  */
 
 /**
- * Payload of the "error" event.
+ * Payload of the "error" event: app/engine.Error as JSON.
  * @typedef {Object} AppError
  * @property {ErrorCode} code
- * @property {string} message  technical detail, shown under the friendly text
+ * @property {string} text  a sentence for the user
  */
 
 /**
- * Payload of the "stats" event, about once a second during a call.
+ * app/engine.Stats: once a second during a call. Milliseconds and bits per
+ * second.
  * @typedef {Object} CallStats
+ * @property {string} peer
  * @property {number} rttMs
- * @property {number} sendKbps
- * @property {number} recvKbps
- * @property {number} sendFps
- * @property {number} recvFps
- * @property {number} sendWidth
- * @property {number} sendHeight
- * @property {number} recvWidth
- * @property {number} recvHeight
- * @property {number} lossPercent     received packets lost, 0–100
- * @property {string} codec           e.g. "VP8"
- * @property {'host'|'srflx'|'prflx'|'relay'|''} candidateType  of the selected local candidate
+ * @property {number} loss            fraction (0–1) of incoming packets lost in the last second
+ * @property {number} jitterMs
+ * @property {number} sendBitrate
+ * @property {number} receiveBitrate
+ * @property {number} targetBitrate   the congestion controller's estimate
+ * @property {number} framesPerSecond remote video decoded here
+ * @property {number} framesReceived
+ * @property {number} framesDecoded
+ * @property {number} width
+ * @property {number} height
+ * @property {number} audioPacketsReceived
+ * @property {number} videoPacketsReceived
+ * @property {boolean} peerReceivesVideo
+ * @property {boolean} peerReceivesAudio
+ */
+
+/**
+ * Payload of the "stats" event: app/engine.StatsUpdated.
+ * @typedef {Object} StatsUpdated
+ * @property {CallStats} stats
  */
 
 /**
@@ -195,21 +212,27 @@
  * Result of Snapshot(): everything the page needs after a (re)load.
  * @typedef {Object} Snapshot
  * @property {SignalingStatus} signaling
+ * @property {string} name       our name on the server, "" before login
+ * @property {string[]} users    everyone online, us included
  * @property {CallState} call
- * @property {User[]} users
+ * @property {boolean} muted
+ * @property {boolean} cameraOff
  * @property {SettingsWarning|null} settingsWarning  from loading settings at start, null if none
  */
 
 /**
- * Events the engine emits, by name.
+ * Events, by name. The engine's events keep their Kind() names and JSON
+ * (the adapter forwards them with runtime.EventsEmit(ctx, ev.Kind(), ev));
+ * "signaling", "devices", "level" and "settings-warning" come from the adapter.
  * @typedef {Object} Events
- * @property {SignalingStatus} signaling
  * @property {CallState} state
- * @property {User[]} users
+ * @property {UsersChanged} users
+ * @property {NameChanged} name
  * @property {ChatMessage} chat
- * @property {Incoming} incoming
+ * @property {IncomingCall} incoming-call
  * @property {AppError} error
- * @property {CallStats} stats
+ * @property {StatsUpdated} stats
+ * @property {SignalingStatus} signaling
  * @property {Devices} devices
  * @property {Level} level
  * @property {SettingsWarning} settings-warning
@@ -247,7 +270,7 @@ export const methods = /** @type {const} */ ([
 
 /** Names of the events, in the order of the contract. */
 export const events = /** @type {const} */ ([
-  'signaling', 'state', 'users', 'chat', 'incoming', 'error', 'stats', 'devices', 'level', 'settings-warning',
+  'state', 'users', 'name', 'chat', 'incoming-call', 'error', 'stats', 'signaling', 'devices', 'level', 'settings-warning',
 ]);
 
 /**

@@ -1,12 +1,15 @@
 // @ts-check
 /**
  * CallView shows the call: the state line (calling…, ringing, connecting,
- * connected with a timer, ended with its reason), the control bar, and which
- * panes are visible.
+ * in a call with a timer, ended with its reason), the control bar's state,
+ * and which panes are visible (body[data-phase]).
  */
 import { endText } from './errors.js';
 
 /** @typedef {import('./backend.js').CallState} CallState */
+
+/** How long the end of a call stays on the state line. */
+const END_SHOWN_MS = 8000;
 
 /** @param {number} ms */
 function clock(ms) {
@@ -23,30 +26,38 @@ function clock(ms) {
  * @param {number} now
  */
 export function stateText(st, now) {
-  switch (st.phase) {
+  const peer = st.peer ?? '';
+  switch (st.state) {
     case 'idle': return 'Not in a call';
-    case 'calling': return `Calling ${st.peer}…`;
-    case 'ringing': return `${st.peer} is calling`;
-    case 'connecting': return `Connecting to ${st.peer}…`;
-    case 'connected': return `In a call with ${st.peer} · ${clock(now - st.since)}`;
-    case 'ended': return endText(st.reason);
+    case 'calling': return `Calling ${peer}…`;
+    case 'ringing': return `${peer} is calling`;
+    case 'connecting': return `Connecting to ${peer}…`;
+    case 'in-call': return `In a call with ${peer} · ${clock(now - st.since)}`;
+    case 'ended': return endText(st.reason ?? '');
   }
+  return '';
 }
 
 /** Whether a call is in progress (hang-up makes sense). @param {CallState} st */
 export function inCall(st) {
-  return st.phase === 'calling' || st.phase === 'connecting' || st.phase === 'connected';
+  return st.state === 'calling' || st.state === 'connecting' || st.state === 'in-call';
 }
 
 export class CallView {
   /**
-   * @param {{ root: HTMLElement, line: HTMLElement, detail: HTMLElement, mute: HTMLButtonElement,
+   * @param {{ root: HTMLElement, line: HTMLElement, mute: HTMLButtonElement,
    *   camera: HTMLButtonElement, hangup: HTMLButtonElement }} els
    */
   constructor(els) {
     this.els = els;
     /** @type {CallState} */
-    this.state = { phase: 'idle', peer: '', since: Date.now(), reason: '', detail: '', muted: false, cameraOff: false };
+    this.state = { state: 'idle', since: Date.now() };
+    this.muted = false;
+    this.cameraOff = false;
+    /** @type {{ reason: string, at: number }|null} the last end, shown for a while after */
+    this.lastEnd = null;
+    /** @type {ReturnType<typeof setTimeout>|undefined} */
+    this.endTimer = undefined;
     /** @type {ReturnType<typeof setInterval>|undefined} */
     this.timer = undefined;
     this.render();
@@ -55,32 +66,48 @@ export class CallView {
   /** @param {CallState} st */
   set(st) {
     this.state = st;
+    // The engine reports ended and then idle at once; the reason stays on
+    // the state line a while so that the user can read it.
+    if (st.state === 'ended') {
+      this.lastEnd = { reason: st.reason ?? '', at: Date.now() };
+      clearTimeout(this.endTimer);
+      this.endTimer = setTimeout(() => this.renderLine(), END_SHOWN_MS + 50);
+    } else if (st.state !== 'idle') {
+      this.lastEnd = null;
+    }
     clearInterval(this.timer);
     this.timer = undefined;
-    if (st.phase === 'connected') this.timer = setInterval(() => this.renderLine(), 1000);
+    if (st.state === 'in-call') this.timer = setInterval(() => this.renderLine(), 1000);
     this.render();
   }
 
-  /** @param {Partial<Pick<CallState, 'muted'|'cameraOff'>>} p */
-  patch(p) {
-    this.set({ ...this.state, ...p });
+  /** Shows the microphone and camera toggles. @param {{ muted?: boolean, cameraOff?: boolean }} p */
+  setToggles(p) {
+    this.muted = p.muted ?? this.muted;
+    this.cameraOff = p.cameraOff ?? this.cameraOff;
+    this.render();
   }
 
   /** @private */
   render() {
     const st = this.state;
     this.renderLine();
-    this.els.detail.textContent = st.phase === 'ended' ? st.detail : '';
-    this.els.root.dataset.phase = st.phase;
-    this.els.mute.setAttribute('aria-pressed', String(st.muted));
-    this.els.mute.textContent = st.muted ? 'Unmute' : 'Mute';
-    this.els.camera.setAttribute('aria-pressed', String(st.cameraOff));
-    this.els.camera.textContent = st.cameraOff ? 'Camera on' : 'Camera off';
+    this.els.root.dataset.phase = st.state;
+    this.els.mute.setAttribute('aria-pressed', String(this.muted));
+    this.els.mute.textContent = this.muted ? 'Unmute' : 'Mute';
+    this.els.camera.setAttribute('aria-pressed', String(this.cameraOff));
+    this.els.camera.textContent = this.cameraOff ? 'Camera on' : 'Camera off';
     this.els.hangup.disabled = !inCall(st);
   }
 
   /** @private */
   renderLine() {
-    this.els.line.textContent = stateText(this.state, Date.now());
+    const now = Date.now();
+    const end = this.lastEnd;
+    if (this.state.state === 'idle' && end && now - end.at < END_SHOWN_MS) {
+      this.els.line.textContent = endText(end.reason);
+      return;
+    }
+    this.els.line.textContent = stateText(this.state, now);
   }
 }

@@ -25,12 +25,17 @@ export class Chat {
     });
   }
 
-  /** @param {ChatMessage} m */
-  add(m) {
-    const time = new Date(m.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    this.log.append(el('li', { class: m.self ? 'msg self' : 'msg' },
+  /**
+   * @param {ChatMessage} m
+   * @param {boolean} self  the message is this user's own, echoed by the server
+   */
+  add(m, self) {
+    const at = new Date(m.at);
+    const valid = !Number.isNaN(at.getTime());
+    const time = valid ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+    this.log.append(el('li', { class: self ? 'msg self' : 'msg' },
       el('span', { class: 'msg-from', text: m.from }),
-      el('time', { class: 'msg-time', text: time, datetime: new Date(m.time).toISOString() }),
+      el('time', { class: 'msg-time', text: time, datetime: valid ? at.toISOString() : undefined }),
       el('div', { class: 'msg-text', text: m.text })));
     while (this.log.children.length > MAX_MESSAGES) this.log.firstElementChild?.remove();
     this.log.lastElementChild?.scrollIntoView({ block: 'end' });

@@ -1,58 +1,76 @@
 // @ts-check
 /**
- * Friendly words for the engine's error codes. The engine's message is
- * technical (it names sockets and protocols); the user first reads what
- * happened and what to do, and can read the detail below it.
+ * Friendly words for the engine's error codes and end reasons. The engine's
+ * text says what failed; the toast adds what the user can do about it.
  */
 
 /** @typedef {import('./backend.js').AppError} AppError */
 /** @typedef {import('./toasts.js').Toast} Toast */
 
 /**
+ * @typedef {Object} Actions
+ * @property {() => void} reconnect
+ * @property {() => void} openSettings
+ */
+
+/**
  * errorToast turns an "error" event into a toast.
  * @param {AppError} err
- * @param {{ reconnect: () => void, openSettings: () => void }} act
+ * @param {Actions} act
  * @returns {Toast}
  */
 export function errorToast(err, act) {
-  const base = { detail: err.message, kind: /** @type {const} */ ('error'), key: err.code };
+  const base = { detail: err.text, kind: /** @type {const} */ ('error'), key: err.code };
   switch (err.code) {
-    case 'no-camera':
-      return { ...base, kind: 'warning', title: 'No camera found. Others see your name instead of your video.',
-        actions: [{ label: 'Camera settings', run: act.openSettings }] };
-    case 'no-microphone':
-      return { ...base, kind: 'warning', title: 'No microphone found. Others cannot hear you.',
-        actions: [{ label: 'Microphone settings', run: act.openSettings }] };
-    case 'signaling-unreachable':
+    case 'media':
+      return { ...base, kind: 'warning', title: 'No camera or microphone could be used. Others may not see or hear you.',
+        actions: [{ label: 'Device settings', run: act.openSettings }] };
+    case 'signaling':
       return { ...base, sticky: true, title: 'Cannot reach the Parley server. Check the network or the server address.',
         actions: [{ label: 'Retry', run: act.reconnect }, { label: 'Server settings', run: act.openSettings }] };
-    case 'ice-failed':
-      return { ...base, sticky: true,
-        title: 'The call could not connect: the network blocked it. Adding a TURN server in Settings usually fixes this.',
-        actions: [{ label: 'Open settings', run: act.openSettings }] };
-    case 'call-failed':
-      return { ...base, title: 'The call failed.' };
+    case 'server':
+      return { ...base, kind: 'warning', title: err.text, detail: undefined };
+    case 'busy':
+      return { ...base, kind: 'info', title: 'You are already in a call.' };
+    case 'bad-input':
+      return { ...base, kind: 'info', title: err.text, detail: undefined };
     case 'settings':
       return { ...base, title: 'Your settings could not be saved.' };
+    case 'not-running':
+      return { ...base, sticky: true, title: 'The call engine has stopped. Restart Parley.' };
     default:
-      return { ...base, title: 'Something went wrong in Parley.' };
+      return { ...base, title: 'The call ran into a problem.' };
   }
 }
 
 /**
+ * failedCallToast explains a call that ended because media could not
+ * connect: almost always a firewall or NAT that only a TURN relay crosses.
+ * @param {Actions} act
+ * @returns {Toast}
+ */
+export function failedCallToast(act) {
+  return { kind: 'error', sticky: true, key: 'call-failed',
+    title: 'The call could not connect: the network blocked it. Adding a TURN server in Settings usually fixes this.',
+    actions: [{ label: 'Open settings', run: act.openSettings }] };
+}
+
+/**
  * endText says why a call ended.
- * @param {import('./backend.js').EndReason|''} reason
+ * @param {string} reason  an EndReason
  */
 export function endText(reason) {
   switch (reason) {
-    case 'hangup': return 'Call ended';
-    case 'remote-hangup': return 'The other side hung up';
+    case 'local-hang-up': return 'Call ended';
+    case 'hang-up': return 'The other side hung up';
     case 'declined': return 'Call declined';
     case 'busy': return 'Busy: already in another call';
     case 'no-answer': return 'No answer';
-    case 'unreachable': return 'Could not reach them: they went offline';
-    case 'ice-failed': return 'Call failed: the network blocked it (try a TURN server)';
-    case 'failed': return 'Call failed';
+    case 'disconnected': return 'The other side went offline';
+    case 'failed': return 'Call failed: the network blocked it (try a TURN server)';
+    case 'closed': return 'The connection closed';
+    case 'signaling-lost': return 'Call ended: lost the connection to the server';
+    case 'setup-failed': return 'Call failed: it could not be set up';
     default: return 'Call ended';
   }
 }

@@ -27,13 +27,16 @@ export class Login {
     if (!this.els.input.value) this.els.input.value = name;
   }
 
-  /** @param {SignalingStatus} s */
-  set(s) {
+  /**
+   * @param {SignalingStatus} s
+   * @param {string} name  our name on the server, "" before login
+   */
+  set(s, name) {
     const { form, status } = this.els;
     const where = s.server ? ` (${s.server})` : '';
     switch (s.status) {
       case 'online':
-        status.textContent = s.name ? `Online as ${s.name}` : `Online${where}, choose a name`;
+        status.textContent = name ? `Online as ${name}` : `Online${where}, choose a name`;
         break;
       case 'connecting':
         status.textContent = `Connecting${where}…`;
@@ -42,6 +45,6 @@ export class Login {
         status.textContent = `Offline${where}`;
     }
     status.dataset.status = s.status;
-    form.hidden = s.status === 'online' && s.name !== '';
+    form.hidden = s.status === 'online' && name !== '';
   }
 }

@@ -7,7 +7,7 @@ import { connectBackend, methods } from './backend.js';
 import { CallView, inCall } from './callview.js';
 import { Chat } from './chat.js';
 import { byId, errorText } from './dom.js';
-import { errorToast } from './errors.js';
+import { errorToast, failedCallToast } from './errors.js';
 import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { IncomingDialog } from './incoming.js';
 import { Login } from './login.js';
@@ -21,6 +21,7 @@ import { VideoView } from './video.js';
 /** @typedef {import('./backend.js').Backend} Backend */
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
+/** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
 
 async function main() {
   const toasts = new Toasts(byId('toasts', HTMLElement));
@@ -48,11 +49,15 @@ async function main() {
   const call = new CallView({
     root: document.body,
     line: byId('call-state', HTMLElement),
-    detail: byId('call-detail', HTMLElement),
     mute: byId('btn-mute', HTMLButtonElement),
     camera: byId('btn-camera', HTMLButtonElement),
     hangup: byId('btn-hangup', HTMLButtonElement),
   });
+  let myName = '';
+  /** @type {string[]} */
+  let online = [];
+  /** @type {SignalingStatus} */
+  let signaling = { status: 'offline', server: '' };
   const users = new UserList(byId('users', HTMLUListElement), byId('user-search', HTMLInputElement),
     (name) => backend.Call(name).catch(fail));
   const chat = new Chat(byId('chat-log', HTMLOListElement), byId('chat-form', HTMLFormElement),
@@ -67,15 +72,16 @@ async function main() {
   const stats = new StatsPanel(byId('stats', HTMLElement), byId('stats-table', HTMLElement), video, received);
 
   const toggleMute = () => {
-    const muted = !call.state.muted;
-    backend.SetMuted(muted).then(() => call.patch({ muted }), fail);
+    const muted = !call.muted;
+    backend.SetMuted(muted).then(() => call.setToggles({ muted }), fail);
   };
   const toggleCamera = () => {
-    const cameraOff = !call.state.cameraOff;
-    backend.SetCameraOff(cameraOff).then(() => call.patch({ cameraOff }), fail);
+    const cameraOff = !call.cameraOff;
+    backend.SetCameraOff(cameraOff).then(() => call.setToggles({ cameraOff }), fail);
   };
   const hangUp = () => { if (inCall(call.state)) backend.HangUp().catch(fail); };
   const openSettings = () => { settings.open(); };
+  const actions = { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings };
   byId('btn-mute', HTMLButtonElement).addEventListener('click', toggleMute);
   byId('btn-camera', HTMLButtonElement).addEventListener('click', toggleCamera);
   byId('btn-hangup', HTMLButtonElement).addEventListener('click', hangUp);
@@ -93,9 +99,11 @@ async function main() {
   /** @param {CallState} st */
   const setState = (st) => {
     call.set(st);
-    users.setCanCall(!inCall(st) && st.phase !== 'ringing');
-    if (st.phase !== 'ringing' && incoming.isOpen) incoming.close();
+    users.setCanCall(!inCall(st) && st.state !== 'ringing');
+    if (st.state !== 'ringing' && incoming.isOpen) incoming.close();
+    if (st.state === 'ended' && st.reason === 'failed') toasts.show(failedCallToast(actions));
   };
+  const showUsers = () => users.set(online, myName);
   /** @param {SettingsWarning} w */
   const warnSettings = (w) => toasts.show({ kind: 'warning', sticky: true, key: 'settings-warning',
     title: 'Your settings file could not be used, so Parley started with default settings.',
@@ -103,23 +111,33 @@ async function main() {
     actions: [{ label: 'Open settings', run: openSettings }] });
 
   backend.on('signaling', (s) => {
-    login.set(s);
-    if (s.status === 'online') toasts.dismiss('signaling-unreachable');
+    signaling = s;
+    login.set(s, myName);
+    if (s.status === 'online') toasts.dismiss('signaling');
   });
+  backend.on('name', (n) => {
+    myName = n.name;
+    login.set(signaling, myName);
+    showUsers();
+  });
+  backend.on('users', (u) => { online = u.users; showUsers(); });
   backend.on('state', setState);
-  backend.on('users', (u) => users.set(u));
-  backend.on('chat', (m) => chat.add(m));
-  backend.on('incoming', (i) => incoming.open(i.from));
-  backend.on('error', (e) => toasts.show(errorToast(e, { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings })));
-  backend.on('stats', (s) => stats.setCall(s));
+  backend.on('chat', (m) => chat.add(m, m.from === myName));
+  backend.on('incoming-call', (i) => incoming.open(i.from));
+  backend.on('error', (e) => toasts.show(errorToast(e, actions)));
+  backend.on('stats', (s) => stats.setCall(s.stats));
   backend.on('settings-warning', warnSettings);
 
   try {
     const snap = await backend.Snapshot();
-    login.set(snap.signaling);
+    signaling = snap.signaling;
+    myName = snap.name;
+    online = snap.users;
+    login.set(signaling, myName);
+    showUsers();
     setState(snap.call);
-    users.set(snap.users);
-    if (snap.call.phase === 'ringing') incoming.open(snap.call.peer);
+    call.setToggles({ muted: snap.muted, cameraOff: snap.cameraOff });
+    if (snap.call.state === 'ringing') incoming.open(snap.call.peer ?? '');
     if (snap.settingsWarning) warnSettings(snap.settingsWarning);
   } catch (e) {
     notify('Could not read the engine state.', errorText(e));

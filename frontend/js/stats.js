@@ -69,12 +69,13 @@ export class StatsPanel {
     rows.push(['Renderer', this.video.kindOf(this.remoteCanvas) || '–']);
     const s = this.call;
     if (s) {
-      rows.push(['Round trip', `${num(s.rttMs)} ms`]);
-      rows.push(['Sending', `${s.sendWidth}×${s.sendHeight} at ${num(s.sendFps)} fps, ${num(s.sendKbps)} kbit/s`]);
-      rows.push(['Receiving', `${s.recvWidth}×${s.recvHeight} at ${num(s.recvFps)} fps, ${num(s.recvKbps)} kbit/s`]);
-      rows.push(['Packet loss', `${num(s.lossPercent, 1)} %`]);
-      rows.push(['Codec', s.codec || '–']);
-      rows.push(['Route', s.candidateType === 'relay' ? 'through a TURN relay' : s.candidateType || '–']);
+      rows.push(['Peer', s.peer]);
+      rows.push(['Round trip', `${num(s.rttMs)} ms, jitter ${num(s.jitterMs)} ms`]);
+      rows.push(['Sending', `${num(s.sendBitrate / 1000)} kbit/s (target ${num(s.targetBitrate / 1000)})`]);
+      rows.push(['Receiving', `${num(s.receiveBitrate / 1000)} kbit/s, ${s.width}×${s.height} at ${num(s.framesPerSecond)} fps`]);
+      rows.push(['Decoded', `${s.framesDecoded} of ${s.framesReceived} frames`]);
+      rows.push(['Packet loss', `${num(s.loss * 100, 1)} %`]);
+      rows.push(['Peer receives', `${s.peerReceivesVideo ? 'video' : 'no video'}, ${s.peerReceivesAudio ? 'audio' : 'no audio'}`]);
     }
     this.table.replaceChildren(...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));
   }

@@ -2,7 +2,11 @@
 /** The list of online users: search, click to call, yourself marked. */
 import { el } from './dom.js';
 
-/** @typedef {import('./backend.js').User} User */
+/**
+ * @typedef {Object} User
+ * @property {string} name
+ * @property {boolean} self
+ */
 
 export class UserList {
   /**
@@ -20,9 +24,13 @@ export class UserList {
     search.addEventListener('input', () => this.render());
   }
 
-  /** @param {User[]} users */
-  set(users) {
-    this.users = [...users].sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+  /**
+   * @param {string[]} names  everyone online, this user included
+   * @param {string} self     this user's name ("" before login)
+   */
+  set(names, self) {
+    this.users = names.map((name) => ({ name, self: name === self }))
+      .sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
     this.render();
   }
 
@@ -52,8 +60,8 @@ export class UserList {
       return el('li', { class: 'user self' }, label, el('span', { class: 'tag', text: 'you' }));
     }
     const btn = el('button', {
-      type: 'button', class: 'user-call', text: u.busy ? 'busy' : 'Call',
-      title: `Call ${u.name}`, disabled: !this.canCall || u.busy,
+      type: 'button', class: 'user-call', text: 'Call',
+      title: `Call ${u.name}`, disabled: !this.canCall,
       onclick: () => this.onCall(u.name),
     });
     return el('li', { class: 'user' }, label, btn);
