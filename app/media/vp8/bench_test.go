@@ -1,0 +1,140 @@
+package vp8_test
+
+import (
+	"fmt"
+	"image"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/app/media/vp8"
+	"github.com/pion/mediadevices/pkg/codec/vpx"
+	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
+)
+
+// benchFrames pre-renders a second of test-camera video, so the
+// benchmarks time only the codec.
+func benchFrames(b *testing.B, w, h int) []*image.YCbCr {
+	g, err := testmedia.NewGenerator(testmedia.CameraAID, w, h)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fs := make([]*image.YCbCr, 30)
+	for i := range fs {
+		fs[i] = g.Frame(uint32(i), time.Now())
+	}
+	return fs
+}
+
+var sizes = []struct {
+	name string
+	w, h int
+}{{"480p", 640, 480}, {"720p", 1280, 720}}
+
+// report adds mean and median milliseconds per frame.
+func report(b *testing.B, per []time.Duration) {
+	if len(per) == 0 {
+		return
+	}
+	slices.Sort(per)
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/frame")
+	b.ReportMetric(float64(per[len(per)/2].Nanoseconds())/1e6, "p50-ms/frame")
+}
+
+// BenchmarkEncode is Parley's encoder at the starting bitrate for the
+// size, with capture times 1/30 s apart as from a camera, for several
+// cpu-used values (the default is vp8.DefaultCPUUsed).
+func BenchmarkEncode(b *testing.B) {
+	for _, sz := range sizes {
+		for _, cpu := range []int{-6, -12, 8, 12, 16} {
+			b.Run(fmt.Sprintf("parley/%s/cpu-used=%d", sz.name, cpu), func(b *testing.B) {
+				fs := benchFrames(b, sz.w, sz.h)
+				e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{CPUUsed: cpu})
+				defer e.Close()
+				t0 := time.Now()
+				per := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					start := time.Now()
+					if _, _, err := e.EncodeAt(fs[i%len(fs)], t0.Add(time.Duration(i)*time.Second/30)); err != nil {
+						b.Fatal(err)
+					}
+					per = append(per, time.Since(start))
+				}
+				b.StopTimer()
+				report(b, per)
+			})
+		}
+	}
+}
+
+// BenchmarkEncodeStock is mediadevices v0.10.0's own VP8 encoder with its
+// defaults (cpu-used left at 0) and the same starting bitrate, for
+// comparison.
+func BenchmarkEncodeStock(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run("mediadevices/"+sz.name, func(b *testing.B) {
+			fs := benchFrames(b, sz.w, sz.h)
+			i := 0
+			src := video.ReaderFunc(func() (image.Image, func(), error) {
+				f := fs[i%len(fs)]
+				i++
+				return f, func() {}, nil
+			})
+			p, err := vpx.NewVP8Params()
+			if err != nil {
+				b.Fatal(err)
+			}
+			p.BitRate = vp8.BitrateFor(sz.w, sz.h, 30)
+			enc, err := p.BuildVideoEncoder(src, prop.Media{Video: prop.Video{Width: sz.w, Height: sz.h, FrameRate: 30}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer enc.Close()
+			per := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for n := 0; n < b.N; n++ {
+				start := time.Now()
+				if _, _, err := enc.Read(); err != nil {
+					b.Fatal(err)
+				}
+				per = append(per, time.Since(start))
+			}
+			b.StopTimer()
+			report(b, per)
+		})
+	}
+}
+
+// BenchmarkDecode is mediadevices' VP8 decoder (what the receive path
+// uses) on Parley's encoder output.
+func BenchmarkDecode(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run(sz.name, func(b *testing.B) {
+			fs := benchFrames(b, sz.w, sz.h)
+			e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{})
+			t0 := time.Now()
+			var enc [][]byte
+			for i, f := range fs {
+				out, _, err := e.EncodeAt(f, t0.Add(time.Duration(i)*time.Second/30))
+				if err != nil {
+					b.Fatal(err)
+				}
+				enc = append(enc, out)
+			}
+			e.Close()
+			d := newDecoder(b, sz.w, sz.h)
+			per := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				d.decode(b, enc[i%len(enc)]) // frame 0 is a keyframe, so cycling is valid
+				per = append(per, time.Since(start))
+			}
+			b.StopTimer()
+			report(b, per)
+		})
+	}
+}
