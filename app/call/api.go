@@ -4,6 +4,7 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/gcc"
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -16,7 +17,7 @@ const audioReserve = 48_000
 // congestion controller hands out one estimator per PeerConnection through a
 // callback on the interceptor factory; one API per call makes that estimator
 // unambiguously this call's.
-func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator) (*webrtc.API, error) {
+func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<- stats.Getter) (*webrtc.API, error) {
 	media := &webrtc.MediaEngine{}
 	// Codecs first: the interceptor helpers below add their RTCP feedback
 	// (nack, nack pli, transport-cc) to the codecs already registered.
@@ -54,6 +55,21 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator) (*webrtc.API, 
 	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
 		return nil, err
 	}
+	// pion's GetStats covers only what is received; the default stats
+	// interceptor's numbers for what we send (and the peer's receiver
+	// reports about it) are private to pion. A second stats interceptor
+	// hands them to us.
+	sent, err := stats.NewInterceptor()
+	if err != nil {
+		return nil, err
+	}
+	sent.OnNewPeerConnection(func(_ string, g stats.Getter) {
+		select {
+		case getters <- g:
+		default:
+		}
+	})
+	registry.Add(sent)
 
 	var settings webrtc.SettingEngine
 	// pion v4.2.20 answers a=setup:active even when it is already the DTLS

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/pion/interceptor/pkg/cc"
+	"github.com/pion/interceptor/pkg/stats"
 	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
 
@@ -19,6 +20,7 @@ type Call struct {
 	cfg    Config
 	pc     *webrtc.PeerConnection
 	bwe    cc.BandwidthEstimator
+	sent   stats.Getter // statistics of what we send
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -50,7 +52,8 @@ func New(cfg Config) (*Call, error) {
 	}
 	cfg.fillDefaults()
 	estimators := make(chan cc.BandwidthEstimator, 1)
-	api, err := newAPI(&cfg, estimators)
+	getters := make(chan stats.Getter, 1)
+	api, err := newAPI(&cfg, estimators, getters)
 	if err != nil {
 		return nil, fail(ErrSetup, "build api", err)
 	}
@@ -65,6 +68,10 @@ func New(cfg Config) (*Call, error) {
 	select {
 	case c.bwe = <-estimators:
 		c.bwe.OnTargetBitrateChange(c.onTargetBitrate)
+	default:
+	}
+	select {
+	case c.sent = <-getters:
 	default:
 	}
 

@@ -148,6 +148,9 @@ func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
 		if st.ReceiveBitrate <= 0 || st.SendBitrate <= 0 || st.VideoPacketsReceived == 0 || st.AudioPacketsReceived == 0 {
 			t.Errorf("stats show no traffic: %+v", st)
 		}
+		if !st.PeerReportsVideo || !st.PeerReportsAudio {
+			t.Errorf("the peer's receiver reports do not acknowledge our media: %+v", st)
+		}
 		if st.TargetBitrate <= 0 {
 			t.Errorf("no congestion-control estimate: %+v", st)
 		}

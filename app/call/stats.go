@@ -25,6 +25,11 @@ type Stats struct {
 
 	VideoPacketsReceived, AudioPacketsReceived uint32
 	VideoPacketsLost, AudioPacketsLost         int32
+
+	// PeerReportsVideo and PeerReportsAudio say that the peer's receiver
+	// reports acknowledge our video and audio: proof from the far side
+	// that what we send arrives.
+	PeerReportsVideo, PeerReportsAudio bool
 }
 
 // statsCursor keeps the previous counters so that Stats can report rates.
@@ -61,14 +66,9 @@ func (c *Call) Stats() Stats {
 				s.AudioPacketsReceived += st.PacketsReceived
 				s.AudioPacketsLost += st.PacketsLost
 			}
-		case webrtc.RemoteInboundRTPStreamStats:
-			// The peer's receiver reports carry an RTT too; use it until
-			// ICE has measured one.
-			if s.RTT == 0 && st.RoundTripTime > 0 {
-				s.RTT = seconds(st.RoundTripTime)
-			}
 		}
 	}
+	c.senderStats(&s)
 	if c.bwe != nil {
 		s.TargetBitrate = c.bwe.GetTargetBitrate()
 	}
@@ -90,6 +90,39 @@ func (c *Call) Stats() Stats {
 	}
 	c.cursor = statsCursor{at: now, sent: sent, received: received, packets: packets, lost: lost, haveFirstSnapshot: true}
 	return s
+}
+
+// senderStats adds what the peer's receiver reports say about our streams.
+func (c *Call) senderStats(s *Stats) {
+	if c.sent == nil {
+		return
+	}
+	c.neg.Lock()
+	senders := []*webrtc.RTPSender{c.videoSender, c.audioSender}
+	c.neg.Unlock()
+	for i, snd := range senders {
+		if snd == nil {
+			continue
+		}
+		for _, enc := range snd.GetParameters().Encodings {
+			st := c.sent.Get(uint32(enc.SSRC))
+			if st == nil {
+				continue
+			}
+			ri := st.RemoteInboundRTPStreamStats
+			// The ICE RTT is the better figure; receiver reports carry
+			// one too, for when ICE has not measured one yet.
+			if s.RTT == 0 && ri.RoundTripTime > 0 {
+				s.RTT = ri.RoundTripTime
+			}
+			reported := ri.RoundTripTimeMeasurements > 0 || ri.PacketsReceived > 0
+			if i == 0 {
+				s.PeerReportsVideo = s.PeerReportsVideo || reported
+			} else {
+				s.PeerReportsAudio = s.PeerReportsAudio || reported
+			}
+		}
+	}
 }
 
 func seconds(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }

@@ -42,10 +42,11 @@ type Engine struct {
 	frames frames.Fanout
 	cmds   chan func()
 
-	// alive is closed when Run returns; commands fail fast instead of
-	// waiting for a loop that is not there.
-	aliveMu sync.Mutex
-	alive   chan struct{}
+	// stopped is closed when Run returns, so that commands fail at once
+	// instead of waiting for a loop that is gone; the next Run replaces it.
+	// Before the first Run it is open: commands wait for the loop to start.
+	stoppedMu sync.Mutex
+	stopped   chan struct{}
 
 	// name is read by pion's goroutines when they send candidates.
 	nameMu sync.Mutex
@@ -81,6 +82,7 @@ func New(cfg Config) (*Engine, error) {
 	return &Engine{
 		cfg:        cfg,
 		cmds:       make(chan func()),
+		stopped:    make(chan struct{}),
 		subs:       make(map[int]func(Event)),
 		name:       cfg.Name,
 		state:      Idle,
@@ -130,11 +132,15 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	e.sig, e.ctx = sig, ctx
-	alive := make(chan struct{})
-	e.aliveMu.Lock()
-	e.alive = alive
-	e.aliveMu.Unlock()
-	defer close(alive)
+	e.stoppedMu.Lock()
+	select {
+	case <-e.stopped:
+		e.stopped = make(chan struct{})
+	default:
+	}
+	stopped := e.stopped
+	e.stoppedMu.Unlock()
+	defer close(stopped)
 	e.openDevices(ctx)
 	defer e.closeDevices()
 
@@ -165,20 +171,17 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 	}
 }
 
-// do runs fn on the loop and waits for it. It fails if the loop is not
-// running.
+// do runs fn on the loop and waits for it. Before the first Run it waits
+// for Run to start; after Run returned it fails at once.
 func (e *Engine) do(fn func() error) error {
-	e.aliveMu.Lock()
-	alive := e.alive
-	e.aliveMu.Unlock()
-	if alive == nil {
-		return errorf(ErrNotRunning, nil, "the engine is not running")
-	}
+	e.stoppedMu.Lock()
+	stopped := e.stopped
+	e.stoppedMu.Unlock()
 	done := make(chan error, 1)
 	select {
 	case e.cmds <- func() { done <- fn() }:
 		return <-done
-	case <-alive:
+	case <-stopped:
 		return errorf(ErrNotRunning, nil, "the engine is not running")
 	}
 }

@@ -29,6 +29,10 @@ type Stats struct {
 
 	AudioPacketsReceived uint32 `json:"audioPacketsReceived"`
 	VideoPacketsReceived uint32 `json:"videoPacketsReceived"`
+
+	// The peer's receiver reports acknowledge our video / audio.
+	PeerReceivesVideo bool `json:"peerReceivesVideo"`
+	PeerReceivesAudio bool `json:"peerReceivesAudio"`
 }
 
 // rateCursor remembers the previous decoded-frame count for the rate.
@@ -72,6 +76,8 @@ func (s *session) stats(now time.Time) Stats {
 		Height:               v.Height,
 		AudioPacketsReceived: n.AudioPacketsReceived,
 		VideoPacketsReceived: n.VideoPacketsReceived,
+		PeerReceivesVideo:    n.PeerReportsVideo,
+		PeerReceivesAudio:    n.PeerReportsAudio,
 	}
 	if !s.rate.at.IsZero() {
 		if dt := now.Sub(s.rate.at).Seconds(); dt > 0 {

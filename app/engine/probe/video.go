@@ -29,8 +29,8 @@ type VideoReport struct {
 	Height        int    `json:"height"`
 	// LastCamera is the stamp's camera id in the last stamped picture;
 	// Cameras lists every id seen, in order of first appearance.
-	LastCamera uint8   `json:"lastCamera"`
-	Cameras    []uint8 `json:"cameras"`
+	LastCamera int   `json:"lastCamera"`
+	Cameras    []int `json:"cameras"`
 	// LastRemote is when the last remote picture arrived.
 	LastRemote time.Time `json:"-"`
 }
@@ -54,13 +54,13 @@ func (p *Video) WriteFrame(s frames.Stream, f *frames.Frame) {
 		return
 	}
 	p.v.StampedFrames++
-	p.v.LastCamera = code.Camera
+	p.v.LastCamera = int(code.Camera)
 	if p.seqs == nil {
 		p.seqs = make(map[uint8]map[uint32]struct{})
 	}
 	if p.seqs[code.Camera] == nil {
 		p.seqs[code.Camera] = make(map[uint32]struct{})
-		p.v.Cameras = append(p.v.Cameras, code.Camera)
+		p.v.Cameras = append(p.v.Cameras, int(code.Camera))
 	}
 	p.seqs[code.Camera][code.Seq] = struct{}{}
 	p.latencies = append(p.latencies, now.Sub(code.Captured()))
@@ -71,7 +71,7 @@ func (p *Video) Report() VideoReport {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := p.v
-	r.Cameras = append([]uint8(nil), p.v.Cameras...)
+	r.Cameras = append([]int(nil), p.v.Cameras...)
 	return r
 }
 

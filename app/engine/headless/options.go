@@ -1,0 +1,28 @@
+package headless
+
+import (
+	"io"
+	"time"
+)
+
+// Options are the headless peer's command-line settings.
+type Options struct {
+	Server string // ws:// or wss:// URL of the signaling server
+	Name   string // the name to register
+	Call   string // the user to call; empty to wait for a call
+
+	AutoAnswer bool // accept incoming calls
+	FakeMedia  bool // register app/media's test cameras and tone
+
+	Camera, Microphone string // device names; "" for the defaults
+	Width, Height      int    // capture size; 0 for app/media's default
+
+	// Duration is how long to stay in a call once it connects before
+	// hanging up; the peer may hang up first.
+	Duration time.Duration
+	// Wait bounds the time from start until a call connects.
+	Wait time.Duration
+
+	StatsJSON string    // file for the final Result; "" for none
+	Out       io.Writer // event lines go here
+}

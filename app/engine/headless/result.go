@@ -1,0 +1,73 @@
+package headless
+
+import (
+	"encoding/json"
+	"os"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/engine/probe"
+)
+
+// Result is what the headless peer measured in its call, written as JSON.
+type Result struct {
+	Name      string `json:"name"`
+	Peer      string `json:"peer"`
+	Connected bool   `json:"connected"`
+	EndReason string `json:"endReason"`
+
+	// FramesSent counts camera frames captured while the call was
+	// connected, which the encoder sent on.
+	FramesSent uint64 `json:"framesSent"`
+	// FramesReceived are remote frames rebuilt from RTP; FramesDecoded the
+	// pictures decoded from them.
+	FramesReceived uint64 `json:"framesReceived"`
+	FramesDecoded  uint64 `json:"framesDecoded"`
+	Width          int    `json:"width"`
+	Height         int    `json:"height"`
+	// StampedFrames and Cameras come from test-camera stamps in the
+	// decoded pictures (zero with a browser's camera).
+	StampedFrames uint64 `json:"stampedFrames"`
+	Cameras       []int  `json:"cameras"`
+
+	AudioPacketsReceived uint32  `json:"audioPacketsReceived"`
+	AudioPacketsDecoded  uint64  `json:"audioPacketsDecoded"`
+	AudioSamples         uint64  `json:"audioSamples"`
+	ToneHz               float64 `json:"toneHz"`
+	TonePurity           float64 `json:"tonePurity"`
+	ToneFound            bool    `json:"toneFound"` // the test tone's frequency was found in the decoded sound
+
+	PeerReceivesVideo bool `json:"peerReceivesVideo"`
+	PeerReceivesAudio bool `json:"peerReceivesAudio"`
+
+	LatencyP50Ms float64 `json:"latencyP50Ms"`
+	LatencyP95Ms float64 `json:"latencyP95Ms"`
+
+	Last engine.Stats `json:"lastStats"`
+}
+
+// MediaFlowed reports whether the call connected and media went both ways:
+// pictures were decoded here, and the peer's receiver reports acknowledge
+// what we sent.
+func (r *Result) MediaFlowed() bool {
+	return r.Connected && r.FramesDecoded > 0 && r.FramesSent > 0 &&
+		(r.PeerReceivesVideo || r.PeerReceivesAudio)
+}
+
+func (r *Result) fillVideo(v *probe.Video) {
+	rep := v.Report()
+	r.FramesDecoded = rep.RemoteFrames
+	r.Width, r.Height = rep.Width, rep.Height
+	r.StampedFrames = rep.StampedFrames
+	r.Cameras = rep.Cameras
+	p50, p95, _ := v.Latency()
+	r.LatencyP50Ms = float64(p50.Microseconds()) / 1000
+	r.LatencyP95Ms = float64(p95.Microseconds()) / 1000
+}
+
+func (r *Result) write(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}

@@ -1,0 +1,164 @@
+package headless
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/engine/probe"
+	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/signaling/client"
+)
+
+// Run connects, takes part in one call and returns what it measured. The
+// Result is returned (and written to StatsJSON) even when the call failed;
+// the error says why there was no result at all (no server, bad name).
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.FakeMedia {
+		testmedia.Register()
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	if o.Wait <= 0 {
+		o.Wait = 2 * time.Minute
+	}
+	dialCtx, cancelDial := context.WithTimeout(ctx, 15*time.Second)
+	c, err := client.Dial(dialCtx, client.Config{URL: o.Server, Name: o.Name})
+	cancelDial()
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+
+	eng, err := engine.New(engine.Config{
+		Name:       c.Name(),
+		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
+		Camera:     o.Camera,
+		Microphone: o.Microphone,
+		AutoAnswer: o.AutoAnswer,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var video probe.Video
+	eng.Frames().Subscribe(&video)
+	events := make(chan engine.Event, 1024)
+	eng.Subscribe(func(ev engine.Event) {
+		printEvent(o.Out, ev)
+		select {
+		case events <- ev:
+		default: // the loop below only needs states; stats may be dropped
+		}
+	})
+
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(runCtx, c) }()
+
+	res := &Result{Name: c.Name()}
+	if o.Call != "" {
+		if err := placeCall(ctx, eng, c, o); err != nil {
+			fmt.Fprintf(o.Out, "error %s\n", jsonLine(map[string]string{"text": err.Error()}))
+			res.EndReason = "call-failed"
+		}
+	}
+	if res.EndReason == "" {
+		res.EndReason = follow(ctx, eng, events, done, &video, res, o)
+	}
+	stop()
+	<-done
+
+	res.fillVideo(&video)
+	res.FramesReceived = res.Last.FramesReceived
+	res.AudioPacketsReceived = res.Last.AudioPacketsReceived
+	res.PeerReceivesVideo = res.Last.PeerReceivesVideo
+	res.PeerReceivesAudio = res.Last.PeerReceivesAudio
+	if o.StatsJSON != "" {
+		if err := res.write(o.StatsJSON); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// placeCall waits until the callee is online, then calls.
+func placeCall(ctx context.Context, eng *engine.Engine, c *client.Client, o Options) error {
+	deadline := time.Now().Add(o.Wait)
+	for !slices.Contains(c.Users(), o.Call) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not come online within %s", o.Call, o.Wait)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	return eng.Call(o.Call)
+}
+
+// follow watches the call until it ends and returns the reason: it hangs
+// up Duration after connecting, and gives up when nothing connects within
+// Wait.
+func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event, done <-chan error,
+	video *probe.Video, res *Result, o Options) string {
+	var hangUp <-chan time.Time
+	giveUp := time.After(o.Wait)
+	var localAtConnect uint64
+	for {
+		select {
+		case <-ctx.Done():
+			return "interrupted"
+		case <-done:
+			return engine.ReasonSignaling
+		case <-giveUp:
+			if !res.Connected {
+				return "no-call"
+			}
+		case <-hangUp:
+			if st, ok := eng.Stats(); ok {
+				res.Last = st
+			}
+			res.FramesSent = video.Report().LocalFrames - localAtConnect
+			_ = eng.HangUp()
+			hangUp = nil
+		case ev := <-events:
+			switch ev := ev.(type) {
+			case engine.StatsUpdated:
+				res.Last = ev.Stats
+			case engine.StateChanged:
+				switch ev.State {
+				case engine.InCall:
+					res.Connected, res.Peer = true, ev.Peer
+					localAtConnect = video.Report().LocalFrames
+					hangUp = time.After(o.Duration)
+				case engine.Ended:
+					if res.FramesSent == 0 && res.Connected {
+						res.FramesSent = video.Report().LocalFrames - localAtConnect
+					}
+					return ev.Reason
+				}
+			}
+		}
+	}
+}
+
+// printEvent writes one line: the event's kind, then its JSON.
+func printEvent(w io.Writer, ev engine.Event) {
+	fmt.Fprintf(w, "%s %s\n", ev.Kind(), jsonLine(ev))
+}
+
+func jsonLine(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%q", fmt.Sprint(v))
+	}
+	return string(b)
+}

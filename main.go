@@ -1,0 +1,129 @@
+// Command parley is the Parley video-call app. With --headless it runs the
+// call engine without a window (for tests, servers and checks); otherwise
+// it opens the desktop window, which only builds with the desktop tags
+// (make run).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/testmedia"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // the call did not connect or media did not flow
+	exitUsage    = 2
+	exitNoServer = 3 // could not connect or register
+)
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("parley", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		showVersion = fs.Bool("version", false, "print the version and exit")
+		headlessRun = fs.Bool("headless", false, "run without a window: connect, take part in one call, report")
+		o           headless.Options
+	)
+	fs.StringVar(&o.Server, "server", "ws://127.0.0.1:6503", "signaling server URL")
+	fs.StringVar(&o.Name, "name", "", "user name to register (required with --headless)")
+	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
+	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
+	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
+	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
+	fs.StringVar(&o.Microphone, "mic", "", "microphone name (default: the preferred microphone)")
+	fs.IntVar(&o.Width, "width", 640, "capture width")
+	fs.IntVar(&o.Height, "height", 480, "capture height")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "how long to stay in a connected call (headless)")
+	fs.DurationVar(&o.Wait, "wait", 2*time.Minute, "how long to wait for a call to connect (headless)")
+	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "parley: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	if *showVersion {
+		fmt.Fprintf(stdout, "parley %s\n", version)
+		return exitOK
+	}
+	if *headlessRun {
+		return runHeadless(ctx, o, stdout, stderr)
+	}
+
+	if o.FakeMedia {
+		testmedia.Register()
+	}
+	eng, err := engine.New(engine.Config{
+		Name:       o.Name,
+		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
+		Camera:     o.Camera,
+		Microphone: o.Microphone,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+		return exitFailed
+	}
+	if err := runWindow(ctx, eng, windowOptions{Server: o.Server, Name: o.Name, Version: version}); err != nil {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
+func runHeadless(ctx context.Context, o headless.Options, stdout, stderr io.Writer) int {
+	if o.Name == "" {
+		fmt.Fprintln(stderr, "parley: --headless needs --name")
+		return exitUsage
+	}
+	o.Out = stdout
+	res, err := headless.Run(ctx, o)
+	if res == nil {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+		return exitNoServer
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "parley: %v\n", err)
+	}
+	if !res.MediaFlowed() {
+		fmt.Fprintf(stderr, "parley: the call did not carry media both ways (connected=%v, decoded=%d, sent=%d, end=%s)\n",
+			res.Connected, res.FramesDecoded, res.FramesSent, res.EndReason)
+		return exitFailed
+	}
+	return exitOK
+}
+
+// windowOptions is what the desktop window needs besides the engine. The
+// window connects to Server itself (the user may change it in the UI) and
+// drives eng.Run with that connection.
+type windowOptions struct {
+	Server  string
+	Name    string
+	Version string
+}
