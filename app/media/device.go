@@ -70,21 +70,41 @@ func Microphones() ([]Device, error) {
 	return list(Microphone), err
 }
 
-// micStart runs Parley's microphone driver once, on first need, rather
-// than at program start: starting the audio system takes time and is not
-// needed by a process that never captures.
-var micStart struct {
-	sync.Once
-	err error
+// micState remembers the outcome of starting Parley's microphone driver.
+// It starts on first need rather than at program start (starting the
+// audio system takes time a process that never captures should not pay),
+// and only Watch retries after a failure, so listing stays cheap on a
+// machine without audio.
+var micState struct {
+	sync.Mutex
+	tried bool
+	err   error
 }
 
 func startMicrophones() error {
-	micStart.Do(func() {
-		if err := mic.Discover(); err != nil {
-			micStart.err = &DeviceError{Kind: Microphone, Err: ErrNoMicrophone, Cause: err}
-		}
-	})
-	return micStart.err
+	micState.Lock()
+	defer micState.Unlock()
+	if !micState.tried {
+		micState.tried = true
+		micState.err = discoverMicrophones()
+	}
+	return micState.err
+}
+
+// refreshMicrophones re-enumerates microphones (hot-plug) and retries a
+// failed start.
+func refreshMicrophones() {
+	micState.Lock()
+	defer micState.Unlock()
+	micState.tried = true
+	micState.err = discoverMicrophones()
+}
+
+func discoverMicrophones() error {
+	if err := mic.Discover(); err != nil {
+		return &DeviceError{Kind: Microphone, Err: ErrNoMicrophone, Cause: err}
+	}
+	return nil
 }
 
 // entry is a device together with the driver that serves it now.

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/media/stamp"
-	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/io/video"
