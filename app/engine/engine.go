@@ -9,6 +9,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -31,6 +32,10 @@ type Config struct {
 	// AnswerTimeout ends an outgoing call nobody answered (reason
 	// no-answer). Zero means 45 s.
 	AnswerTimeout time.Duration
+	// Audio plays the peer's decoded sound (an app/audio speaker). Nil
+	// decodes without playing, as the headless peer does; statistics and
+	// the tone check work either way.
+	Audio audio.Output
 	// Logger gets diagnostics; nil discards them.
 	Logger *slog.Logger
 }

@@ -34,6 +34,7 @@ type session struct {
 
 	recvMu sync.Mutex
 	video  []*receive.VideoReceiver
+	audio  []*receive.AudioReceiver
 
 	rate rateCursor // for frames per second in the statistics
 }
@@ -116,10 +117,16 @@ func (e *Engine) receive(ctx context.Context, s *session, t *webrtc.TrackRemote)
 			e.cfg.Logger.Warn("video receive ended", "err", err)
 		}
 	case webrtc.RTPCodecTypeAudio:
-		for ctx.Err() == nil {
-			if _, _, err := t.ReadRTP(); err != nil {
-				return
-			}
+		r, err := receive.NewAudioReceiver(t, receive.AudioConfig{Output: e.cfg.Audio, Logger: e.cfg.Logger})
+		if err != nil {
+			e.post(ctx, func() { e.emit(errorf(ErrSetup, err, "the sound from %s cannot be played", s.peer)) })
+			return
+		}
+		s.recvMu.Lock()
+		s.audio = append(s.audio, r)
+		s.recvMu.Unlock()
+		if err := r.Run(ctx); err != nil {
+			e.cfg.Logger.Warn("audio receive ended", "err", err)
 		}
 	}
 }

@@ -30,6 +30,13 @@ type Stats struct {
 	AudioPacketsReceived uint32 `json:"audioPacketsReceived"`
 	VideoPacketsReceived uint32 `json:"videoPacketsReceived"`
 
+	// Remote sound as decoded here: packets decoded, the loudness of the
+	// last 100 ms (RMS, 0–1) and its strongest frequency in Hz (0 for
+	// silence; the test tone shows as 440).
+	AudioPacketsDecoded uint64  `json:"audioPacketsDecoded"`
+	AudioLevel          float64 `json:"audioLevel"`
+	AudioFrequency      float64 `json:"audioFrequency"`
+
 	// The peer's receiver reports acknowledge our video / audio.
 	PeerReceivesVideo bool `json:"peerReceivesVideo"`
 	PeerReceivesAudio bool `json:"peerReceivesAudio"`
@@ -58,11 +65,35 @@ func (s *session) videoStats() receive.VideoStats {
 	return sum
 }
 
+// audioStats sums the session's audio receivers; level and frequency come
+// from the one that decoded most.
+func (s *session) audioStats() (decoded uint64, level, hz float64) {
+	s.recvMu.Lock()
+	defer s.recvMu.Unlock()
+	var best *receive.AudioReceiver
+	var bestN uint64
+	for _, r := range s.audio {
+		a := r.Stats()
+		decoded += a.PacketsDecoded
+		if best == nil || a.PacketsDecoded > bestN {
+			best, bestN, level = r, a.PacketsDecoded, a.Level
+		}
+	}
+	if best != nil {
+		hz = best.DominantFrequency()
+	}
+	return decoded, level, hz
+}
+
 // stats collects a snapshot of the session's call.
 func (s *session) stats(now time.Time) Stats {
 	n := s.call.Stats()
 	v := s.videoStats()
+	decoded, level, hz := s.audioStats()
 	st := Stats{
+		AudioPacketsDecoded:  decoded,
+		AudioLevel:           level,
+		AudioFrequency:       hz,
 		Peer:                 s.peer,
 		RTTMillis:            float64(n.RTT) / float64(time.Millisecond),
 		Loss:                 n.Loss,

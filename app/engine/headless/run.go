@@ -77,7 +77,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	res.fillVideo(&video)
 	res.FramesReceived = res.Last.FramesReceived
-	res.AudioPacketsReceived = res.Last.AudioPacketsReceived
+	res.fillAudio()
 	res.PeerReceivesVideo = res.Last.PeerReceivesVideo
 	res.PeerReceivesAudio = res.Last.PeerReceivesAudio
 	if o.StatsJSON != "" {
