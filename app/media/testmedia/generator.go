@@ -3,6 +3,7 @@ package testmedia
 import (
 	"fmt"
 	"image"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/app/media/stamp"
@@ -30,7 +31,30 @@ func NewGenerator(camera uint8, width, height int) (*Generator, error) {
 	if width < stamp.MinWidth || height < stamp.Height(width) {
 		return nil, fmt.Errorf("%w: %dx%d", errTooSmall, width, height)
 	}
-	return &Generator{camera: camera, r: newRenderer(p, width, height)}, nil
+	return &Generator{camera: camera, r: cachedRenderer(camera, p, width, height)}, nil
+}
+
+// renderers caches the precomputed textures (read-only once built), so
+// reopening or switching cameras does not redo a few hundred milliseconds
+// of trigonometry at 1080p.
+var renderers struct {
+	sync.Mutex
+	m map[[3]int]*renderer
+}
+
+func cachedRenderer(camera uint8, p pattern, w, h int) *renderer {
+	renderers.Lock()
+	defer renderers.Unlock()
+	key := [3]int{int(camera), w, h}
+	if r, ok := renderers.m[key]; ok {
+		return r
+	}
+	if renderers.m == nil {
+		renderers.m = map[[3]int]*renderer{}
+	}
+	r := newRenderer(p, w, h)
+	renderers.m[key] = r
+	return r
 }
 
 // Frame returns frame seq, stamped with the camera id, seq and at, as a
