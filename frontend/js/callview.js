@@ -93,6 +93,7 @@ export class CallView {
     const st = this.state;
     this.renderLine();
     this.els.root.dataset.phase = st.state;
+    this.els.root.dataset.cameraOff = String(this.cameraOff);
     this.els.mute.setAttribute('aria-pressed', String(this.muted));
     this.els.mute.textContent = this.muted ? 'Unmute' : 'Mute';
     this.els.camera.setAttribute('aria-pressed', String(this.cameraOff));

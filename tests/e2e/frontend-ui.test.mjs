@@ -237,11 +237,19 @@ for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?re
     // frames when it makes them, on this machine's clock.
     assert.ok(Number.isFinite(got.r.lastLatencyMs) && got.r.lastLatencyMs >= 0 && got.r.lastLatencyMs < 5000, `latency ${got.r.lastLatencyMs}`);
     assert.ok(got.s.received >= got.r.drawn && got.s.rejected === 0, JSON.stringify(got.s));
-    const lat = await page.evaluate(() => {
-      const l = [.../** @type {any} */ (globalThis).parleyVideo.counters[1].latencies].sort((x, y) => x - y);
-      return { n: l.length, p50: l[Math.floor(l.length / 2)], p95: l[Math.floor(l.length * 0.95)] };
+    // Steady state, after page load and shader compilation: informative
+    // figures for the log, not a pass/fail threshold.
+    const lat = await page.evaluate(async () => {
+      const v = /** @type {any} */ (globalThis).parleyVideo;
+      v.counters[1].latencies.length = 0;
+      const drawn0 = v.counters[1].drawn;
+      const t0 = performance.now();
+      await new Promise((r) => setTimeout(r, 3000));
+      const fps = ((v.counters[1].drawn - drawn0) * 1000) / (performance.now() - t0);
+      const l = [...v.counters[1].latencies].sort((x, y) => x - y);
+      return { fps, n: l.length, p50: l[Math.floor(l.length / 2)], p95: l[Math.floor(l.length * 0.95)] };
     });
-    console.log(`${label}: renderer ${got.kind}, 640x360 latency capture→draw p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms over ${lat.n} frames`);
+    console.log(`${label}: renderer ${got.kind}, 640x360 from the bridge: ${lat.fps.toFixed(1)} fps drawn, capture→draw p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms over ${lat.n} frames`);
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -373,6 +381,7 @@ test('controls and keyboard shortcuts', async () => {
   await page.keyboard.press('v');
   await waitCalled(page, 'SetCameraOff');
   await page.waitForSelector('#btn-camera[aria-pressed="true"]');
+  assert.ok(await page.locator('#local_video').isHidden(), 'the preview stays visible with the camera off');
   await page.click('#btn-mute');
   await waitCalled(page, 'SetMuted', 2);
   assert.deepEqual(await callsOf(page, 'SetMuted'), [['SetMuted', true], ['SetMuted', false]]);
