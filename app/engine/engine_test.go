@@ -20,8 +20,8 @@ func TestCallBetweenTwoEngines(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "both in call", func() bool { return alice.reached(engine.InCall) && bob.reached(engine.InCall) })
-	eventually(t, "100 frames each way", func() bool {
-		return alice.video.Report().StampedFrames >= 100 && bob.video.Report().StampedFrames >= 100
+	eventually(t, "60 frames each way", func() bool {
+		return alice.video.Report().StampedFrames >= 60 && bob.video.Report().StampedFrames >= 60
 	})
 	for _, c := range []struct {
 		who    *peer
@@ -32,8 +32,8 @@ func TestCallBetweenTwoEngines(t *testing.T) {
 			t.Errorf("decoded %d of %d frames sent", decoded, sent)
 		}
 		r := c.who.video.Report()
-		if r.Width != 640 || r.Height != 480 {
-			t.Errorf("decoded at %dx%d, want 640x480", r.Width, r.Height)
+		if r.Width != testWidth || r.Height != testHeight {
+			t.Errorf("decoded at %dx%d, want %dx%d", r.Width, r.Height, testWidth, testHeight)
 		}
 	}
 	st, ok := alice.eng.Stats()

@@ -16,6 +16,10 @@ import (
 	"github.com/parleyhq/parley/signaling/server"
 )
 
+// The tests capture at 320×240: with -race on two shared cores, two VGA
+// encoders and decoders per test would measure the machine, not the call.
+const testWidth, testHeight = 320, 240
+
 // startServer runs the real signaling server on 127.0.0.1:0 and returns its
 // ws:// URL.
 func startServer(t testing.TB) string {
@@ -61,7 +65,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	}
 	p := &peer{client: c, cancel: cancel, done: make(chan error, 1)}
 	p.eng, err = engine.New(engine.Config{
-		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: 640, Height: 480}, media.CodecConfig{}),
+		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: testWidth, Height: testHeight}, media.CodecConfig{}),
 		Camera:     o.camera,
 		Microphone: o.mic,
 		AutoAnswer: o.autoAnswer,
@@ -77,6 +81,15 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	p.eng.Frames().Subscribe(&p.video)
 	go func() { p.done <- p.eng.Run(ctx, c) }()
 	t.Cleanup(func() { p.stop(t) })
+	// Run opens the devices before it reports the name. Waiting for that
+	// keeps two engines from opening devices at once: app/media's device
+	// listing races with another open (mediadevices' driver state is not
+	// synchronised).
+	eventually(t, o.name+" running", func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return len(p.events) > 0
+	})
 	return p
 }
 
