@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/app/bridge"
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/settings"
+)
+
+// Options configure an App. The zero value of each field is usable except
+// Settings.
+type Options struct {
+	// Settings is where the user's choices live. Required.
+	Settings *settings.Store
+	// ConfigDir holds the embedded server's certificate; "" means the
+	// directory of the settings file.
+	ConfigDir string
+	// Server overrides the settings' signaling URL (the --server flag).
+	Server string
+	// Name overrides the settings' display name at start (the --name flag).
+	Name string
+	// EmbeddedAddr is where the embedded server listens; "" means ":6503"
+	// (every interface, so browser users on the LAN reach it).
+	EmbeddedAddr string
+	// FakeMedia marks a run with the test cameras and tone: no real
+	// speaker is opened, so a machine without sound hardware stays quiet.
+	FakeMedia bool
+	// BridgeOrigins are the Origins the frame bridge accepts; nil means
+	// bridge.DefaultOrigins.
+	BridgeOrigins []string
+	// Logger gets diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// App is the window's backend. Create it with New, Start it once the window
+// can receive events, Stop it when the window closes.
+type App struct {
+	opts  Options
+	store *settings.Store
+	log   *slog.Logger
+
+	events  *eventQueue
+	devices *devices
+	bridge  *bridge.Bridge
+	server  *embedded // nil unless the embedded server runs
+	conn    *connection
+
+	mu        sync.Mutex
+	settings  settings.Settings
+	warning   *SettingsWarning
+	eng       *engine.Engine
+	name      string
+	users     []string
+	call      CallState
+	muted     bool
+	cameraOff bool
+
+	ctx    context.Context // Start's, cancelled by Stop
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// CallState is the "state" event's payload: engine.StateChanged plus the
+// time the state began, which the in-call timer counts from.
+type CallState struct {
+	State  engine.State `json:"state"`
+	Peer   string       `json:"peer,omitempty"`
+	Reason string       `json:"reason,omitempty"`
+	Since  int64        `json:"since"` // ms since the Unix epoch
+}
+
+// SettingsWarning is the "settings-warning" payload: the settings file was
+// unusable and was replaced by defaults.
+type SettingsWarning struct {
+	Reason  settings.ResetReason `json:"reason"`
+	Backup  string               `json:"backup"`
+	Message string               `json:"message"`
+}
+
+// New loads the settings and prepares the App. An unusable settings file is
+// not an error: it is set aside, defaults are used, and the warning is kept
+// for the page (Snapshot and the settings-warning event).
+func New(opts Options) (*App, error) {
+	if opts.Settings == nil {
+		return nil, errors.New("ui: a settings store is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &App{
+		opts:  opts,
+		store: opts.Settings,
+		log:   opts.Logger,
+		call:  CallState{State: engine.Idle, Since: time.Now().UnixMilli()},
+	}
+	st, err := a.store.Load()
+	var reset *settings.ResetError
+	switch {
+	case errors.As(err, &reset):
+		a.warning = &SettingsWarning{Reason: reset.Reason, Backup: reset.Backup, Message: err.Error()}
+		a.log.Warn("settings replaced by defaults", "err", err)
+	case err != nil:
+		a.warning = &SettingsWarning{Reason: settings.ResetCorrupt, Message: err.Error()}
+		a.log.Warn("settings unreadable; using defaults", "err", err)
+	}
+	if opts.Name != "" {
+		st.DisplayName = opts.Name
+	}
+	a.settings = st
+	a.devices = newDevices(st)
+	return a, nil
+}
+
+// Start begins serving the page: the frame bridge, the embedded server when
+// no server is configured, device watching, and the connection to the
+// signaling server (once a display name is known). Events go to em.
+func (a *App) Start(ctx context.Context, em Emitter) error {
+	ctx, a.cancel = context.WithCancel(ctx)
+	a.ctx = ctx
+	a.events = newEventQueue(ctx, em, a.log)
+	a.goRun(a.events.run)
+
+	br, err := bridge.New(bridge.Config{Origins: a.opts.BridgeOrigins})
+	if err != nil {
+		a.cancel()
+		a.wg.Wait()
+		return fmt.Errorf("ui: frame bridge: %w", err)
+	}
+	a.bridge = br
+
+	if a.serverURL() == "" {
+		srv, err := startEmbedded(ctx, a.embeddedAddr(), a.certDir(), a.log)
+		if err != nil {
+			// Without a server of its own the app can still log in to
+			// another one: say so instead of refusing to start.
+			a.emitError("signaling", fmt.Sprintf("The built-in server could not start (%v). Enter a server address in Settings.", err))
+		} else {
+			a.server = srv
+		}
+	}
+	if w := a.snapshotWarning(); w != nil {
+		a.events.push(EventSettingsWarning, w)
+	}
+	a.conn = newConnection(a)
+	a.goRun(func() { a.conn.run(ctx) })
+	a.goRun(func() { a.devices.watch(ctx, a.events) })
+	return nil
+}
+
+// Stop ends the call and every goroutine the App started, and closes the
+// bridge and the embedded server.
+func (a *App) Stop() {
+	if a.cancel == nil {
+		return
+	}
+	a.cancel()
+	a.wg.Wait()
+	if a.bridge != nil {
+		_ = a.bridge.Close()
+	}
+	if a.server != nil {
+		a.server.close()
+	}
+}
+
+func (a *App) goRun(fn func()) {
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		fn()
+	}()
+}
+
+// serverURL is the signaling server to use: the flag, else the settings,
+// else "" for the embedded one.
+func (a *App) serverURL() string {
+	if a.opts.Server != "" {
+		return a.opts.Server
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.settings.SignalingURL
+}
+
+func (a *App) embeddedAddr() string {
+	if a.opts.EmbeddedAddr != "" {
+		return a.opts.EmbeddedAddr
+	}
+	return ":6503"
+}
+
+func (a *App) snapshotWarning() *SettingsWarning {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.warning
+}
+
+func (a *App) currentSettings() settings.Settings {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.settings
+}
+
+func (a *App) engine() *engine.Engine {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.eng
+}
+
+func (a *App) emitError(code, text string) {
+	a.events.push("error", &engine.Error{Code: engine.ErrorCode(code), Text: text})
+}
+
+// onEngineEvent keeps the App's copy of the engine's state (for Snapshot)
+// and forwards the event under its Kind name. It runs on the engine's loop,
+// so it only records and queues.
+func (a *App) onEngineEvent(ev engine.Event) {
+	var payload any = ev
+	a.mu.Lock()
+	switch e := ev.(type) {
+	case engine.StateChanged:
+		a.call = CallState{State: e.State, Peer: e.Peer, Reason: e.Reason, Since: time.Now().UnixMilli()}
+		payload = a.call
+	case engine.UsersChanged:
+		a.users = append([]string(nil), e.Users...)
+	case engine.NameChanged:
+		a.name = e.Name
+	}
+	a.mu.Unlock()
+	a.events.push(ev.Kind(), payload)
+}

@@ -1,0 +1,275 @@
+package ui
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/app/audio"
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/signaling/client"
+)
+
+// Backoff bounds for reconnecting to the signaling server.
+const (
+	backoffMin  = 500 * time.Millisecond
+	backoffMax  = 30 * time.Second
+	dialTimeout = 10 * time.Second
+)
+
+// connection keeps the App logged in to its signaling server: it dials,
+// runs an engine over the connection, and when the connection ends it
+// reconnects with exponential backoff and jitter. A restart request
+// (Reconnect, a new name or server) cuts the wait short or replaces a live
+// connection.
+type connection struct {
+	a *App
+
+	restart chan struct{} // buffered 1: a pending restart request
+
+	mu        sync.Mutex
+	status    SignalingStatus
+	cancelRun context.CancelFunc // ends the live connection, nil if none
+	waiters   []chan loginResult
+}
+
+type loginResult struct {
+	name string
+	err  error
+}
+
+func newConnection(a *App) *connection {
+	return &connection{a: a, restart: make(chan struct{}, 1), status: SignalingStatus{Status: Offline}}
+}
+
+// requestRestart drops the live connection, if any, and makes the loop
+// connect again at once.
+func (c *connection) requestRestart() {
+	select {
+	case c.restart <- struct{}{}:
+	default:
+	}
+	c.mu.Lock()
+	if c.cancelRun != nil {
+		c.cancelRun()
+	}
+	c.mu.Unlock()
+}
+
+// awaitLogin returns a channel that gets the outcome of the next login
+// attempt.
+func (c *connection) awaitLogin() <-chan loginResult {
+	ch := make(chan loginResult, 1)
+	c.mu.Lock()
+	c.waiters = append(c.waiters, ch)
+	c.mu.Unlock()
+	return ch
+}
+
+func (c *connection) settle(name string, err error) {
+	c.mu.Lock()
+	ws := c.waiters
+	c.waiters = nil
+	c.mu.Unlock()
+	for _, w := range ws {
+		w <- loginResult{name, err}
+	}
+}
+
+func (c *connection) setStatus(status, server string) {
+	c.mu.Lock()
+	c.status = SignalingStatus{Status: status, Server: server}
+	c.mu.Unlock()
+	c.a.events.push(EventSignaling, SignalingStatus{Status: status, Server: server})
+}
+
+func (c *connection) current() SignalingStatus {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+func (c *connection) run(ctx context.Context) {
+	backoff := backoffMin
+	for ctx.Err() == nil {
+		st := c.a.currentSettings()
+		if st.DisplayName == "" {
+			// Nobody to log in as yet: the page shows its login form.
+			if !c.wait(ctx, 0) {
+				return
+			}
+			continue
+		}
+		url, tlsConf := c.target()
+		if url == "" {
+			c.setStatus(Offline, "")
+			c.settle("", errors.New("no signaling server: the built-in one did not start; enter a server in Settings"))
+			if !c.wait(ctx, 0) {
+				return
+			}
+			continue
+		}
+		c.setStatus(Connecting, url)
+		err := c.session(ctx, url, tlsConf, st.DisplayName)
+		if ctx.Err() != nil {
+			return
+		}
+		c.setStatus(Offline, url)
+		var de *client.DialError
+		if errors.As(err, &de) {
+			c.settle("", err)
+			c.a.emitError("signaling", fmt.Sprintf("The signaling server %s is unreachable. Retrying in %s.", url, backoff.Round(time.Second/10)))
+			if !c.wait(ctx, jitter(backoff)) {
+				return
+			}
+			backoff = min(backoff*2, backoffMax)
+			continue
+		}
+		// The connection was up and ended: reconnect soon.
+		backoff = backoffMin
+		if !c.wait(ctx, jitter(backoff)) {
+			return
+		}
+	}
+}
+
+// wait sleeps for d (forever when d is 0) or until a restart is requested;
+// it reports false when ctx ended.
+func (c *connection) wait(ctx context.Context, d time.Duration) bool {
+	var timer <-chan time.Time
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-c.restart:
+	case <-timer:
+	}
+	return true
+}
+
+// jitter spreads reconnects of many clients after a server restart: a
+// uniformly random duration in [d/2, d).
+func jitter(d time.Duration) time.Duration {
+	return d/2 + rand.N(d/2)
+}
+
+func (c *connection) target() (string, *tls.Config) {
+	if u := c.a.serverURL(); u != "" {
+		return u, nil
+	}
+	if c.a.server != nil {
+		return c.a.server.localURL(), c.a.server.clientTLS()
+	}
+	return "", nil
+}
+
+// session runs one connection: dial, register, run an engine until the
+// connection or ctx ends or a restart is requested.
+func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Config, name string) error {
+	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
+	cli, err := client.Dial(dctx, client.Config{URL: url, Name: name, TLS: tlsConf})
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+
+	eng, speaker, err := c.a.newEngine(cli.Name())
+	if err != nil {
+		c.settle("", err)
+		return err
+	}
+	if speaker != nil {
+		defer speaker.Close()
+	}
+	unsubEvents := eng.Subscribe(c.a.onEngineEvent)
+	defer unsubEvents()
+	unsubFrames := eng.Frames().Subscribe(c.a.bridge)
+	defer unsubFrames()
+
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	c.mu.Lock()
+	c.cancelRun = cancelRun
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.cancelRun = nil
+		c.mu.Unlock()
+	}()
+
+	c.a.setEngine(eng, cli.Name(), cli.Users())
+	defer c.a.setEngine(nil, "", nil)
+	c.setStatus(Online, url)
+	c.settle(cli.Name(), nil)
+	c.a.applyControls(eng)
+	return eng.Run(runCtx, cli)
+}
+
+// newEngine builds an engine for the current settings, with the speaker it
+// plays to (nil when none could be opened); the caller closes the speaker
+// after the engine has stopped.
+func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
+	st := a.currentSettings()
+	var ice []webrtc.ICEServer
+	for _, s := range st.ICEServers {
+		ice = append(ice, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
+	}
+	out, err := a.devices.openSpeaker(st.Speaker, a.opts.FakeMedia)
+	if err != nil {
+		a.emitError("media", "No speaker could be opened, so you will not hear the other side: "+err.Error())
+	}
+	eng, err := engine.New(engine.Config{
+		Name:       name,
+		ICEServers: ice,
+		Devices:    a.devices,
+		Camera:     st.Camera,
+		Microphone: st.Microphone,
+		Audio:      out,
+		Logger:     a.log.With("component", "engine"),
+	})
+	if err != nil {
+		if out != nil {
+			_ = out.Close()
+		}
+		return nil, nil, err
+	}
+	return eng, out, nil
+}
+
+// setEngine records the live engine with the name and users its
+// connection registered (the engine reports them again once it runs).
+func (a *App) setEngine(e *engine.Engine, name string, users []string) {
+	a.mu.Lock()
+	a.eng, a.name, a.users = e, name, users
+	if e == nil {
+		a.call = CallState{State: engine.Idle, Since: time.Now().UnixMilli()}
+	}
+	a.mu.Unlock()
+}
+
+// applyControls carries mute and camera-off over to a new connection's
+// engine, so a reconnect does not unmute the user.
+func (a *App) applyControls(e *engine.Engine) {
+	a.mu.Lock()
+	muted, off := a.muted, a.cameraOff
+	a.mu.Unlock()
+	a.goRun(func() {
+		if muted {
+			_ = e.SetMuted(true)
+		}
+		if off {
+			_ = e.SetCameraOn(false)
+		}
+	})
+}

@@ -1,0 +1,37 @@
+package ui
+
+// Emitter delivers an event to the frontend. Wails' runtime.EventsEmit is
+// one; tests record. Emit must not block for long: it is called from the
+// App's event goroutine.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// EmitterFunc adapts a function to an Emitter.
+type EmitterFunc func(name string, payload any)
+
+// Emit calls fn.
+func (fn EmitterFunc) Emit(name string, payload any) { fn(name, payload) }
+
+// Event names the adapter adds to the engine's own (which keep their Kind()
+// names).
+const (
+	EventSignaling       = "signaling"
+	EventDevices         = "devices"
+	EventLevel           = "level"
+	EventSettingsWarning = "settings-warning"
+	EventMenu            = "menu"
+)
+
+// SignalingStatus is the "signaling" event's payload.
+type SignalingStatus struct {
+	Status string `json:"status"` // offline, connecting, online
+	Server string `json:"server"`
+}
+
+// Signaling statuses.
+const (
+	Offline    = "offline"
+	Connecting = "connecting"
+	Online     = "online"
+)
