@@ -27,6 +27,11 @@ type vp8Sender struct {
 }
 
 func newVP8Sender(t testing.TB, w, h int) *vp8Sender {
+	return newVP8SenderRate(t, w, h, 500_000)
+}
+
+// newVP8SenderRate is newVP8Sender at a chosen bitrate (bits per second).
+func newVP8SenderRate(t testing.TB, w, h, bitRate int) *vp8Sender {
 	t.Helper()
 	s := &vp8Sender{}
 	s.size.Store(image.Pt(w, h))
@@ -34,7 +39,7 @@ func newVP8Sender(t testing.TB, w, h int) *vp8Sender {
 	if err != nil {
 		t.Fatal(err)
 	}
-	params.BitRate = 500_000
+	params.BitRate = bitRate
 	params.Deadline = time.Microsecond // VPX_DL_REALTIME: tests need speed, not quality
 	params.KeyFrameInterval = 1000     // only the first frame and requested ones are keyframes
 	src := video.ReaderFunc(func() (image.Image, func(), error) {
@@ -50,13 +55,18 @@ func newVP8Sender(t testing.TB, w, h int) *vp8Sender {
 	return s
 }
 
-// picture draws a moving gradient so that consecutive frames differ.
+// picture draws a moving gradient with some noise (like a camera's), so
+// that consecutive frames differ and the encoder has real work.
 func (s *vp8Sender) picture() image.Image {
 	sz := s.size.Load().(image.Point)
 	img := image.NewYCbCr(image.Rect(0, 0, sz.X, sz.Y), image.YCbCrSubsampleRatio420)
+	seed := uint32(s.index*2654435761 + 1)
 	for y := 0; y < sz.Y; y++ {
 		for x := 0; x < sz.X; x++ {
-			img.Y[y*img.YStride+x] = byte(x + y + 4*s.index)
+			seed ^= seed << 13
+			seed ^= seed >> 17
+			seed ^= seed << 5
+			img.Y[y*img.YStride+x] = byte(x+y+4*s.index) + byte(seed&3)
 		}
 	}
 	for i := range img.Cb {

@@ -310,3 +310,50 @@ func waitGoroutines(t *testing.T, n int) {
 }
 
 func goroutines() int { return runtime.NumGoroutine() }
+
+func TestVP8KeyFrameHeader(t *testing.T) {
+	// Tag (keyframe, show), start code, 640 | scale 1<<14, 480.
+	key := []byte{0x50, 0x2a, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x42, 0xe0, 0x01}
+	if !isVP8KeyFrame(key) {
+		t.Fatal("keyframe not recognised")
+	}
+	if w, h := vp8KeyFrameSize(key); w != 640 || h != 480 {
+		t.Fatalf("size %dx%d, want 640x480", w, h)
+	}
+	inter := append([]byte{0x51}, key[1:]...)
+	if isVP8KeyFrame(inter) || isVP8KeyFrame(key[:9]) {
+		t.Fatal("inter frame or short frame taken for a keyframe")
+	}
+}
+
+func TestNextPictureID(t *testing.T) {
+	for _, tc := range []struct {
+		prev, cur uint16
+		want      bool
+	}{{5, 6, true}, {5, 7, false}, {0x7fff, 0, true}, {127, 128, true}, {127, 0, true}, {300, 44, false}} {
+		if got := nextPictureID(tc.prev, tc.cur); got != tc.want {
+			t.Errorf("nextPictureID(%d, %d) = %v", tc.prev, tc.cur, got)
+		}
+	}
+}
+
+// A keyframe header claiming a huge picture must be refused before libvpx
+// allocates it.
+func TestVideoRefusesHugeKeyFrame(t *testing.T) {
+	tr := newChanTrack(4)
+	// 16383x16383 keyframe, marker set; then one more packet so it is released.
+	huge := []byte{0x10, 0x50, 0x2a, 0x00, 0x9d, 0x01, 0x2a, 0xff, 0x3f, 0xff, 0x3f, 0, 0, 0}
+	tr.pkts <- &rtp.Packet{Header: rtp.Header{SequenceNumber: 1, Timestamp: 0, Marker: true}, Payload: huge}
+	tr.pkts <- &rtp.Packet{Header: rtp.Header{SequenceNumber: 2, Timestamp: 3000, Marker: true}, Payload: huge}
+	close(tr.pkts)
+	r, err := NewVideoReceiver(tr, VideoConfig{Sink: &frameLog{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.DecodeErrors != 1 || st.FramesDecoded != 0 {
+		t.Fatalf("stats %+v, want one refused frame", st)
+	}
+}

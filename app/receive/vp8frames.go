@@ -1,6 +1,7 @@
 package receive
 
 import (
+	"encoding/binary"
 	"errors"
 	"time"
 
@@ -18,6 +19,13 @@ const (
 	maxLatePackets = 512
 	maxFrameDelay  = 200 * time.Millisecond
 	vp8ClockRate   = 90000
+)
+
+// Largest picture accepted: 4K UHD, either way round. Parley sends at most
+// 720p; the margin is for other WebRTC senders.
+const (
+	maxDimension = 3840
+	maxPixels    = 3840 * 2160
 )
 
 // errFrameTooLarge is returned to the decoder for a frame that does not fit
@@ -92,6 +100,14 @@ func (v *vp8Frames) accept(s *media.Sample, p []byte) (int, bool) {
 		return 0, false
 	}
 	if isVP8KeyFrame(s.Data) {
+		if w, h := vp8KeyFrameSize(s.Data); w > maxDimension || h > maxDimension || w*h > maxPixels {
+			// libvpx would allocate whatever the header claims (up to
+			// 16383x16383, over a gigabyte with references); a peer must
+			// not be able to make us do that.
+			v.stats.decodeError()
+			v.afterError()
+			return 0, false
+		}
 		v.waitKey = false
 	}
 	if v.waitKey {
@@ -136,6 +152,12 @@ func nextPictureID(prev, cur uint16) bool {
 		return true
 	}
 	return cur < 0x80 && cur == (prev+1)&0x7F
+}
+
+// vp8KeyFrameSize reads a keyframe's picture size (RFC 6386 section 9.2:
+// 14 bits each, the top two bits are a scaling hint).
+func vp8KeyFrameSize(b []byte) (w, h int) {
+	return int(binary.LittleEndian.Uint16(b[6:8]) & 0x3fff), int(binary.LittleEndian.Uint16(b[8:10]) & 0x3fff)
 }
 
 // isVP8KeyFrame reads the frame tag (RFC 6386 section 9.1): bit 0 of the
