@@ -72,8 +72,10 @@ export class VideoView {
     if (r) this.targets.get(stream)?.delete(r);
   }
 
-  /** The renderer kind used for canvas ('webgl' or '2d'), for the stats panel. */
-  /** @param {HTMLCanvasElement} canvas */
+  /**
+   * The renderer kind used for canvas ('webgl' or '2d', '' if none), for the stats panel.
+   * @param {HTMLCanvasElement} canvas
+   */
   kindOf(canvas) {
     return this.renderers.get(canvas)?.kind ?? '';
   }
