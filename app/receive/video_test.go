@@ -120,8 +120,8 @@ func TestVideoDecodesReorderedStream(t *testing.T) {
 	if st.FramesDecoded < n*9/10 || st.FramesDecoded > n {
 		t.Errorf("decoded %d of %d frames", st.FramesDecoded, n)
 	}
-	if st.DecodeErrors != 0 || st.FramesSkipped != 0 {
-		t.Errorf("decode errors %d, skipped %d; want none", st.DecodeErrors, st.FramesSkipped)
+	if st.DecodeErrors != 0 || st.FramesSkipped != 0 || st.KeyFramesRequested != 0 {
+		t.Errorf("decode errors %d, skipped %d, keyframes requested %d; want none", st.DecodeErrors, st.FramesSkipped, st.KeyFramesRequested)
 	}
 	if st.Width != 320 || st.Height != 240 || st.LastFrame.IsZero() {
 		t.Errorf("stats size %dx%d last %v", st.Width, st.Height, st.LastFrame)
@@ -220,8 +220,8 @@ func TestVideoSurvivesCorruptFrame(t *testing.T) {
 	if st.FramesDecoded < decBefore+n-badAt-10 {
 		t.Errorf("decoding did not resume: %d decoded before the error, %d at the end", decBefore, st.FramesDecoded)
 	}
-	if st.KeyFramesRequested < 2 {
-		t.Errorf("keyframes requested %d, want the start-up one and one after the error", st.KeyFramesRequested)
+	if st.KeyFramesRequested != 1 || snd.keyReqs.Load() != 1 {
+		t.Errorf("keyframes requested %d (sender saw %d), want one after the error", st.KeyFramesRequested, snd.keyReqs.Load())
 	}
 }
 
@@ -256,6 +256,38 @@ func TestVideoFollowsResolutionChange(t *testing.T) {
 	}
 	if seen[image.Pt(320, 240)] < 15 || seen[image.Pt(640, 360)] < 15 || len(seen) != 2 || log.bad != 0 {
 		t.Errorf("sizes seen %v, %d malformed", seen, log.bad)
+	}
+}
+
+// TestVideoJoinsMidStream starts receiving after the sender's keyframe, as
+// when a track is picked up late: the receiver must ask for a keyframe and
+// show nothing broken until it comes.
+func TestVideoJoinsMidStream(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 320, 240)
+	var log frameLog
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+	err := stream(ctx, tr, snd, 30, func(i int, p []*rtp.Packet) []*rtp.Packet {
+		if i < 5 {
+			return nil // the keyframe and four frames that depend on it
+		}
+		return p
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if snd.keyReqs.Load() == 0 || st.FramesSkipped == 0 {
+		t.Fatalf("no keyframe requested (skipped %d frames)", st.FramesSkipped)
+	}
+	if st.DecodeErrors != 0 || st.FramesDecoded < 20 {
+		t.Errorf("decoded %d with %d errors, want at least 20 and none", st.FramesDecoded, st.DecodeErrors)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4/pkg/media"
 	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
@@ -19,6 +20,7 @@ const (
 	maxLatePackets = 512
 	maxFrameDelay  = 200 * time.Millisecond
 	vp8ClockRate   = 90000
+	maxPending     = 64 // packets held while waiting for the first frame start
 )
 
 // Largest picture accepted: 4K UHD, either way round. Parley sends at most
@@ -39,17 +41,20 @@ type pictureID struct{ id uint16 }
 
 // vp8Frames rebuilds VP8 frames from RTP packets and hands them to the vpx
 // decoder one per Read. It drops frames that cannot be decoded correctly
-// (after a loss or decode error, until the next keyframe) and asks for
-// keyframes when it does.
+// (before the first keyframe, after a loss or decode error, until the next
+// keyframe) and asks for a keyframe for each one it drops. A stream that
+// starts with a keyframe, as senders' streams do, costs no request.
 type vp8Frames struct {
 	src   *source
 	sb    *samplebuilder.SampleBuilder
 	key   *keyFrameRequester
 	stats *videoCounters
 
-	waitKey bool       // true until a keyframe arrives after start, loss or error
-	lastPic *pictureID // picture ID of the last frame passed on
-	err     error      // why the source ended; set once
+	started bool          // a frame start has been seen
+	pending []*rtp.Packet // packets that came before it
+	waitKey bool          // true until a keyframe arrives after start, loss or error
+	lastPic *pictureID    // picture ID of the last frame passed on
+	err     error         // why the source ended; set once
 }
 
 func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters) *vp8Frames {
@@ -81,11 +86,35 @@ func (v *vp8Frames) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		v.stats.packet()
+		v.push(pkt)
+	}
+}
+
+// push passes pkt to the sample builder. Until the stream's first frame
+// start arrives, packets wait in pending: the sample builder begins its
+// first frame at the first packet it is given, so if the keyframe's second
+// packet overtook its first, the whole keyframe would be thrown away and
+// the call would start with a keyframe request.
+func (v *vp8Frames) push(pkt *rtp.Packet) {
+	if v.started {
 		v.sb.Push(pkt)
-		if v.waitKey {
-			v.requestKey()
+		return
+	}
+	if !(&codecs.VP8Packet{}).IsPartitionHead(pkt.Payload) {
+		if len(v.pending) == maxPending {
+			v.pending = v.pending[1:]
+		}
+		v.pending = append(v.pending, pkt)
+		return
+	}
+	v.started = true
+	v.sb.Push(pkt)
+	for _, q := range v.pending {
+		if int16(q.SequenceNumber-pkt.SequenceNumber) > 0 {
+			v.sb.Push(q)
 		}
 	}
+	v.pending = nil
 }
 
 // accept decides whether sample s goes to the decoder and copies it into p.
