@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestPlayoutWaitsForTargetThenPlays(t *testing.T) {
@@ -155,6 +156,37 @@ func TestDevicesFailTyped(t *testing.T) {
 	}
 	if len(devs) > 0 && err != nil && !errors.Is(err, ErrNoSpeaker) {
 		t.Fatalf("PlayTestSound: %v", err)
+	}
+}
+
+// Every output satisfies Output.
+var _ = []Output{&Discard{}, &Capture{}, &Speaker{}}
+
+// The device callback must hand the playout's samples to miniaudio as
+// native float32 bytes.
+func TestSpeakerFillWritesFloat32(t *testing.T) {
+	s := &Speaker{play: newPlayout(1, 100)}
+	if err := s.Write([]float32{0.5, -0.25}, 2); err != nil {
+		t.Fatal(err)
+	}
+	out := make([]byte, 16) // two stereo frames
+	s.fill(out, nil, 2)
+	got := unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), 4)
+	if !equal(got, []float32{0.5, -0.25, 0, 0}) {
+		t.Fatalf("device got %v", got)
+	}
+	st := s.Stats()
+	if st.Underruns != 1 || st.Queued != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	s.closing.Store(true)
+	if err := s.Write([]float32{0}, 1); !errors.Is(err, ErrClosed) {
+		t.Fatalf("write after close: %v", err)
+	}
+	s.closing.Store(false)
+	s.gone.Store(true)
+	if err := s.Write([]float32{0}, 1); !errors.Is(err, ErrSpeakerGone) {
+		t.Fatalf("write to a vanished device: %v", err)
 	}
 }
 

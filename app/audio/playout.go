@@ -1,6 +1,9 @@
 package audio
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // playout is the speaker's jitter buffer: a FIFO of stereo frames between
 // the receive path (writes whenever a packet is decoded) and the device
@@ -101,4 +104,18 @@ func (p *playout) flush() {
 		p.playing = true
 	}
 	p.mu.Unlock()
+}
+
+func (p *playout) stats() PlayoutStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return PlayoutStats{
+		Queued:    framesDuration(uint64(p.n)),
+		Underruns: p.underrun,
+		Dropped:   framesDuration(p.dropped),
+	}
+}
+
+func framesDuration(frames uint64) time.Duration {
+	return time.Duration(frames) * time.Second / SampleRate
 }

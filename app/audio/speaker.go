@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"github.com/gen2brain/malgo"
@@ -97,6 +98,16 @@ func (s *Speaker) fill(out, _ []byte, _ uint32) {
 	}
 	s.play.read(unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), len(out)/4))
 }
+
+// PlayoutStats describes how well the speaker keeps up.
+type PlayoutStats struct {
+	Queued    time.Duration // audio waiting to be played
+	Underruns uint64        // times the device found nothing to play mid-stream
+	Dropped   time.Duration // audio thrown away because too much was queued
+}
+
+// Stats returns the speaker's playout counters.
+func (s *Speaker) Stats() PlayoutStats { return s.play.stats() }
 
 // Name returns the name the speaker was opened with.
 func (s *Speaker) Name() string { return s.name }
