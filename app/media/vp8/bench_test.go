@@ -45,13 +45,14 @@ func report(b *testing.B, per []time.Duration) {
 
 // BenchmarkEncode is Parley's encoder at the starting bitrate for the
 // size, with capture times 1/30 s apart as from a camera, for several
-// cpu-used values (the default is vp8.DefaultCPUUsed).
+// cpu-used and thread settings (the defaults are vp8.DefaultCPUUsed and
+// vp8.DefaultThreads).
 func BenchmarkEncode(b *testing.B) {
 	for _, sz := range sizes {
-		for _, cpu := range []int{-6, -12, 8, 12, 16} {
-			b.Run(fmt.Sprintf("parley/%s/cpu-used=%d", sz.name, cpu), func(b *testing.B) {
+		for _, c := range []struct{ cpu, threads int }{{-6, 1}, {-12, 1}, {8, 1}, {12, 1}, {16, 1}, {12, 2}, {-12, 2}} {
+			b.Run(fmt.Sprintf("parley/%s/cpu-used=%d/threads=%d", sz.name, c.cpu, c.threads), func(b *testing.B) {
 				fs := benchFrames(b, sz.w, sz.h)
-				e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{CPUUsed: cpu})
+				e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{CPUUsed: c.cpu, Threads: c.threads})
 				defer e.Close()
 				t0 := time.Now()
 				per := make([]time.Duration, 0, b.N)

@@ -284,3 +284,17 @@ func TestBitrateFor(t *testing.T) {
 		t.Errorf("BitrateFor(960x540) = %d, want between the 480p and 720p rates", mid)
 	}
 }
+
+func TestThreadsFor(t *testing.T) {
+	for _, c := range []struct{ w, h, cpus, want int }{
+		{640, 480, 8, 1},
+		{1280, 720, 2, 1},
+		{1280, 720, 4, 2},
+		{1920, 1080, 4, 2},
+		{1920, 1080, 8, 3},
+	} {
+		if got := vp8.ThreadsFor(c.w, c.h, c.cpus); got != c.want {
+			t.Errorf("threadsFor(%d, %d, %d) = %d, want %d", c.w, c.h, c.cpus, got, c.want)
+		}
+	}
+}

@@ -11,3 +11,6 @@ import (
 func (e *Encoder) EncodeAt(img *image.YCbCr, t time.Time) ([]byte, bool, error) {
 	return e.encode(img, t)
 }
+
+// ThreadsFor exposes threadsFor to the external tests.
+var ThreadsFor = threadsFor
