@@ -36,6 +36,11 @@ type Call struct {
 	// wantVideo and wantAudio are what the user chose to send (nil: camera
 	// off or mic muted); they are applied once the senders are running.
 	wantVideo, wantAudio mediadevices.Track
+	// sentVideo and sentAudio are what the senders send now.
+	sentVideo, sentAudio mediadevices.Track
+	// videoCont and audioCont keep each sender's RTP numbering continuous
+	// across track changes.
+	videoCont, audioCont continuity
 
 	statsMu sync.Mutex
 	cursor  statsCursor
@@ -61,7 +66,8 @@ func New(cfg Config) (*Call, error) {
 	if err != nil {
 		return nil, fail(ErrSetup, "new peer connection", err)
 	}
-	c := &Call{cfg: cfg, pc: pc, wantVideo: cfg.Video, wantAudio: cfg.Audio}
+	c := &Call{cfg: cfg, pc: pc, wantVideo: cfg.Video, wantAudio: cfg.Audio,
+		videoCont: continuity{clockRate: 90000}, audioCont: continuity{clockRate: 48000}}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	// The interceptor chain, and with it the estimator, is built inside
 	// NewPeerConnection, so it is ready now.

@@ -117,6 +117,14 @@ func (c *Call) flushCandidates() {
 	c.pending = nil
 }
 
+// CheckOffer reports whether sdp is an offer pion can parse, so that a
+// malformed call is refused when it arrives rather than after the user
+// accepts it. The error is an *Error with code ErrBadSDP.
+func CheckOffer(sdp *protocol.SessionDescription) error {
+	_, err := parseSDP(sdp, webrtc.SDPTypeOffer)
+	return err
+}
+
 func parseSDP(sdp *protocol.SessionDescription, want webrtc.SDPType) (webrtc.SessionDescription, error) {
 	if sdp == nil {
 		return webrtc.SessionDescription{}, fail(ErrBadSDP, "read "+want.String(), errors.New("no session description"))

@@ -13,9 +13,10 @@ func (c *Call) addTracks() error {
 	c.tracksAdded = true
 	var err error
 	if c.cfg.Video != nil {
-		if c.videoSender, err = c.pc.AddTrack(c.cfg.Video); err != nil {
+		if c.videoSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Video, cont: &c.videoCont}); err != nil {
 			return fail(ErrMedia, "add video", err)
 		}
+		c.sentVideo = c.cfg.Video
 	} else if c.pc.RemoteDescription() == nil {
 		// Offering with no camera: still ask to receive the peer's video.
 		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo,
@@ -24,9 +25,10 @@ func (c *Call) addTracks() error {
 		}
 	}
 	if c.cfg.Audio != nil {
-		if c.audioSender, err = c.pc.AddTrack(c.cfg.Audio); err != nil {
+		if c.audioSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Audio, cont: &c.audioCont}); err != nil {
 			return fail(ErrMedia, "add audio", err)
 		}
+		c.sentAudio = c.cfg.Audio
 		c.drainRTCP(c.audioSender)
 	} else if c.pc.RemoteDescription() == nil {
 		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
@@ -89,25 +91,28 @@ func (c *Call) syncTracks() error {
 	if c.pc.SignalingState() != webrtc.SignalingStateStable || c.pc.CurrentRemoteDescription() == nil {
 		return nil
 	}
-	if err := replace(c.videoSender, c.wantVideo); err != nil {
+	if err := replace(c.videoSender, &c.sentVideo, c.wantVideo, &c.videoCont); err != nil {
 		return fail(ErrMedia, "replace video", err)
 	}
-	if err := replace(c.audioSender, c.wantAudio); err != nil {
+	if err := replace(c.audioSender, &c.sentAudio, c.wantAudio, &c.audioCont); err != nil {
 		return fail(ErrMedia, "replace audio", err)
 	}
 	return nil
 }
 
-func replace(s *webrtc.RTPSender, want mediadevices.Track) error {
-	if s == nil {
+// replace makes s send want (nil: nothing) if it does not already; *sent
+// tracks what it sends.
+func replace(s *webrtc.RTPSender, sent *mediadevices.Track, want mediadevices.Track, cont *continuity) error {
+	if s == nil || *sent == want {
 		return nil
 	}
 	var local webrtc.TrackLocal
 	if want != nil {
-		local = want
+		local = &sendTrack{Track: want, cont: cont}
 	}
-	if s.Track() == local {
-		return nil
+	if err := s.ReplaceTrack(local); err != nil {
+		return err
 	}
-	return s.ReplaceTrack(local)
+	*sent = want
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
@@ -36,11 +38,26 @@ func startServer(t testing.TB) string {
 	return "ws" + strings.TrimPrefix(ts.URL, "http")
 }
 
+// countingSignaling counts the offers an engine sends, to prove that
+// device switches need no renegotiation.
+type countingSignaling struct {
+	*client.Client
+	offers atomic.Int32
+}
+
+func (c *countingSignaling) Send(ctx context.Context, m *protocol.Message) error {
+	if m.Type == protocol.TypeVideoOffer {
+		c.offers.Add(1)
+	}
+	return c.Client.Send(ctx, m)
+}
+
 // peer is one engine on its own signaling connection, with everything it
 // reported.
 type peer struct {
 	eng    *engine.Engine
 	client *client.Client
+	sig    *countingSignaling
 	video  probe.Video
 	cancel context.CancelFunc
 	done   chan error
@@ -63,7 +80,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		cancel()
 		t.Fatal(err)
 	}
-	p := &peer{client: c, cancel: cancel, done: make(chan error, 1)}
+	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
 	p.eng, err = engine.New(engine.Config{
 		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: testWidth, Height: testHeight}, media.CodecConfig{}),
 		Camera:     o.camera,
@@ -79,7 +96,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		p.mu.Unlock()
 	})
 	p.eng.Frames().Subscribe(&p.video)
-	go func() { p.done <- p.eng.Run(ctx, c) }()
+	go func() { p.done <- p.eng.Run(ctx, p.sig) }()
 	t.Cleanup(func() { p.stop(t) })
 	// Run opens the devices before it reports the name. Waiting for that
 	// keeps two engines from opening devices at once: app/media's device
@@ -114,6 +131,15 @@ func (p *peer) states() []engine.StateChanged {
 		if s, ok := ev.(engine.StateChanged); ok {
 			out = append(out, s)
 		}
+	}
+	return out
+}
+
+// errorCodes returns the codes of the error events reported so far.
+func (p *peer) errorCodes() []engine.ErrorCode {
+	var out []engine.ErrorCode
+	for _, e := range p.errors() {
+		out = append(out, e.Code)
 	}
 	return out
 }

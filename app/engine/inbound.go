@@ -5,6 +5,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -55,6 +56,11 @@ func (e *Engine) onOffer(m *protocol.Message) {
 	s := e.sess
 	switch {
 	case s == nil:
+		if err := call.CheckOffer(m.SDP); err != nil {
+			e.emit(fromCall(err, from))
+			_ = e.send(e.ctx, from, &protocol.Message{Type: protocol.TypeHangUp, Reason: protocol.ReasonFailed})
+			return
+		}
 		e.sess = e.newSession(from, false)
 		e.sess.offer = m.SDP
 		e.setState(Ringing, from, "")

@@ -1,0 +1,102 @@
+package call
+
+import (
+	"sync"
+	"time"
+
+	"github.com/pion/mediadevices"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// continuity keeps one sender's RTP sequence numbers and timestamps running
+// on across the tracks it sends. mediadevices starts every binding with a
+// fresh packetizer (random sequence number and timestamp), so a camera
+// switch or a camera turned back on would jump both mid-stream on the same
+// SSRC; the peer's SRTP replay window then drops the new packets as
+// replays, or its jitter buffer waits for the gap to fill, and the picture
+// freezes. Offsetting each binding's packets to follow the previous ones
+// makes a switch look like ordinary continuation.
+type continuity struct {
+	clockRate uint32
+
+	mu      sync.Mutex
+	gen     int // bindings so far
+	current int // the binding whose packets were last rewritten
+	started bool
+	lastSeq uint16
+	lastTS  uint32
+	lastAt  time.Time
+	seqOff  uint16
+	tsOff   uint32
+}
+
+func (c *continuity) nextGen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	return c.gen
+}
+
+// rewrite shifts h, a packet of binding gen, into the continuous sequence.
+func (c *continuity) rewrite(gen int, h *rtp.Header) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := time.Now()
+	if gen != c.current {
+		c.current = gen
+		c.seqOff, c.tsOff = 0, 0
+		if c.started {
+			// The new binding's first packet follows the last one sent,
+			// its timestamp advanced by the wall time since.
+			elapsed := uint32(now.Sub(c.lastAt).Seconds()*float64(c.clockRate)) + 1
+			c.seqOff = c.lastSeq + 1 - h.SequenceNumber
+			c.tsOff = c.lastTS + elapsed - h.Timestamp
+		}
+	}
+	h.SequenceNumber += c.seqOff
+	h.Timestamp += c.tsOff
+	c.started, c.lastSeq, c.lastTS, c.lastAt = true, h.SequenceNumber, h.Timestamp, now
+}
+
+// sendTrack is a local track as one sender sends it: its packets pass
+// through the sender's continuity.
+type sendTrack struct {
+	mediadevices.Track
+	cont *continuity
+}
+
+// Bind implements webrtc.TrackLocal.
+func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+	w := &continuousWriter{TrackLocalWriter: ctx.WriteStream(), cont: t.cont, gen: t.cont.nextGen()}
+	return t.Track.Bind(&continuousContext{TrackLocalContext: ctx, w: w})
+}
+
+type continuousContext struct {
+	webrtc.TrackLocalContext
+	w *continuousWriter
+}
+
+func (c *continuousContext) WriteStream() webrtc.TrackLocalWriter { return c.w }
+
+type continuousWriter struct {
+	webrtc.TrackLocalWriter
+	cont *continuity
+	gen  int
+}
+
+// WriteRTP implements webrtc.TrackLocalWriter.
+func (w *continuousWriter) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
+	out := *h
+	w.cont.rewrite(w.gen, &out)
+	return w.TrackLocalWriter.WriteRTP(&out, payload)
+}
+
+// Write implements webrtc.TrackLocalWriter for whole packets.
+func (w *continuousWriter) Write(b []byte) (int, error) {
+	var p rtp.Packet
+	if err := p.Unmarshal(b); err != nil {
+		return 0, err
+	}
+	return w.WriteRTP(&p.Header, p.Payload)
+}

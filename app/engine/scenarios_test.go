@@ -1,0 +1,210 @@
+package engine_test
+
+import (
+	"context"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// connectCall has alice call bob and waits until both are in the call and
+// pictures arrive.
+func connectCall(t *testing.T, alice, bob *peer) {
+	t.Helper()
+	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
+	if err := alice.eng.Call("bob"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both in call", func() bool { return alice.reached(engine.InCall) && bob.reached(engine.InCall) })
+}
+
+func TestCallerHangsUpAndGoroutinesReturn(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true})
+	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
+	// Both engines run with their devices open; everything a call starts
+	// must be gone once it ends.
+	time.Sleep(200 * time.Millisecond)
+	baseline := runtime.NumGoroutine()
+
+	connectCall(t, alice, bob)
+	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 })
+	if err := alice.eng.HangUp(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "both ended", func() bool {
+		_, a := alice.endReason()
+		_, b := bob.endReason()
+		return a && b
+	})
+	if r, _ := bob.endReason(); r != protocol.ReasonHangUp {
+		t.Errorf("bob's end reason %q, want %q", r, protocol.ReasonHangUp)
+	}
+	if r, _ := alice.endReason(); r != engine.ReasonLocalHangUp {
+		t.Errorf("alice's end reason %q, want %q", r, engine.ReasonLocalHangUp)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for runtime.NumGoroutine() > baseline {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines after the call, %d before\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The engines are ready for the next call.
+	if err := bob.eng.Call("alice"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "ringing at alice", func() bool { return alice.states()[len(alice.states())-1].State == engine.Ringing })
+	if err := alice.eng.Decline(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob told of the decline", func() bool {
+		r, _ := bob.endReason()
+		return r == protocol.ReasonDeclined
+	})
+}
+
+func TestPeerDisappearsMidCall(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true})
+	connectCall(t, alice, bob)
+	// Bob's connection drops without a hang-up: the server tells alice.
+	_ = bob.client.Close()
+	eventually(t, "alice's call ended", func() bool { _, ok := alice.endReason(); return ok })
+	if r, _ := alice.endReason(); r != protocol.ReasonDisconnected {
+		t.Errorf("alice's end reason %q, want %q", r, protocol.ReasonDisconnected)
+	}
+	eventually(t, "bob's call ended", func() bool { _, ok := bob.endReason(); return ok })
+}
+
+func TestSecondCallerGetsBusy(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true})
+	connectCall(t, alice, bob)
+
+	carol := dialRaw(t, url, "carol")
+	sendRaw(t, carol, &protocol.Message{Type: protocol.TypeVideoOffer, Target: "bob", SDP: &protocol.SessionDescription{Type: "offer", SDP: "v=0\r\n"}})
+	m := expect(t, carol, protocol.TypeHangUp)
+	if m.Reason != protocol.ReasonBusy || m.Name != "bob" {
+		t.Fatalf("carol got %+v, want hang-up busy from bob", m)
+	}
+	if slices.ContainsFunc(bob.states(), func(s engine.StateChanged) bool { return s.State == engine.Ended }) {
+		t.Fatal("bob's call ended because of carol")
+	}
+}
+
+func TestBadInputLeavesEngineUsable(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, autoAnswer: true})
+	mallory := dialRaw(t, url, "mallory")
+
+	sendRaw(t, mallory, &protocol.Message{Type: protocol.TypeVideoOffer, Target: "alice",
+		SDP: &protocol.SessionDescription{Type: "offer", SDP: "this is not SDP"}})
+	if m := expect(t, mallory, protocol.TypeHangUp); m.Reason != protocol.ReasonFailed {
+		t.Errorf("mallory got %+v, want hang-up failed", m)
+	}
+	mid := "0"
+	sendRaw(t, mallory, &protocol.Message{Type: protocol.TypeNewICECandidate, Target: "alice",
+		Candidate: &protocol.ICECandidate{Candidate: "candidate:1 1 udp 1 127.0.0.1 9 typ host", SDPMid: &mid}})
+	sendRaw(t, mallory, &protocol.Message{Type: protocol.TypeVideoAnswer, Target: "alice",
+		SDP: &protocol.SessionDescription{Type: "answer", SDP: "v=0\r\n"}})
+	eventually(t, "three error events", func() bool { return len(alice.errors()) >= 3 })
+	want := []engine.ErrorCode{engine.ErrBadRemote, engine.ErrUnknownCall, engine.ErrUnknownCall}
+	if got := alice.errorCodes(); !slices.Equal(got[:3], want) {
+		t.Errorf("error codes %v, want %v", got, want)
+	}
+	if alice.reached(engine.Ringing) {
+		t.Error("a malformed offer rang")
+	}
+
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none"})
+	eventually(t, "bob sees alice", func() bool { return bob.hasUser("alice") })
+	if err := bob.eng.Call("alice"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pictures after bad input", func() bool { return alice.video.Report().RemoteFrames > 10 })
+}
+
+func TestCameraSwitchWithoutRenegotiation(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: "none", mic: "none", autoAnswer: true})
+	connectCall(t, alice, bob)
+	eventually(t, "camera A at bob", func() bool { return bob.video.Report().LastCamera == testmedia.CameraAID })
+	if err := alice.eng.SwitchCamera(testmedia.CameraB); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "camera B at bob", func() bool { return bob.video.Report().LastCamera == testmedia.CameraBID })
+	if n := alice.sig.offers.Load(); n != 1 {
+		t.Errorf("alice sent %d offers; a switch must not renegotiate", n)
+	}
+	if got := bob.video.Report().Cameras; !slices.Equal(got, []int{testmedia.CameraAID, testmedia.CameraBID}) {
+		t.Errorf("cameras seen %v", got)
+	}
+
+	// Camera off stops the pictures; on brings them back.
+	if err := alice.eng.SetCameraOn(false); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // frames in flight
+	before := bob.video.Report().RemoteFrames
+	time.Sleep(time.Second)
+	if after := bob.video.Report().RemoteFrames; after != before {
+		t.Errorf("%d pictures arrived with the camera off", after-before)
+	}
+	if err := alice.eng.SetCameraOn(true); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pictures again", func() bool { return bob.video.Report().RemoteFrames > before+10 })
+}
+
+// dialRaw connects a bare signaling client, for sending what an engine
+// never would.
+func dialRaw(t *testing.T, url, name string) *client.Client {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := client.Dial(ctx, client.Config{URL: url, Name: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func sendRaw(t *testing.T, c *client.Client, m *protocol.Message) {
+	t.Helper()
+	if err := c.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expect returns the next message of type typ that c receives.
+func expect(t *testing.T, c *client.Client, typ string) *protocol.Message {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case m, ok := <-c.Messages():
+			if !ok {
+				t.Fatalf("connection closed waiting for %s", typ)
+			}
+			if m.Type == typ {
+				return m
+			}
+		case <-timeout:
+			t.Fatalf("no %s arrived", typ)
+		}
+	}
+}
