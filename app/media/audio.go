@@ -58,6 +58,8 @@ func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, er
 	if codecs == nil {
 		codecs = NewCodecSelector(CodecConfig{})
 	}
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
 	e, err := find(Microphone, req.Microphone)
 	if err != nil {
 		return nil, err
@@ -183,7 +185,11 @@ type audioSource struct {
 
 func (s *audioSource) ID() string { return s.a.drv.ID() }
 
-func (s *audioSource) Close() error { return s.a.drv.Close() }
+func (s *audioSource) Close() error {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	return s.a.drv.Close()
+}
 
 func (s *audioSource) Read() (wave.Audio, func(), error) {
 	chunk, release, err := s.r.Read()

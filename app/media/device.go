@@ -121,7 +121,9 @@ func filterFor(kind Kind) driver.FilterFn {
 }
 
 func list(kind Kind) []Device {
+	registry.mu.Lock()
 	es := entries(kind)
+	registry.mu.Unlock()
 	out := make([]Device, len(es))
 	for i, e := range es {
 		out[i] = e.Device
@@ -130,11 +132,10 @@ func list(kind Kind) []Device {
 }
 
 // entries queries the driver manager and gives every driver its stable
-// name, in a stable order: higher priority first, then by name.
+// name, in a stable order: higher priority first, then by name. Call with
+// registry.mu held: asking a closed driver for its formats opens it.
 func entries(kind Kind) []entry {
-	registry.mu.Lock()
 	drivers := driver.GetManager().Query(filterFor(kind))
-	registry.mu.Unlock()
 	sort.SliceStable(drivers, func(i, j int) bool {
 		a, b := drivers[i].Info(), drivers[j].Info()
 		if a.Priority != b.Priority {
@@ -220,7 +221,8 @@ func formatsOf(d driver.Driver) []Format {
 	return out
 }
 
-// find returns the device with the given name ("" = the first).
+// find returns the device with the given name ("" = the first). Call
+// with registry.mu held.
 func find(kind Kind, name string) (entry, error) {
 	if kind == Microphone {
 		_ = startMicrophones() // virtual microphones may exist regardless

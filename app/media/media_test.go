@@ -429,3 +429,30 @@ func TestNoGoroutineLeftAfterClose(t *testing.T) {
 	}
 	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }
+
+// The device watcher lists (and so briefly opens) devices while the user
+// opens and closes them; neither may make the other fail.
+func TestWatchWhileOpening(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := media.Watch(ctx, time.Millisecond)
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		for range ch {
+		}
+	}()
+	for i := 0; i < 20; i++ {
+		v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240}, nil)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		if _, err := media.Cameras(); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.Close(); err != nil {
+			t.Fatalf("close %d: %v", i, err)
+		}
+	}
+	cancel()
+	<-drained
+}

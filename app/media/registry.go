@@ -9,8 +9,13 @@ import (
 // registry remembers the devices Parley registers itself (the test
 // devices), because re-discovering cameras with mediadevices' driver
 // (camera.Initialize) deletes every registered video driver, theirs
-// included, and they must come back. mu also keeps listing and opening
-// from seeing the manager half-way through a re-discovery.
+// included, and they must come back.
+//
+// mu serialises everything that changes a driver's state: listing (which
+// opens closed drivers to ask for their formats), opening, closing and
+// re-discovery. mediadevices' drivers keep their open/closed state
+// without locking, so without it the device watcher could open a camera
+// for a moment just as the user opens it, and one of them would fail.
 var registry struct {
 	mu      sync.Mutex
 	virtual []virtualDevice

@@ -60,6 +60,8 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 	if codecs == nil {
 		codecs = NewCodecSelector(CodecConfig{})
 	}
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
 	e, err := find(Camera, req.Camera)
 	if err != nil {
 		return nil, err
@@ -176,7 +178,11 @@ type videoSource struct {
 
 func (s *videoSource) ID() string { return s.v.drv.ID() }
 
-func (s *videoSource) Close() error { return s.v.drv.Close() }
+func (s *videoSource) Close() error {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	return s.v.drv.Close()
+}
 
 func (s *videoSource) Read() (image.Image, func(), error) {
 	img, release, err := s.r.Read()
