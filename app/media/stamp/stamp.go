@@ -25,6 +25,10 @@
 //	               camera, seq (big-endian), time (big-endian, 6 bytes)
 //	cells 112–119  end marker 0x4D (the start marker inverted)
 //
+// Example, for checking another implementation: camera 1, seq 2, time
+// 3 ms gives the payload bytes 01 00000002 000000000003, CRC 0x5CC6, so
+// the 15 bytes drawn are B2 01 00000002 000000000003 5CC6 4D.
+//
 // To read, a decoder averages the luma of the middle half of each cell
 // (x in [c·s + s/4, c·s + 3s/4), the same in y, at least one pixel), takes
 // the mean of the cells that the two markers say are white and of those
@@ -58,6 +62,9 @@ const (
 	// MinWidth is the narrowest frame that can carry the code: cells of
 	// 4 px still leave a 2 px centre to sample.
 	MinWidth = 4 * Columns
+	// MaxDimension bounds width, height and stride, so that no size
+	// arithmetic can overflow on hostile input.
+	MaxDimension = 1 << 15
 )
 
 // Code is what one frame carries.
@@ -71,8 +78,9 @@ type Code struct {
 // Captured returns the capture time as a time.Time.
 func (c Code) Captured() time.Time { return time.UnixMilli(c.CapturedMS) }
 
-// ErrFrameTooSmall is returned by Encode for a frame the code cannot fit.
-var ErrFrameTooSmall = errors.New("stamp: frame too small for the block code")
+// ErrBadFrame is returned by Encode for a frame the code cannot fit or
+// whose dimensions are implausible.
+var ErrBadFrame = errors.New("stamp: frame unsuitable for the block code")
 
 // Height returns the height in pixels of the code's band in a frame of the
 // given width, so callers can keep other drawing out of it.
@@ -145,9 +153,12 @@ func Decode(y []byte, width, height, stride int) (c Code, ok bool) {
 }
 
 func checkGeometry(n, width, height, stride int) error {
+	if width > MaxDimension || height > MaxDimension || stride > MaxDimension {
+		return fmt.Errorf("%w: %dx%d (stride %d) exceeds %d", ErrBadFrame, width, height, stride, MaxDimension)
+	}
 	if width < MinWidth || stride < width || height < Height(width) || n < (height-1)*stride+width {
 		return fmt.Errorf("%w: %dx%d (stride %d, %d bytes), need width ≥ %d and height ≥ %d",
-			ErrFrameTooSmall, width, height, stride, n, MinWidth, Height(max(width, MinWidth)))
+			ErrBadFrame, width, height, stride, n, MinWidth, Height(max(width, MinWidth)))
 	}
 	return nil
 }

@@ -125,15 +125,34 @@ func TestTooSmall(t *testing.T) {
 	for _, sz := range [][3]int{{100, 100, 100}, {640, 10, 640}, {640, 480, 600}} {
 		w, h, s := sz[0], sz[1], sz[2]
 		err := Encode(make([]byte, s*h), w, h, s, sample)
-		if !errors.Is(err, ErrFrameTooSmall) {
-			t.Errorf("%v: err = %v, want ErrFrameTooSmall", sz, err)
+		if !errors.Is(err, ErrBadFrame) {
+			t.Errorf("%v: err = %v, want ErrBadFrame", sz, err)
 		}
 		if _, ok := Decode(make([]byte, s*h), w, h, s); ok {
 			t.Errorf("%v: decoded", sz)
 		}
 	}
-	if err := Encode(make([]byte, 10), 640, 480, 640, sample); !errors.Is(err, ErrFrameTooSmall) {
+	if err := Encode(make([]byte, 10), 640, 480, 640, sample); !errors.Is(err, ErrBadFrame) {
 		t.Errorf("short buffer: err = %v", err)
+	}
+	// Sizes whose product would overflow are refused, not trusted.
+	if err := Encode(make([]byte, 10), 1<<40, 1<<40, 1<<40, sample); !errors.Is(err, ErrBadFrame) {
+		t.Errorf("huge frame: err = %v", err)
+	}
+}
+
+// The worked example in the package comment.
+func TestDocumentedExample(t *testing.T) {
+	c := Code{Camera: 1, Seq: 2, CapturedMS: 3}
+	if got := crc16(c.payload()); got != 0x5CC6 {
+		t.Fatalf("CRC %#x, want 0x5cc6", got)
+	}
+	bits := c.bits()
+	want := []byte{0xB2, 0x01, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0x5C, 0xC6, 0x4D}
+	for i, on := range bits {
+		if exp := want[i/8]&(0x80>>(i%8)) != 0; on != exp {
+			t.Fatalf("bit %d = %v, want %v", i, on, exp)
+		}
 	}
 }
 
