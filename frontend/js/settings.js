@@ -223,8 +223,8 @@ function fillSelect(sel, devices, chosen) {
 function iceRow(s) {
   const row = el('div', { class: 'ice-row' },
     el('input', { class: 'ice-urls', type: 'text', placeholder: 'turn:turn.example.org:3478, stun:…', 'aria-label': 'Server URLs, comma separated', value: s.urls.join(', ') }),
-    el('input', { class: 'ice-user', type: 'text', placeholder: 'username', 'aria-label': 'Username', value: s.username ?? '' }),
-    el('input', { class: 'ice-cred', type: 'password', placeholder: 'credential', 'aria-label': 'Credential', value: s.credential ?? '' }),
+    el('input', { class: 'ice-user', type: 'text', autocomplete: 'off', placeholder: 'username', 'aria-label': 'Username', value: s.username ?? '' }),
+    el('input', { class: 'ice-cred', type: 'password', autocomplete: 'off', placeholder: 'credential', 'aria-label': 'Credential', value: s.credential ?? '' }),
     el('button', { type: 'button', class: 'ice-remove', text: 'Remove', onclick: () => row.remove() }),
     el('p', { class: 'field-error', 'aria-live': 'polite' }));
   return row;
