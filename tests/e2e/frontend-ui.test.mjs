@@ -335,6 +335,9 @@ test('names and chat from others render as text, never markup', async () => {
 
 test('users: yourself marked, search filters, click calls', async () => {
   const { page, problems } = await openWindow();
+  // Online under a name: the join form gives way to the status line.
+  assert.equal(await page.textContent('#signaling-status'), 'Online as tester');
+  assert.ok(await page.locator('#login-form').isHidden(), 'the join form shows while online');
   await emit(page, 'users', { users: ['tester', 'Bob', 'Alice', 'Bobby'] });
   assert.equal(await page.locator('#users .self .user-name').textContent(), 'tester');
   assert.equal(await page.locator('#users .self button').count(), 0);
