@@ -3,10 +3,11 @@ package settings
 import "fmt"
 
 // ValidationError names a bad field; Problem completes the sentence
-// "<Field> ...".
+// "<Field> ...". Its JSON is the UI contract's FieldError, so the desktop
+// adapter can return it to the page as it is.
 type ValidationError struct {
-	Field   string
-	Problem string
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
 }
 
 func (e *ValidationError) Error() string {
@@ -45,3 +46,16 @@ func (e *ResetError) Error() string {
 }
 
 func (e *ResetError) Unwrap() error { return e.Cause }
+
+// Warning is the UI contract's SettingsWarning: what the page shows after a
+// reset (the settings-warning event and Snapshot().settingsWarning).
+type Warning struct {
+	Reason  ResetReason `json:"reason"`
+	Backup  string      `json:"backup"`
+	Message string      `json:"message"`
+}
+
+// Warning returns e in the shape the page expects.
+func (e *ResetError) Warning() Warning {
+	return Warning{Reason: e.Reason, Backup: e.Backup, Message: e.Error()}
+}

@@ -1,6 +1,7 @@
 package settings
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -238,4 +239,27 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("Load returned invalid settings: %v", verr)
 		}
 	})
+}
+
+// TestUIContractShapes pins the JSON the page reads (frontend/js/backend.js:
+// Settings, FieldError, SettingsWarning).
+func TestUIContractShapes(t *testing.T) {
+	for _, tc := range []struct {
+		v    any
+		want string
+	}{
+		{Defaults(), `{"version":1,"camera":"","resolution":"720p","frameRate":30,"microphone":"","speaker":"","displayName":"","signalingUrl":"","iceServers":[]}`},
+		{&ValidationError{Field: "signalingUrl", Problem: "is bad"}, `{"field":"signalingUrl","problem":"is bad"}`},
+		{ICEServer{URLs: []string{"stun:h"}}, `{"urls":["stun:h"]}`},
+		{(&ResetError{Reason: ResetCorrupt, Backup: "/x.bak", Cause: errors.New("eof")}).Warning(),
+			`{"reason":"corrupt","backup":"/x.bak","message":"settings: the settings file was corrupt (eof) and has been replaced by defaults; the old file is kept as /x.bak"}`},
+	} {
+		b, err := json.Marshal(tc.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tc.want {
+			t.Errorf("got  %s\nwant %s", b, tc.want)
+		}
+	}
 }
