@@ -268,11 +268,6 @@ export const methods = /** @type {const} */ ([
   'ServerInfo', 'PlayTestSound',
 ]);
 
-/** Names of the events, in the order of the contract. */
-export const events = /** @type {const} */ ([
-  'state', 'users', 'name', 'chat', 'incoming-call', 'error', 'stats', 'signaling', 'devices', 'level', 'settings-warning',
-]);
-
 /**
  * @typedef {Object} WailsRuntime
  * @property {(name: string, cb: (payload: any) => void) => () => void} EventsOn
