@@ -132,7 +132,8 @@
  * A capture or playback device. Devices are identified by name because
  * drivers regenerate IDs on every run.
  * @typedef {Object} Device
- * @property {string} name
+ * @property {string} name       the stable identity that settings store
+ * @property {string} [label]    what a person reads, if it differs from name
  * @property {boolean} isDefault
  */
 
@@ -218,12 +219,13 @@
  * @property {boolean} muted
  * @property {boolean} cameraOff
  * @property {SettingsWarning|null} settingsWarning  from loading settings at start, null if none
+ * @property {string} [displayName]  the settings' display name, to pre-fill the join form
  */
 
 /**
  * Events, by name. The engine's events keep their Kind() names and JSON
  * (the adapter forwards them with runtime.EventsEmit(ctx, ev.Kind(), ev));
- * "signaling", "devices", "level" and "settings-warning" come from the adapter.
+ * "signaling", "devices", "level", "settings-warning" and "menu" come from the adapter.
  * @typedef {Object} Events
  * @property {CallState} state
  * @property {UsersChanged} users
@@ -236,6 +238,13 @@
  * @property {Devices} devices
  * @property {Level} level
  * @property {SettingsWarning} settings-warning
+ * @property {MenuAction} menu
+ */
+
+/**
+ * Payload of the "menu" event (adapter): the native menu asks the page to
+ * do what its own buttons do, so that menu and keyboard share one path.
+ * @typedef {'toggle-mute'|'toggle-camera'|'settings'} MenuAction
  */
 
 /**
@@ -258,6 +267,7 @@
  * @property {() => Promise<string>} FrameBridgeURL  ws://127.0.0.1:PORT/frames?token=…
  * @property {() => Promise<ServerInfo>} ServerInfo
  * @property {(speaker: string) => Promise<void>} PlayTestSound
+ * @property {(text: string) => Promise<void>} CopyText  put text on the clipboard (WebKitGTK has no navigator.clipboard on wails://)
  * @property {<K extends keyof Events>(name: K, cb: (payload: Events[K]) => void) => () => void} on  subscribe; returns the unsubscribe function
  */
 
@@ -265,7 +275,7 @@
 export const methods = /** @type {const} */ ([
   'Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
   'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL',
-  'ServerInfo', 'PlayTestSound',
+  'ServerInfo', 'PlayTestSound', 'CopyText',
 ]);
 
 /**

@@ -127,6 +127,13 @@ async function main() {
   backend.on('error', (e) => toasts.show(errorToast(e, actions)));
   backend.on('stats', (s) => stats.setCall(s.stats));
   backend.on('settings-warning', warnSettings);
+  backend.on('menu', (action) => {
+    switch (action) {
+      case 'toggle-mute': toggleMute(); break;
+      case 'toggle-camera': toggleCamera(); break;
+      case 'settings': openSettings(); break;
+    }
+  });
 
   try {
     const snap = await backend.Snapshot();
@@ -139,10 +146,10 @@ async function main() {
     call.setToggles({ muted: snap.muted, cameraOff: snap.cameraOff });
     if (snap.call.state === 'ringing') incoming.open(snap.call.peer ?? '');
     if (snap.settingsWarning) warnSettings(snap.settingsWarning);
+    if (snap.displayName) login.suggest(snap.displayName);
   } catch (e) {
     notify('Could not read the engine state.', errorText(e));
   }
-  backend.GetSettings().then((s) => login.suggest(s.displayName), () => {});
 }
 
 main();

@@ -81,7 +81,7 @@ export class SettingsPanel {
     this.backend.ServerInfo().then((info) => {
       this.links.replaceChildren(...info.links.map((l) => el('li', {},
         el('code', { text: l }),
-        el('button', { type: 'button', text: 'Copy', onclick: () => copy(l) }))));
+        el('button', { type: 'button', text: 'Copy', onclick: () => this.copy(l) }))));
       if (!info.embedded) this.links.append(el('li', { text: 'This app uses another server; see the address above.' }));
       this.fingerprint.textContent = info.fingerprint || '–';
     }, (e) => { this.fingerprint.textContent = `unknown (${errorText(e)})`; });
@@ -188,6 +188,17 @@ export class SettingsPanel {
     if (slot) slot.textContent = `${labelOf(field)} ${problem}`;
   }
 
+  /**
+   * copy puts text on the clipboard through the engine (WebKitGTK offers no
+   * navigator.clipboard on the wails:// origin), falling back to the
+   * browser's own ways.
+   * @private
+   * @param {string} text
+   */
+  copy(text) {
+    this.backend.CopyText(text).catch(() => browserCopy(text));
+  }
+
   /** @private */
   clearErrors() {
     for (const e of this.form.querySelectorAll('.field-error')) e.textContent = '';
@@ -211,7 +222,10 @@ function labelOf(field) {
  */
 function fillSelect(sel, devices, chosen) {
   const opts = [el('option', { value: '', text: 'System default' })];
-  for (const d of devices) opts.push(el('option', { value: d.name, text: d.isDefault ? `${d.name} (default)` : d.name }));
+  for (const d of devices) {
+    const label = d.label || d.name;
+    opts.push(el('option', { value: d.name, text: d.isDefault ? `${label} (default)` : label }));
+  }
   if (chosen && !devices.some((d) => d.name === chosen)) {
     opts.push(el('option', { value: chosen, text: `${chosen} (not connected)` }));
   }
@@ -245,11 +259,11 @@ function readIceRow(row) {
 }
 
 /**
- * copy puts text on the clipboard; WebKitGTK may refuse the async API, so
- * an off-screen selection and execCommand is the fallback.
+ * browserCopy puts text on the clipboard with the async API, or an
+ * off-screen selection and execCommand where that is refused.
  * @param {string} text
  */
-function copy(text) {
+function browserCopy(text) {
   navigator.clipboard?.writeText(text).catch(fallback) ?? fallback();
   function fallback() {
     const ta = el('textarea', { class: 'offscreen' });

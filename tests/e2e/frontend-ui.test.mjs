@@ -104,12 +104,12 @@ function testBackend(cfg) {
     bridgeURL: cfg.bridgeURL,
     answers: /** @type {Record<string, any>} */ ({
       Snapshot: () => ({ signaling: { status: 'online', server: 'wss://signal.test' }, name: 'tester', users: ['tester', 'Bob'],
-        call: { state: 'idle', since: Date.now() }, muted: false, cameraOff: false, settingsWarning: null }),
+        call: { state: 'idle', since: Date.now() }, muted: false, cameraOff: false, settingsWarning: null, displayName: 'tester' }),
       Login: (/** @type {string} */ n) => n,
       FrameBridgeURL: () => t.bridgeURL,
       GetSettings: () => ({ version: 1, camera: 'Test Camera', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
         displayName: 'tester', signalingUrl: '', iceServers: [{ urls: ['stun:stun.test:3478'] }] }),
-      ListDevices: () => ({ cameras: [{ name: 'Test Camera', isDefault: true }, { name: 'Other Camera', isDefault: false }],
+      ListDevices: () => ({ cameras: [{ name: 'Test Camera', isDefault: true }, { name: 'usb-0000:00:14.0-2', label: 'Other Camera', isDefault: false }],
         microphones: [{ name: 'Test Mic', isDefault: true }], speakers: [{ name: 'Test Speaker', isDefault: true }] }),
       ServerInfo: () => ({ embedded: true, links: ['https://192.0.2.5:6503'], fingerprint: 'AB:CD:EF' }),
       SaveSettings: () => null,
@@ -119,7 +119,7 @@ function testBackend(cfg) {
     listeners,
   };
   const methods = ['Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
-    'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL', 'ServerInfo', 'PlayTestSound'];
+    'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL', 'ServerInfo', 'PlayTestSound', 'CopyText'];
   /** @type {Record<string, any>} */
   const b = {
     /** @param {string} name @param {(p: any) => void} cb */
@@ -403,6 +403,12 @@ test('controls and keyboard shortcuts', async () => {
   assert.equal((await callsOf(page, 'HangUp')).length, 1);
   await page.keyboard.press('Escape');
   await waitCalled(page, 'HangUp', 2);
+  // The native menu's items arrive as "menu" events and share the buttons' path.
+  await emit(page, 'menu', 'toggle-mute');
+  await waitCalled(page, 'SetMuted', 3);
+  assert.deepEqual((await callsOf(page, 'SetMuted')).at(-1), ['SetMuted', true]);
+  await emit(page, 'menu', 'settings');
+  await page.locator('#settings').waitFor();
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -436,9 +442,13 @@ test('settings: preview, devices, validation errors, save', async () => {
   // The preview shows the Local stream.
   await page.waitForFunction(() => /** @type {HTMLCanvasElement} */ (document.getElementById('settings_preview')).width === 320, null, { timeout: 10000 });
   assert.ok((await sample(page, 'settings_preview')).mean > 30);
-  await page.selectOption('#set-camera', 'Other Camera');
+  // Devices show their label and are chosen by their stable name.
+  await page.selectOption('#set-camera', { label: 'Other Camera' });
   await waitCalled(page, 'PreviewDevices');
-  assert.equal((await callsOf(page, 'PreviewDevices'))[0][1].camera, 'Other Camera');
+  assert.equal((await callsOf(page, 'PreviewDevices'))[0][1].camera, 'usb-0000:00:14.0-2');
+  await page.click('#server-links button');
+  await waitCalled(page, 'CopyText');
+  assert.deepEqual(await callsOf(page, 'CopyText'), [['CopyText', 'https://192.0.2.5:6503']]);
   await emit(page, 'level', { level: 0.5 });
   assert.equal(await page.evaluate(() => document.getElementById('set-level')?.style.getPropertyValue('--level')), '0.5');
   // A refused value is shown next to its field, and the panel stays open.
@@ -458,7 +468,7 @@ test('settings: preview, devices, validation errors, save', async () => {
   await page.locator('#settings').waitFor({ state: 'hidden' });
   const saved = (await callsOf(page, 'SaveSettings')).at(-1)[1];
   assert.deepEqual(saved, {
-    version: 1, camera: 'Other Camera', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
+    version: 1, camera: 'usb-0000:00:14.0-2', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
     displayName: 'tester', signalingUrl: '',
     iceServers: [{ urls: ['stun:stun.test:3478'] }, { urls: ['turn:turn.test:3478?transport=udp', 'turns:turn.test:5349'], username: 'u', credential: 'p' }],
   });
