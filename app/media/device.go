@@ -122,7 +122,7 @@ func filterFor(kind Kind) driver.FilterFn {
 
 func list(kind Kind) []Device {
 	registry.mu.Lock()
-	es := entries(kind)
+	es := entries(kind, true)
 	registry.mu.Unlock()
 	out := make([]Device, len(es))
 	for i, e := range es {
@@ -132,9 +132,10 @@ func list(kind Kind) []Device {
 }
 
 // entries queries the driver manager and gives every driver its stable
-// name, in a stable order: higher priority first, then by name. Call with
-// registry.mu held: asking a closed driver for its formats opens it.
-func entries(kind Kind) []entry {
+// name, in a stable order: higher priority first, then by name. With
+// withFormats it also asks every camera for its formats, which opens each
+// closed one; call with registry.mu held.
+func entries(kind Kind, withFormats bool) []entry {
 	drivers := driver.GetManager().Query(filterFor(kind))
 	sort.SliceStable(drivers, func(i, j int) bool {
 		a, b := drivers[i].Info(), drivers[j].Info()
@@ -155,7 +156,7 @@ func entries(kind Kind) []entry {
 			name = fmt.Sprintf("%s #%d", name, n)
 		}
 		e := entry{drv: d, Device: Device{Kind: kind, Name: name, Label: label(name), Default: i == 0}}
-		if kind == Camera {
+		if kind == Camera && withFormats {
 			e.Formats = formatsOf(d)
 		}
 		out = append(out, e)
@@ -227,7 +228,7 @@ func find(kind Kind, name string) (entry, error) {
 	if kind == Microphone {
 		_ = startMicrophones() // virtual microphones may exist regardless
 	}
-	es := entries(kind)
+	es := entries(kind, false)
 	missing := ErrNoCamera
 	if kind == Microphone {
 		missing = ErrNoMicrophone

@@ -16,6 +16,7 @@ import (
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/rtcp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
@@ -113,8 +114,9 @@ func TestTrackOverPeerConnection(t *testing.T) {
 
 	var (
 		mu    sync.Mutex
-		codes []stamp.Code
-		done  = make(chan struct{})
+		codes        []stamp.Code
+		decodeErrors int
+		done         = make(chan struct{})
 	)
 	recv.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		frames := make(chanReader, 8)
@@ -123,12 +125,38 @@ func TestTrackOverPeerConnection(t *testing.T) {
 			t.Error(err)
 			return
 		}
+		// Like a browser, ask for a keyframe until one decodes: under load
+		// the first one can arrive damaged.
+		decoded := make(chan struct{})
+		go func() {
+			tick := time.NewTicker(500 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-decoded:
+					return
+				case <-tick.C:
+					_ = recv.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(tr.SSRC())}})
+				}
+			}
+		}()
 		go func() {
 			defer dec.Close()
+			first := true
 			for {
 				img, _, err := dec.Read()
-				if err != nil {
+				if errors.Is(err, io.EOF) {
 					return
+				}
+				if err != nil {
+					mu.Lock()
+					decodeErrors++
+					mu.Unlock()
+					continue // a damaged or keyframe-less start; the PLI fixes it
+				}
+				if first {
+					close(decoded)
+					first = false
 				}
 				y := img.(*image.YCbCr)
 				if c, ok := stamp.Decode(y.Y, y.Rect.Dx(), y.Rect.Dy(), y.YStride); ok {
@@ -169,6 +197,9 @@ func TestTrackOverPeerConnection(t *testing.T) {
 		t.Fatalf("received %d stamped frames in 20 s, want 20", n)
 	}
 	mu.Lock()
+	if decodeErrors > 0 {
+		t.Logf("%d frames failed to decode before a keyframe got through", decodeErrors)
+	}
 	for i, c := range codes {
 		if c.Camera != testmedia.CameraBID {
 			t.Fatalf("frame %d from camera %d", i, c.Camera)
