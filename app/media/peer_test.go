@@ -113,7 +113,7 @@ func TestTrackOverPeerConnection(t *testing.T) {
 	}
 
 	var (
-		mu    sync.Mutex
+		mu           sync.Mutex
 		codes        []stamp.Code
 		decodeErrors int
 		done         = make(chan struct{})
