@@ -112,6 +112,12 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 // Parley's VP8 encoder: codec.KeyFrameController and
 // codec.BitRateController. OnEnded reports a *DeviceError such as
 // ErrDeviceGone when the camera stops delivering.
+//
+// pion binds the track, and encoding starts, when the remote description
+// is set, before DTLS is up; packets written before then are dropped, the
+// first keyframe with them. Call ForceKeyFrame on the controller when the
+// PeerConnection reaches "connected", or the far side sees nothing until
+// it sends a PLI (measured on loopback under load: 16 frames lost).
 func (v *Video) Track() mediadevices.Track { return v.track }
 
 // Settings reports the mode the camera was opened with.
