@@ -79,7 +79,14 @@ async function main() {
     const cameraOff = !call.cameraOff;
     backend.SetCameraOff(cameraOff).then(() => call.setToggles({ cameraOff }), fail);
   };
-  const hangUp = () => { if (inCall(call.state)) backend.HangUp().catch(fail); };
+  // One hang-up per call: the native menu's Ctrl+E and the page's own
+  // shortcut may both fire before the engine reports the end.
+  let hangingUp = false;
+  const hangUp = () => {
+    if (!inCall(call.state) || hangingUp) return;
+    hangingUp = true;
+    backend.HangUp().catch((e) => { hangingUp = false; fail(e); });
+  };
   const openSettings = () => { settings.open(); };
   const actions = { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings };
   byId('btn-mute', HTMLButtonElement).addEventListener('click', toggleMute);
@@ -98,6 +105,7 @@ async function main() {
 
   /** @param {CallState} st */
   const setState = (st) => {
+    hangingUp = false;
     call.set(st);
     users.setCanCall(!inCall(st) && st.state !== 'ringing');
     if (st.state !== 'ringing' && incoming.isOpen) incoming.close();

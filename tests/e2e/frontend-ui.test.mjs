@@ -397,6 +397,11 @@ test('controls and keyboard shortcuts', async () => {
   assert.deepEqual(await callsOf(page, 'SendChat'), [['SendChat', 'mv']]);
   await page.keyboard.press('Control+e');
   await waitCalled(page, 'HangUp');
+  // A second hang-up before the engine reports the end is not sent.
+  await page.keyboard.press('Control+e');
+  await page.waitForTimeout(200);
+  assert.equal((await callsOf(page, 'HangUp')).length, 1);
+  await emit(page, 'state', { state: 'in-call', peer: 'Carol', since: Date.now() });
   await page.click('#btn-stats');
   await page.keyboard.press('Escape'); // closes the stats panel first
   assert.ok(await page.locator('#stats').isHidden());
