@@ -77,6 +77,7 @@ export function nowMicros() {
  * @property {number} rejected     messages that failed parseFrame
  * @property {number} gaps         frames the bridge dropped for us (sequence gaps)
  * @property {number} connects     successful connections
+ * @property {number} lastTransitMs  arrival minus the header's send time: the WebSocket's own delay
  * @property {string} lastError    why the last message was rejected or the socket closed
  */
 
@@ -89,7 +90,7 @@ export class FrameStream {
     this.getURL = getURL;
     this.onFrame = onFrame;
     /** @type {StreamCounters} */
-    this.counters = { received: 0, rejected: 0, gaps: 0, connects: 0, lastError: '' };
+    this.counters = { received: 0, rejected: 0, gaps: 0, connects: 0, lastTransitMs: NaN, lastError: '' };
     /** @type {WebSocket|null} */
     this.ws = null;
     this.stopped = true;
@@ -145,6 +146,7 @@ export class FrameStream {
         return;
       }
       this.counters.received++;
+      this.counters.lastTransitMs = (nowMicros() - f.sent) / 1000;
       const last = this.lastSeq.get(f.stream);
       if (last !== undefined && f.seq > last + 1) this.counters.gaps += f.seq - last - 1;
       this.lastSeq.set(f.stream, f.seq);

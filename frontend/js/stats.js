@@ -66,6 +66,7 @@ export class StatsPanel {
     }
     const fs = this.video.stream.counters;
     rows.push(['Frames', `${fs.received} received, ${fs.gaps} dropped by the bridge, ${this.video.counters[STREAM_REMOTE].skipped + this.video.counters[STREAM_LOCAL].skipped} skipped`]);
+    rows.push(['Bridge transit', `${num(fs.lastTransitMs, 1)} ms`]);
     rows.push(['Renderer', this.video.kindOf(this.remoteCanvas) || '–']);
     const s = this.call;
     if (s) {

@@ -237,6 +237,8 @@ for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?re
     // frames when it makes them, on this machine's clock.
     assert.ok(Number.isFinite(got.r.lastLatencyMs) && got.r.lastLatencyMs >= 0 && got.r.lastLatencyMs < 5000, `latency ${got.r.lastLatencyMs}`);
     assert.ok(got.s.received >= got.r.drawn && got.s.rejected === 0, JSON.stringify(got.s));
+    // The send time is stamped when the bridge writes to this socket.
+    assert.ok(got.s.lastTransitMs >= -1 && got.s.lastTransitMs < 5000, `transit ${got.s.lastTransitMs}`);
     // Steady state, after page load and shader compilation: informative
     // figures for the log, not a pass/fail threshold.
     const lat = await page.evaluate(async () => {
