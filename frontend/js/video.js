@@ -59,8 +59,27 @@ export class VideoView {
     if (!r) {
       r = createRenderer(canvas, this.opts);
       this.renderers.set(canvas, r);
+      // A GPU reset or sleep loses WebGL contexts; preventing the default
+      // lets the browser restore it, and a new renderer rebuilds the
+      // textures and the shader.
+      canvas.addEventListener('webglcontextlost', (ev) => ev.preventDefault());
+      canvas.addEventListener('webglcontextrestored', () => this.rebuild(canvas));
     }
     this.targets.get(stream)?.add(r);
+  }
+
+  /**
+   * @private
+   * @param {HTMLCanvasElement} canvas
+   */
+  rebuild(canvas) {
+    const old = this.renderers.get(canvas);
+    if (!old) return;
+    const r = createRenderer(canvas, this.opts);
+    this.renderers.set(canvas, r);
+    for (const set of this.targets.values()) {
+      if (set.delete(old)) set.add(r);
+    }
   }
 
   /**

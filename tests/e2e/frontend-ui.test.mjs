@@ -297,6 +297,32 @@ test('both renderers convert BT.601 limited range correctly', async () => {
   await page.close();
 });
 
+test('drawing resumes after the WebGL context is lost and restored', async () => {
+  const { page, problems } = await openWindow();
+  await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
+  await waitDrawn(page, REMOTE, 5);
+  await page.evaluate(async () => {
+    const c = /** @type {HTMLCanvasElement} */ (document.getElementById('received_video'));
+    const ext = /** @type {WebGLRenderingContext} */ (c.getContext('webgl')).getExtension('WEBGL_lose_context');
+    if (!ext) throw new Error('no WEBGL_lose_context');
+    const restored = new Promise((r) => c.addEventListener('webglcontextrestored', r, { once: true }));
+    ext.loseContext();
+    await new Promise((r) => setTimeout(r, 100));
+    ext.restoreContext();
+    await restored;
+    // Clear what is on the canvas so that only new drawing can pass.
+    const gl = /** @type {WebGLRenderingContext} */ (c.getContext('webgl'));
+    gl.clearColor(0, 0, 0, 1);
+    gl.clear(gl.COLOR_BUFFER_BIT);
+  });
+  const before = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[1].drawn);
+  await waitDrawn(page, REMOTE, before + 5);
+  const px = await sample(page, 'received_video');
+  assert.ok(px.mean > 30, `black after the context came back (mean ${px.mean})`);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('reconnects to a restarted bridge', async () => {
   const { page, problems } = await openWindow();
   await waitDrawn(page, REMOTE, 5);
