@@ -215,7 +215,7 @@ func measure(c wave.Audio) Level {
 	n := 0
 	for i := 0; i < info.Len; i++ {
 		for ch := 0; ch < info.Channels; ch++ {
-			v := float64(wave.Float32SampleFormat.Convert(c.At(i, ch)).(wave.Float32Sample))
+			v := fullScale(c.At(i, ch))
 			peak = math.Max(peak, math.Abs(v))
 			sum += v * v
 			n++
@@ -225,6 +225,16 @@ func measure(c wave.Audio) Level {
 		return Level{}
 	}
 	return Level{Peak: float32(min(peak, 1)), RMS: float32(min(math.Sqrt(sum/float64(n)), 1))}
+}
+
+// fullScale converts a sample to [-1, 1]. mediadevices' own conversion
+// is not used: its integer samples are scaled to ±2³¹ but converted back
+// by 2³², so 16-bit audio would read at half its level.
+func fullScale(s wave.Sample) float64 {
+	if f, ok := s.(wave.Float32Sample); ok {
+		return float64(f)
+	}
+	return float64(s.Int()) / (1 << 31)
 }
 
 // silence returns a zeroed chunk of the same shape and sample type.

@@ -73,10 +73,16 @@ func (p *previewSinks) len() int {
 	return len(p.sinks)
 }
 
+// write calls the sinks outside the lock, so a sink may stop its own
+// preview from inside WriteFrame.
 func (p *previewSinks) write(f *frames.Frame) {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	sinks := make([]frames.Sink, 0, len(p.sinks))
 	for _, s := range p.sinks {
+		sinks = append(sinks, s)
+	}
+	p.mu.Unlock()
+	for _, s := range sinks {
 		s.WriteFrame(frames.Local, f)
 	}
 }

@@ -456,3 +456,40 @@ func TestWatchWhileOpening(t *testing.T) {
 	cancel()
 	<-drained
 }
+
+// A sink may stop its own preview from inside WriteFrame.
+func TestPreviewStopFromSink(t *testing.T) {
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	var (
+		mu   sync.Mutex
+		n    int
+		stop func()
+	)
+	got := make(chan struct{})
+	mu.Lock()
+	stop = v.Preview(frames.SinkFunc(func(frames.Stream, *frames.Frame) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		if n == 1 {
+			stop()
+			close(got)
+		}
+	}))
+	mu.Unlock()
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no frame")
+	}
+	time.Sleep(200 * time.Millisecond) // frames that would wrongly still arrive
+	mu.Lock()
+	defer mu.Unlock()
+	if n != 1 {
+		t.Errorf("sink called %d times after stopping itself", n)
+	}
+}
