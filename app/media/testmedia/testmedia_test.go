@@ -2,6 +2,7 @@ package testmedia
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	"io"
 	"math"
@@ -170,5 +171,23 @@ func TestTone(t *testing.T) {
 	tn.Close()
 	if _, _, err := r.Read(); err != io.EOF {
 		t.Errorf("read after close: %v", err)
+	}
+}
+
+// BenchmarkFrame is what a test camera spends per frame (the texture is
+// precomputed): what --fake-media costs the machine.
+func BenchmarkFrame(b *testing.B) {
+	for _, s := range [][2]int{{640, 480}, {1280, 720}, {1920, 1080}} {
+		b.Run(fmt.Sprintf("%dx%d", s[0], s[1]), func(b *testing.B) {
+			g, err := NewGenerator(CameraAID, s[0], s[1])
+			if err != nil {
+				b.Fatal(err)
+			}
+			at := time.Now()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				g.Frame(uint32(i), at)
+			}
+		})
 	}
 }
