@@ -3,6 +3,8 @@ package call
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
+	"strconv"
 	"sync"
 
 	"github.com/pion/interceptor/pkg/cc"
@@ -41,6 +43,8 @@ type Call struct {
 	// videoCont and audioCont keep each sender's RTP numbering continuous
 	// across track changes.
 	videoCont, audioCont continuity
+	// streamID is the one media stream the call's tracks belong to.
+	streamID string
 
 	statsMu sync.Mutex
 	cursor  statsCursor
@@ -67,7 +71,8 @@ func New(cfg Config) (*Call, error) {
 		return nil, fail(ErrSetup, "new peer connection", err)
 	}
 	c := &Call{cfg: cfg, pc: pc, wantVideo: cfg.Video, wantAudio: cfg.Audio,
-		videoCont: continuity{clockRate: 90000}, audioCont: continuity{clockRate: 48000}}
+		videoCont: continuity{clockRate: 90000}, audioCont: continuity{clockRate: 48000},
+		streamID: "parley-" + strconv.FormatUint(rand.Uint64(), 36)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	// The interceptor chain, and with it the estimator, is built inside
 	// NewPeerConnection, so it is ready now.

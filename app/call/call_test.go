@@ -3,6 +3,7 @@ package call
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -138,6 +139,11 @@ func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
 		wire(ctx, t, a, b, &wg)
 		if err := a.call.Offer(); err != nil {
 			t.Fatal(err)
+		}
+		// Browsers show ev.streams[0]: camera and microphone must be one
+		// stream.
+		if sdp := a.call.PeerConnection().LocalDescription().SDP; strings.Count(sdp, "a=msid:"+a.call.streamID+" ") != 2 {
+			t.Errorf("the tracks are not in one stream:\n%s", sdp)
 		}
 		waitFor(t, "media both ways", func() bool {
 			return a.video.Load() > 30 && b.video.Load() > 30 && a.audio.Load() > 20 && b.audio.Load() > 20

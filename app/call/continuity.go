@@ -60,11 +60,19 @@ func (c *continuity) rewrite(gen int, h *rtp.Header) {
 }
 
 // sendTrack is a local track as one sender sends it: its packets pass
-// through the sender's continuity.
+// through the sender's continuity, and it belongs to the call's one media
+// stream.
 type sendTrack struct {
 	mediadevices.Track
-	cont *continuity
+	cont   *continuity
+	stream string
 }
+
+// StreamID puts every track of a call in one stream (a=msid). mediadevices
+// gives each track its own; browsers then deliver camera and microphone as
+// two MediaStreams, and clients that show ev.streams[0], as MDN's does,
+// may end up showing the audio-only one.
+func (t *sendTrack) StreamID() string { return t.stream }
 
 // Bind implements webrtc.TrackLocal.
 func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {

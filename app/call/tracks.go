@@ -13,7 +13,7 @@ func (c *Call) addTracks() error {
 	c.tracksAdded = true
 	var err error
 	if c.cfg.Video != nil {
-		if c.videoSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Video, cont: &c.videoCont}); err != nil {
+		if c.videoSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Video, cont: &c.videoCont, stream: c.streamID}); err != nil {
 			return fail(ErrMedia, "add video", err)
 		}
 		c.sentVideo = c.cfg.Video
@@ -25,7 +25,7 @@ func (c *Call) addTracks() error {
 		}
 	}
 	if c.cfg.Audio != nil {
-		if c.audioSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Audio, cont: &c.audioCont}); err != nil {
+		if c.audioSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Audio, cont: &c.audioCont, stream: c.streamID}); err != nil {
 			return fail(ErrMedia, "add audio", err)
 		}
 		c.sentAudio = c.cfg.Audio
@@ -91,10 +91,10 @@ func (c *Call) syncTracks() error {
 	if c.pc.SignalingState() != webrtc.SignalingStateStable || c.pc.CurrentRemoteDescription() == nil {
 		return nil
 	}
-	if err := replace(c.videoSender, &c.sentVideo, c.wantVideo, &c.videoCont); err != nil {
+	if err := c.replace(c.videoSender, &c.sentVideo, c.wantVideo, &c.videoCont); err != nil {
 		return fail(ErrMedia, "replace video", err)
 	}
-	if err := replace(c.audioSender, &c.sentAudio, c.wantAudio, &c.audioCont); err != nil {
+	if err := c.replace(c.audioSender, &c.sentAudio, c.wantAudio, &c.audioCont); err != nil {
 		return fail(ErrMedia, "replace audio", err)
 	}
 	return nil
@@ -102,13 +102,13 @@ func (c *Call) syncTracks() error {
 
 // replace makes s send want (nil: nothing) if it does not already; *sent
 // tracks what it sends.
-func replace(s *webrtc.RTPSender, sent *mediadevices.Track, want mediadevices.Track, cont *continuity) error {
+func (c *Call) replace(s *webrtc.RTPSender, sent *mediadevices.Track, want mediadevices.Track, cont *continuity) error {
 	if s == nil || *sent == want {
 		return nil
 	}
 	var local webrtc.TrackLocal
 	if want != nil {
-		local = &sendTrack{Track: want, cont: cont}
+		local = &sendTrack{Track: want, cont: cont, stream: c.streamID}
 	}
 	if err := s.ReplaceTrack(local); err != nil {
 		return err
