@@ -128,7 +128,14 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 		}
 	}()
 
-	// Bob is a plain engine on the same embedded server.
+	// Bob is a plain engine on the same embedded server. He starts once
+	// alice's engine has opened its devices (it reports her name after
+	// that): mediadevices' driver state is not safe for two engines
+	// opening devices at once in one process.
+	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+		_, ok := rec.find("name", nil)
+		return ok
+	})
 	bob := dialEmbedded(t, a, "bob")
 	waitFor(t, "bob in alice's user list", 10*time.Second, func() bool {
 		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
