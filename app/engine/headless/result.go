@@ -30,6 +30,9 @@ type Result struct {
 	// decoded pictures (zero with a browser's camera).
 	StampedFrames uint64 `json:"stampedFrames"`
 	Cameras       []int  `json:"cameras"`
+	// DecodedShare is, for the last camera seen, the share of the frames it
+	// stamped (first to last seen) that were decoded here: 1 is lossless.
+	DecodedShare float64 `json:"decodedShare"`
 
 	AudioPacketsReceived uint32  `json:"audioPacketsReceived"`
 	AudioPacketsDecoded  uint64  `json:"audioPacketsDecoded"`
@@ -70,6 +73,9 @@ func (r *Result) fillVideo(v *probe.Video) {
 	r.Width, r.Height = rep.Width, rep.Height
 	r.StampedFrames = rep.StampedFrames
 	r.Cameras = rep.Cameras
+	if decoded, sent := v.Delivery(uint8(rep.LastCamera)); sent > 0 {
+		r.DecodedShare = float64(decoded) / float64(sent)
+	}
 	p50, p95, _ := v.Latency()
 	r.LatencyP50Ms = float64(p50.Microseconds()) / 1000
 	r.LatencyP95Ms = float64(p95.Microseconds()) / 1000

@@ -1,0 +1,157 @@
+package headless_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/signaling/server"
+)
+
+// The second peer runs in a child process (this test binary, re-executed),
+// as the real binary would: it has its own devices (the test tone is one
+// per process) and can be killed outright.
+const childEnv = "PARLEY_HEADLESS_CHILD"
+
+func TestMain(m *testing.M) {
+	if args := os.Getenv(childEnv); args != "" {
+		var o headless.Options
+		if err := json.Unmarshal([]byte(args), &o); err != nil {
+			os.Exit(2)
+		}
+		o.Out = os.Stdout
+		res, err := headless.Run(context.Background(), o)
+		if err != nil || res == nil || !res.MediaFlowed() {
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func startServer(t *testing.T) string {
+	t.Helper()
+	srv, err := server.New(server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		_ = srv.Close()
+		ts.Close()
+	})
+	return "ws" + strings.TrimPrefix(ts.URL, "http")
+}
+
+// startChild runs a headless peer in a child process and returns it and
+// its output.
+func startChild(t *testing.T, o headless.Options) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	args, _ := json.Marshal(o)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"="+string(args))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	return cmd, &out
+}
+
+func TestHeadlessPeersCarryVideoAndToneBothWays(t *testing.T) {
+	url := startServer(t)
+	dir := t.TempDir()
+	bobStats := filepath.Join(dir, "bob.json")
+	bob, bobOut := startChild(t, headless.Options{
+		Server: url, Name: "bob", AutoAnswer: true, FakeMedia: true,
+		Camera: testmedia.CameraB, Width: 320, Height: 240,
+		Duration: 4 * time.Second, Wait: 60 * time.Second, StatsJSON: bobStats,
+	})
+	var events bytes.Buffer
+	alice, err := headless.Run(context.Background(), headless.Options{
+		Server: url, Name: "alice", Call: "bob", FakeMedia: true,
+		Camera: testmedia.CameraA, Width: 320, Height: 240,
+		Duration: 4 * time.Second, Wait: 60 * time.Second, Out: &events,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.Wait(); err != nil {
+		t.Fatalf("bob exited with %v:\n%s", err, bobOut)
+	}
+	var bobRes headless.Result
+	b, err := os.ReadFile(bobStats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &bobRes); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*headless.Result{alice, &bobRes} {
+		if !r.MediaFlowed() || !r.ToneFound || r.AudioPacketsDecoded == 0 {
+			t.Errorf("%s: media did not flow: %+v", r.Name, r)
+		}
+		if r.DecodedShare < 0.9 || r.Width != 320 || r.Height != 240 {
+			t.Errorf("%s: decoded %.0f%% of frames at %dx%d", r.Name, 100*r.DecodedShare, r.Width, r.Height)
+		}
+		if math.Abs(r.ToneHz-testmedia.ToneHz) > 5 {
+			t.Errorf("%s: tone at %.1f Hz", r.Name, r.ToneHz)
+		}
+	}
+	if !strings.Contains(events.String(), `state {"state":"in-call","peer":"bob"}`) {
+		t.Errorf("alice printed no in-call line:\n%s", events.String())
+	}
+}
+
+func TestKilledPeerEndsTheCall(t *testing.T) {
+	url := startServer(t)
+	bob, _ := startChild(t, headless.Options{
+		Server: url, Name: "bob", AutoAnswer: true, FakeMedia: true,
+		Camera: testmedia.CameraB, Width: 320, Height: 240,
+		Duration: time.Minute, Wait: 60 * time.Second,
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var events lockedBuffer
+	done := make(chan *headless.Result, 1)
+	go func() {
+		res, _ := headless.Run(ctx, headless.Options{
+			Server: url, Name: "alice", Call: "bob", FakeMedia: true,
+			Camera: testmedia.CameraA, Width: 320, Height: 240,
+			Duration: time.Minute, Wait: 60 * time.Second, Out: &events,
+		})
+		done <- res
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(events.String(), `"in-call"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no call:\n%s", events.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := bob.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	res := <-done
+	if res == nil || !res.Connected {
+		t.Fatalf("alice's result: %+v", res)
+	}
+	if res.EndReason != "disconnected" && res.EndReason != "failed" {
+		t.Errorf("end reason %q, want disconnected (or failed, if ICE noticed first)", res.EndReason)
+	}
+}
