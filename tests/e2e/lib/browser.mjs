@@ -5,22 +5,21 @@
 import { chromium } from 'playwright-core';
 
 /** Flags every test browser gets (see NOTES.md, "Chromium as a test peer"). */
-export const CHROMIUM_ARGS = Object.freeze([
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-]);
+export const CHROMIUM_ARGS = Object.freeze(['--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu', '--disable-background-networking']);
 
 /**
  * Launches headless Chromium. Close it with browser.close() in an after hook.
- * @param {{args?: string[], executablePath?: string}} [opts] args are added to CHROMIUM_ARGS,
- *   e.g. '--use-file-for-fake-video-capture=clip.y4m'.
+ * @param {object} [opts]
+ * @param {string | false} [opts.fakeMedia] the value of --use-fake-device-for-media-stream:
+ *   '' (the default) for one fake camera and microphones, 'device-count=2' for two cameras,
+ *   false for a machine with no camera or microphone at all.
+ * @param {string[]} [opts.args] further flags, e.g. '--use-file-for-fake-video-capture=clip.y4m'
+ * @param {string} [opts.executablePath] defaults to $CHROMIUM or /usr/bin/chromium
  * @returns {Promise<import('playwright-core').Browser>}
  */
-export function launchBrowser({ args = [], executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, ...args] });
+export function launchBrowser({ fakeMedia = '', args = [], executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
+  const media = fakeMedia === false ? [] : [fakeMedia ? `--use-fake-device-for-media-stream=${fakeMedia}` : '--use-fake-device-for-media-stream'];
+  return chromium.launch({ executablePath, headless: true, args: [...media, ...CHROMIUM_ARGS, ...args] });
 }
 
 /**

@@ -3,6 +3,7 @@
 // window.parley (documented in js/app.js) is used only to observe state and
 // to reach the RTCPeerConnection for getStats.
 import { waitFor } from './signal.mjs';
+import { openPage } from './browser.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -16,7 +17,7 @@ import { waitFor } from './signal.mjs';
 export async function login(page, name) {
   await page.fill('#login_name', name);
   await page.click('#login_button');
-  await page.waitForFunction(() => window.parley?.name && window.parley.link === 'open', null, { timeout: 15000 });
+  await page.waitForFunction(() => window.parley?.state !== 'signed-out' && window.parley.link === 'open', null, { timeout: 15000 });
   return page.evaluate(() => window.parley.name);
 }
 
@@ -115,4 +116,32 @@ export async function waitFramesFlowing(page, { timeout = 25000, gap = 700 } = {
     },
     { timeout, interval: 200, what: 'received video frames to be decoded' },
   );
+}
+
+/**
+ * Opens the served client in a fresh context and signs in.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} url the server's http URL
+ * @param {string} name
+ */
+export async function openSignedIn(browser, url, name) {
+  const { openPage } = await import('./browser.mjs');
+  const opened = await openPage(browser, url);
+  const given = await login(opened.page, name);
+  return { ...opened, name: given };
+}
+
+/**
+ * Places a call from `caller` to `callee` through the UI and waits until
+ * both sides are in the call.
+ * @param {Page} caller
+ * @param {Page} callee
+ * @param {string} calleeName
+ */
+export async function connect(caller, callee, calleeName) {
+  await call(caller, calleeName);
+  await waitState(callee, 'ringing');
+  await accept(callee);
+  await waitState(caller, 'in-call');
+  await waitState(callee, 'in-call');
 }

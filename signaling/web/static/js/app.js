@@ -7,7 +7,8 @@
  * Test hook: `window.parley` is a frozen, read-only view for the end-to-end
  * tests and for diagnostics in the console:
  *   state      'signed-out' | 'idle' | 'calling' | 'ringing' | 'connecting' | 'in-call'
- *   name       the name the server gave this user ('' before joining)
+ *              ('signed-out' until the server has listed this user, so the name is final)
+ *   name       the name this user asked for, or the one the server gave instead
  *   peer       the other party of the current or last call
  *   endReason  why the last call ended, as shown to the user
  *   pc         the call's RTCPeerConnection (for getStats), or null
@@ -70,6 +71,8 @@ const session = {
   /** @type {LinkStatus} */
   link: /** @type {LinkStatus} */ ('connecting'),
   clientId: 0,
+  /** True once the server has listed us: the name is final (after any rejectusername). */
+  joined: false,
 };
 
 const signaling = new Signaling(signalingURL(), onMessage, onLink);
@@ -123,6 +126,7 @@ function onMessage(m) {
       break;
     case 'userlist':
       users.replace(m.users ?? []);
+      if (session.name) session.joined = true;
       if (phone.peer && !users.has(phone.peer)) phone.onPeerGone(phone.peer, Reason.Disconnected);
       break;
     case 'user-joined':
@@ -164,19 +168,15 @@ function onMessage(m) {
 
 /** @param {Message} m */
 function onServerError(m) {
-  if (m.code === 'no-such-user' && m.user) {
-    if (phone.peer === m.user && phone.state !== 'idle') {
-      phone.onPeerGone(m.user, 'offline');
-      return;
-    }
-  }
-  if (m.code === 'bad-name' && !session.name.length) {
-    showLogin(errorText(m));
+  if (m.code === 'no-such-user' && m.user && m.user === phone.peer && phone.state !== 'idle') {
+    phone.onPeerGone(m.user, 'offline');
     return;
   }
-  if (m.code === 'bad-name') {
-    // A rename after a reconnect failed: sign in again.
+  if (m.code === 'bad-name' && m.about === 'username') {
+    // The server refused the name (too long, control characters): ask again.
     session.name = '';
+    session.wanted = '';
+    session.joined = false;
     showLogin(errorText(m));
     return;
   }
@@ -371,7 +371,7 @@ window.addEventListener('pagehide', () => {
 Object.defineProperty(window, 'parley', {
   value: Object.freeze({
     get state() {
-      return session.name ? phone.state : 'signed-out';
+      return session.joined ? phone.state : 'signed-out';
     },
     get name() {
       return session.name;

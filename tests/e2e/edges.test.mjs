@@ -1,0 +1,68 @@
+// The call flow's edges: a taken name, a call to someone already in a call,
+// and a peer whose browser dies mid-call (the server's "disconnected" hang-up).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSignal } from './lib/signal.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { openSignedIn, connect, call, waitState, waitFramesFlowing } from './lib/parley.mjs';
+
+/** @type {import('./lib/signal.mjs').Signal} */
+let signal;
+/** @type {import('playwright-core').Browser} */
+let browser;
+
+before(async () => {
+  signal = await startSignal();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await signal?.stop();
+});
+
+test('a taken name is replaced by the server and the user is told the new one', async () => {
+  const A = await openSignedIn(browser, signal.url, 'sam');
+  const B = await openSignedIn(browser, signal.url, 'sam');
+  try {
+    assert.equal(A.name, 'sam');
+    assert.notEqual(B.name, 'sam');
+    assert.equal(await B.page.textContent('#my_name'), B.name);
+    assert.ok(await B.page.isVisible('#notice'));
+    assert.ok((await B.page.textContent('#notice_text'))?.includes(`you are “${B.name}”`));
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
+  }
+});
+
+test('calling someone who is in a call gets "busy"; their call goes on', async () => {
+  const A = await openSignedIn(browser, signal.url, 'erin');
+  const B = await openSignedIn(browser, signal.url, 'frank');
+  const C = await openSignedIn(browser, signal.url, 'grace');
+  try {
+    await connect(A.page, B.page, B.name);
+    await call(C.page, A.name);
+    await waitState(C.page, 'idle');
+    assert.match((await C.page.textContent('#call_status')) ?? '', /erin is in another call/);
+    assert.equal(await A.page.evaluate(() => window.parley.state), 'in-call');
+    assert.ok((await A.page.textContent('#notice_text'))?.includes('grace tried to call you'));
+    await waitFramesFlowing(B.page);
+  } finally {
+    await Promise.all([A.context.close(), B.context.close(), C.context.close()]);
+  }
+});
+
+test('when the peer’s browser dies, the server hangs up with "disconnected"', async () => {
+  const A = await openSignedIn(browser, signal.url, 'heidi');
+  const B = await openSignedIn(browser, signal.url, 'ivan');
+  try {
+    await connect(A.page, B.page, B.name);
+    // A renderer crash sends nothing (no pagehide): only the server can tell A.
+    const cdp = await B.context.newCDPSession(B.page);
+    void cdp.send('Page.crash').catch(() => {}); // never answers: the session dies with the page
+    await waitState(A.page, 'idle', 60000);
+    assert.match((await A.page.textContent('#call_status')) ?? '', /ivan lost the connection/);
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
+  }
+});
