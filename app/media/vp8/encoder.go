@@ -263,6 +263,9 @@ func (e *Encoder) SetBitRate(bps int) error {
 	bps = min(max(bps, MinBitrate), MaxBitrate)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if bps == e.bitrate && e.s != nil {
+		return nil // congestion control repeats itself; libvpx need not hear it
+	}
 	e.bitrate = bps
 	if e.s == nil {
 		return nil
