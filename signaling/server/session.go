@@ -13,56 +13,57 @@ import (
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
-// session is one WebSocket connection. The HTTP handler's goroutine reads;
-// a second goroutine writes the send queue and pings, so the hub never waits
-// on the network. It implements hub.Peer.
+// session is one WebSocket connection. It implements hub.Peer.
+//
+// The HTTP handler's goroutine reads. Writing happens on a goroutine that
+// exists only while there is something to write: the hub queues frames
+// without blocking, and the first frame into an empty queue starts a writer
+// that drains it and exits. An idle connection therefore costs one
+// goroutine, which is what lets one process hold tens of thousands of them.
+// Pings run on a timer for the same reason.
 type session struct {
-	srv   *Server
-	conn  *websocket.Conn
-	id    int64
-	addr  string
-	queue chan []byte
+	srv  *Server
+	conn *websocket.Conn
+	id   int64
+	addr string
 
-	stopOnce    sync.Once
-	stop        chan struct{} // closed when the session must end
+	mu          sync.Mutex
+	queue       [][]byte
+	writing     bool // a writer goroutine is running (or the connection is finished)
+	closing     bool // end was called: close after the queue is written
+	slow        bool // ended as a slow consumer: the queue is abandoned
 	closeCode   websocket.StatusCode
 	closeReason string
-	slow        bool // ended as a slow consumer: queued frames are abandoned
+	finished    chan struct{} // closed once the connection is closed and no writer runs
+
+	ping *time.Timer
 }
 
 func newSession(srv *Server, conn *websocket.Conn, id int64, addr string) *session {
-	return &session{
-		srv:   srv,
-		conn:  conn,
-		id:    id,
-		addr:  addr,
-		queue: make(chan []byte, srv.cfg.SendQueue),
-		stop:  make(chan struct{}),
-	}
+	return &session{srv: srv, conn: conn, id: id, addr: addr, finished: make(chan struct{})}
 }
 
 // ID implements hub.Peer.
 func (s *session) ID() int64 { return s.id }
 
-// Send implements hub.Peer: it queues without blocking, and a full queue
-// marks the client as a slow consumer and ends the session.
+// Send implements hub.Peer: it queues without blocking. A full queue marks
+// the client as a slow consumer and ends the session.
 func (s *session) Send(frame []byte) bool {
-	select {
-	case <-s.stop:
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
 		return false
-	default:
 	}
-	select {
-	case s.queue <- frame:
-		return true
-	default:
+	if len(s.queue) >= s.srv.cfg.SendQueue {
 		s.srv.cfg.Logger.Warn("slow consumer dropped", "id", s.id, "addr", s.addr, "queued", len(s.queue))
-		s.stopOnce.Do(func() {
-			s.closeCode, s.closeReason, s.slow = websocket.StatusPolicyViolation, "send queue full", true
-			close(s.stop)
-		})
+		s.slow = true
+		s.queue = nil
+		s.endLocked(websocket.StatusPolicyViolation, "send queue full")
 		return false
 	}
+	s.queue = append(s.queue, frame)
+	s.startWriterLocked()
+	return true
 }
 
 // sendError queues err for the client; the connection stays open.
@@ -71,13 +72,95 @@ func (s *session) sendError(err *protocol.Error) {
 	s.Send(protocol.Encode(err.Message()))
 }
 
-// end asks the writer to close the connection with code; frames queued
-// before it (an error explaining the close) are still sent.
+// end closes the connection with code once the frames queued before it
+// (such as an error explaining the close) are written.
 func (s *session) end(code websocket.StatusCode, reason string) {
-	s.stopOnce.Do(func() {
-		s.closeCode, s.closeReason = code, reason
-		close(s.stop)
-	})
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.endLocked(code, reason)
+}
+
+func (s *session) endLocked(code websocket.StatusCode, reason string) {
+	if s.closing {
+		return
+	}
+	s.closing, s.closeCode, s.closeReason = true, code, reason
+	s.startWriterLocked()
+}
+
+func (s *session) startWriterLocked() {
+	if !s.writing {
+		s.writing = true
+		go s.write()
+	}
+}
+
+// write drains the queue, then either exits (more frames will start a new
+// writer) or, if the session is ending, closes the connection.
+func (s *session) write() {
+	for {
+		s.mu.Lock()
+		batch := s.queue
+		s.queue = nil
+		if len(batch) == 0 {
+			if !s.closing {
+				s.writing = false
+				s.mu.Unlock()
+				return
+			}
+			code, reason := s.closeCode, s.closeReason
+			s.mu.Unlock()
+			s.conn.Close(code, reason)
+			close(s.finished)
+			return
+		}
+		s.mu.Unlock()
+		for _, frame := range batch {
+			if err := s.writeFrame(frame); err != nil {
+				s.fail()
+				return
+			}
+		}
+	}
+}
+
+// fail drops the connection without a close handshake after a write
+// failed. Only the writer calls it; it keeps the writer role, so nothing
+// writes again.
+func (s *session) fail() {
+	s.mu.Lock()
+	s.closing = true
+	s.queue = nil
+	s.mu.Unlock()
+	s.conn.CloseNow()
+	close(s.finished)
+}
+
+func (s *session) writeFrame(frame []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.srv.cfg.WriteTimeout)
+	defer cancel()
+	return s.conn.Write(ctx, websocket.MessageText, frame)
+}
+
+// pingPeer runs on the ping timer: a peer that does not answer within
+// PingTimeout is dropped, as is its TCP connection.
+func (s *session) pingPeer() {
+	cfg := s.srv.cfg
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.PingTimeout)
+	err := s.conn.Ping(ctx)
+	cancel()
+	s.mu.Lock()
+	closing := s.closing
+	s.mu.Unlock()
+	if closing {
+		return
+	}
+	if err != nil {
+		cfg.Logger.Info("ping failed: dropping", "id", s.id, "addr", s.addr, "err", err)
+		s.conn.CloseNow() // the reader fails, and run ends the session
+		return
+	}
+	s.ping.Reset(cfg.PingInterval)
 }
 
 // run serves the connection until it closes. ctx is the server's lifetime.
@@ -88,12 +171,7 @@ func (s *session) run(ctx context.Context, h *hub.Hub) {
 		s.conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		s.write(ctx)
-	}()
+	s.ping = time.AfterFunc(cfg.PingInterval, s.pingPeer)
 	registerDeadline := time.AfterFunc(cfg.RegisterTimeout, func() {
 		if !member.Registered() {
 			s.sendError(protocol.Errorf(protocol.ErrNotRegistered, "", "no username within %s", cfg.RegisterTimeout))
@@ -104,9 +182,10 @@ func (s *session) run(ctx context.Context, h *hub.Hub) {
 	s.read(ctx, member)
 
 	registerDeadline.Stop()
+	s.ping.Stop()
 	member.Detach()
 	s.end(websocket.StatusNormalClosure, "")
-	wg.Wait()
+	<-s.finished
 }
 
 // read decodes client frames and hands them to the hub until the connection
@@ -127,7 +206,7 @@ func (s *session) read(ctx context.Context, member *hub.Member) {
 				s.sendError(protocol.Errorf(protocol.ErrRateLimited, "", "more than %g messages per second; messages are being dropped", cfg.Rate))
 			}
 			if dropped >= cfg.RateViolations {
-				s.srv.cfg.Logger.Warn("rate limit: closing", "id", s.id, "addr", s.addr)
+				cfg.Logger.Warn("rate limit: closing", "id", s.id, "addr", s.addr)
 				s.end(websocket.StatusPolicyViolation, "rate limit exceeded")
 			}
 			continue
@@ -148,67 +227,9 @@ func (s *session) read(ctx context.Context, member *hub.Member) {
 	}
 }
 
-// write sends queued frames and pings until the session ends, then closes
-// the connection with the recorded status.
-func (s *session) write(ctx context.Context) {
-	cfg := s.srv.cfg
-	ping := time.NewTicker(cfg.PingInterval)
-	defer ping.Stop()
-	for {
-		select {
-		case frame := <-s.queue:
-			if err := s.writeFrame(ctx, frame); err != nil {
-				s.conn.CloseNow()
-				return
-			}
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, cfg.PingTimeout)
-			err := s.conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				cfg.Logger.Info("ping failed: dropping", "id", s.id, "addr", s.addr, "err", err)
-				s.conn.CloseNow()
-				return
-			}
-		case <-s.stop:
-			if !s.slow {
-				s.drain(ctx)
-			}
-			s.conn.Close(s.closeCode, s.closeReason)
-			return
-		case <-ctx.Done():
-			s.conn.Close(websocket.StatusGoingAway, "server shutting down")
-			return
-		}
-	}
-}
-
-// drain writes what is already queued, such as the error that explains why
-// the connection is about to close.
-func (s *session) drain(ctx context.Context) {
-	for {
-		select {
-		case frame := <-s.queue:
-			if s.writeFrame(ctx, frame) != nil {
-				return
-			}
-		default:
-			return
-		}
-	}
-}
-
-func (s *session) writeFrame(ctx context.Context, frame []byte) error {
-	wctx, cancel := context.WithTimeout(ctx, s.srv.cfg.WriteTimeout)
-	defer cancel()
-	return s.conn.Write(wctx, websocket.MessageText, frame)
-}
-
 func (s *session) logEnd(err error) {
 	log := s.srv.cfg.Logger
 	switch status := websocket.CloseStatus(err); {
-	case status == websocket.StatusNormalClosure || status == websocket.StatusGoingAway:
-		log.Debug("closed", "id", s.id, "addr", s.addr, "status", status)
 	case errors.Is(err, websocket.ErrMessageTooBig):
 		log.Warn("frame too large: closed", "id", s.id, "addr", s.addr)
 	case status != -1:
