@@ -29,8 +29,10 @@
 // 3 ms gives the payload bytes 01 00000002 000000000003, CRC 0x5CC6, so
 // the 15 bytes drawn are B2 01 00000002 000000000003 5CC6 4D.
 //
-// To read, a decoder averages the luma of the middle half of each cell
-// (x in [c·s + s/4, c·s + 3s/4), the same in y, at least one pixel), takes
+// To read, a decoder averages the luma of the middle half of each cell,
+// x in [floor((4c+1)·W/160), floor((4c+3)·W/160)) and y in
+// [floor((4r+1)·W/160), floor((4r+3)·W/160)), each range at least one
+// pixel wide, takes
 // the mean of the cells that the two markers say are white and of those
 // they say are black, thresholds every cell at the midpoint of those two
 // means, and accepts the code only if both markers match exactly, the
