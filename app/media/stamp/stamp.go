@@ -32,14 +32,15 @@
 // To read, a decoder averages the luma of the middle half of each cell,
 // x in [floor((4c+1)·W/160), floor((4c+3)·W/160)) and y in
 // [floor((4r+1)·W/160), floor((4r+3)·W/160)), each range at least one
-// pixel wide, takes
-// the mean of the cells that the two markers say are white and of those
-// they say are black, thresholds every cell at the midpoint of those two
-// means, and accepts the code only if both markers match exactly, the
-// white and black means differ by at least MinContrast, and the CRC
-// matches. Because every position is relative to W, a frame that was
-// scaled (same aspect ratio) decodes the same way. The code needs
-// W ≥ MinWidth and a frame height of at least 3·s.
+// pixel wide; takes the mean of the cells that the two markers say are
+// white and of those they say are black; thresholds every cell at the
+// midpoint of those two means; and accepts the code only if both markers
+// match exactly, the white and black means differ by at least
+// MinContrast, and the CRC matches. Because every position is relative to
+// W, a frame that was scaled (same aspect ratio) decodes the same way.
+//
+// The code needs W ≥ MinWidth and a frame height of at least 3·s; sizes
+// above MaxDimension are refused as implausible.
 package stamp
 
 import (
