@@ -7,19 +7,14 @@ import (
 
 // Bitrate bounds for the video encoder. Below 150 kbit/s VP8 at VGA turns to
 // mush and a call is better served by the congestion controller's own
-// back-off; above 2.5 Mbit/s 720p30 gains nothing visible.
+// back-off; above 2.5 Mbit/s 720p30 gains nothing visible. The default start
+// suits VGA; callers that know the capture size pass a fitted one
+// (app/media/vp8.BitrateFor).
 const (
-	DefaultMinBitrate = 150_000
-	DefaultMaxBitrate = 2_500_000
+	DefaultMinBitrate   = 150_000
+	DefaultMaxBitrate   = 2_500_000
+	DefaultStartBitrate = 800_000
 )
-
-// BitrateFor returns a starting video bitrate for a resolution at 30 fps:
-// about 0.1 bit per pixel, which VP8 turns into a clean picture. Starting
-// there rather than at the minimum means a LAN peer sees full quality from
-// the first seconds instead of waiting for the estimate to ramp up.
-func BitrateFor(width, height int) int {
-	return clamp(width*height*3, DefaultMinBitrate, DefaultMaxBitrate)
-}
 
 func clamp(v, lo, hi int) int {
 	return max(lo, min(v, hi))
@@ -50,7 +45,7 @@ func (c *Config) fillDefaults() {
 		c.MaxBitrate = c.MinBitrate
 	}
 	if c.StartBitrate <= 0 {
-		c.StartBitrate = BitrateFor(640, 480)
+		c.StartBitrate = DefaultStartBitrate
 	}
 	c.StartBitrate = clamp(c.StartBitrate, c.MinBitrate, c.MaxBitrate)
 }

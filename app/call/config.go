@@ -32,9 +32,9 @@ type Config struct {
 	Video, Audio mediadevices.Track
 
 	// StartBitrate is the video bitrate (bits/s) the congestion controller
-	// starts from; BitrateFor picks one for a resolution. MinBitrate and
-	// MaxBitrate clamp what it may later ask of the encoder. Zero values get
-	// DefaultMinBitrate, DefaultMaxBitrate and BitrateFor(640, 480).
+	// starts from, best fitted to the capture size so that a LAN peer sees
+	// full resolution at once. MinBitrate and MaxBitrate clamp what it may
+	// later ask of the encoder. Zero values get the Default* constants.
 	StartBitrate, MinBitrate, MaxBitrate int
 
 	// Signal receives every message the call produces for the peer: offers,

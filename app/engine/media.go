@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/vp8"
 )
 
 // MediaDevices is Devices backed by app/media: real cameras and
@@ -53,10 +54,11 @@ type camera struct {
 	stopPreview func()
 }
 
-// Size reports the captured size, for the call's starting bitrate.
-func (c *camera) Size() (int, int) {
+// StartBitrate is the bitrate app/media's encoder starts at for the
+// captured size and rate; the congestion controller starts from the same.
+func (c *camera) StartBitrate() int {
 	s := c.Settings()
-	return s.Width, s.Height
+	return vp8.BitrateFor(s.Width, s.Height, s.FPS)
 }
 
 // Close stops the preview, then the camera.

@@ -62,8 +62,8 @@ func (e *Engine) startCall(s *session) error {
 	}
 	if e.camera != nil {
 		cfg.Video = e.camera.Track()
-		if sz, ok := e.camera.(sized); ok {
-			cfg.StartBitrate = call.BitrateFor(sz.Size())
+		if b, ok := e.camera.(startBitrater); ok {
+			cfg.StartBitrate = b.StartBitrate()
 		}
 	}
 	if e.mic != nil {
@@ -87,10 +87,11 @@ func (e *Engine) startCall(s *session) error {
 	return nil
 }
 
-// sized is implemented by captures that know their frame size, so the call
-// can start its encoder at a bitrate that suits it.
-type sized interface {
-	Size() (width, height int)
+// startBitrater is implemented by captures that know what bitrate suits
+// their frame size and rate, so the call's congestion controller starts
+// there.
+type startBitrater interface {
+	StartBitrate() int
 }
 
 // receive runs the receive path of one remote track until the call ends.
