@@ -56,6 +56,19 @@ func (d *decoder) decode(t testing.TB, frame []byte) *image.YCbCr {
 	return img.(*image.YCbCr)
 }
 
+// halve box-filters a luma plane to half size.
+func halve(img *image.YCbCr) ([]byte, int, int) {
+	w, h := img.Rect.Dx()/2, img.Rect.Dy()/2
+	out := make([]byte, w*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			r0, r1 := img.Y[2*y*img.YStride+2*x:], img.Y[(2*y+1)*img.YStride+2*x:]
+			out[y*w+x] = byte((int(r0[0]) + int(r0[1]) + int(r1[0]) + int(r1[1]) + 2) / 4)
+		}
+	}
+	return out, w, h
+}
+
 func isKey(frame []byte) bool { return len(frame) > 0 && frame[0]&1 == 0 }
 
 // encodeRun encodes n test-camera frames at 30 fps of simulated time.
@@ -100,6 +113,12 @@ func TestDecodableAndStampSurvives(t *testing.T) {
 			want := stamp.Code{Camera: testmedia.CameraBID, Seq: uint32(seq), CapturedMS: t0.Add(time.Duration(seq) * time.Second / 30).UnixMilli()}
 			if !ok || code != want {
 				t.Errorf("%dx%d@%d: frame %d: stamp %+v ok=%v, want %+v", c.w, c.h, c.bps, seq, code, ok, want)
+				return
+			}
+			// A receiver that shows the picture at half size reads it too.
+			small, sw, sh := halve(img)
+			if code, ok := stamp.Decode(small, sw, sh, sw); !ok || code != want {
+				t.Errorf("%dx%d@%d: frame %d at half size: stamp %+v ok=%v", c.w, c.h, c.bps, seq, code, ok)
 				return
 			}
 			decoded++
