@@ -59,13 +59,16 @@ func chooseVideo(req VideoRequest, props []prop.Media, camera string) (prop.Medi
 		return prop.Media{}, "", fmt.Errorf("no usable video formats")
 	}
 	p := props[best]
-	if p.FrameRate <= 0 {
-		p.FrameRate = float32(fps)
-	}
 	var note string
 	sizeOK := (w <= 0 || p.Width == w) && (h <= 0 || p.Height == h)
-	fpsOK := math.Abs(float64(p.FrameRate)-fps) < 0.5
-	if !sizeOK || !fpsOK {
+	// A driver that does not report rates is asked for none (FPS 0): it
+	// keeps the device's own rate rather than fail on one it lacks.
+	fpsOK := p.FrameRate <= 0 || math.Abs(float64(p.FrameRate)-fps) < 0.5
+	switch {
+	case !sizeOK && p.FrameRate <= 0:
+		note = fmt.Sprintf("%s does not offer %s; using %d×%d instead.",
+			camera, sizeText(w, h), p.Width, p.Height)
+	case !sizeOK || !fpsOK:
 		note = fmt.Sprintf("%s does not offer %s at %g fps; using %d×%d at %g fps instead.",
 			camera, sizeText(w, h), fps, p.Width, p.Height, p.FrameRate)
 	}

@@ -51,10 +51,14 @@ func TestChooseVideo(t *testing.T) {
 			t.Errorf("%+v: note %q, want one mentioning %q", c.req, note, c.fallback)
 		}
 	}
-	// A driver that does not report frame rates gets the requested one.
+	// A driver that does not report frame rates is asked for none.
 	got, note, err := chooseVideo(VideoRequest{Width: 640, Height: 480, FPS: 24}, []prop.Media{vp(640, 480, 0, frame.FormatI420)}, "Cam")
-	if err != nil || got.FrameRate != 24 || note != "" {
+	if err != nil || got.FrameRate != 0 || note != "" {
 		t.Errorf("unknown rate: %v %q %v", got, note, err)
+	}
+	_, note, _ = chooseVideo(VideoRequest{Width: 800, Height: 600}, []prop.Media{vp(640, 480, 0, frame.FormatI420)}, "Cam")
+	if note != "Cam does not offer 800×600; using 640×480 instead." {
+		t.Errorf("unknown rate, other size: note %q", note)
 	}
 	if _, _, err := chooseVideo(VideoRequest{}, nil, "Cam"); err == nil {
 		t.Error("no formats: no error")

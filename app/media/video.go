@@ -29,7 +29,7 @@ type VideoRequest struct {
 type VideoSettings struct {
 	Camera        string
 	Width, Height int
-	FPS           float32
+	FPS           float32 // 0 when the driver does not say
 	PixelFormat   string
 	// Fallback is empty when the request was met, else a sentence for the
 	// user saying what was used instead.
