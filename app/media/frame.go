@@ -51,7 +51,7 @@ type previewSinks struct {
 	sinks map[int]frames.Sink
 }
 
-func (p *previewSinks) add(s frames.Sink) (remove func(), count int) {
+func (p *previewSinks) add(s frames.Sink) (remove func()) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.sinks == nil {
@@ -64,7 +64,7 @@ func (p *previewSinks) add(s frames.Sink) (remove func(), count int) {
 		p.mu.Lock()
 		delete(p.sinks, id)
 		p.mu.Unlock()
-	}, len(p.sinks)
+	}
 }
 
 func (p *previewSinks) len() int {

@@ -128,7 +128,7 @@ func (v *Video) Settings() VideoSettings { return v.settings }
 // path, so sink must return quickly; it may keep a frame only by copying
 // it. Capture runs while there is a preview or a bound sender.
 func (v *Video) Preview(sink frames.Sink) (stop func()) {
-	remove, _ := v.previews.add(sink)
+	remove := v.previews.add(sink)
 	select {
 	case v.wake <- struct{}{}:
 	default:
