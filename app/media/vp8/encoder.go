@@ -51,8 +51,9 @@ var ErrNotI420 = errors.New("vp8: source picture is not YCbCr 4:2:0")
 // Params configures encoders built from it. The zero value is usable: every
 // zero field takes the default documented on it.
 type Params struct {
-	// InitialBitrate in bits per second; 0 picks BitrateFor the first
-	// frame's size and rate, so the far side gets full resolution at once.
+	// InitialBitrate in bits per second (clamped like SetBitRate); 0 or
+	// less picks BitrateFor the first frame's size and rate, so the far
+	// side gets full resolution at once.
 	InitialBitrate int
 	// CPUUsed is libvpx's VP8E_SET_CPUUSED; 0 means DefaultCPUUsed. In
 	// realtime mode a positive value c lets libvpx pick its speed per
@@ -139,7 +140,11 @@ type Encoder struct {
 // NewEncoder returns an encoder for pictures from r; pm supplies the
 // expected frame rate for fitting the initial bitrate.
 func NewEncoder(r video.Reader, pm prop.Media, p Params) *Encoder {
-	return &Encoder{r: video.ToI420(r), params: p.withDefaults(), fps: pm.FrameRate, bitrate: p.InitialBitrate}
+	bitrate := 0 // fitted on the first frame
+	if p.InitialBitrate > 0 {
+		bitrate = min(max(p.InitialBitrate, MinBitrate), MaxBitrate)
+	}
+	return &Encoder{r: video.ToI420(r), params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
 }
 
 // Read encodes the next picture. It returns io.EOF after Close.
