@@ -18,6 +18,7 @@ const audioReserve = 48_000
 // callback on the interceptor factory; one API per call makes that estimator
 // unambiguously this call's.
 func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<- stats.Getter) (*webrtc.API, error) {
+	logs := pionLogs{cfg.Logger}
 	media := &webrtc.MediaEngine{}
 	// Codecs first: the interceptor helpers below add their RTCP feedback
 	// (nack, nack pli, transport-cc) to the codecs already registered.
@@ -37,6 +38,7 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 			// hundreds of milliseconds, which is latency a call cannot
 			// afford on a LAN.
 			gcc.SendSideBWEPacer(gcc.NewNoOpPacer()),
+			gcc.WithLoggerFactory(logs),
 		)
 	})
 	if err != nil {
@@ -52,14 +54,15 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 	if err := webrtc.ConfigureTWCCHeaderExtensionSender(media, registry); err != nil {
 		return nil, err
 	}
-	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
+	if err := webrtc.RegisterDefaultInterceptorsWithOptions(media, registry,
+		webrtc.WithInterceptorLoggerFactory(logs)); err != nil {
 		return nil, err
 	}
 	// pion's GetStats covers only what is received; the default stats
 	// interceptor's numbers for what we send (and the peer's receiver
 	// reports about it) are private to pion. A second stats interceptor
 	// hands them to us.
-	sent, err := stats.NewInterceptor()
+	sent, err := stats.NewInterceptor(stats.WithLoggerFactory(logs))
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +74,7 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 	})
 	registry.Add(sent)
 
-	var settings webrtc.SettingEngine
+	settings := webrtc.SettingEngine{LoggerFactory: logs}
 	// pion v4.2.20 answers a=setup:active even when it is already the DTLS
 	// client, and a browser renegotiating a call pion placed then fails with
 	// "Failed to set SSL role". Answering as server avoids it (fixed upstream

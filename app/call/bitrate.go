@@ -1,6 +1,8 @@
 package call
 
 import (
+	"log/slog"
+
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/codec"
 )
@@ -35,6 +37,9 @@ func setVideoBitrate(track mediadevices.Track, rate int) bool {
 }
 
 func (c *Config) fillDefaults() {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
 	if c.MinBitrate <= 0 {
 		c.MinBitrate = DefaultMinBitrate
 	}

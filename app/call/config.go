@@ -2,6 +2,7 @@ package call
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
@@ -48,6 +49,9 @@ type Config struct {
 	// done or the track ends. The call runs it on its own goroutine and waits
 	// for it in Close.
 	OnTrack func(ctx context.Context, track *webrtc.TrackRemote, receiver *webrtc.RTPReceiver)
+
+	// Logger receives pion's logs. Nil discards them.
+	Logger *slog.Logger
 
 	// OnState reports PeerConnection state changes (connected, failed,
 	// closed...). Called from pion's goroutines; must not block.

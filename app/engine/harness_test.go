@@ -69,11 +69,15 @@ type peer struct {
 type peerOpts struct {
 	name, camera, mic string
 	autoAnswer        bool
+	width, height     int // capture size; 0 for testWidth×testHeight
 }
 
 func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	t.Helper()
 	testmedia.Register()
+	if o.width == 0 {
+		o.width, o.height = testWidth, testHeight
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c, err := client.Dial(ctx, client.Config{URL: url, Name: o.name})
 	if err != nil {
@@ -82,7 +86,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	}
 	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
 	p.eng, err = engine.New(engine.Config{
-		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: testWidth, Height: testHeight}, media.CodecConfig{}),
+		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height}, media.CodecConfig{}),
 		Camera:     o.camera,
 		Microphone: o.mic,
 		AutoAnswer: o.autoAnswer,
@@ -195,6 +199,6 @@ func eventually(t testing.TB, what string, cond func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
-		time.Sleep(25 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }

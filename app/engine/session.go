@@ -50,6 +50,7 @@ func (e *Engine) startCall(s *session) error {
 	cfg := call.Config{
 		ICEServers: e.iceServers,
 		Codecs:     e.cfg.Devices.Codecs(),
+		Logger:     e.cfg.Logger,
 		Signal: func(m *protocol.Message) {
 			_ = e.send(s.ctx, s.peer, m)
 		},
