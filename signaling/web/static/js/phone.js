@@ -223,12 +223,14 @@ export class Phone {
         return;
       }
       track.enabled = kind === 'video' ? !this.cameraOff : !this.muted;
+      // The new track is sending before the old one stops, so the peer sees
+      // no gap; the old device is released right after.
+      local.addTrack(track);
+      await this.call?.replaceTrack(kind, track, local);
       if (old) {
         local.removeTrack(old);
         old.stop();
       }
-      local.addTrack(track);
-      await this.call?.replaceTrack(kind, track, local);
       this.o.localVideo.srcObject = local;
     } catch (err) {
       this.o.notify(mediaErrorMessage(err));
