@@ -181,7 +181,7 @@ func TestHandlerGetsRawFrames(t *testing.T) {
 	a.SendRaw(ctx, []byte(`{"type":"x-probe","target":"bob","sent":123}`))
 	select {
 	case raw := <-got:
-		if string(raw) != `{"name":"alice","sent":123,"target":"bob","type":"x-probe"}` {
+		if string(raw) != `{"name":"alice","type":"x-probe","target":"bob","sent":123}` {
 			t.Fatalf("raw = %s", raw)
 		}
 	case <-ctx.Done():

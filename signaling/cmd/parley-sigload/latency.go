@@ -5,30 +5,42 @@ import (
 	"time"
 )
 
-// histogram records latencies in 10 µs buckets up to 100 ms (and one
-// overflow bucket) with atomic counters, so 10,000 reader goroutines can
-// record without a lock.
+// histogram records latencies with atomic counters, so 10,000 reader
+// goroutines can record without a lock: 10 µs buckets up to 100 ms, where
+// the targets are, then 1 ms buckets up to 10 s, then one overflow bucket.
 type histogram struct {
-	buckets [10001]atomic.Int64
+	fine   [10000]atomic.Int64 // [i*10µs, (i+1)*10µs)
+	coarse [9901]atomic.Int64  // [100ms + i*1ms, …); the last one is everything above
 }
 
-const bucketWidth = 10 * time.Microsecond
+const (
+	fineWidth   = 10 * time.Microsecond
+	coarseWidth = time.Millisecond
+	fineRange   = 100 * time.Millisecond
+)
 
 func (h *histogram) record(d time.Duration) {
-	i := int(d / bucketWidth)
-	if i < 0 {
-		i = 0
+	if d < 0 {
+		d = 0
 	}
-	if i >= len(h.buckets) {
-		i = len(h.buckets) - 1
+	if d < fineRange {
+		h.fine[d/fineWidth].Add(1)
+		return
 	}
-	h.buckets[i].Add(1)
+	i := int((d - fineRange) / coarseWidth)
+	if i >= len(h.coarse) {
+		i = len(h.coarse) - 1
+	}
+	h.coarse[i].Add(1)
 }
 
 func (h *histogram) count() int64 {
 	var n int64
-	for i := range h.buckets {
-		n += h.buckets[i].Load()
+	for i := range h.fine {
+		n += h.fine[i].Load()
+	}
+	for i := range h.coarse {
+		n += h.coarse[i].Load()
 	}
 	return n
 }
@@ -39,16 +51,17 @@ func (h *histogram) quantile(q float64) time.Duration {
 	if total == 0 {
 		return 0
 	}
-	want := int64(q*float64(total) + 0.5)
-	if want < 1 {
-		want = 1
-	}
+	want := max(int64(q*float64(total)+0.5), 1)
 	var seen int64
-	for i := range h.buckets {
-		seen += h.buckets[i].Load()
-		if seen >= want {
-			return time.Duration(i+1) * bucketWidth
+	for i := range h.fine {
+		if seen += h.fine[i].Load(); seen >= want {
+			return time.Duration(i+1) * fineWidth
 		}
 	}
-	return time.Duration(len(h.buckets)) * bucketWidth
+	for i := range h.coarse {
+		if seen += h.coarse[i].Load(); seen >= want {
+			return fineRange + time.Duration(i+1)*coarseWidth
+		}
+	}
+	return fineRange + time.Duration(len(h.coarse))*coarseWidth
 }

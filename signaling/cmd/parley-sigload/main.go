@@ -88,6 +88,8 @@ type report struct {
 	ServerMemBefore int64   `json:"server_mem_before"`
 	ServerMemAfter  int64   `json:"server_mem_after"`
 	MemPerConnKB    float64 `json:"mem_per_conn_kb"`
+	ServerCPUJoinS  float64 `json:"server_cpu_join_s"` // CPU seconds the server used until converged
+	ServerCPURelay  float64 `json:"server_cpu_relay"`  // cores the server used during the relay phase
 	ErrorFrames     int64   `json:"error_frames"`
 	LastError       string  `json:"last_error,omitempty"`
 }
@@ -171,6 +173,7 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 	hc := newHTTPClient(st, o.spread)
 	rep := &report{Server: tg.desc, Clients: o.clients, Legacy: o.legacy, RelayTarget: o.rate}
 	rep.ServerMemBefore, _ = tg.memory()
+	cpuBefore, cpuOK := tg.cpu()
 
 	// Join phase.
 	clients := make([]*loadClient, o.clients)
@@ -241,9 +244,22 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 		rep.MemPerConnKB = float64(mem-rep.ServerMemBefore) / float64(o.clients) / 1024
 	}
 
+	cpuJoined, _ := tg.cpu()
+	if cpuOK {
+		rep.ServerCPUJoinS = (cpuJoined - cpuBefore).Seconds()
+	}
+
 	if o.rate > 0 {
+		// Let the join's garbage be collected first, on both sides, so the
+		// relay phase measures relaying.
+		runtime.GC()
+		time.Sleep(time.Second)
+		cpuStart, _ := tg.cpu()
 		fmt.Fprintf(log, "relaying at %d messages/s for %v\n", o.rate, o.duration)
 		relay(o, clients, st, rep)
+		if cpuEnd, _ := tg.cpu(); cpuOK {
+			rep.ServerCPURelay = (cpuEnd - cpuStart).Seconds() / o.duration.Seconds()
+		}
 	}
 	rep.TotalBytes = st.bytesIn.Load()
 	rep.ErrorFrames = st.errors.Load()
@@ -364,6 +380,9 @@ func printReport(w io.Writer, r *report) {
 	if r.ServerMemAfter > 0 {
 		fmt.Fprintf(w, "server memory:     %.1f MB before, %.1f MB with %d users: %.1f KB per connection\n",
 			float64(r.ServerMemBefore)/1e6, float64(r.ServerMemAfter)/1e6, r.UsersHeld, r.MemPerConnKB)
+	}
+	if r.ServerCPUJoinS > 0 || r.ServerCPURelay > 0 {
+		fmt.Fprintf(w, "server CPU:        %.2f s until every list was complete; %.2f cores while relaying\n", r.ServerCPUJoinS, r.ServerCPURelay)
 	}
 	fmt.Fprintf(w, "error frames:      %d %s\n", r.ErrorFrames, r.LastError)
 }

@@ -24,7 +24,10 @@ type target struct {
 	// memory returns the server's memory in bytes (see desc for what is
 	// counted), or ok=false if it cannot be measured.
 	memory func() (bytes int64, ok bool)
-	stop   func()
+	// cpu returns the CPU time the server has used, or ok=false if it
+	// cannot be told apart from the load generator's.
+	cpu  func() (time.Duration, bool)
+	stop func()
 }
 
 // inProcess runs the server in this process with the per-address cap off
@@ -58,6 +61,7 @@ func inProcess() (*target, error) {
 			runtime.ReadMemStats(&ms)
 			return int64(ms.HeapInuse + ms.StackInuse), true
 		},
+		cpu:  func() (time.Duration, bool) { return 0, false },
 		stop: func() { cancel(); <-done },
 	}, nil
 }
@@ -82,6 +86,7 @@ func spawn(bin string) (*target, error) {
 		url:    "ws://" + addr + "/",
 		desc:   fmt.Sprintf("%s (pid %d)", bin, cmd.Process.Pid),
 		memory: func() (int64, bool) { return rssOf(cmd.Process.Pid) },
+		cpu:    func() (time.Duration, bool) { return cpuOf(cmd.Process.Pid) },
 		stop: func() {
 			cmd.Process.Signal(os.Interrupt)
 			select {
@@ -117,6 +122,12 @@ func external(url string, pid int) *target {
 		}
 		return rssOf(pid)
 	}
+	t.cpu = func() (time.Duration, bool) {
+		if pid <= 0 {
+			return 0, false
+		}
+		return cpuOf(pid)
+	}
 	return t
 }
 
@@ -135,4 +146,29 @@ func rssOf(pid int) (int64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times; it is 100 on
+// every Linux architecture Go supports.
+const clockTicks = 100
+
+// cpuOf reads the user+system CPU time of a process from /proc (Linux).
+func cpuOf(pid int) (time.Duration, bool) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) may contain spaces; fields after it are
+	// counted from its closing parenthesis. utime and stime are 14 and 15.
+	i := strings.LastIndexByte(string(data), ')')
+	fields := strings.Fields(string(data[i+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, true
 }
