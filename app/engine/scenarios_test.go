@@ -208,3 +208,27 @@ func expect(t *testing.T, c *client.Client, typ string) *protocol.Message {
 		}
 	}
 }
+
+func TestGlareEndsInOneCall(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none"})
+	eventually(t, "both online", func() bool { return alice.hasUser("bob") && bob.hasUser("alice") })
+	// Both call at once; neither auto-answers, so only the glare rule can
+	// make a call of it.
+	errs := make(chan error, 2)
+	go func() { errs <- alice.eng.Call("bob") }()
+	go func() { errs <- bob.eng.Call("alice") }()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "one call", func() bool { return alice.reached(engine.InCall) && bob.reached(engine.InCall) })
+	eventually(t, "pictures both ways", func() bool {
+		return alice.video.Report().RemoteFrames > 10 && bob.video.Report().RemoteFrames > 10
+	})
+	if _, ended := alice.endReason(); ended {
+		t.Errorf("alice's call ended: %v", alice.states())
+	}
+}
