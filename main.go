@@ -12,8 +12,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.Height, "height", 480, "capture height")
 	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "how long to stay in a connected call (headless)")
 	fs.DurationVar(&o.Wait, "wait", 2*time.Minute, "how long to wait for a call to connect (headless)")
+	var ice iceFlags
+	fs.Var(&ice.urls, "ice", "STUN or TURN server URL, e.g. stun:host:3478 or turn:host:3478?transport=udp (repeatable)")
+	fs.StringVar(&ice.username, "ice-username", "", "username for the TURN servers given with --ice")
+	fs.StringVar(&ice.credential, "ice-credential", "", "credential for the TURN servers given with --ice")
 	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -69,6 +76,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "parley: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
+	o.ICEServers = ice.servers()
 	if *showVersion {
 		fmt.Fprintf(stdout, "parley %s\n", version)
 		return exitOK
@@ -82,6 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	eng, err := engine.New(engine.Config{
 		Name:       o.Name,
+		ICEServers: o.ICEServers,
 		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
 		Camera:     o.Camera,
 		Microphone: o.Microphone,
@@ -126,4 +135,34 @@ type windowOptions struct {
 	Server  string
 	Name    string
 	Version string
+}
+
+// iceFlags collects --ice, --ice-username and --ice-credential.
+type iceFlags struct {
+	urls                 stringList
+	username, credential string
+}
+
+// servers returns one ICE server per URL; TURN servers get the credentials
+// (STUN needs none, and browsers reject credentials on stun: URLs).
+func (f *iceFlags) servers() []webrtc.ICEServer {
+	var out []webrtc.ICEServer
+	for _, u := range f.urls {
+		s := webrtc.ICEServer{URLs: []string{u}}
+		if strings.HasPrefix(u, "turn:") || strings.HasPrefix(u, "turns:") {
+			s.Username, s.Credential = f.username, f.credential
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }

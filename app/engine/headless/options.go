@@ -3,6 +3,8 @@ package headless
 import (
 	"io"
 	"time"
+
+	"github.com/pion/webrtc/v4"
 )
 
 // Options are the headless peer's command-line settings.
@@ -13,6 +15,10 @@ type Options struct {
 
 	AutoAnswer bool // accept incoming calls
 	FakeMedia  bool // register app/media's test cameras and tone
+
+	// ICEServers are STUN/TURN servers (the signaling server may send
+	// its own, which replace them).
+	ICEServers []webrtc.ICEServer
 
 	Camera, Microphone string // device names; "" for the defaults
 	Width, Height      int    // capture size; 0 for app/media's default

@@ -38,6 +38,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	eng, err := engine.New(engine.Config{
 		Name:       c.Name(),
+		ICEServers: o.ICEServers,
 		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
 		Camera:     o.Camera,
 		Microphone: o.Microphone,
