@@ -86,7 +86,7 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 	next := time.Now()
 	timer := time.NewTimer(0)
 	return video.ReaderFunc(func() (image.Image, func(), error) {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil { // checked first: when behind, the timer is ready too
 			return nil, func() {}, io.EOF
 		}
 		timer.Reset(time.Until(next))

@@ -76,6 +76,9 @@ func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	next := time.Now()
 	timer := time.NewTimer(0)
 	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
+		if ctx.Err() != nil { // checked first: when behind, the timer is ready too
+			return nil, func() {}, io.EOF
+		}
 		timer.Reset(time.Until(next))
 		select {
 		case <-ctx.Done():
