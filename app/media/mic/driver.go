@@ -124,6 +124,11 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	closed := m.closed
 	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
 		select {
+		case <-closed: // checked first: queued chunks must not outlive Close
+			return nil, func() {}, io.EOF
+		default:
+		}
+		select {
 		case <-closed:
 			return nil, func() {}, io.EOF
 		case b := <-chunks:
