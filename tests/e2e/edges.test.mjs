@@ -1,10 +1,11 @@
 // The call flow's edges: a taken name, a call to someone already in a call,
-// and a peer whose browser dies mid-call (the server's "disconnected" hang-up).
+// two people calling each other at the same moment, and a peer whose browser
+// dies mid-call (the server's "disconnected" hang-up).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSignal } from './lib/signal.mjs';
 import { launchBrowser } from './lib/browser.mjs';
-import { openSignedIn, connect, call, waitState, waitFramesFlowing } from './lib/parley.mjs';
+import { openSignedIn, connect, call, waitState, waitFramesFlowing, userButton } from './lib/parley.mjs';
 
 /** @type {import('./lib/signal.mjs').Signal} */
 let signal;
@@ -49,6 +50,23 @@ test('calling someone who is in a call gets "busy"; their call goes on', async (
     await waitFramesFlowing(B.page);
   } finally {
     await Promise.all([A.context.close(), B.context.close(), C.context.close()]);
+  }
+});
+
+test('two people calling each other at once end up in one call', async () => {
+  const A = await openSignedIn(browser, signal.url, 'pat');
+  const B = await openSignedIn(browser, signal.url, 'quinn');
+  try {
+    await Promise.all([userButton(A.page, B.name).waitFor(), userButton(B.page, A.name).waitFor()]);
+    await Promise.all([userButton(A.page, B.name).click(), userButton(B.page, A.name).click()]);
+    await waitState(A.page, 'in-call');
+    await waitState(B.page, 'in-call');
+    await waitFramesFlowing(A.page);
+    await waitFramesFlowing(B.page);
+    assert.equal(await A.page.isVisible('#incoming'), false);
+    assert.equal(await B.page.isVisible('#incoming'), false);
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
   }
 });
 

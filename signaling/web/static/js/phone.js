@@ -137,13 +137,16 @@ export class Phone {
       this.pendingOffer = m.sdp; // the caller re-offered before we answered
       return;
     }
-    if (this.state === 'calling' && this.call && this.call.pc.signalingState === 'have-local-offer') {
-      // Both called each other at once. The side with the greater name
-      // yields: it drops its own offer and answers the other's, so exactly
-      // one call results. (The other side ignores this side's offer.)
+    if (this.state === 'calling') {
+      // Both called each other at once (an offer from the callee before
+      // any answer). The side with the greater name yields: it drops its
+      // own call and answers the other's; the other side ignores this
+      // side's offer. Exactly one call results.
       if (this.o.myName() > from) {
-        this.call.close();
+        this.call?.close();
         this.call = null;
+        this.local?.getTracks().forEach((t) => t.stop());
+        this.local = null;
         clearTimeout(this.ringTimer);
         this.setState('connecting');
         this.answerWithMedia(m.sdp);
