@@ -122,10 +122,15 @@ type audioDecoder struct {
 
 func (d *audioDecoder) decode(p *rtp.Packet) {
 	d.lostRun = 0
+	if len(p.Payload) == 0 {
+		// Padding only (browsers send such packets to probe bandwidth):
+		// it takes a sequence number but carries no audio.
+		return
+	}
 	n, err := d.dec.DecodeToFloat32(p.Payload, d.pcm)
 	if err != nil {
 		d.r.stats.update(func(s *AudioStats) { s.DecodeErrors++ })
-		d.r.cfg.Logger.Debug("opus decode failed", "err", err, "seq", p.SequenceNumber)
+		d.r.cfg.Logger.Debug("opus decode failed", "err", err, "seq", p.SequenceNumber, "len", len(p.Payload), "toc", p.Payload[0])
 		d.silence()
 		return
 	}

@@ -66,7 +66,7 @@ func (r *VideoReceiver) Stats() VideoStats { return r.stats.snapshot() }
 func (r *VideoReceiver) Run(ctx context.Context) error {
 	src := newSource(ctx, r.track, r.stats.badPacket)
 	defer src.close()
-	in := newVP8Frames(src, r.key, &r.stats)
+	in := newVP8Frames(src, r.key, &r.stats, r.cfg.Logger)
 	dec, err := vpx.NewDecoder(in, prop.Media{})
 	if err != nil {
 		return fmt.Errorf("receive: start vp8 decoder: %w", err)

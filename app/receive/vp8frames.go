@@ -3,6 +3,7 @@ package receive
 import (
 	"encoding/binary"
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/pion/rtp"
@@ -49,6 +50,7 @@ type vp8Frames struct {
 	sb    *samplebuilder.SampleBuilder
 	key   *keyFrameRequester
 	stats *videoCounters
+	log   *slog.Logger
 
 	started bool          // a frame start has been seen
 	pending []*rtp.Packet // packets that came before it
@@ -57,7 +59,7 @@ type vp8Frames struct {
 	err     error         // why the source ended; set once
 }
 
-func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters) *vp8Frames {
+func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters, log *slog.Logger) *vp8Frames {
 	sb := samplebuilder.New(maxLatePackets, &codecs.VP8Packet{}, vp8ClockRate,
 		samplebuilder.WithMaxTimeDelay(maxFrameDelay),
 		samplebuilder.WithPacketHeadHandler(func(head any) any {
@@ -66,7 +68,7 @@ func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters) *vp
 			}
 			return nil
 		}))
-	return &vp8Frames{src: src, sb: sb, key: key, stats: stats, waitKey: true}
+	return &vp8Frames{src: src, sb: sb, key: key, stats: stats, log: log, waitKey: true}
 }
 
 // Read copies the next decodable frame into p. Its error is the source's
@@ -140,6 +142,7 @@ func (v *vp8Frames) accept(s *media.Sample, p []byte) (int, bool) {
 		v.waitKey = false
 	}
 	if v.waitKey {
+		v.log.Debug("vp8 frame skipped", "dropped_before", s.PrevDroppedPackets, "picture_id", pictureIDAttr(pic), "len", len(s.Data))
 		v.stats.skipped()
 		v.requestKey()
 		return 0, false
@@ -194,4 +197,11 @@ func vp8KeyFrameSize(b []byte) (w, h int) {
 // 9d 01 2a after the three-byte tag.
 func isVP8KeyFrame(b []byte) bool {
 	return len(b) >= 10 && b[0]&1 == 0 && b[3] == 0x9d && b[4] == 0x01 && b[5] == 0x2a
+}
+
+func pictureIDAttr(p *pictureID) int {
+	if p == nil {
+		return -1
+	}
+	return int(p.id)
 }
