@@ -69,7 +69,8 @@ type peer struct {
 type peerOpts struct {
 	name, camera, mic string
 	autoAnswer        bool
-	width, height     int // capture size; 0 for testWidth×testHeight
+	width, height     int           // capture size; 0 for testWidth×testHeight
+	answerTimeout     time.Duration // 0 for the engine's default
 }
 
 func newPeer(t testing.TB, url string, o peerOpts) *peer {
@@ -86,10 +87,11 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	}
 	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
 	p.eng, err = engine.New(engine.Config{
-		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height}, media.CodecConfig{}),
-		Camera:     o.camera,
-		Microphone: o.mic,
-		AutoAnswer: o.autoAnswer,
+		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height}, media.CodecConfig{}),
+		Camera:        o.camera,
+		Microphone:    o.mic,
+		AutoAnswer:    o.autoAnswer,
+		AnswerTimeout: o.answerTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -232,3 +232,25 @@ func TestGlareEndsInOneCall(t *testing.T) {
 		t.Errorf("alice's call ended: %v", alice.states())
 	}
 }
+
+func TestUnansweredCallTimesOut(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, answerTimeout: time.Second})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: "none", mic: "none"})
+	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
+	if err := alice.eng.Call("bob"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob rings", func() bool { return bob.reached(engine.Ringing) })
+	eventually(t, "both ended", func() bool {
+		_, a := alice.endReason()
+		_, b := bob.endReason()
+		return a && b
+	})
+	if r, _ := alice.endReason(); r != engine.ReasonNoAnswer {
+		t.Errorf("alice's end reason %q", r)
+	}
+	if r, _ := bob.endReason(); r != engine.ReasonNoAnswer {
+		t.Errorf("bob's end reason %q, want the caller's no-answer", r)
+	}
+}
