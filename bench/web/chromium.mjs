@@ -1,0 +1,142 @@
+// @ts-check
+/**
+ * Drives Chromium pages of Parley's browser client (served by parley-signal)
+ * for one benchmark call, and prints JSON lines for the Go harness
+ * (bench/cmd/parley-bench) on stdout:
+ *
+ *   {"event":"ready","names":{...}}   every page signed in (asked → given name)
+ *   {"event":"flowing","at":MS}       every page has drawn a remote frame
+ *   {"event":"result","pages":[...]}  what each page's probe measured
+ *
+ * Usage: node chromium.mjs '<config JSON>' (see Config below). Each page
+ * runs in its own Chromium process, as two users on two machines would.
+ * The script exits when the call is over, or when stdin closes (so a
+ * harness that dies cannot leave browsers behind).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
+import { installProbe } from './probe.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * @typedef {object} PageSpec
+ * @property {string} name    the name to sign in with
+ * @property {number} camera  the stamp's camera id
+ * @property {string} [call]  the user to call once both are online
+ *
+ * @typedef {object} Config
+ * @property {string} signal     http URL of parley-signal (the client is served at /)
+ * @property {string} [chromium] executable, default /usr/bin/chromium
+ * @property {PageSpec[]} pages
+ * @property {number} width
+ * @property {number} height
+ * @property {number} fps
+ * @property {number} hold       ms to stay in the call once video flows
+ * @property {number} [fullResWait] ms after flowing to wait, at most, for full-width video
+ * @property {number} warmup     ms after the first frame before latencies count
+ * @property {number} timeout    ms to wait for each step
+ */
+
+/** The init script: stamp.mjs's functions and installProbe, called with cfg. */
+function probeScript(/** @type {object} */ cfg) {
+  const stampSrc = readFileSync(path.join(here, 'stamp.mjs'), 'utf8').replace(/^export /gm, '');
+  return `(() => {\n${stampSrc}\nconst stamp = { drawOnCanvas, decode, lumaFromRGBA, bandHeight };\n(${installProbe.toString()})(${JSON.stringify(cfg)}, stamp);\n})();`;
+}
+
+/** @param {object} v */
+function emit(v) {
+  process.stdout.write(JSON.stringify(v) + '\n');
+}
+
+/**
+ * Polls fn until it returns truthy or ms pass.
+ * @template T
+ * @param {() => Promise<T>} fn
+ * @param {number} ms
+ * @param {string} what
+ * @returns {Promise<T>}
+ */
+async function until(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function main() {
+  /** @type {Config} */
+  const cfg = JSON.parse(process.argv[2] ?? '');
+  process.stdin.on('end', () => process.exit(3));
+  process.stdin.resume();
+  const args = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'];
+  const browsers = await Promise.all(cfg.pages.map(() => chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args })));
+  try {
+    const pages = await Promise.all(
+      cfg.pages.map(async (spec, i) => {
+        const context = await browsers[i].newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1100, height: 700 } });
+        await context.addInitScript(probeScript({ width: cfg.width, height: cfg.height, fps: cfg.fps, camera: spec.camera, fullWidth: cfg.width }));
+        const page = await context.newPage();
+        await page.goto(cfg.signal);
+        await page.fill('#login_name', spec.name);
+        await page.click('#login_button');
+        await page.waitForFunction(() => window.parley?.state === 'idle' && window.parley.link === 'open', null, { timeout: cfg.timeout });
+        return { spec, page, given: await page.evaluate(() => window.parley.name) };
+      }),
+    );
+    emit({ event: 'ready', names: Object.fromEntries(pages.map((p) => [p.spec.name, p.given])) });
+
+    for (const p of pages) {
+      if (!p.spec.call) continue;
+      const button = p.page.locator('#userlist').getByRole('button', { name: p.spec.call, exact: true });
+      await button.waitFor({ timeout: cfg.timeout });
+      await button.click();
+    }
+    /** @param {import('playwright-core').Page} page */
+    const probe = (page) => page.evaluate(() => /** @type {any} */ (window).__bench);
+    await until(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.firstFrameAt > 0), cfg.timeout, 'remote video on every page');
+    const flowing = Date.now();
+    emit({ event: 'flowing', at: flowing });
+    await new Promise((r) => setTimeout(r, cfg.hold));
+    if (cfg.fullResWait) {
+      await until(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.fullResAt > 0), Math.max(0, flowing + cfg.fullResWait - Date.now()), 'full resolution').catch(() => null);
+    }
+    const results = await Promise.all(
+      pages.map(async (p) => {
+        const b = await probe(p.page);
+        const from = b.firstFrameAt + cfg.warmup;
+        return {
+          name: p.given,
+          clickAt: b.clickAt,
+          acceptAt: b.acceptAt,
+          firstFrameAt: b.firstFrameAt,
+          fullResAt: b.fullResAt,
+          frames: b.frames,
+          stamped: b.stamped,
+          sent: b.sent,
+          width: b.width,
+          height: b.height,
+          latencies: b.latencies.filter((/** @type {number[]} */ l) => l[0] >= from).map((/** @type {number[]} */ l) => l[1]),
+        };
+      }),
+    );
+    const hangup = pages[0].page.locator('#hangup_button');
+    if (await hangup.isEnabled()) await hangup.click();
+    emit({ event: 'result', pages: results });
+  } finally {
+    await Promise.all(browsers.map((b) => b.close()));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    emit({ event: 'error', text: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  },
+);
