@@ -254,3 +254,33 @@ func TestUnansweredCallTimesOut(t *testing.T) {
 		t.Errorf("bob's end reason %q, want the caller's no-answer", r)
 	}
 }
+
+func TestCameraOffBeforeTheCallSendsNoPictures(t *testing.T) {
+	url := startServer(t)
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: "none", mic: "none", autoAnswer: true})
+	if err := alice.eng.SetCameraOn(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.eng.SetMuted(true); err != nil {
+		t.Fatal(err)
+	}
+	connectCall(t, alice, bob)
+	time.Sleep(2 * time.Second)
+	if n := bob.video.Report().RemoteFrames; n != 0 {
+		t.Errorf("bob decoded %d pictures from a camera that was off", n)
+	}
+	if st, ok := bob.eng.Stats(); ok && st.AudioPacketsDecoded != 0 {
+		t.Errorf("bob decoded %d audio packets from a muted microphone", st.AudioPacketsDecoded)
+	}
+	if err := alice.eng.SetCameraOn(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.eng.SetMuted(false); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "pictures and sound", func() bool {
+		st, ok := bob.eng.Stats()
+		return bob.video.Report().RemoteFrames > 10 && ok && st.AudioPacketsDecoded > 10
+	})
+}
