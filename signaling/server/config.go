@@ -49,7 +49,8 @@ type Config struct {
 	// HandshakeTimeout bounds reading the HTTP request (ReadHeaderTimeout),
 	// so half-open TCP connections are dropped. Used by HTTPServer and Serve.
 	HandshakeTimeout time.Duration
-	// WriteTimeout bounds writing one frame to a client.
+	// WriteTimeout bounds writing what is queued for a client at one time
+	// (at most SendQueue frames); a client that cannot take it is dropped.
 	WriteTimeout time.Duration
 	// Rate and Burst are the per-connection token bucket for client frames.
 	// Frames over it are dropped with a rate-limited error; after

@@ -115,13 +115,24 @@ func (s *session) write() {
 			return
 		}
 		s.mu.Unlock()
-		for _, frame := range batch {
-			if err := s.writeFrame(frame); err != nil {
-				s.fail()
-				return
-			}
+		if err := s.writeBatch(batch); err != nil {
+			s.fail()
+			return
 		}
 	}
+}
+
+// writeBatch writes frames in order within one WriteTimeout: a client that
+// cannot take a queue's worth of frames in that time is not keeping up.
+func (s *session) writeBatch(batch [][]byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.srv.cfg.WriteTimeout)
+	defer cancel()
+	for _, frame := range batch {
+		if err := s.conn.Write(ctx, websocket.MessageText, frame); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // fail drops the connection without a close handshake after a write
@@ -134,12 +145,6 @@ func (s *session) fail() {
 	s.mu.Unlock()
 	s.conn.CloseNow()
 	close(s.finished)
-}
-
-func (s *session) writeFrame(frame []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), s.srv.cfg.WriteTimeout)
-	defer cancel()
-	return s.conn.Write(ctx, websocket.MessageText, frame)
 }
 
 // pingPeer runs on the ping timer: a peer that does not answer within

@@ -88,8 +88,9 @@ type report struct {
 	ServerMemBefore int64   `json:"server_mem_before"`
 	ServerMemAfter  int64   `json:"server_mem_after"`
 	MemPerConnKB    float64 `json:"mem_per_conn_kb"`
-	ServerCPUJoinS  float64 `json:"server_cpu_join_s"` // CPU seconds the server used until converged
-	ServerCPURelay  float64 `json:"server_cpu_relay"`  // cores the server used during the relay phase
+	ServerMemRelay  int64   `json:"server_mem_after_relay"` // after the relay phase: steady state with N users
+	ServerCPUJoinS  float64 `json:"server_cpu_join_s"`      // CPU seconds the server used until converged
+	ServerCPURelay  float64 `json:"server_cpu_relay"`       // cores the server used during the relay phase
 	ErrorFrames     int64   `json:"error_frames"`
 	LastError       string  `json:"last_error,omitempty"`
 }
@@ -260,6 +261,7 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 		if cpuEnd, _ := tg.cpu(); cpuOK {
 			rep.ServerCPURelay = (cpuEnd - cpuStart).Seconds() / o.duration.Seconds()
 		}
+		rep.ServerMemRelay, _ = tg.memory()
 	}
 	rep.TotalBytes = st.bytesIn.Load()
 	rep.ErrorFrames = st.errors.Load()
@@ -283,7 +285,7 @@ func converged(clients []*loadClient) bool {
 // for o.duration, spread over a few sender goroutines, then waits briefly for
 // frames still in flight.
 func relay(o options, clients []*loadClient, st *stats, rep *report) {
-	sdp := syntheticSDP(o.sdpBytes)
+	script := newCallScript(o.sdpBytes)
 	pairs := len(clients) / 2
 	const workers = 4
 	var sent atomic.Int64
@@ -320,7 +322,7 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 					if !callerSends(s) {
 						from, to = to, from
 					}
-					if from.send(relayFrame(s, to.name, sdp)) == nil {
+					if from.send(script.frame(s, to.name)) == nil {
 						sent.Add(1)
 					}
 				}
@@ -380,6 +382,9 @@ func printReport(w io.Writer, r *report) {
 	if r.ServerMemAfter > 0 {
 		fmt.Fprintf(w, "server memory:     %.1f MB before, %.1f MB with %d users: %.1f KB per connection\n",
 			float64(r.ServerMemBefore)/1e6, float64(r.ServerMemAfter)/1e6, r.UsersHeld, r.MemPerConnKB)
+		if r.ServerMemRelay > 0 {
+			fmt.Fprintf(w, "                   %.1f MB after the relay phase\n", float64(r.ServerMemRelay)/1e6)
+		}
 	}
 	if r.ServerCPUJoinS > 0 || r.ServerCPURelay > 0 {
 		fmt.Fprintf(w, "server CPU:        %.2f s until every list was complete; %.2f cores while relaying\n", r.ServerCPUJoinS, r.ServerCPURelay)
