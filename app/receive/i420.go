@@ -40,3 +40,29 @@ func packI420(dst *frames.Frame, img *image.YCbCr, buf *[]byte) bool {
 	}
 	return true
 }
+
+// fillOddChromaEdge repairs pictures with an odd width or height from
+// mediadevices' vpx decoder (v0.10.0), which copies only width/2 by
+// height/2 chroma samples: the last chroma column or row stays zero and
+// shows as a green edge. It repeats the neighbouring column or row.
+func fillOddChromaEdge(img *image.YCbCr) {
+	b := img.Rect
+	w, h := b.Dx(), b.Dy()
+	cw, ch := (w+1)/2, (h+1)/2
+	if img.SubsampleRatio != image.YCbCrSubsampleRatio420 || cw < 2 || ch < 2 {
+		return
+	}
+	c0 := img.COffset(b.Min.X, b.Min.Y)
+	if w%2 == 1 {
+		for r := 0; r < ch; r++ {
+			i := c0 + r*img.CStride + cw - 1
+			img.Cb[i], img.Cr[i] = img.Cb[i-1], img.Cr[i-1]
+		}
+	}
+	if h%2 == 1 {
+		last := c0 + (ch-1)*img.CStride
+		prev := last - img.CStride
+		copy(img.Cb[last:last+cw], img.Cb[prev:prev+cw])
+		copy(img.Cr[last:last+cw], img.Cr[prev:prev+cw])
+	}
+}

@@ -89,6 +89,9 @@ func (r *VideoReceiver) Run(ctx context.Context) error {
 			continue
 		}
 		yuv, ok := img.(*image.YCbCr)
+		if ok {
+			fillOddChromaEdge(yuv)
+		}
 		if !ok || !packI420(&fr, yuv, &buf) {
 			release()
 			r.stats.decodeError()
