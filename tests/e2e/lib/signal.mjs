@@ -62,15 +62,16 @@ export async function waitFor(fn, { timeout = 20000, interval = 100, what = 'con
 /**
  * Starts bin/parley-signal (build it first: `make build`, or
  * `go build -o bin/parley-signal ./signaling/cmd/parley-signal`).
- * @param {{bin?: string, args?: string[], env?: NodeJS.ProcessEnv, timeout?: number}} [opts]
- *   args are extra flags, e.g. ['--log-level', 'debug'].
+ * @param {{bin?: string, args?: string[], env?: NodeJS.ProcessEnv, timeout?: number, port?: number}} [opts]
+ *   args are extra flags, e.g. ['--log-level', 'debug']; port restarts a
+ *   server on the port a stopped one used (no retry on another port then).
  * @returns {Promise<Signal>}
  */
-export async function startSignal({ bin = path.join(repoRoot, 'bin/parley-signal'), args = [], env = process.env, timeout = 15000 } = {}) {
+export async function startSignal({ bin = path.join(repoRoot, 'bin/parley-signal'), args = [], env = process.env, timeout = 15000, port: fixedPort } = {}) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run "make build" first`);
   let lastErr;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
+    const port = fixedPort ?? (await freePort());
     const proc = spawn(bin, ['--addr', `127.0.0.1:${port}`, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     proc.stdout?.on('data', (d) => (output += d));

@@ -125,9 +125,10 @@ function onMessage(m) {
       }
       break;
     case 'userlist':
+      // A peer missing from a list is not taken as gone: after a server
+      // restart the lists fill up as clients come back, while calls go on.
       users.replace(m.users ?? []);
       if (session.name) session.joined = true;
-      if (phone.peer && !users.has(phone.peer)) phone.onPeerGone(phone.peer, Reason.Disconnected);
       break;
     case 'user-joined':
       if (m.name) {
