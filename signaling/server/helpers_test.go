@@ -22,12 +22,12 @@ type testServer struct {
 	stop func() error
 }
 
-func start(t *testing.T, cfg Config) *testServer {
+func start(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	return startTLS(t, cfg, "", "")
 }
 
-func startTLS(t *testing.T, cfg Config, cert, key string) *testServer {
+func startTLS(t testing.TB, cfg Config, cert, key string) *testServer {
 	t.Helper()
 	srv, err := New(cfg)
 	if err != nil {
@@ -64,7 +64,7 @@ func (ts *testServer) url() string { return "ws://" + ts.addr + "/" }
 // goroutine reads continuously (which also answers the server's pings) into
 // a channel, so waiting with a timeout never tears the connection down.
 type wsClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 	in   chan frameOrErr
 }
@@ -74,7 +74,7 @@ type frameOrErr struct {
 	err error
 }
 
-func dialWS(t *testing.T, url string, opts *websocket.DialOptions) *wsClient {
+func dialWS(t testing.TB, url string, opts *websocket.DialOptions) *wsClient {
 	t.Helper()
 	c := dialIdle(t, url, opts)
 	c.pump()
@@ -83,7 +83,7 @@ func dialWS(t *testing.T, url string, opts *websocket.DialOptions) *wsClient {
 
 // dialIdle connects without reading: the client stops answering pings and
 // its TCP window fills, like a frozen or dead peer.
-func dialIdle(t *testing.T, url string, opts *websocket.DialOptions) *wsClient {
+func dialIdle(t testing.TB, url string, opts *websocket.DialOptions) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -95,7 +95,7 @@ func dialIdle(t *testing.T, url string, opts *websocket.DialOptions) *wsClient {
 	return newWSClient(t, conn)
 }
 
-func newWSClient(t *testing.T, conn *websocket.Conn) *wsClient {
+func newWSClient(t testing.TB, conn *websocket.Conn) *wsClient {
 	conn.SetReadLimit(8 << 20)
 	return &wsClient{t: t, conn: conn, in: make(chan frameOrErr, 4096)}
 }
@@ -121,7 +121,7 @@ func (c *wsClient) pump() {
 	}()
 }
 
-func mdnDial(t *testing.T, url string) *wsClient {
+func mdnDial(t testing.TB, url string) *wsClient {
 	return dialWS(t, url, &websocket.DialOptions{Subprotocols: []string{"json"}})
 }
 
