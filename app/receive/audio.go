@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/opus"
@@ -26,7 +27,8 @@ const (
 // AudioConfig says where an audio receiver's sound goes.
 type AudioConfig struct {
 	// Output plays the decoded audio. Nil decodes only (headless peer, CI);
-	// the statistics and tone meter work either way.
+	// the statistics and tone meter work either way. SetOutput changes it
+	// during the call.
 	Output audio.Output
 	// Channels is the decoded channel count, 1 (default) or 2.
 	Channels int
@@ -38,6 +40,7 @@ type AudioConfig struct {
 type AudioReceiver struct {
 	track RTPReader
 	cfg   AudioConfig
+	out   atomic.Pointer[outputBox]
 	stats audioCounters
 	meter toneMeter
 }
@@ -56,7 +59,19 @@ func NewAudioReceiver(track RTPReader, cfg AudioConfig) (*AudioReceiver, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &AudioReceiver{track: track, cfg: cfg}, nil
+	r := &AudioReceiver{track: track, cfg: cfg}
+	r.SetOutput(cfg.Output)
+	return r, nil
+}
+
+// outputBox lets an interface value live in an atomic.Pointer.
+type outputBox struct{ audio.Output }
+
+// SetOutput sends the audio to out from the next packet on (nil: decode
+// only), for a speaker chosen or unplugged during a call. The receiver does
+// not close the old output; its owner does.
+func (r *AudioReceiver) SetOutput(out audio.Output) {
+	r.out.Store(&outputBox{out})
 }
 
 // Stats returns the receiver's counters; safe to call at any time.
@@ -168,10 +183,11 @@ func (d *audioDecoder) silence() {
 func (d *audioDecoder) emit(pcm []float32) {
 	ch := d.r.cfg.Channels
 	d.r.meter.write(pcm, ch)
-	if d.r.cfg.Output == nil {
+	out := d.r.out.Load().Output
+	if out == nil {
 		return
 	}
-	if err := d.r.cfg.Output.Write(pcm, ch); err != nil {
+	if err := out.Write(pcm, ch); err != nil {
 		d.r.stats.update(func(s *AudioStats) { s.OutputErrors++ })
 		d.r.cfg.Logger.Debug("audio output refused samples", "err", err)
 	}

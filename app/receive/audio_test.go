@@ -175,6 +175,55 @@ func TestAudioSurvivesGarbagePackets(t *testing.T) {
 	}
 }
 
+// The speaker can change mid-call; the receiver keeps going when an
+// output refuses audio (unplugged speaker) and counts it.
+func TestAudioSwitchesOutput(t *testing.T) {
+	enc := newToneEncoder(t, 440)
+	tr := newChanTrack(0)
+	first, second := audio.NewCapture(1), audio.NewCapture(1)
+	r, err := NewAudioReceiver(tr, AudioConfig{Output: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	send := func(n int) {
+		for i := 0; i < n; i++ {
+			p, err := enc.next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr.pkts <- p
+		}
+	}
+	decodedAtLeast := func(n uint64) {
+		deadline := time.Now().Add(10 * time.Second)
+		for r.Stats().PacketsDecoded < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("decoded %d, want %d", r.Stats().PacketsDecoded, n)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	send(10)
+	decodedAtLeast(10)
+	r.SetOutput(second)
+	send(10)
+	decodedAtLeast(20)
+	second.Close()
+	send(5)
+	close(tr.pkts)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if a, b := len(first.Samples()), len(second.Samples()); a != 10*960 || b != 10*960 {
+		t.Errorf("first output got %d samples, second %d; want %d each", a, b, 10*960)
+	}
+	if st := r.Stats(); st.OutputErrors != 5 || st.PacketsDecoded != 25 {
+		t.Errorf("output errors %d decoded %d, want 5 and 25", st.OutputErrors, st.PacketsDecoded)
+	}
+}
+
 func TestAudioCancelUnblocksRead(t *testing.T) {
 	before := goroutines()
 	ctx, cancel := context.WithCancel(context.Background())
