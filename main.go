@@ -56,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
 	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
+	fs.StringVar(&o.SwitchCamera, "switch-camera", "", "camera to switch to halfway through --duration (headless)")
 	fs.StringVar(&o.Microphone, "mic", "", "microphone name (default: the preferred microphone)")
 	fs.IntVar(&o.Width, "width", 640, "capture width")
 	fs.IntVar(&o.Height, "height", 480, "capture height")

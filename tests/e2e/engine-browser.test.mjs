@@ -17,6 +17,7 @@ import { startSignal, repoRoot, waitFor } from './lib/signal.mjs';
 import { launchBrowser, openPage } from './lib/browser.mjs';
 import { openMDNClient, mdnCall, startFixtureServer } from './lib/fixtures.mjs';
 import { login, call, accept, waitState, waitFramesFlowing } from './lib/parley.mjs';
+import { decode, lumaFromRGBA, bandHeight } from '../../bench/web/stamp.mjs';
 
 const parleyBin = path.join(repoRoot, 'bin/parley');
 
@@ -84,6 +85,29 @@ function assertGoDecoded(r, log) {
 }
 
 /**
+ * Reads the test camera's stamp (app/media/stamp) from the picture the
+ * browser shows in #received_video; null when none is readable.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{camera: number, seq: number} | null>}
+ */
+async function shownStamp(page) {
+  const band = await page.evaluate(() => {
+    const v = /** @type {HTMLVideoElement} */ (document.getElementById('received_video'));
+    if (!v || v.videoWidth === 0) return null;
+    const rows = Math.min(v.videoHeight, Math.ceil((3 * v.videoWidth) / 40) + 1);
+    const c = document.createElement('canvas');
+    c.width = v.videoWidth;
+    c.height = rows;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+    ctx.drawImage(v, 0, 0, v.videoWidth, rows, 0, 0, v.videoWidth, rows);
+    return { width: v.videoWidth, rows, rgba: Array.from(ctx.getImageData(0, 0, v.videoWidth, rows).data) };
+  });
+  if (!band || band.rows < bandHeight(band.width)) return null;
+  const code = decode(lumaFromRGBA(band.rgba), band.width, band.rows, band.width);
+  return code ? { camera: code.camera, seq: code.seq } : null;
+}
+
+/**
  * Runs a scenario up to twice, each time with new pages and names.
  * @param {(attempt: number) => Promise<void>} scenario
  */
@@ -128,6 +152,33 @@ test('Parley\'s browser client calls the Go engine: video both ways', async () =
       assertGoDecoded(await go.result(), go.log());
     } finally {
       go.kill();
+      await B.context.close();
+    }
+  });
+});
+
+test('the Go engine switches camera mid-call and the browser keeps decoding, with no renegotiation', async () => {
+  await withOneRetry(async (attempt) => {
+    const B = await openPage(browser, signal.url);
+    let go;
+    try {
+      const nameB = await login(B.page, `web-switch-${attempt}`);
+      go = startGoPeer(`go-switch-${attempt}`, ['--call', nameB, '--duration', '8s', '--camera', 'Parley Test Camera A', '--switch-camera', 'Parley Test Camera B']);
+      await waitState(B.page, 'ringing', 30000);
+      await accept(B.page);
+      await waitState(B.page, 'in-call');
+      await waitFramesFlowing(B.page);
+      const sdpBefore = await B.page.evaluate(() => window.parley.pc?.remoteDescription?.sdp);
+      await waitFor(async () => (await shownStamp(B.page))?.camera === 1, { timeout: 10000, what: 'camera A (stamp id 1) in the browser' });
+      await waitFor(() => go.log().includes('camera {"name":"Parley Test Camera B"}'), { timeout: 15000, what: 'the Go peer to switch camera' });
+      // The browser shows the new camera's pattern, on the same sender.
+      await waitFor(async () => (await shownStamp(B.page))?.camera === 2, { timeout: 10000, what: 'camera B (stamp id 2) in the browser' });
+      await waitFramesFlowing(B.page, { timeout: 5000 });
+      const sdpAfter = await B.page.evaluate(() => window.parley.pc?.remoteDescription?.sdp);
+      assert.equal(sdpAfter, sdpBefore, 'the switch did not renegotiate');
+      assertGoDecoded(await go.result(), go.log());
+    } finally {
+      go?.kill();
       await B.context.close();
     }
   });

@@ -110,7 +110,7 @@ func placeCall(ctx context.Context, eng *engine.Engine, c *client.Client, o Opti
 // Wait.
 func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event, done <-chan error,
 	video *probe.Video, res *Result, o Options) string {
-	var hangUp <-chan time.Time
+	var hangUp, switchCamera <-chan time.Time
 	giveUp := time.After(o.Wait)
 	var localAtConnect uint64
 	for {
@@ -122,6 +122,13 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 		case <-giveUp:
 			if !res.Connected {
 				return "no-call"
+			}
+		case <-switchCamera:
+			switchCamera = nil
+			if err := eng.SwitchCamera(o.SwitchCamera); err != nil {
+				fmt.Fprintf(o.Out, "error %s\n", jsonLine(map[string]string{"text": err.Error()}))
+			} else {
+				fmt.Fprintf(o.Out, "camera %s\n", jsonLine(map[string]string{"name": o.SwitchCamera}))
 			}
 		case <-hangUp:
 			if st, ok := eng.Stats(); ok {
@@ -140,6 +147,9 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 					res.Connected, res.Peer = true, ev.Peer
 					localAtConnect = video.Report().LocalFrames
 					hangUp = time.After(o.Duration)
+					if o.SwitchCamera != "" {
+						switchCamera = time.After(o.Duration / 2)
+					}
 				case engine.Ended:
 					if res.FramesSent == 0 && res.Connected {
 						res.FramesSent = video.Report().LocalFrames - localAtConnect
