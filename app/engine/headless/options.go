@@ -23,8 +23,8 @@ type Options struct {
 	Camera, Microphone string // device names; "" for the defaults
 	// SwitchCamera, if set, is the camera to switch to halfway through
 	// Duration (a mid-call switch, for tests and demos).
-	SwitchCamera string
-	Width, Height      int    // capture size; 0 for app/media's default
+	SwitchCamera  string
+	Width, Height int // capture size; 0 for app/media's default
 
 	// Duration is how long to stay in a call once it connects before
 	// hanging up; the peer may hang up first.
