@@ -79,8 +79,8 @@ type Member struct {
 	// Guarded by hub.mu.
 	name     string // registered name; "" until the first username
 	delta    bool   // the client asked for user-delta
-	cursor   int    // changes[:cursor] are already reflected in what it was sent
-	detached bool
+	needsList bool // registered since the last flush: gets the full list
+	detached  bool
 }
 
 // Attach adds a connection and sends it its id, the first frame of the MDN
@@ -179,10 +179,11 @@ func (m *Member) register(want string) {
 		m.peer.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeRejectUsername, ID: m.peer.ID(), Name: given}))
 	}
 	if first {
-		// A newcomer gets the whole list now; it already includes the
-		// newcomer's own join, so the pending changes are not for it.
-		m.peer.Send(h.roster.userlist())
-		m.cursor = len(h.changes)
+		// A newcomer gets the whole list with the next flush, which is
+		// immediate unless a flush just happened. In a join storm all the
+		// newcomers of one interval then share one encoded list instead of
+		// each costing a copy of an ever longer one.
+		m.needsList = true
 	}
 	h.changedLocked()
 }
@@ -315,37 +316,30 @@ func (h *Hub) changedLocked() {
 	})
 }
 
-// flushLocked brings every registered member up to date: legacy members get
-// one full userlist, delta members the compacted changes they have not seen.
-// Members that started at the same point in the log share encoded frames.
+// flushLocked brings every registered member up to date: newcomers and
+// legacy members get the full userlist, delta members the compacted
+// changes since the last flush. Each frame is encoded once and shared.
 func (h *Hub) flushLocked() {
 	h.lastFlush = time.Now()
 	if len(h.changes) == 0 {
 		return
 	}
 	var list []byte
-	deltas := make(map[int][][]byte)
+	deltas := deltaFrames(h.changes)
 	for _, m := range h.members {
-		if m.name == "" || m.cursor >= len(h.changes) {
-			m.cursor = 0
-			continue
-		}
-		if m.delta {
-			frames, ok := deltas[m.cursor]
-			if !ok {
-				frames = deltaFrames(h.changes[m.cursor:])
-				deltas[m.cursor] = frames
-			}
-			for _, f := range frames {
-				m.peer.Send(f)
-			}
-		} else {
+		switch {
+		case m.name == "":
+		case m.needsList || !m.delta:
 			if list == nil {
 				list = h.roster.userlist()
 			}
 			m.peer.Send(list)
+			m.needsList = false
+		default:
+			for _, f := range deltas {
+				m.peer.Send(f)
+			}
 		}
-		m.cursor = 0
 	}
 	h.changes = h.changes[:0]
 }

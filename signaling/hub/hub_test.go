@@ -168,6 +168,7 @@ func TestNewcomerGetsFullListIncludingItself(t *testing.T) {
 	hs := newHarness(t, time.Millisecond)
 	hs.join("alice", false)
 	b, _ := hs.join("bob", true)
+	hs.settle()
 	lists := ofType(b.take(t), protocol.TypeUserlist)
 	if len(lists) != 1 || !slices.Equal(lists[0].Users, []string{"alice", "bob"}) {
 		t.Fatalf("newcomer lists = %+v", lists)
@@ -269,10 +270,12 @@ func TestUserListChangesAreCoalesced(t *testing.T) {
 	delta.take(t)
 
 	var names []string
+	var newcomers []*fakePeer
 	for i := range 50 {
 		name := "user" + string(rune('A'+i%26)) + string(rune('a'+i/26))
 		names = append(names, name)
-		hs.join(name, true)
+		p, _ := hs.join(name, true)
+		newcomers = append(newcomers, p)
 	}
 	want := append([]string{"legacy", "delta"}, names...)
 	var lists []*protocol.Message
@@ -297,6 +300,21 @@ func TestUserListChangesAreCoalesced(t *testing.T) {
 	})
 	if !slices.Equal(seen, names) {
 		t.Fatalf("deltas named %v, want %v", seen, names)
+	}
+	// Each newcomer got one full list, with itself in it, and no deltas for
+	// the joins that list already shows.
+	hs.settle()
+	for i, p := range newcomers {
+		got := p.take(t)
+		lists := ofType(got, protocol.TypeUserlist)
+		if len(lists) != 1 || !slices.Contains(lists[0].Users, names[i]) {
+			t.Fatalf("newcomer %s got lists %+v", names[i], lists)
+		}
+		for _, m := range got {
+			if m.Type == protocol.TypeUserJoined && slices.ContainsFunc(m.Users, func(n string) bool { return slices.Contains(lists[0].Users, n) }) {
+				t.Fatalf("newcomer %s got a delta for a name its list had: %+v", names[i], m)
+			}
+		}
 	}
 }
 
