@@ -37,6 +37,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * @property {number} hold       ms to stay in the call once video flows
  * @property {number} [fullResWait] ms after flowing to wait, at most, for full-width video
  * @property {number} warmup     ms after the first frame before latencies count
+ * @property {number} [codecWindow] ms at the end of the call over which Chromium's codec time is averaged
  * @property {number} timeout    ms to wait for each step
  */
 
@@ -67,6 +68,32 @@ async function until(fn, ms, what) {
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Video encode and decode counters of the page's RTCPeerConnection.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<Record<string, number>>}
+ */
+function codecCounters(page) {
+  return page.evaluate(async () => {
+    const c = { framesEncoded: 0, totalEncodeTime: 0, framesDecoded: 0, totalDecodeTime: 0, sendWidth: 0 };
+    const pc = window.parley?.pc;
+    if (!pc) return c;
+    const stats = await RTCPeerConnection.prototype.getStats.call(pc);
+    stats.forEach((s) => {
+      if (s.kind !== 'video') return;
+      if (s.type === 'outbound-rtp') {
+        c.framesEncoded += s.framesEncoded ?? 0;
+        c.totalEncodeTime += s.totalEncodeTime ?? 0;
+        c.sendWidth = Math.max(c.sendWidth, s.frameWidth ?? 0);
+      } else if (s.type === 'inbound-rtp') {
+        c.framesDecoded += s.framesDecoded ?? 0;
+        c.totalDecodeTime += s.totalDecodeTime ?? 0;
+      }
+    });
+    return c;
+  });
 }
 
 async function main() {
@@ -106,9 +133,16 @@ async function main() {
     if (cfg.fullResWait) {
       await until(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.fullResAt > 0), Math.max(0, flowing + cfg.fullResWait - Date.now()), 'full resolution').catch(() => null);
     }
+    // Chromium's own codec cost over the last few seconds of the call, from
+    // its encode/decode time counters, to set beside Parley's codec
+    // benchmarks at the size Chromium was really sending.
+    const before = await Promise.all(pages.map((p) => codecCounters(p.page)));
+    await new Promise((r) => setTimeout(r, cfg.codecWindow ?? 0));
+    const after = await Promise.all(pages.map((p) => codecCounters(p.page)));
     const results = await Promise.all(
-      pages.map(async (p) => {
+      pages.map(async (p, i) => {
         const b = await probe(p.page);
+        const d = (/** @type {string} */ k) => after[i][k] - before[i][k];
         const from = b.firstFrameAt + cfg.warmup;
         return {
           name: p.given,
@@ -121,6 +155,9 @@ async function main() {
           sent: b.sent,
           width: b.width,
           height: b.height,
+          encodeMsPerFrame: d('framesEncoded') > 0 ? (1000 * d('totalEncodeTime')) / d('framesEncoded') : 0,
+          decodeMsPerFrame: d('framesDecoded') > 0 ? (1000 * d('totalDecodeTime')) / d('framesDecoded') : 0,
+          sendWidth: after[i].sendWidth,
           latencies: b.latencies.filter((/** @type {number[]} */ l) => l[0] >= from).map((/** @type {number[]} */ l) => l[1]),
         };
       }),

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/parleyhq/parley/bench/internal/stats"
+)
+
+// markdown renders the results as the tables make bench prints, each
+// figure with its ratio to the Chromium figure of the same run.
+func markdown(r *Results) string {
+	var b strings.Builder
+	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
+	w("# Parley vs Chromium, %s (%d CPUs, %s, %s)\n", r.Started.Format("2006-01-02 15:04 UTC"), r.Machine.CPUs, r.Machine.Chromium, r.Machine.Go)
+	if r.Smoke {
+		w("\nSMOKE RUN: one pass of each kind, figures are not meaningful.\n")
+	}
+
+	w("\n## Call setup (ms, caller: call placed → first remote picture; target ratio ≤ 1.0)\n\n")
+	w("| Case | n | median | p95 | min | max | ratio to (a), median |\n|---|---|---|---|---|---|---|\n")
+	base := r.Setup["a"].Median
+	for _, c := range []struct{ key, name string }{{"a", "(a) Chromium ↔ Chromium"}, {"b", "(b) Parley headless → Chromium"}, {"c", "(c) Parley headless ↔ Parley headless"}, {"d", "(d) desktop UI ↔ Chromium"}} {
+		s, ok := r.Setup[c.key]
+		if !ok {
+			continue
+		}
+		w("| %s | %d | %s | %s | %s | %s | %s |\n", c.name, s.N, f0(s.Median), f0(s.P95), f0(s.Min), f0(s.Max), ratio(s.Median, base))
+	}
+
+	w("\n## Glass to glass (ms, capture → presented in Chromium / decoded in headless Parley; 30 fps)\n\n")
+	w("| Size | Case | Direction | taken when | frames | p50 | p95 | min | max | ratio p50 / p95 to Chromium→Chromium |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, g := range r.Glass {
+		ref := glassRef(r, g.Size)
+		mn, mx := f0(g.MS.Min), f0(g.MS.Max)
+		if g.Only50and95 {
+			mn, mx = "–", "–"
+		}
+		w("| %s | (%s) | %s | %s | %d | %s | %s | %s | %s | %s / %s |\n", g.Size, g.Case, g.Direction, g.Where, g.MS.N,
+			f0(g.MS.Median), f0(g.MS.P95), mn, mx, ratio(g.MS.Median, ref.Median), ratio(g.MS.P95, ref.P95))
+	}
+
+	w("\n## Time to full resolution (s, call placed → receiver gets the sender's full width; target ≤ 3 s)\n\n")
+	w("| Direction | seconds | last width | waited | ratio to Chromium→Chromium |\n|---|---|---|---|---|\n")
+	var chromeFull float64 = math.NaN()
+	for _, f := range r.FullRes {
+		if f.Direction == "Chromium→Chromium" && f.Seconds >= 0 {
+			chromeFull = f.Seconds
+		}
+	}
+	for _, f := range r.FullRes {
+		sec := fmt.Sprintf("%.1f", f.Seconds)
+		if f.Seconds < 0 {
+			sec = fmt.Sprintf("not within %.0f s", f.WaitedS)
+		}
+		w("| %s | %s | %d | %.0f s | %s |\n", f.Direction, sec, f.Width, f.WaitedS, ratio(f.Seconds, chromeFull))
+	}
+
+	w("\n## CPU and memory during the 720p30 call (cores = share of one core; RSS peak)\n\n")
+	w("| Case | Process | CPU (cores) | RSS (MiB) | CPU ratio to one Chromium browser |\n|---|---|---|---|---|\n")
+	oneBrowser := math.NaN()
+	for _, c := range r.CPU {
+		if strings.HasPrefix(c.Process, "one Chromium browser") {
+			oneBrowser = c.CPU
+		}
+	}
+	rows := slices.Clone(r.CPU)
+	slices.SortStableFunc(rows, func(a, b CPURow) int { return strings.Compare(a.Case+a.Process, b.Case+b.Process) })
+	for _, c := range rows {
+		w("| (%s) | %s | %.2f | %.0f | %s |\n", c.Case, c.Process, c.CPU, c.RSSMiB, ratio(c.CPU, oneBrowser))
+	}
+
+	w("\n## Frame bridge (Go send → drawn; target p95 ≤ 15 ms at 30 fps)\n\n")
+	w("| Size | Where | fps drawn | frames | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|---|---|\n")
+	for _, br := range r.Bridge {
+		w("| %s | %s | %.1f | %d | %s | %s | %s |\n", br.Size, br.Where, br.FPS, br.MS.N, f1(br.MS.Median), f1(br.MS.P95), f1(br.MS.Max))
+	}
+
+	w("\n## Codec cost (ms per frame; go test -bench, and Chromium's own counters in the 720p call)\n\n")
+	w("| Benchmark | ms/frame |\n|---|---|\n")
+	for _, c := range r.Codec {
+		w("| %s | %s |\n", c.Name, f2(c.MsPerFrame))
+	}
+
+	if len(r.Sigload) > 0 {
+		w("\n## Signaling load (parley-sigload)\n\n| Figure | Value |\n|---|---|\n")
+		for _, k := range []string{"users_held", "join_p50_ms", "join_p99_ms", "join_total_ms", "converged_ms", "relay_per_s", "relay_p50_us", "relay_p99_us", "mem_per_conn_kb", "error_frames"} {
+			if v, ok := r.Sigload[k]; ok {
+				w("| %s | %v |\n", k, v)
+			}
+		}
+	}
+
+	if len(r.Skipped) > 0 {
+		w("\n## Skipped\n\n")
+		for _, s := range r.Skipped {
+			w("- %s: skipped: %s\n", s.What, s.Why)
+		}
+	}
+	if len(r.Errors) > 0 {
+		w("\n## Errors\n\n")
+		for _, e := range r.Errors {
+			w("- %s\n", e)
+		}
+	}
+	return b.String()
+}
+
+func glassRef(r *Results, size string) stats.Summary {
+	for _, g := range r.Glass {
+		if g.Size == size && g.Case == "a" {
+			return g.MS
+		}
+	}
+	return stats.Summary{}
+}
+
+func ratio(a, b float64) string {
+	x := stats.Ratio(a, b)
+	if math.IsNaN(x) || a < 0 || b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func f0(x float64) string { return fnum(x, 0) }
+func f1(x float64) string { return fnum(x, 1) }
+func f2(x float64) string { return fnum(x, 2) }
+
+func fnum(x float64, prec int) string {
+	if math.IsNaN(x) {
+		return "–"
+	}
+	return fmt.Sprintf("%.*f", prec, x)
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"time"
+
+	"github.com/parleyhq/parley/bench/internal/procstat"
+	"github.com/parleyhq/parley/bench/internal/stats"
+)
+
+// Results is bench/results/latest.json.
+type Results struct {
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Smoke    bool      `json:"smoke"`
+	Machine  Machine   `json:"machine"`
+
+	// Setup is call setup in ms per case: "a" Chromium↔Chromium, "b"
+	// Parley→Chromium, "c" Parley↔Parley, "d" desktop UI↔Chromium.
+	Setup map[string]stats.Summary `json:"setupMs"`
+	// Glass is capture-to-display (Chromium) or capture-to-decode
+	// (headless Parley) latency in ms over the frames of one call.
+	Glass []GlassRow `json:"glassToGlass"`
+	// FullRes is the time from placing the call until the receiver got
+	// full-width video.
+	FullRes []FullResRow   `json:"fullResolution"`
+	CPU     []CPURow       `json:"cpu"`
+	Bridge  []BridgeRow    `json:"bridge"`
+	Codec   []CodecRow     `json:"codec"`
+	Sigload map[string]any `json:"signalingLoad,omitempty"`
+
+	Skipped []Skip   `json:"skipped"`
+	Errors  []string `json:"errors"`
+}
+
+// Machine is where the figures were taken.
+type Machine struct {
+	CPUs     int    `json:"cpus"`
+	Chromium string `json:"chromium"`
+	Go       string `json:"go"`
+}
+
+// GlassRow is one direction of one case at one size.
+type GlassRow struct {
+	Size      string        `json:"size"`
+	Case      string        `json:"case"`
+	Direction string        `json:"direction"`
+	MS        stats.Summary `json:"ms"`
+	// Where says where the receiver took the time: "presented" (Chromium's
+	// requestVideoFrameCallback) or "decoded" (Parley's engine frames).
+	Where string `json:"where"`
+	// Only50and95 marks figures that come as p50/p95 only (the headless
+	// binary's report): Median and P95 are set, Min and Max are not.
+	Only50and95 bool `json:"only50and95,omitempty"`
+}
+
+// FullResRow is one direction's time to full resolution.
+type FullResRow struct {
+	Direction string  `json:"direction"`
+	Seconds   float64 `json:"seconds"` // -1: not reached within the call
+	Width     int     `json:"width"`   // the last received width
+	WaitedS   float64 `json:"waitedS"` // how long it was waited for
+}
+
+// CPURow is one process (or process role) during the 720p30 call.
+type CPURow struct {
+	Case    string  `json:"case"`
+	Process string  `json:"process"`
+	CPU     float64 `json:"cpuCores"`
+	RSSMiB  float64 `json:"rssMiB"`
+}
+
+// BridgeRow is the frame bridge at one size.
+type BridgeRow struct {
+	Size  string        `json:"size"`
+	Where string        `json:"where"` // "webkit" or "headless-chromium"
+	FPS   float64       `json:"fpsDrawn"`
+	MS    stats.Summary `json:"latencyMs"`
+}
+
+// CodecRow is one codec benchmark or Chromium's in-call codec time.
+type CodecRow struct {
+	Name       string  `json:"name"`
+	MsPerFrame float64 `json:"msPerFrame"`
+}
+
+// Skip says what was not measured and why.
+type Skip struct {
+	What string `json:"what"`
+	Why  string `json:"why"`
+}
+
+func byRole(caseName string, us []procstat.Usage, prefix string) []CPURow {
+	var rows []CPURow
+	for role, u := range procstat.ByRole(us) {
+		rows = append(rows, CPURow{Case: caseName, Process: prefix + role, CPU: u.CPU, RSSMiB: u.MaxRSSMiB})
+	}
+	return rows
+}
