@@ -58,7 +58,16 @@ test('two people calling each other at once end up in one call', async () => {
   const B = await openSignedIn(browser, signal.url, 'quinn');
   try {
     await Promise.all([userButton(A.page, B.name).waitFor(), userButton(B.page, A.name).waitFor()]);
-    await Promise.all([userButton(A.page, B.name).click(), userButton(B.page, A.name).click()]);
+    // Both clicks land before either offer can arrive (an offer waits for
+    // the camera to open); Playwright's click would wait for stability and
+    // could let one side see the other's call ringing first.
+    /** @param {import('playwright-core').Page} page @param {string} name */
+    const press = (page, name) =>
+      page.evaluate((n) => {
+        document.querySelector(`#userlist button[data-name="${CSS.escape(n)}"]`)?.dispatchEvent(new MouseEvent('click'));
+        return window.parley.state;
+      }, name);
+    assert.deepEqual(await Promise.all([press(A.page, B.name), press(B.page, A.name)]), ['calling', 'calling']);
     await waitState(A.page, 'in-call');
     await waitState(B.page, 'in-call');
     await waitFramesFlowing(A.page);

@@ -58,6 +58,7 @@ export class UserList {
 
   /** Disables calling while a call is under way. @param {boolean} busy */
   setBusy(busy) {
+    if (busy === this.busy) return; // re-rendering would replace the buttons under the pointer
     this.busy = busy;
     this.render();
   }
