@@ -20,14 +20,16 @@ let signal;
 let browser;
 /** @type {import('playwright-core').Browser} no camera, no microphone */
 let bare;
+/** @type {import('playwright-core').Browser} devices present, permission refused */
+let denied;
 
 before(async () => {
   signal = await startSignal();
-  [browser, bare] = await Promise.all([launchBrowser({ fakeMedia: 'device-count=3' }), launchBrowser({ fakeMedia: false })]);
+  [browser, bare, denied] = await Promise.all([launchBrowser({ fakeMedia: 'device-count=3' }), launchBrowser({ fakeMedia: false }), launchBrowser({ denyMedia: true })]);
 });
 
 after(async () => {
-  await Promise.all([browser?.close(), bare?.close()]);
+  await Promise.all([browser?.close(), bare?.close(), denied?.close()]);
   await signal?.stop();
 });
 
@@ -113,6 +115,19 @@ test('without camera or microphone the call goes on receive-only, and the user i
     await waitFramesFlowing(A.page);
     assert.match((await A.page.textContent('#notice_text')) ?? '', /No camera and\/or microphone were found/);
     assert.equal((await sending(A.page))?.video, null, 'nothing is sent');
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
+  }
+});
+
+test('a refused camera permission is explained, and the call goes on receive-only', async () => {
+  const A = await openSignedIn(denied, signal.url, 'pia');
+  const B = await openSignedIn(browser, signal.url, 'ray');
+  try {
+    await connect(B.page, A.page, A.name);
+    await waitFramesFlowing(A.page);
+    assert.match((await A.page.textContent('#notice_text')) ?? '', /Permission to use your camera and\/or microphone was denied/);
+    assert.equal((await sending(A.page))?.audio, null, 'nothing is sent');
   } finally {
     await Promise.all([A.context.close(), B.context.close()]);
   }

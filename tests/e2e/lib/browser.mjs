@@ -4,8 +4,12 @@
 // two machines would.
 import { chromium } from 'playwright-core';
 
-/** Flags every test browser gets (see NOTES.md, "Chromium as a test peer"). */
-export const CHROMIUM_ARGS = Object.freeze(['--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu', '--disable-background-networking']);
+/**
+ * Flags every test browser gets (see NOTES.md, "Chromium as a test peer");
+ * launchBrowser adds --use-fake-device-for-media-stream and
+ * --use-fake-ui-for-media-stream according to its options.
+ */
+export const CHROMIUM_ARGS = Object.freeze(['--no-sandbox', '--disable-gpu', '--disable-background-networking']);
 
 /**
  * Launches headless Chromium. Close it with browser.close() in an after hook.
@@ -13,13 +17,16 @@ export const CHROMIUM_ARGS = Object.freeze(['--use-fake-ui-for-media-stream', '-
  * @param {string | false} [opts.fakeMedia] the value of --use-fake-device-for-media-stream:
  *   '' (the default) for one fake camera and microphones, 'device-count=2' for two cameras,
  *   false for a machine with no camera or microphone at all.
+ * @param {boolean} [opts.denyMedia] answer every camera/microphone prompt with "deny"
+ *   (getUserMedia then fails with NotAllowedError), as a user who clicks Block would
  * @param {string[]} [opts.args] further flags, e.g. '--use-file-for-fake-video-capture=clip.y4m'
  * @param {string} [opts.executablePath] defaults to $CHROMIUM or /usr/bin/chromium
  * @returns {Promise<import('playwright-core').Browser>}
  */
-export function launchBrowser({ fakeMedia = '', args = [], executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
+export function launchBrowser({ fakeMedia = '', denyMedia = false, args = [], executablePath = process.env.CHROMIUM || '/usr/bin/chromium' } = {}) {
   const media = fakeMedia === false ? [] : [fakeMedia ? `--use-fake-device-for-media-stream=${fakeMedia}` : '--use-fake-device-for-media-stream'];
-  return chromium.launch({ executablePath, headless: true, args: [...media, ...CHROMIUM_ARGS, ...args] });
+  const ui = denyMedia ? '--use-fake-ui-for-media-stream=deny' : '--use-fake-ui-for-media-stream';
+  return chromium.launch({ executablePath, headless: true, args: [...media, ui, ...CHROMIUM_ARGS, ...args] });
 }
 
 /**
