@@ -77,9 +77,9 @@ type Member struct {
 	peer Peer
 
 	// Guarded by hub.mu.
-	name     string // registered name; "" until the first username
-	delta    bool   // the client asked for user-delta
-	needsList bool // registered since the last flush: gets the full list
+	name      string // registered name; "" until the first username
+	delta     bool   // the client asked for user-delta
+	needsList bool   // registered since the last flush: gets the full list
 	detached  bool
 }
 
