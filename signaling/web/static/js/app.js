@@ -243,6 +243,10 @@ ui.loginForm.addEventListener('submit', (ev) => {
 });
 
 ui.noticeClose.addEventListener('click', () => (ui.notice.hidden = true));
+document.addEventListener('keydown', (ev) => {
+  // Escape declines a ringing call, as in other call apps.
+  if (ev.key === 'Escape' && phone.state === 'ringing') phone.decline();
+});
 ui.hangup.addEventListener('click', () => phone.hangUp());
 ui.accept.addEventListener('click', () => phone.accept());
 ui.decline.addEventListener('click', () => phone.decline());
@@ -351,6 +355,8 @@ function render() {
   ui.camera.textContent = phone.cameraOff ? 'Camera on' : 'Camera off';
   ui.localVideo.classList.toggle('off', phone.cameraOff || !phone.local?.getVideoTracks().length);
   document.body.dataset.call = s;
+  // The tab title tells a user in another tab that someone is calling.
+  document.title = s === 'ringing' ? `${phone.peer} is calling — Parley` : s === 'in-call' ? `In call with ${phone.peer} — Parley` : 'Parley';
   tick();
   if (phone.local) void refreshDevices(); // labels are readable once a device is open
 }
