@@ -18,10 +18,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
-	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
-	"github.com/parleyhq/parley/app/media"
-	"github.com/parleyhq/parley/app/media/testmedia"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -86,21 +83,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runHeadless(ctx, o, stdout, stderr)
 	}
 
-	if o.FakeMedia {
-		testmedia.Register()
-	}
-	eng, err := engine.New(engine.Config{
-		Name:       o.Name,
-		ICEServers: o.ICEServers,
-		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
-		Camera:     o.Camera,
-		Microphone: o.Microphone,
+	// The window keeps its choices in the settings file; flags given
+	// explicitly override them for this run.
+	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Version: version}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "server" {
+			wo.Server = o.Server
+		}
 	})
-	if err != nil {
-		fmt.Fprintf(stderr, "parley: %v\n", err)
-		return exitFailed
-	}
-	if err := runWindow(ctx, eng, windowOptions{Server: o.Server, Name: o.Name, Version: version}); err != nil {
+	if err := runWindow(ctx, wo); err != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
 		return exitFailed
 	}
@@ -129,13 +120,14 @@ func runHeadless(ctx context.Context, o headless.Options, stdout, stderr io.Writ
 	return exitOK
 }
 
-// windowOptions is what the desktop window needs besides the engine. The
-// window connects to Server itself (the user may change it in the UI) and
-// drives eng.Run with that connection.
+// windowOptions is what the desktop window takes from the command line.
+// Everything else comes from the settings file, which the window edits.
 type windowOptions struct {
-	Server  string
-	Name    string
-	Version string
+	Server     string // overrides the settings' server; "" keeps it (empty there: the embedded server)
+	Name       string // overrides the settings' display name
+	FakeMedia  bool   // the test cameras and tone instead of real devices
+	AutoAnswer bool   // accept every call (kiosk and screenshot tests)
+	Version    string
 }
 
 // iceFlags collects --ice, --ice-username and --ice-credential.

@@ -31,6 +31,9 @@ type Options struct {
 	// FakeMedia marks a run with the test cameras and tone: no real
 	// speaker is opened, so a machine without sound hardware stays quiet.
 	FakeMedia bool
+	// AutoAnswer accepts every incoming call without asking (the --auto-answer
+	// flag: unattended machines and the screenshot test).
+	AutoAnswer bool
 	// BridgeOrigins are the Origins the frame bridge accepts; nil means
 	// bridge.DefaultOrigins.
 	BridgeOrigins []string

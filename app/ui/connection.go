@@ -236,6 +236,7 @@ func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
 		Camera:     st.Camera,
 		Microphone: st.Microphone,
 		Audio:      out,
+		AutoAnswer: a.opts.AutoAnswer,
 		Logger:     a.log.With("component", "engine"),
 	})
 	if err != nil {

@@ -1,0 +1,59 @@
+//go:build desktop || dev
+
+package main
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"github.com/parleyhq/parley/app/bridge"
+	"github.com/parleyhq/parley/app/desktop"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/app/ui"
+)
+
+//go:embed all:frontend
+var frontendFiles embed.FS
+
+//go:embed build/appicon.png
+var appIcon []byte
+
+// runWindow opens the desktop window and returns when it closes. The
+// window owns the engine's lifecycle through app/ui; ctx is not used
+// because Wails handles SIGINT itself and closes the window.
+func runWindow(_ context.Context, o windowOptions) error {
+	if o.FakeMedia {
+		testmedia.Register()
+	}
+	path, err := settings.DefaultPath()
+	if err != nil {
+		return err
+	}
+	origins := bridge.DefaultOrigins
+	// The dev build serves the page from the address in $devserver; the
+	// frame bridge must accept that origin as well.
+	if dev := os.Getenv("devserver"); dev != "" {
+		origins = append(append([]string{}, origins...), "http://"+dev)
+	}
+	backend, err := ui.New(ui.Options{
+		Settings:      settings.NewStore(path),
+		Server:        o.Server,
+		Name:          o.Name,
+		FakeMedia:     o.FakeMedia,
+		AutoAnswer:    o.AutoAnswer,
+		BridgeOrigins: origins,
+		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),
+	})
+	if err != nil {
+		return err
+	}
+	assets, err := fs.Sub(frontendFiles, "frontend")
+	if err != nil {
+		return err
+	}
+	return desktop.Run(backend, desktop.Options{Assets: assets, Icon: appIcon, Version: o.Version})
+}
