@@ -24,9 +24,6 @@ type Server struct {
 	ips    *ipLimiter
 	nextID atomic.Int64
 
-	ctx    context.Context // ends every session when cancelled (Close)
-	cancel context.CancelFunc
-
 	mu       sync.Mutex
 	sessions map[*session]struct{}
 	closed   bool
@@ -39,7 +36,6 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	return &Server{
 		cfg: cfg,
 		hub: hub.New(hub.Config{
@@ -49,8 +45,6 @@ func New(cfg Config) (*Server, error) {
 		}),
 		static:   http.FileServerFS(cfg.Static),
 		ips:      newIPLimiter(cfg.MaxConnsPerIP),
-		ctx:      ctx,
-		cancel:   cancel,
 		sessions: make(map[*session]struct{}),
 	}, nil
 }
@@ -95,7 +89,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.untrack(sess)
 	s.cfg.Logger.Debug("connected", "id", sess.id, "addr", addr, "subprotocol", conn.Subprotocol())
-	sess.run(s.ctx, s.hub)
+	sess.run(s.hub)
 }
 
 func (s *Server) track(sess *session) bool {
@@ -136,13 +130,16 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}()
 	select {
 	case <-done:
-		s.cancel()
 		return nil
 	case <-ctx.Done():
-		s.cancel()
-		<-done
-		return ctx.Err()
 	}
+	s.mu.Lock()
+	for sess := range s.sessions {
+		sess.conn.CloseNow()
+	}
+	s.mu.Unlock()
+	<-done
+	return ctx.Err()
 }
 
 // Close is Shutdown without a deadline for the close handshakes beyond the

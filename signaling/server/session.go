@@ -168,8 +168,8 @@ func (s *session) pingPeer() {
 	s.ping.Reset(cfg.PingInterval)
 }
 
-// run serves the connection until it closes. ctx is the server's lifetime.
-func (s *session) run(ctx context.Context, h *hub.Hub) {
+// run serves the connection until it closes.
+func (s *session) run(h *hub.Hub) {
 	cfg := s.srv.cfg
 	member, err := h.Attach(s)
 	if err != nil {
@@ -184,7 +184,7 @@ func (s *session) run(ctx context.Context, h *hub.Hub) {
 		}
 	})
 
-	s.read(ctx, member)
+	s.read(member)
 
 	registerDeadline.Stop()
 	s.ping.Stop()
@@ -195,12 +195,17 @@ func (s *session) run(ctx context.Context, h *hub.Hub) {
 
 // read decodes client frames and hands them to the hub until the connection
 // fails or closes. Bad frames get an error; the connection stays.
-func (s *session) read(ctx context.Context, member *hub.Member) {
+//
+// Reads take no context: the connection's end (a close, CloseNow from a
+// failed ping or write, or Shutdown's deadline) is what stops them. A
+// cancellable context would register a callback on every read, and with one
+// shared server context that serialises all readers on its lock.
+func (s *session) read(member *hub.Member) {
 	cfg := s.srv.cfg
 	limiter := rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst)
 	dropped := 0
 	for {
-		typ, data, err := s.conn.Read(ctx)
+		typ, data, err := s.conn.Read(context.Background())
 		if err != nil {
 			s.logEnd(err)
 			return

@@ -105,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.inproc, "inproc", false, "run the server in this process (per-address cap off)")
 	fs.IntVar(&o.clients, "clients", 10000, "number of clients")
 	fs.BoolVar(&o.legacy, "legacy", false, "register like MDN's client (no hello): full user lists instead of deltas")
-	fs.IntVar(&o.concurrency, "concurrency", 64, "handshakes in flight at once")
+	fs.IntVar(&o.concurrency, "concurrency", 1000, "clients joining at once (each waits for its user list, which may take one coalescing interval)")
 	fs.IntVar(&o.spread, "spread", 0, "bind clients to `N` source addresses 127.0.0.2… (for a server with a per-address cap)")
 	fs.IntVar(&o.rate, "rate", 20000, "relayed messages per second to send in the relay phase; 0 skips it")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of the relay phase")
