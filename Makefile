@@ -54,10 +54,15 @@ test-e2e: npm build
 	cd $(E2E) && node --test --test-concurrency=1
 
 bench: deps build
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+	$(GO) build -o $(BIN)/parley-sigload ./signaling/cmd/parley-sigload
+	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
+	$(GO) run ./bench/cmd/parley-bench
 
-bench-smoke: build
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+bench-smoke: npm build
+	$(GO) build -o $(BIN)/parley-sigload ./signaling/cmd/parley-sigload
+	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
+	node --test bench/web/
+	$(GO) run ./bench/cmd/parley-bench --smoke --out bench/results/smoke.json
 
 package:
 	@echo "package: not built yet (see issue: desktop app and installers)"; exit 1

@@ -103,7 +103,7 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 }
 
 func fullRes(dir string, startMS int64, rx pageResult, p callPlan) FullResRow {
-	row := FullResRow{Direction: dir, Seconds: -1, Width: rx.Width, WaitedS: (p.Hold + p.FullResWait).Seconds()}
+	row := FullResRow{Direction: dir, Seconds: -1, Width: rx.Width, WaitedS: max(p.Hold, p.FullResWait).Seconds()}
 	if rx.FullResAt > 0 && startMS > 0 {
 		row.Seconds = float64(rx.FullResAt-startMS) / 1000
 	}

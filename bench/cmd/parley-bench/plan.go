@@ -16,7 +16,9 @@ type benchPlan struct {
 	sigloadClients int
 	sigloadTime    string
 	bridgeSizes    []bridgeSize
-	bridgeTime     time.Duration
+	// bridgeRenderers are the page's renderers to measure ("webgl", "2d").
+	bridgeRenderers []string
+	bridgeTime      time.Duration
 }
 
 // fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
@@ -28,24 +30,26 @@ func fullPlan(runs int) benchPlan {
 			{Size: "480p", Width: 640, Height: 480, Hold: 12 * time.Second, Warmup: 2 * time.Second},
 			{Size: "720p", Width: 1280, Height: 720, Hold: 32 * time.Second, CPUWindow: 30 * time.Second, FullResWait: 40 * time.Second, Warmup: 2 * time.Second},
 		},
-		codecBenchtime: "60x",
-		sigloadClients: 10000,
-		sigloadTime:    "5s",
-		bridgeSizes:    []bridgeSize{{"720p", 1280, 720}, {"1080p", 1920, 1080}},
-		bridgeTime:     8 * time.Second,
+		codecBenchtime:  "60x",
+		sigloadClients:  10000,
+		sigloadTime:     "5s",
+		bridgeSizes:     []bridgeSize{{"720p", 1280, 720}, {"1080p", 1920, 1080}},
+		bridgeRenderers: []string{"webgl", "2d"},
+		bridgeTime:      8 * time.Second,
 	}
 }
 
 // smokePlan is make bench-smoke: one of each kind, cheaply.
 func smokePlan() benchPlan {
 	return benchPlan{
-		setupRuns:      1,
-		calls:          []callPlan{{Size: "480p", Width: 640, Height: 480, Hold: 3 * time.Second, CPUWindow: 2 * time.Second, FullResWait: 5 * time.Second, Warmup: time.Second}},
-		codecBenchtime: "1x",
-		sigloadClients: 500,
-		sigloadTime:    "1s",
-		bridgeSizes:    []bridgeSize{{"720p", 1280, 720}},
-		bridgeTime:     2 * time.Second,
+		setupRuns:       1,
+		calls:           []callPlan{{Size: "480p", Width: 640, Height: 480, Hold: 2 * time.Second, CPUWindow: 2 * time.Second, FullResWait: 3 * time.Second, Warmup: time.Second}},
+		codecBenchtime:  "1x",
+		sigloadClients:  500,
+		sigloadTime:     "1s",
+		bridgeSizes:     []bridgeSize{{"720p", 1280, 720}},
+		bridgeRenderers: []string{"webgl"},
+		bridgeTime:      2 * time.Second,
 	}
 }
 
@@ -94,6 +98,9 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 			res.Glass = append(res.Glass, out.glass...)
 			res.FullRes = append(res.FullRes, out.fullRes...)
 			res.CPU = append(res.CPU, out.cpu...)
+			if cp.CPUWindow > 0 {
+				res.CPUSize = cp.Size
+			}
 			res.Codec = append(res.Codec, out.codec...)
 		}
 	}
@@ -121,7 +128,7 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 	}
 
 	for _, s := range p.bridgeSizes {
-		for _, renderer := range []string{"webgl", "2d"} {
+		for _, renderer := range p.bridgeRenderers {
 			step("frame bridge at %s (%s)", s.name, renderer)
 			row, err := measureBridge(ctx, e, s, renderer, p.bridgeTime)
 			if err != nil {

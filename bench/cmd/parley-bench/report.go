@@ -58,7 +58,7 @@ func markdown(r *Results) string {
 		w("| %s | %s | %d | %.0f s | %s |\n", f.Direction, sec, f.Width, f.WaitedS, ratio(f.Seconds, chromeFull))
 	}
 
-	w("\n## CPU and memory during the 720p30 call (cores = share of one core; RSS peak)\n\n")
+	w("\n## CPU and memory during the sampled call (%s, 30 fps; cores = share of one core; RSS peak)\n\n", cpuSize(r))
 	w("| Case | Process | CPU (cores) | RSS (MiB) | CPU ratio to one Chromium browser |\n|---|---|---|---|---|\n")
 	oneBrowser := math.NaN()
 	for _, c := range r.CPU {
@@ -106,6 +106,14 @@ func markdown(r *Results) string {
 		}
 	}
 	return b.String()
+}
+
+// cpuSize names the size of the call whose CPU was sampled.
+func cpuSize(r *Results) string {
+	if r.CPUSize == "" {
+		return "none"
+	}
+	return r.CPUSize
 }
 
 func glassRef(r *Results, size string) stats.Summary {

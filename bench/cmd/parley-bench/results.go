@@ -22,8 +22,10 @@ type Results struct {
 	Glass []GlassRow `json:"glassToGlass"`
 	// FullRes is the time from placing the call until the receiver got
 	// full-width video.
-	FullRes []FullResRow   `json:"fullResolution"`
-	CPU     []CPURow       `json:"cpu"`
+	FullRes []FullResRow `json:"fullResolution"`
+	CPU     []CPURow     `json:"cpu"`
+	// CPUSize is the size of the call whose processes were sampled.
+	CPUSize string         `json:"cpuCallSize"`
 	Bridge  []BridgeRow    `json:"bridge"`
 	Codec   []CodecRow     `json:"codec"`
 	Sigload map[string]any `json:"signalingLoad,omitempty"`

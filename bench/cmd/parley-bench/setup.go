@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/bench/internal/party"
 )
 
@@ -68,14 +69,15 @@ func setupParleyChromium(ctx context.Context, env *env, run int) (float64, error
 	return ms, errors.Join(err, r.wait())
 }
 
-// setupParleyParley is case (c): two Parley engines in this process.
+// setupParleyParley is case (c): two Parley engines in this process, each
+// with its own test camera (one device cannot be opened twice).
 func setupParleyParley(ctx context.Context, env *env, run int) (float64, error) {
-	a, err := party.Start(ctx, party.Config{Server: env.signal.wsURL(), Name: fmt.Sprintf("pa%d", run), Width: setupW, Height: setupH})
+	a, err := party.Start(ctx, party.Config{Server: env.signal.wsURL(), Name: fmt.Sprintf("pa%d", run), Camera: testmedia.CameraA, Width: setupW, Height: setupH})
 	if err != nil {
 		return 0, err
 	}
 	defer a.Close()
-	b, err := party.Start(ctx, party.Config{Server: env.signal.wsURL(), Name: fmt.Sprintf("pc%d", run), Width: setupW, Height: setupH, AutoAnswer: true})
+	b, err := party.Start(ctx, party.Config{Server: env.signal.wsURL(), Name: fmt.Sprintf("pc%d", run), Camera: testmedia.CameraB, Width: setupW, Height: setupH, AutoAnswer: true})
 	if err != nil {
 		return 0, err
 	}

@@ -26,6 +26,7 @@ import (
 type Config struct {
 	Server        string // ws:// URL of parley-signal
 	Name          string
+	Camera        string // a testmedia camera; "" for the default
 	Width, Height int
 	AutoAnswer    bool
 }
@@ -67,6 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Party, error) {
 	eng, err := engine.New(engine.Config{
 		Name:       cl.Name(),
 		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: cfg.Width, Height: cfg.Height}, media.CodecConfig{}),
+		Camera:     cfg.Camera,
 		AutoAnswer: cfg.AutoAnswer,
 	})
 	if err != nil {

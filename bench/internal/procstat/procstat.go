@@ -159,7 +159,9 @@ func Descendants(procs []Proc, pid int) []Proc {
 // "browser" for Chromium's main process, or the command name otherwise
 // (e.g. "parley", "WebKitWebProcess").
 func Role(p Proc) string {
-	for _, a := range p.Cmdline {
+	// Chromium rewrites its argv for ps, so the switches may arrive as one
+	// space-separated string instead of NUL-separated arguments.
+	for _, a := range strings.Fields(strings.Join(p.Cmdline, " ")) {
 		if t, ok := strings.CutPrefix(a, "--type="); ok {
 			return t
 		}

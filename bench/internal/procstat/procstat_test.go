@@ -56,7 +56,7 @@ func TestDescendantsAndRole(t *testing.T) {
 		{Stat: Stat{PID: 10, PPID: 1, Comm: "chromium"}, Cmdline: []string{"/usr/lib/chromium/chromium", "--headless"}},
 		{Stat: Stat{PID: 11, PPID: 10, Comm: "chromium"}, Cmdline: []string{"chromium", "--type=gpu-process"}},
 		{Stat: Stat{PID: 12, PPID: 10, Comm: "chromium"}, Cmdline: []string{"chromium", "--type=zygote"}},
-		{Stat: Stat{PID: 13, PPID: 12, Comm: "chromium"}, Cmdline: []string{"chromium", "--type=renderer"}},
+		{Stat: Stat{PID: 13, PPID: 12, Comm: "chromium"}, Cmdline: []string{"/usr/lib/chromium/chromium --type=renderer --lang=en-US"}},
 		{Stat: Stat{PID: 20, PPID: 1, Comm: "parley"}},
 	}
 	got := Descendants(procs, 10)
