@@ -26,11 +26,14 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
 		fmt.Fprintln(os.Stderr, "parley-signal:", err)
+		stop()
 		os.Exit(1)
 	}
 }
@@ -41,7 +44,8 @@ type repeated []string
 func (r *repeated) String() string     { return strings.Join(*r, ",") }
 func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
 
-func run(args []string, stdout, stderr io.Writer) error {
+// run parses args and serves until ctx ends (SIGINT or SIGTERM in main).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("parley-signal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var (
@@ -104,8 +108,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "parley-signal: open %s://%s/\n", scheme, displayAddr(ln.Addr()))
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	start := time.Now()
 	err = srv.Serve(ctx, ln, *certFile, *keyFile)
 	logger.Info("stopped", "uptime", time.Since(start).Round(time.Second))
