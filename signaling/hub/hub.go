@@ -16,6 +16,12 @@ import (
 // instead of one per join.
 const DefaultCoalesceInterval = 250 * time.Millisecond
 
+// DefaultCoalescePerUser stretches the interval on big servers: every flush
+// sends a frame to every user, so with N users the interval is at least
+// N × this (1 s at 10,000 users), which keeps user-list fan-out to a few
+// percent of a core however long a join storm lasts.
+const DefaultCoalescePerUser = 100 * time.Microsecond
+
 // ErrClosed is returned by Attach after Close.
 var ErrClosed = errors.New("hub: closed")
 
@@ -27,6 +33,10 @@ type Config struct {
 	// means DefaultCoalesceInterval. The first change after a quiet interval
 	// is sent at once; later ones wait for the interval to pass.
 	CoalesceInterval time.Duration
+	// CoalescePerUser lengthens the interval to users × CoalescePerUser
+	// when that is longer; 0 means DefaultCoalescePerUser, negative turns
+	// the stretching off.
+	CoalescePerUser time.Duration
 	// Logger receives joins and leaves at Info and relays at Debug (type,
 	// sender, target and size only: never SDP or candidates). nil discards.
 	Logger *slog.Logger
@@ -36,6 +46,7 @@ type Config struct {
 type Hub struct {
 	router   Router
 	interval time.Duration
+	perUser  time.Duration
 	log      *slog.Logger
 
 	mu        sync.Mutex
@@ -53,6 +64,7 @@ func New(cfg Config) *Hub {
 	h := &Hub{
 		router:   cfg.Router,
 		interval: cfg.CoalesceInterval,
+		perUser:  cfg.CoalescePerUser,
 		log:      cfg.Logger,
 		members:  make(map[int64]*Member),
 		roster:   newRoster(),
@@ -63,6 +75,9 @@ func New(cfg Config) *Hub {
 	}
 	if h.interval <= 0 {
 		h.interval = DefaultCoalesceInterval
+	}
+	if h.perUser == 0 {
+		h.perUser = DefaultCoalescePerUser
 	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
@@ -301,7 +316,7 @@ func (h *Hub) changedLocked() {
 	if h.timer != nil || h.closed {
 		return
 	}
-	wait := h.interval - time.Since(h.lastFlush)
+	wait := h.intervalLocked() - time.Since(h.lastFlush)
 	if wait <= 0 {
 		h.flushLocked()
 		return
@@ -314,6 +329,11 @@ func (h *Hub) changedLocked() {
 			h.flushLocked()
 		}
 	})
+}
+
+// intervalLocked is the current minimum time between flushes.
+func (h *Hub) intervalLocked() time.Duration {
+	return max(h.interval, time.Duration(h.roster.len())*h.perUser)
 }
 
 // flushLocked brings every registered member up to date: newcomers and

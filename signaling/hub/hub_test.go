@@ -3,6 +3,7 @@ package hub
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -508,5 +509,29 @@ func TestDetachTwiceIsHarmless(t *testing.T) {
 	am.Detach()
 	if got := hs.h.Users(); len(got) != 0 {
 		t.Fatalf("users = %v", got)
+	}
+}
+
+func TestIntervalGrowsWithUsers(t *testing.T) {
+	h := New(Config{CoalesceInterval: 250 * time.Millisecond, CoalescePerUser: time.Millisecond})
+	defer h.Close()
+	for i := range 400 {
+		m, _ := h.Attach(&fakePeer{id: int64(i + 1)})
+		m.register("u" + strconv.Itoa(i))
+	}
+	h.mu.Lock()
+	got := h.intervalLocked()
+	h.mu.Unlock()
+	if got != 400*time.Millisecond {
+		t.Fatalf("interval with 400 users = %v, want 400ms", got)
+	}
+	off := New(Config{CoalesceInterval: 250 * time.Millisecond, CoalescePerUser: -1})
+	defer off.Close()
+	m, _ := off.Attach(&fakePeer{id: 1})
+	m.register("solo")
+	off.mu.Lock()
+	defer off.mu.Unlock()
+	if got := off.intervalLocked(); got != 250*time.Millisecond {
+		t.Fatalf("interval without stretching = %v", got)
 	}
 }

@@ -58,8 +58,10 @@ type Config struct {
 	Rate           float64
 	Burst          int
 	RateViolations int
-	// CoalesceInterval is passed to the hub (user-list update batching).
+	// CoalesceInterval and CoalescePerUser are passed to the hub (user-list
+	// update batching; see hub.Config).
 	CoalesceInterval time.Duration
+	CoalescePerUser  time.Duration
 	// Router is passed to the hub; nil means hub.NewLocalRouter().
 	Router hub.Router
 	// Static is served for plain HTTP requests; nil means web.FS.

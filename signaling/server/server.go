@@ -41,6 +41,7 @@ func New(cfg Config) (*Server, error) {
 		hub: hub.New(hub.Config{
 			Router:           cfg.Router,
 			CoalesceInterval: cfg.CoalesceInterval,
+			CoalescePerUser:  cfg.CoalescePerUser,
 			Logger:           cfg.Logger,
 		}),
 		static:   http.FileServerFS(cfg.Static),
