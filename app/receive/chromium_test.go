@@ -194,39 +194,36 @@ func TestChromiumSendsToReceivers(t *testing.T) {
 		}
 	}()
 
-	// Two seconds of media after both receivers have started decoding.
+	// Poll until enough media has been decoded (Chromium's frame rate
+	// drops on a busy machine, so wait for counts, not for a time).
 	var vs VideoStats
 	var as AudioStats
 	var freq float64
-	var since time.Time
 	for {
 		mu.Lock()
 		v, a := video, audioR
 		mu.Unlock()
 		if v != nil && a != nil {
 			vs, as = v.Stats(), a.Stats()
-			if since.IsZero() && vs.FramesDecoded > 0 && as.PacketsDecoded > 0 {
-				since = time.Now()
-			}
-			if !since.IsZero() && time.Since(since) > 2*time.Second {
+			if vs.FramesDecoded >= 30 && as.PacketsDecoded >= 100 {
 				freq = a.DominantFrequency()
 				break
 			}
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("no media from Chromium: video %+v, audio %+v", vs, as)
+			t.Fatalf("too little media from Chromium: video %+v, audio %+v", vs, as)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Logf("video %+v", vs)
 	t.Logf("audio %+v, tone %.1f Hz", as, freq)
-	if vs.FramesDecoded < 30 || vs.DecodeErrors != 0 {
+	if vs.DecodeErrors != 0 {
 		t.Errorf("video: %d frames decoded, %d errors", vs.FramesDecoded, vs.DecodeErrors)
 	}
 	if vs.Width != 640 || vs.Height != 480 || log.bad != 0 {
 		t.Errorf("video size %dx%d, %d malformed frames", vs.Width, vs.Height, log.bad)
 	}
-	if as.PacketsDecoded < 50 || as.DecodeErrors != 0 {
+	if as.DecodeErrors != 0 {
 		t.Errorf("audio: %d packets decoded, %d errors", as.PacketsDecoded, as.DecodeErrors)
 	}
 	if math.Abs(freq-440) > 3 {

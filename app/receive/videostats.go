@@ -9,6 +9,7 @@ import (
 type VideoStats struct {
 	PacketsReceived uint64 // RTP packets read from the track
 	PacketsBad      uint64 // reads that failed without ending the track
+	PacketsLate     uint64 // duplicates, and packets for frames already passed on or given up
 	PacketsDropped  uint64 // packets the sample builder gave up on (lost, late, or padding)
 	FramesReceived  uint64 // complete frames rebuilt from packets
 	FramesSkipped   uint64 // frames dropped while waiting for a keyframe
@@ -42,6 +43,12 @@ func (c *videoCounters) packet() {
 func (c *videoCounters) badPacket() {
 	c.mu.Lock()
 	c.s.PacketsBad++
+	c.mu.Unlock()
+}
+
+func (c *videoCounters) latePacket() {
+	c.mu.Lock()
+	c.s.PacketsLate++
 	c.mu.Unlock()
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4/pkg/media"
 	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
@@ -47,20 +46,18 @@ type pictureID struct{ id uint16 }
 // starts with a keyframe, as senders' streams do, costs no request.
 type vp8Frames struct {
 	src   *source
-	sb    *samplebuilder.SampleBuilder
+	asm   *assembler
 	key   *keyFrameRequester
 	stats *videoCounters
 	log   *slog.Logger
 
-	started bool          // a frame start has been seen
-	pending []*rtp.Packet // packets that came before it
-	waitKey bool          // true until a keyframe arrives after start, loss or error
-	lastPic *pictureID    // picture ID of the last frame passed on
-	err     error         // why the source ended; set once
+	waitKey bool       // true until a keyframe arrives after start, loss or error
+	lastPic *pictureID // picture ID of the last frame passed on
+	err     error      // why the source ended; set once
 }
 
 func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters, log *slog.Logger) *vp8Frames {
-	sb := samplebuilder.New(maxLatePackets, &codecs.VP8Packet{}, vp8ClockRate,
+	asm := newAssembler(stats.latePacket,
 		samplebuilder.WithMaxTimeDelay(maxFrameDelay),
 		samplebuilder.WithPacketHeadHandler(func(head any) any {
 			if p, ok := head.(*codecs.VP8Packet); ok && p.I == 1 {
@@ -68,14 +65,14 @@ func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters, log
 			}
 			return nil
 		}))
-	return &vp8Frames{src: src, sb: sb, key: key, stats: stats, log: log, waitKey: true}
+	return &vp8Frames{src: src, asm: asm, key: key, stats: stats, log: log, waitKey: true}
 }
 
 // Read copies the next decodable frame into p. Its error is the source's
 // error once the track or context ended.
 func (v *vp8Frames) Read(p []byte) (int, error) {
 	for {
-		if s := v.sb.Pop(); s != nil {
+		if s := v.asm.pop(); s != nil {
 			n, ok := v.accept(s, p)
 			if ok {
 				return n, nil
@@ -88,35 +85,8 @@ func (v *vp8Frames) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		v.stats.packet()
-		v.push(pkt)
+		v.asm.push(pkt)
 	}
-}
-
-// push passes pkt to the sample builder. Until the stream's first frame
-// start arrives, packets wait in pending: the sample builder begins its
-// first frame at the first packet it is given, so if the keyframe's second
-// packet overtook its first, the whole keyframe would be thrown away and
-// the call would start with a keyframe request.
-func (v *vp8Frames) push(pkt *rtp.Packet) {
-	if v.started {
-		v.sb.Push(pkt)
-		return
-	}
-	if !(&codecs.VP8Packet{}).IsPartitionHead(pkt.Payload) {
-		if len(v.pending) == maxPending {
-			v.pending = v.pending[1:]
-		}
-		v.pending = append(v.pending, pkt)
-		return
-	}
-	v.started = true
-	v.sb.Push(pkt)
-	for _, q := range v.pending {
-		if int16(q.SequenceNumber-pkt.SequenceNumber) > 0 {
-			v.sb.Push(q)
-		}
-	}
-	v.pending = nil
 }
 
 // accept decides whether sample s goes to the decoder and copies it into p.
