@@ -6,16 +6,15 @@ import (
 )
 
 // roster is the ordered list of registered names (join order, as MDN's
-// server sends it) with its JSON encoding kept ready. During a join storm
-// every newcomer needs the whole list; re-marshalling 10,000 names per join
-// would cost seconds, so the encoding grows by appending and is rebuilt only
-// after a removal.
+// server sends it) with its JSON encoding kept ready. Every flush with a
+// newcomer or a legacy client needs the whole list; re-marshalling 10,000
+// names each time would dominate a join storm, so the encoding grows by
+// appending and is rebuilt only after a removal.
 type roster struct {
 	names   []string
 	encoded map[string][]byte // each name's JSON string form
 	body    []byte            // the encoded names joined by commas
 	stale   bool              // body must be rebuilt (after a removal)
-	frame   []byte            // cached userlist frame; nil after any change
 }
 
 func newRoster() *roster {
@@ -39,7 +38,6 @@ func (r *roster) add(name string) {
 		}
 		r.body = append(r.body, enc...)
 	}
-	r.frame = nil
 }
 
 func (r *roster) remove(name string) {
@@ -51,7 +49,6 @@ func (r *roster) remove(name string) {
 		r.names = slices.Delete(r.names, i, i+1)
 	}
 	r.stale = true
-	r.frame = nil
 }
 
 const (
@@ -59,14 +56,11 @@ const (
 	userlistSuffix = `]}`
 )
 
-// userlist returns the "userlist" frame for the current names. The slice is
-// shared with every peer it is sent to and is never modified afterwards.
+// userlist returns a new "userlist" frame for the current names, to be
+// shared by every peer it is sent to.
 func (r *roster) userlist() []byte {
-	if r.frame != nil {
-		return r.frame
-	}
 	if r.stale {
-		r.body = r.body[:0:0] // a fresh array: frames already sent may alias the old one
+		r.body = r.body[:0]
 		for i, n := range r.names {
 			if i > 0 {
 				r.body = append(r.body, ',')
@@ -78,7 +72,5 @@ func (r *roster) userlist() []byte {
 	f := make([]byte, 0, len(userlistPrefix)+len(r.body)+len(userlistSuffix))
 	f = append(f, userlistPrefix...)
 	f = append(f, r.body...)
-	f = append(f, userlistSuffix...)
-	r.frame = f
-	return f
+	return append(f, userlistSuffix...)
 }
