@@ -1,0 +1,144 @@
+// Running the real desktop app for a test: Xvfb, then bin/parley-dev (the
+// Wails dev build: `go build -tags dev,webkit2_41`), whose dev server
+// serves the real frontend over HTTP with live Go bindings. The native
+// window opens on the Xvfb display; a Chromium page on the dev server drives
+// the same UI and calls the same bound Go methods.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, repoRoot, waitFor } from './signal.mjs';
+
+/**
+ * Starts an X server on a free display number.
+ * @returns {Promise<{display: string, stop: () => Promise<void>}>}
+ */
+export async function startXvfb() {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const n = 100 + Math.floor(Math.random() * 800);
+    if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
+    const proc = spawn('Xvfb', [`:${n}`, '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const exited = once(proc, 'exit').then(() => true);
+    const up = await Promise.race([
+      waitFor(() => existsSync(`/tmp/.X11-unix/X${n}`), { timeout: 10000, what: 'Xvfb socket' }).then(() => true, () => false),
+      exited.then(() => false),
+    ]);
+    if (up) {
+      return {
+        display: `:${n}`,
+        stop: async () => {
+          if (proc.exitCode === null) {
+            proc.kill('SIGTERM');
+            await exited;
+          }
+        },
+      };
+    }
+    proc.kill('SIGKILL');
+  }
+  throw new Error('could not start Xvfb (is the xvfb package installed?)');
+}
+
+/**
+ * @typedef {object} Desktop
+ * @property {string} url       the dev server (the real frontend with live bindings)
+ * @property {string} configDir XDG_CONFIG_HOME of the app (settings, certificate)
+ * @property {() => string} log
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Starts the desktop app's dev build on display with the given flags, in a
+ * fresh config directory, and waits until its dev server answers.
+ * @param {{display: string, args?: string[], bin?: string}} opts
+ * @returns {Promise<Desktop>}
+ */
+export async function startDesktop({ display, args = [], bin = path.join(repoRoot, 'bin/parley-dev') }) {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run "make bin/parley-dev" first`);
+  const port = await freePort();
+  const configDir = mkdtempSync(path.join(tmpdir(), 'parley-desktop-'));
+  const env = {
+    ...process.env,
+    DISPLAY: display,
+    XDG_CONFIG_HOME: configDir,
+    devserver: `127.0.0.1:${port}`,
+    assetdir: path.join(repoRoot, 'frontend'),
+    // No accessibility bus or D-Bus session on the test machine.
+    NO_AT_BRIDGE: '1',
+  };
+  const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout?.on('data', (d) => (output += d));
+  proc.stderr?.on('data', (d) => (output += d));
+  const exited = once(proc, 'exit');
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`parley-dev exited with ${proc.exitCode}:\n${output}`);
+        const r = await fetch(url).catch(() => null);
+        return r?.ok;
+      },
+      { timeout: 60000, what: 'the desktop dev server' },
+    );
+  } catch (err) {
+    proc.kill('SIGKILL');
+    throw err;
+  }
+  return {
+    url,
+    configDir,
+    log: () => output,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(t);
+      }
+      rmSync(configDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Samples a canvas of the page (WebGL or 2D) as a small RGB picture.
+ * @param {import('playwright-core').Page} page
+ * @param {string} id
+ * @returns {Promise<{mean: number, red: number, blue: number, px: number[]}>}
+ */
+export function sampleCanvas(page, id) {
+  return page.evaluate((id) => {
+    const src = /** @type {HTMLCanvasElement} */ (document.getElementById(id));
+    const t = document.createElement('canvas');
+    t.width = 64;
+    t.height = 48;
+    const g = /** @type {CanvasRenderingContext2D} */ (t.getContext('2d'));
+    g.drawImage(src, 0, 0, 64, 48);
+    // Skip the top rows, where the stamp's black and white blocks are.
+    const d = g.getImageData(0, 8, 64, 40).data;
+    let sum = 0, red = 0, blue = 0;
+    /** @type {number[]} */
+    const px = [];
+    for (let i = 0; i < d.length; i += 4) {
+      sum += d[i] + d[i + 1] + d[i + 2];
+      red += d[i];
+      blue += d[i + 2];
+      px.push(d[i], d[i + 1], d[i + 2]);
+    }
+    const n = d.length / 4;
+    return { mean: sum / n / 3, red: red / n, blue: blue / n, px };
+  }, id);
+}
+
+/**
+ * Counts the components that differ by more than 8 between two samples.
+ * @param {number[]} a
+ * @param {number[]} b
+ */
+export function changedPixels(a, b) {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 8) n++;
+  return n;
+}
