@@ -150,7 +150,7 @@ func (c *Client) register(ctx context.Context, name string) ([]*protocol.Message
 		case protocol.TypeRejectUsername:
 			c.name = m.Name
 		case protocol.TypeUserlist:
-			c.users = m.Users
+			c.users = slices.Clone(m.Users) // the message is also delivered; never share its slice
 			return early, nil
 		case protocol.TypeError:
 			if m.About == protocol.TypeUsername || m.Code == protocol.ErrBadName {
@@ -215,25 +215,35 @@ func (c *Client) deliver(m *protocol.Message, raw []byte) bool {
 	}
 }
 
-// apply keeps the user list and name current.
+// apply keeps the user list and name current. Deltas arrive in batches of
+// up to thousands of names, so they are applied with a set, not a search
+// per name.
 func (c *Client) apply(m *protocol.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch m.Type {
 	case protocol.TypeUserlist:
-		c.users = m.Users
+		c.users = slices.Clone(m.Users) // the message is also delivered; never share its slice
 	case protocol.TypeUserJoined:
+		have := make(map[string]struct{}, len(c.users))
+		for _, n := range c.users {
+			have[n] = struct{}{}
+		}
 		for _, n := range deltaNames(m) {
-			if !slices.Contains(c.users, n) {
+			if _, ok := have[n]; !ok {
+				have[n] = struct{}{}
 				c.users = append(c.users, n)
 			}
 		}
 	case protocol.TypeUserLeft:
+		gone := make(map[string]struct{})
 		for _, n := range deltaNames(m) {
-			if i := slices.Index(c.users, n); i >= 0 {
-				c.users = slices.Delete(c.users, i, i+1)
-			}
+			gone[n] = struct{}{}
 		}
+		c.users = slices.DeleteFunc(c.users, func(n string) bool {
+			_, ok := gone[n]
+			return ok
+		})
 	case protocol.TypeRejectUsername:
 		c.name = m.Name
 	}
