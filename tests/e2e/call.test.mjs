@@ -44,6 +44,14 @@ test('a call between two browsers decodes video both ways, and hang-up ends it o
     const atA = await waitFramesFlowing(A.page);
     const atB = await waitFramesFlowing(B.page);
     assert.ok(atA.width > 0 && atB.width > 0);
+    // Sound and picture play from one element.
+    for (const page of [A.page, B.page]) {
+      const kinds = await page.evaluate(() => {
+        const v = /** @type {HTMLVideoElement} */ (document.getElementById('received_video'));
+        return v.srcObject instanceof MediaStream ? v.srcObject.getTracks().map((t) => t.kind).sort() : [];
+      });
+      assert.deepEqual(kinds, ['audio', 'video']);
+    }
     assert.ok(await A.page.isVisible('#call_timer'), 'the call timer runs');
 
     await hangUp(A.page);

@@ -44,22 +44,27 @@ export class Call {
     /** Runs once, between applying the first remote offer and answering it. */
     /** @type {(() => Promise<void>) | null} */
     this.beforeFirstAnswer = null;
-    /** @type {MediaStream | null} */
-    this.remoteStream = null;
+    /**
+     * Everything the peer sends, in one stream for the <video>: peers differ
+     * in how they group tracks into streams (pion may send audio and video
+     * in two, or none), and a video element plays only one stream.
+     */
+    this.remoteStream = new MediaStream();
 
     const pc = this.pc;
     pc.onicecandidate = ({ candidate }) => {
       if (candidate) o.send({ type: 'new-ice-candidate', target: this.peer, candidate: candidate.toJSON() });
     };
     pc.onnegotiationneeded = () => this.enqueue(() => this.offer());
-    pc.ontrack = (ev) => {
-      // MDN's client and browsers attach a stream; pion may not.
-      let stream = ev.streams[0];
-      if (!stream) {
-        this.remoteStream ??= new MediaStream();
-        this.remoteStream.addTrack(ev.track);
-        stream = this.remoteStream;
+    pc.ontrack = ({ track }) => {
+      const stream = this.remoteStream;
+      if (track.kind === 'video') {
+        // The newest video wins: a peer that renegotiates a new camera
+        // track (instead of replaceTrack) must not stay hidden behind the old.
+        stream.getVideoTracks().forEach((t) => stream.removeTrack(t));
       }
+      stream.addTrack(track);
+      track.addEventListener('ended', () => stream.removeTrack(track), { once: true });
       o.onRemoteStream(stream);
     };
     pc.onconnectionstatechange = () => {
