@@ -10,7 +10,7 @@ type VideoStats struct {
 	PacketsReceived uint64 // RTP packets read from the track
 	PacketsBad      uint64 // reads that failed without ending the track
 	PacketsLate     uint64 // duplicates, and packets for frames already passed on or given up
-	PacketsDropped  uint64 // packets the sample builder gave up on (lost, late, or padding)
+	PacketsDropped  uint64 // packets given up: lost, or part of a frame that could not be completed
 	FramesReceived  uint64 // complete frames rebuilt from packets
 	FramesSkipped   uint64 // frames dropped while waiting for a keyframe
 	FramesDecoded   uint64 // pictures written to the sink

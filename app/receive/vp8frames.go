@@ -2,16 +2,13 @@ package receive
 
 import (
 	"encoding/binary"
-	"errors"
 	"log/slog"
 	"time"
 
-	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4/pkg/media"
-	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
 )
 
-// Sample builder limits. maxLatePackets bounds how many packets wait behind
+// Assembler limits. maxLatePackets bounds how many packets wait behind
 // a missing one (a 720p keyframe is about 100 packets); maxFrameDelay bounds
 // the wait in media time, so one lost packet freezes the picture for at most
 // this long before the frame is given up and a keyframe requested. NACK
@@ -19,8 +16,10 @@ import (
 const (
 	maxLatePackets = 512
 	maxFrameDelay  = 200 * time.Millisecond
-	vp8ClockRate   = 90000
-	maxPending     = 64 // packets held while waiting for the first frame start
+	// maxFrameDelayTicks is maxFrameDelay in RTP timestamp units.
+	maxFrameDelayTicks = int32(maxFrameDelay * vp8ClockRate / time.Second)
+	vp8ClockRate       = 90000
+	maxPending         = 64 // packets held while waiting for the first frame start
 )
 
 // Largest picture accepted: 4K UHD, either way round. Parley sends at most
@@ -29,10 +28,6 @@ const (
 	maxDimension = 3840
 	maxPixels    = 3840 * 2160
 )
-
-// errFrameTooLarge is returned to the decoder for a frame that does not fit
-// its input buffer; the frame is counted as a decode error.
-var errFrameTooLarge = errors.New("receive: vp8 frame larger than decoder buffer")
 
 // pictureID is the VP8 payload descriptor's picture ID of a frame's first
 // packet. Consecutive frames have consecutive IDs, so a jump shows that a
@@ -57,14 +52,7 @@ type vp8Frames struct {
 }
 
 func newVP8Frames(src *source, key *keyFrameRequester, stats *videoCounters, log *slog.Logger) *vp8Frames {
-	asm := newAssembler(stats.latePacket,
-		samplebuilder.WithMaxTimeDelay(maxFrameDelay),
-		samplebuilder.WithPacketHeadHandler(func(head any) any {
-			if p, ok := head.(*codecs.VP8Packet); ok && p.I == 1 {
-				return &pictureID{id: p.PictureID}
-			}
-			return nil
-		}))
+	asm := newAssembler(stats.latePacket)
 	return &vp8Frames{src: src, asm: asm, key: key, stats: stats, log: log, waitKey: true}
 }
 
@@ -126,7 +114,7 @@ func (v *vp8Frames) accept(s *media.Sample, p []byte) (int, bool) {
 }
 
 // lost reports whether frames went missing before s. With picture IDs the
-// answer is exact; without them any packet the sample builder dropped counts.
+// answer is exact; without them any packet the assembler gave up counts.
 func (v *vp8Frames) lost(s *media.Sample, pic *pictureID) bool {
 	if pic != nil && v.lastPic != nil {
 		return !nextPictureID(v.lastPic.id, pic.id)
