@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -150,11 +151,13 @@ func (s *Server) Close() error {
 }
 
 // HTTPServer returns an http.Server for s with the handshake timeout set, so
-// a client that opens TCP and never finishes its request is dropped.
+// a client that opens TCP and never finishes its request is dropped, and
+// idle keep-alive connections (from page loads) closed after a minute.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: s.cfg.HandshakeTimeout,
+		IdleTimeout:       time.Minute,
 	}
 }
 
