@@ -168,9 +168,13 @@ func (a *assembler) stale() bool {
 	if int(a.highest-a.next) >= maxLatePackets {
 		return true
 	}
+	newest := a.at(a.highest)
+	if newest == nil { // cannot happen while next <= highest; be safe anyway
+		return true
+	}
 	for s := a.next; ; s++ {
 		if q := a.at(s); q != nil {
-			return int32(a.at(a.highest).Timestamp-q.Timestamp) > maxFrameDelayTicks
+			return int32(newest.Timestamp-q.Timestamp) > maxFrameDelayTicks
 		}
 		if s == a.highest {
 			return false
