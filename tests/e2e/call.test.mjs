@@ -81,3 +81,19 @@ test('declining a call returns both sides to idle with the reason shown', async 
     await close();
   }
 });
+
+test('a caller who gives up while it rings leaves a missed call', async () => {
+  const { A, B, nameA, nameB, close } = await pair('eve', 'fred');
+  try {
+    await call(A.page, nameB);
+    await waitState(B.page, 'ringing');
+    assert.equal(await B.page.title(), `${nameA} is calling — Parley`);
+    await hangUp(A.page);
+    await waitState(A.page, 'idle');
+    await waitState(B.page, 'idle');
+    assert.match((await B.page.textContent('#call_status')) ?? '', new RegExp(`You missed a call from ${nameA}`));
+    assert.ok(await B.page.isHidden('#incoming'));
+  } finally {
+    await close();
+  }
+});

@@ -374,6 +374,9 @@ window.addEventListener('pagehide', () => {
   phone.hangUp();
   signaling.close();
 });
+window.addEventListener('pageshow', (ev) => {
+  if (ev.persisted) signaling.connect(); // restored from the back/forward cache
+});
 
 Object.defineProperty(window, 'parley', {
   value: Object.freeze({

@@ -177,7 +177,9 @@ export class Phone {
   /** @param {Message} m */
   onHangUp(m) {
     if (this.state === 'idle' || m.name !== this.peer) return;
-    this.end(m.reason || Reason.HangUp, false);
+    const reason = m.reason || Reason.HangUp;
+    // A caller who gives up while it rings is a missed call to the callee.
+    this.end(this.state === 'ringing' && reason === Reason.HangUp ? Reason.NoAnswer : reason, false);
   }
 
   /**
