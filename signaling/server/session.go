@@ -31,7 +31,6 @@ type session struct {
 	queue       [][]byte
 	writing     bool // a writer goroutine is running (or the connection is finished)
 	closing     bool // end was called: close after the queue is written
-	slow        bool // ended as a slow consumer: the queue is abandoned
 	closeCode   websocket.StatusCode
 	closeReason string
 	finished    chan struct{} // closed once the connection is closed and no writer runs
@@ -56,8 +55,7 @@ func (s *session) Send(frame []byte) bool {
 	}
 	if len(s.queue) >= s.srv.cfg.SendQueue {
 		s.srv.cfg.Logger.Warn("slow consumer dropped", "id", s.id, "addr", s.addr, "queued", len(s.queue))
-		s.slow = true
-		s.queue = nil
+		s.queue = nil // abandoned: the client is not reading
 		s.endLocked(websocket.StatusPolicyViolation, "send queue full")
 		return false
 	}
