@@ -2,7 +2,6 @@ package receive
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync/atomic"
@@ -48,7 +47,7 @@ type AudioReceiver struct {
 // NewAudioReceiver prepares a receiver for track; Run does the work.
 func NewAudioReceiver(track RTPReader, cfg AudioConfig) (*AudioReceiver, error) {
 	if track == nil {
-		return nil, errors.New("receive: nil track")
+		return nil, ErrNoTrack
 	}
 	if cfg.Channels == 0 {
 		cfg.Channels = 1

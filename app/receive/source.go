@@ -30,9 +30,9 @@ type deadlineSetter interface {
 // call, but a source that only ever fails must not spin forever.
 const maxBadPackets = 1000
 
-// ErrTrackEnded reports that the remote track closed (the peer hung up or
-// the PeerConnection was closed); it is the normal end of a receiver.
-var ErrTrackEnded = errors.New("receive: track ended")
+// errTrackEnded reports that the remote track closed (the peer hung up or
+// the PeerConnection was closed); Run turns it into nil, the normal end.
+var errTrackEnded = errors.New("receive: track ended")
 
 // source reads packets from a track until ctx ends or the track closes.
 type source struct {
@@ -62,7 +62,7 @@ func newSource(ctx context.Context, track RTPReader, onBad func()) *source {
 func (s *source) close() { s.stop() }
 
 // next returns the next packet. Its error is ctx.Err() when the context
-// ended, ErrTrackEnded when the track closed, or the reader's error after
+// ended, errTrackEnded when the track closed, or the reader's error after
 // too many unreadable packets in a row.
 func (s *source) next() (*rtp.Packet, error) {
 	for {
@@ -78,7 +78,7 @@ func (s *source) next() (*rtp.Packet, error) {
 			return nil, cerr
 		}
 		if err == nil || isClosed(err) {
-			return nil, ErrTrackEnded
+			return nil, errTrackEnded
 		}
 		s.bad++
 		if s.onBad != nil {

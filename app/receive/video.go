@@ -34,13 +34,16 @@ type VideoReceiver struct {
 	stats videoCounters
 }
 
-// ErrNoSink reports a VideoConfig without a Sink.
-var ErrNoSink = errors.New("receive: video config has no sink")
+// Configuration errors from NewVideoReceiver and NewAudioReceiver.
+var (
+	ErrNoSink  = errors.New("receive: video config has no sink")
+	ErrNoTrack = errors.New("receive: no track")
+)
 
 // NewVideoReceiver prepares a receiver for track; Run does the work.
 func NewVideoReceiver(track RTPReader, cfg VideoConfig) (*VideoReceiver, error) {
 	if track == nil {
-		return nil, errors.New("receive: nil track")
+		return nil, ErrNoTrack
 	}
 	if cfg.Sink == nil {
 		return nil, ErrNoSink
@@ -108,7 +111,7 @@ func (r *VideoReceiver) Run(ctx context.Context) error {
 // endOf turns the reason a source stopped into Run's result: the normal
 // ends (cancelled, track closed) are nil.
 func endOf(err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrTrackEnded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errTrackEnded) {
 		return nil
 	}
 	return err
