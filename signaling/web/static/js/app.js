@@ -82,7 +82,13 @@ const users = new UserList(
   byId('user_filter', HTMLInputElement),
   byId('userlist_empty', HTMLElement),
   byId('user_count', HTMLElement),
-  (name) => void phone.placeCall(name),
+  (name) => {
+    if (session.link !== 'open') {
+      notify('Not connected to the server; try again in a moment.');
+      return;
+    }
+    void phone.placeCall(name);
+  },
 );
 
 const chat = new Chat(byId('chat_log', HTMLOListElement), byId('chat_form', HTMLFormElement), byId('chat_input', HTMLInputElement), (text) => {
