@@ -20,7 +20,11 @@ import (
 type continuity struct {
 	clockRate uint32
 
-	mu      sync.Mutex
+	mu sync.Mutex
+	// blocked drops every packet: the user turned this sender off. The
+	// track is also taken off the sender, but only once negotiation has
+	// started it, and an encoder bound in between must not leak a frame.
+	blocked bool
 	gen     int // bindings so far
 	current int // the binding whose packets were last rewritten
 	started bool
@@ -38,10 +42,20 @@ func (c *continuity) nextGen() int {
 	return c.gen
 }
 
+func (c *continuity) block(b bool) {
+	c.mu.Lock()
+	c.blocked = b
+	c.mu.Unlock()
+}
+
 // rewrite shifts h, a packet of binding gen, into the continuous sequence.
-func (c *continuity) rewrite(gen int, h *rtp.Header) {
+// It returns false when the packet must not be sent.
+func (c *continuity) rewrite(gen int, h *rtp.Header) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.blocked {
+		return false
+	}
 	now := time.Now()
 	if gen != c.current {
 		c.current = gen
@@ -57,6 +71,7 @@ func (c *continuity) rewrite(gen int, h *rtp.Header) {
 	h.SequenceNumber += c.seqOff
 	h.Timestamp += c.tsOff
 	c.started, c.lastSeq, c.lastTS, c.lastAt = true, h.SequenceNumber, h.Timestamp, now
+	return true
 }
 
 // sendTrack is a local track as one sender sends it: its packets pass
@@ -93,11 +108,19 @@ type continuousWriter struct {
 	gen  int
 }
 
-// WriteRTP implements webrtc.TrackLocalWriter.
+// WriteRTP implements webrtc.TrackLocalWriter. It never reports a failed
+// write: a mediadevices track that sees one write error keeps it forever
+// (every later Bind fails, and a failed Bind leaves a registration behind
+// on which the next Unbind blocks for good). Writes fail only while a
+// PeerConnection closes, and closing unbinds the track anyway, which is
+// what stops its encoder.
 func (w *continuousWriter) WriteRTP(h *rtp.Header, payload []byte) (int, error) {
 	out := *h
-	w.cont.rewrite(w.gen, &out)
-	return w.TrackLocalWriter.WriteRTP(&out, payload)
+	if !w.cont.rewrite(w.gen, &out) {
+		return len(payload), nil // dropped on purpose, as if sent
+	}
+	_, _ = w.TrackLocalWriter.WriteRTP(&out, payload) // errors dropped: see above
+	return len(payload), nil
 }
 
 // Write implements webrtc.TrackLocalWriter for whole packets.

@@ -10,7 +10,9 @@ func TestContinuityJoinsBindings(t *testing.T) {
 	c := continuity{clockRate: 90000}
 	first := c.nextGen()
 	h := rtp.Header{SequenceNumber: 65534, Timestamp: 1000}
-	c.rewrite(first, &h)
+	if !c.rewrite(first, &h) {
+		t.Fatal("dropped while not blocked")
+	}
 	if h.SequenceNumber != 65534 || h.Timestamp != 1000 {
 		t.Fatalf("the first binding was changed: %+v", h)
 	}
@@ -30,5 +32,11 @@ func TestContinuityJoinsBindings(t *testing.T) {
 	c.rewrite(second, &h)
 	if h.SequenceNumber != 1 || h.Timestamp != ts+3000 {
 		t.Fatalf("new binding's second packet: %+v", h)
+	}
+
+	// Blocked (camera off, mute): nothing goes out, whatever the binding.
+	c.block(true)
+	if c.rewrite(second, &rtp.Header{SequenceNumber: 1236}) {
+		t.Fatal("a blocked sender let a packet through")
 	}
 }

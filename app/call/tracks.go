@@ -70,6 +70,7 @@ func (c *Call) SetVideo(t mediadevices.Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
 	c.wantVideo = t
+	c.videoCont.block(t == nil)
 	return c.syncTracks()
 }
 
@@ -79,6 +80,7 @@ func (c *Call) SetAudio(t mediadevices.Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
 	c.wantAudio = t
+	c.audioCont.block(t == nil)
 	return c.syncTracks()
 }
 

@@ -11,6 +11,11 @@ import (
 // result arrives as events (Connecting, InCall, or Ended with a reason).
 func (e *Engine) Call(user string) error {
 	return e.do(func() error {
+		if s := e.sess; s != nil && e.state == Ringing && s.peer == user {
+			// They called first: calling them back is answering.
+			e.accept()
+			return nil
+		}
 		if e.sess != nil {
 			return errorf(ErrBusy, nil, "hang up before calling someone else")
 		}

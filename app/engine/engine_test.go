@@ -20,8 +20,8 @@ func TestCallBetweenTwoEngines(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "both in call", func() bool { return alice.reached(engine.InCall) && bob.reached(engine.InCall) })
-	eventually(t, "60 frames each way", func() bool {
-		return alice.video.Report().StampedFrames >= 60 && bob.video.Report().StampedFrames >= 60
+	eventually(t, "45 frames each way", func() bool {
+		return alice.video.Report().StampedFrames >= 45 && bob.video.Report().StampedFrames >= 45
 	})
 	for _, c := range []struct {
 		who    *peer

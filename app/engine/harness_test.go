@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,9 +19,13 @@ import (
 	"github.com/parleyhq/parley/signaling/server"
 )
 
-// The tests capture at 320×240: with -race on two shared cores, two VGA
-// encoders and decoders per test would measure the machine, not the call.
-const testWidth, testHeight = 320, 240
+// The tests capture at 320×240 and 15 fps: with -race on two shared cores,
+// two VGA encoders and decoders at 30 fps per test would measure the
+// machine, not the call.
+const (
+	testWidth, testHeight = 320, 240
+	testFPS               = 15
+)
 
 // startServer runs the real signaling server on 127.0.0.1:0 and returns its
 // ws:// URL.
@@ -69,15 +74,16 @@ type peer struct {
 type peerOpts struct {
 	name, camera, mic string
 	autoAnswer        bool
-	width, height     int           // capture size; 0 for testWidth×testHeight
+	width, height     int           // capture size; 0 for testWidth×testHeight at testFPS
 	answerTimeout     time.Duration // 0 for the engine's default
 }
 
 func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	t.Helper()
 	testmedia.Register()
+	var fps float64
 	if o.width == 0 {
-		o.width, o.height = testWidth, testHeight
+		o.width, o.height, fps = testWidth, testHeight, testFPS
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c, err := client.Dial(ctx, client.Config{URL: url, Name: o.name})
@@ -87,7 +93,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	}
 	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
 	p.eng, err = engine.New(engine.Config{
-		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height}, media.CodecConfig{}),
+		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height, FPS: fps}, media.CodecConfig{}),
 		Camera:        o.camera,
 		Microphone:    o.mic,
 		AutoAnswer:    o.autoAnswer,
@@ -122,7 +128,8 @@ func (p *peer) stop(t testing.TB) {
 	select {
 	case <-p.done:
 	case <-time.After(15 * time.Second):
-		t.Error("engine did not stop")
+		buf := make([]byte, 4<<20)
+		t.Errorf("engine did not stop:\n%s", buf[:runtime.Stack(buf, true)])
 	}
 	p.done <- nil // a second stop returns at once
 	_ = p.client.Close()
