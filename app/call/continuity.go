@@ -81,6 +81,9 @@ type sendTrack struct {
 	mediadevices.Track
 	cont   *continuity
 	stream string
+
+	mu    sync.Mutex
+	bound map[string]bool // binding contexts whose Bind succeeded
 }
 
 // StreamID puts every track of a call in one stream (a=msid). mediadevices
@@ -92,7 +95,31 @@ func (t *sendTrack) StreamID() string { return t.stream }
 // Bind implements webrtc.TrackLocal.
 func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
 	w := &continuousWriter{TrackLocalWriter: ctx.WriteStream(), cont: t.cont, gen: t.cont.nextGen()}
-	return t.Track.Bind(&continuousContext{TrackLocalContext: ctx, w: w})
+	p, err := t.Track.Bind(&continuousContext{TrackLocalContext: ctx, w: w})
+	if err == nil {
+		t.mu.Lock()
+		if t.bound == nil {
+			t.bound = make(map[string]bool)
+		}
+		t.bound[ctx.ID()] = true
+		t.mu.Unlock()
+	}
+	return p, err
+}
+
+// Unbind implements webrtc.TrackLocal. A mediadevices track whose Bind
+// failed (its device died) keeps a registration that no goroutine serves,
+// and its Unbind would wait on it forever, hanging the PeerConnection's
+// Close; only successful bindings are passed on.
+func (t *sendTrack) Unbind(ctx webrtc.TrackLocalContext) error {
+	t.mu.Lock()
+	ok := t.bound[ctx.ID()]
+	delete(t.bound, ctx.ID())
+	t.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return t.Track.Unbind(ctx)
 }
 
 type continuousContext struct {
