@@ -18,9 +18,9 @@ const DefaultCoalesceInterval = 250 * time.Millisecond
 
 // DefaultCoalescePerUser stretches the interval on big servers: every flush
 // sends a frame to every user, so with N users the interval is at least
-// N × this (1 s at 10,000 users), which keeps user-list fan-out to a few
-// percent of a core however long a join storm lasts.
-const DefaultCoalescePerUser = 100 * time.Microsecond
+// N × this (500 ms at 10,000 users), which keeps user-list fan-out to about
+// a tenth of a core however long a join storm lasts.
+const DefaultCoalescePerUser = 50 * time.Microsecond
 
 // ErrClosed is returned by Attach after Close.
 var ErrClosed = errors.New("hub: closed")

@@ -105,7 +105,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&o.inproc, "inproc", false, "run the server in this process (per-address cap off)")
 	fs.IntVar(&o.clients, "clients", 10000, "number of clients")
 	fs.BoolVar(&o.legacy, "legacy", false, "register like MDN's client (no hello): full user lists instead of deltas")
-	fs.IntVar(&o.concurrency, "concurrency", 1000, "clients joining at once (each waits for its user list, which may take one coalescing interval)")
+	fs.IntVar(&o.concurrency, "concurrency", 128, "WebSocket handshakes in flight at once")
 	fs.IntVar(&o.spread, "spread", 0, "bind clients to `N` source addresses 127.0.0.2… (for a server with a per-address cap)")
 	fs.IntVar(&o.rate, "rate", 20000, "relayed messages per second to send in the relay phase; 0 skips it")
 	fs.DurationVar(&o.duration, "duration", 5*time.Second, "length of the relay phase")
@@ -193,6 +193,10 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
 			c, err := dial(ctx, hc, tg.url, "u"+strconv.Itoa(i), !o.legacy, st)
+			// The slot bounds handshakes, not registrations: users arrive
+			// independently, and a newcomer's list may wait for the next
+			// coalesced flush.
+			<-sem
 			if err == nil {
 				select {
 				case <-c.registered:
@@ -204,7 +208,6 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 			if err != nil {
 				dialErr.CompareAndSwap(nil, err)
 			}
-			<-sem
 		}()
 	}
 	wg.Wait()
