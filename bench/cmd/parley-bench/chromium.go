@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"time"
@@ -96,14 +97,12 @@ func startChromium(ctx context.Context, env *env, cfg chromiumConfig) (*chromium
 	go func() {
 		defer close(r.done)
 		defer close(r.events)
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
+		scanLines(out, func(b []byte) {
 			var ev chromiumEvent
-			if json.Unmarshal(sc.Bytes(), &ev) == nil {
+			if json.Unmarshal(b, &ev) == nil {
 				r.events <- ev
 			}
-		}
+		})
 	}()
 	return r, nil
 }
@@ -136,6 +135,16 @@ func (r *chromiumRun) wait() error {
 		return fmt.Errorf("chromium driver: %v: %s", err, lastLines(r.stderr.String(), 5))
 	}
 	return err
+}
+
+// scanLines calls fn with each line of r (up to 16 MiB: results carry
+// every frame's latency).
+func scanLines(r io.Reader, fn func([]byte)) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		fn(sc.Bytes())
+	}
 }
 
 func lastLines(s string, n int) string {

@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("parley-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	smoke := fs.Bool("smoke", false, "one cheap pass of each kind (about a minute)")
-	runs := fs.Int("runs", 7, "call-setup runs per case")
+	runs := fs.Int("runs", 5, "call-setup runs per case")
 	root := fs.String("root", ".", "repository root")
 	out := fs.String("out", "bench/results/latest.json", "results file (relative to the root)")
 	chromiumPath := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")

@@ -19,6 +19,8 @@ type benchPlan struct {
 	// bridgeRenderers are the page's renderers to measure ("webgl", "2d").
 	bridgeRenderers []string
 	bridgeTime      time.Duration
+	// desktop runs case (d) when the desktop build and Xvfb are there.
+	desktop bool
 }
 
 // fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
@@ -27,7 +29,7 @@ func fullPlan(runs int) benchPlan {
 	return benchPlan{
 		setupRuns: runs,
 		calls: []callPlan{
-			{Size: "480p", Width: 640, Height: 480, Hold: 12 * time.Second, Warmup: 2 * time.Second},
+			{Size: "480p", Width: 640, Height: 480, Hold: 10 * time.Second, Warmup: 2 * time.Second},
 			{Size: "720p", Width: 1280, Height: 720, Hold: 32 * time.Second, CPUWindow: 30 * time.Second, FullResWait: 40 * time.Second, Warmup: 2 * time.Second},
 		},
 		codecBenchtime:  "60x",
@@ -36,6 +38,7 @@ func fullPlan(runs int) benchPlan {
 		bridgeSizes:     []bridgeSize{{"720p", 1280, 720}, {"1080p", 1920, 1080}},
 		bridgeRenderers: []string{"webgl", "2d"},
 		bridgeTime:      8 * time.Second,
+		desktop:         true,
 	}
 }
 
@@ -78,11 +81,28 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 			setups[c.name] = append(setups[c.name], ms)
 		}
 	}
+	if why := desktopMissing(e); why != "" || !p.desktop {
+		if why == "" {
+			why = "not part of this plan (make bench runs it)"
+		}
+		res.Skipped = append(res.Skipped, Skip{What: "case (d) desktop UI ↔ Chromium: setup, latency and CPU of Go + WebKit", Why: why})
+	} else {
+		cp := p.calls[len(p.calls)-1]
+		step("case (d): desktop app on Xvfb calls Chromium, %d short calls and one of %s at %s", p.setupRuns, cp.Hold, cp.Size)
+		out, err := measureDesktop(ctx, e, p.setupRuns, cp)
+		if len(out.setup) > 0 {
+			setups["d"] = out.setup
+		}
+		if err != nil {
+			fail("case (d)", err)
+		}
+		res.Glass = append(res.Glass, out.glass...)
+		res.FullRes = append(res.FullRes, out.fullRes...)
+		res.CPU = append(res.CPU, out.cpu...)
+	}
 	for name, xs := range setups {
 		res.Setup[name] = stats.Summarize(xs)
 	}
-	res.Skipped = append(res.Skipped, Skip{What: "setup (d) desktop UI ↔ Chromium, and CPU of the desktop app (Go + WebKit)",
-		Why: "not automated yet: the desktop dev build (go build -tags dev,webkit2_41) was still being finished when this harness was written; see docs/benchmarks.md"})
 
 	for _, cp := range p.calls {
 		for _, c := range []struct {

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/parleyhq/parley/bench/internal/procstat"
+	"github.com/parleyhq/parley/bench/internal/stats"
+)
+
+// desktopOut is what case (d) measured.
+type desktopOut struct {
+	setup   []float64
+	glass   []GlassRow
+	fullRes []FullResRow
+	cpu     []CPURow
+}
+
+// desktopMissing says why case (d) cannot run here, or "" when it can.
+func desktopMissing(e *env) string {
+	if _, err := os.Stat(filepath.Join(e.bin, "parley-dev")); err != nil {
+		return "bin/parley-dev (go build -tags dev,webkit2_41) is missing or did not build"
+	}
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		return "no X server: Xvfb is not installed"
+	}
+	return ""
+}
+
+// measureDesktop runs bench/web/desktop.mjs: the desktop app in a real
+// WebKitGTK window on Xvfb calls a Chromium page runs times, then holds one
+// call for CPU sampling, latency and time to full resolution.
+func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopOut, error) {
+	var out desktopOut
+	cfg, err := json.Marshal(map[string]any{
+		"ws": e.signal.wsURL(), "http": e.signal.httpURL(), "chromium": e.chromium, "runs": runs,
+		"width": p.Width, "height": p.Height, "hold": ms(p.Hold), "fullResWait": ms(p.FullResWait), "warmup": ms(p.Warmup), "timeout": 45000,
+	})
+	if err != nil {
+		return out, err
+	}
+	cmd := exec.CommandContext(ctx, e.node, filepath.Join(e.root, "bench/web/desktop.mjs"), string(cfg))
+	r := &chromiumRun{cmd: cmd, events: make(chan chromiumEvent, 8), done: make(chan struct{})}
+	type deskEvent struct {
+		Event      string    `json:"event"`
+		MS         float64   `json:"ms"`
+		ToDesktop  []float64 `json:"toDesktop"`
+		ToChromium []float64 `json:"toChromium"`
+		FullResS   float64   `json:"fullResS"`
+		PeerWidth  int       `json:"peerWidth"`
+		Text       string    `json:"text"`
+	}
+	lines, err := startLines(r)
+	if err != nil {
+		return out, err
+	}
+	var usage <-chan []procstat.Usage
+	var result *deskEvent
+	var runErr error
+	for line := range lines {
+		var ev deskEvent
+		if json.Unmarshal(line, &ev) != nil {
+			continue
+		}
+		switch ev.Event {
+		case "setup":
+			out.setup = append(out.setup, ev.MS)
+		case "flowing":
+			usage = sampleFrom(ctx, p.CPUWindow, cmd.Process.Pid)
+		case "result":
+			result = &ev
+		case "error":
+			runErr = fmt.Errorf("desktop.mjs: %s", ev.Text)
+		}
+	}
+	if usage != nil {
+		if us, ok := <-usage; ok {
+			out.cpu = desktopCPU(us)
+		}
+	}
+	if err := errors.Join(runErr, r.wait()); err != nil {
+		return out, err
+	}
+	if result == nil {
+		return out, errors.New("desktop.mjs: no result")
+	}
+	out.glass = append(out.glass,
+		GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium), Where: "presented"},
+		GlassRow{Size: p.Size, Case: "d", Direction: "Chromium→desktop (bridge included)", MS: stats.Summarize(result.ToDesktop), Where: "drawn (desktop page, 2D, headless Chromium)"})
+	out.fullRes = append(out.fullRes, FullResRow{Direction: "desktop→Chromium", Seconds: result.FullResS, Width: result.PeerWidth, WaitedS: max(p.Hold, p.FullResWait).Seconds()})
+	return out, nil
+}
+
+// startLines starts r.cmd and returns its stdout lines; r.wait collects it.
+func startLines(r *chromiumRun) (<-chan []byte, error) {
+	r.cmd.Stderr = &r.stderr
+	r.cmd.WaitDelay = 10 * time.Second
+	if _, err := r.cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	stdout, err := r.cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := r.cmd.Start(); err != nil {
+		return nil, err
+	}
+	lines := make(chan []byte, 8)
+	go func() {
+		defer close(r.done)
+		defer close(r.events)
+		defer close(lines)
+		scanLines(stdout, func(b []byte) { lines <- append([]byte(nil), b...) })
+	}()
+	return lines, nil
+}
+
+// desktopCPU groups the sampled processes: the desktop app (its Go process
+// and WebKit's helpers), the X server, and Chromium (the peer and the
+// instrument page, which are not part of the desktop's cost).
+func desktopCPU(us []procstat.Usage) []CPURow {
+	var goProc, webkit, xvfb, chrome procstat.Usage
+	var rows []CPURow
+	for _, u := range us {
+		switch {
+		case strings.HasPrefix(u.Role, "parley"):
+			goProc.CPU += u.CPU
+			goProc.MaxRSSMiB += u.MaxRSSMiB
+		case strings.HasPrefix(u.Role, "WebKit"):
+			webkit.CPU += u.CPU
+			webkit.MaxRSSMiB += u.MaxRSSMiB
+			rows = append(rows, CPURow{Case: "d", Process: u.Role, CPU: u.CPU, RSSMiB: u.MaxRSSMiB})
+		case u.Role == "Xvfb":
+			xvfb.CPU += u.CPU
+			xvfb.MaxRSSMiB += u.MaxRSSMiB
+		case strings.HasPrefix(u.Role, "node"):
+		default:
+			chrome.CPU += u.CPU
+			chrome.MaxRSSMiB += u.MaxRSSMiB
+		}
+	}
+	return append(rows,
+		CPURow{Case: "d", Process: "parley-dev (Go)", CPU: goProc.CPU, RSSMiB: goProc.MaxRSSMiB},
+		CPURow{Case: "d", Process: "desktop total (Go + WebKit)", CPU: goProc.CPU + webkit.CPU, RSSMiB: goProc.MaxRSSMiB + webkit.MaxRSSMiB},
+		CPURow{Case: "d", Process: "Xvfb (X server, not counted)", CPU: xvfb.CPU, RSSMiB: xvfb.MaxRSSMiB},
+		CPURow{Case: "d", Process: "Chromium peer + instrument page (not counted)", CPU: chrome.CPU, RSSMiB: chrome.MaxRSSMiB})
+}
