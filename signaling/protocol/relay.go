@@ -111,17 +111,24 @@ func skipSpace(data []byte, i int) int {
 }
 
 // skipString returns the index after the string starting at data[i] (a
-// quote), or -1 if it does not end.
+// quote), or -1 if it does not end. It jumps from quote to quote with
+// IndexByte (SDP bodies are kilobytes of text with few quotes); a quote
+// preceded by an odd number of backslashes is escaped.
 func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
+	for i++; ; i++ {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return -1
+		}
+		i += q
+		backslashes := 0
+		for j := i - 1; data[j] == '\\'; j-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
 			return i + 1
 		}
 	}
-	return -1
 }
 
 // skipValue returns the index after the value starting at data[i], or -1.
