@@ -82,6 +82,12 @@ export function endText(reason, peer, byMe) {
  */
 export function errorText(m) {
   switch (m.code) {
+    case 'bad-json':
+      return `The server could not read a message from this page (${m.message || 'malformed'}); reload the page.`;
+    case 'missing-field':
+      return `The server rejected a message from this page (${m.message || 'a field is missing'}).`;
+    case 'unsupported':
+      return `The server does not handle that request (${m.message || 'unsupported'}).`;
     case 'no-such-user':
       return `${m.user || 'That user'} is not online.`;
     case 'bad-name':
