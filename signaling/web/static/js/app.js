@@ -245,7 +245,10 @@ ui.loginForm.addEventListener('submit', (ev) => {
   ui.loginError.textContent = '';
   session.wanted = name;
   session.name = '';
-  if (session.clientId) sendUsername(); // otherwise on "id"
+  // The socket opens on the first Join, not on page load: the server closes
+  // connections that stay unnamed too long, and a login form may sit idle.
+  if (!signaling.started) signaling.connect();
+  else if (session.clientId && session.link === 'open') sendUsername(); // otherwise on "id"
 });
 
 ui.noticeClose.addEventListener('click', () => (ui.notice.hidden = true));
@@ -381,7 +384,7 @@ window.addEventListener('pagehide', () => {
   signaling.close();
 });
 window.addEventListener('pageshow', (ev) => {
-  if (ev.persisted) signaling.connect(); // restored from the back/forward cache
+  if (ev.persisted && signaling.started) signaling.connect(); // restored from the back/forward cache
 });
 
 Object.defineProperty(window, 'parley', {
@@ -413,4 +416,3 @@ Object.defineProperty(window, 'parley', {
 loadSettings();
 void refreshDevices();
 render();
-signaling.connect();

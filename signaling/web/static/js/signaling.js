@@ -29,12 +29,15 @@ export class Signaling {
     this.ws = null;
     this.closedByUs = false;
     this.retries = 0;
+    /** Whether connect() has been called at least once. */
+    this.started = false;
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.retryTimer = undefined;
   }
 
   /** Opens the socket; on every (re)open the owner gets onStatus('open'). */
   connect() {
+    this.started = true;
     this.closedByUs = false;
     this.onStatus('connecting', '');
     const ws = new WebSocket(this.url, SUBPROTOCOL);
