@@ -50,7 +50,7 @@ function sending(page) {
   });
 }
 
-test('camera, resolution and frame rate change mid-call without renegotiation', async () => {
+test('camera, microphone, resolution and frame rate change mid-call without renegotiation', async () => {
   const A = await openSignedIn(browser, signal.url, 'judy');
   const B = await openSignedIn(browser, signal.url, 'ken');
   try {
@@ -73,6 +73,9 @@ test('camera, resolution and frame rate change mid-call without renegotiation', 
       },
       { what: 'the camera to run at 640x360, 15 fps' },
     );
+
+    await A.page.selectOption('#mic_select', { label: 'Fake Audio Input 2' });
+    await waitFor(async () => (await sending(A.page))?.audio?.label === 'Fake Audio Input 2', { what: 'the second microphone to be sent' });
 
     const after = await sending(A.page);
     assert.equal(after?.local, before?.local, 'no new local description: the switch did not renegotiate');
