@@ -54,8 +54,15 @@ type App struct {
 	server  *embedded // nil unless the embedded server runs
 	conn    *connection
 
+	// switchMu serialises device switches (applyDevices). It is never held
+	// with mu, and mu is never held across a call into the engine: the
+	// engine's loop takes mu when it reports events.
+	switchMu sync.Mutex
+
 	mu        sync.Mutex
 	settings  settings.Settings
+	live      settings.Settings // the device fields in use (see applyDevices)
+	stateSeq  uint64
 	warning   *SettingsWarning
 	eng       *engine.Engine
 	name      string
@@ -76,6 +83,10 @@ type CallState struct {
 	Peer   string       `json:"peer,omitempty"`
 	Reason string       `json:"reason,omitempty"`
 	Since  int64        `json:"since"` // ms since the Unix epoch
+	// Seq orders state events: Wails' dev server delivers events on
+	// separate goroutines, so "ended" and "idle" can arrive swapped; the
+	// page ignores a state older than the one it shows.
+	Seq uint64 `json:"seq"`
 }
 
 // SettingsWarning is the "settings-warning" payload: the settings file was
@@ -115,7 +126,7 @@ func New(opts Options) (*App, error) {
 	if opts.Name != "" {
 		st.DisplayName = opts.Name
 	}
-	a.settings = st
+	a.settings, a.live = st, st
 	a.devices = newDevices(st)
 	return a, nil
 }
@@ -228,7 +239,8 @@ func (a *App) onEngineEvent(ev engine.Event) {
 	a.mu.Lock()
 	switch e := ev.(type) {
 	case engine.StateChanged:
-		a.call = CallState{State: e.State, Peer: e.Peer, Reason: e.Reason, Since: time.Now().UnixMilli()}
+		a.stateSeq++
+		a.call = CallState{State: e.State, Peer: e.Peer, Reason: e.Reason, Since: time.Now().UnixMilli(), Seq: a.stateSeq}
 		payload = a.call
 	case engine.UsersChanged:
 		a.users = append([]string(nil), e.Users...)

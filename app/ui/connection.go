@@ -220,7 +220,12 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 // plays to (nil when none could be opened); the caller closes the speaker
 // after the engine has stopped.
 func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
-	st := a.currentSettings()
+	a.mu.Lock()
+	st := a.settings
+	// The new engine opens the saved devices, whatever a preview had open.
+	a.live = st
+	a.mu.Unlock()
+	a.devices.setVideo(st.Resolution, st.FrameRate)
 	var ice []webrtc.ICEServer
 	for _, s := range st.ICEServers {
 		ice = append(ice, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
@@ -254,7 +259,8 @@ func (a *App) setEngine(e *engine.Engine, name string, users []string) {
 	a.mu.Lock()
 	a.eng, a.name, a.users = e, name, users
 	if e == nil {
-		a.call = CallState{State: engine.Idle, Since: time.Now().UnixMilli()}
+		a.stateSeq++
+		a.call = CallState{State: engine.Idle, Since: time.Now().UnixMilli(), Seq: a.stateSeq}
 	}
 	a.mu.Unlock()
 }

@@ -187,7 +187,7 @@ func (a *App) SaveSettings(s settings.Settings) (*FieldError, error) {
 	if err := a.save(s); err != nil {
 		return nil, err
 	}
-	if err := a.applyDevices(old, s); err != nil {
+	if err := a.applyDevices(s); err != nil {
 		a.emitError("media", err.Error())
 	}
 	if old.DisplayName != s.DisplayName || old.SignalingURL != s.SignalingURL || !sameICE(old.ICEServers, s.ICEServers) {
@@ -218,8 +218,7 @@ type DeviceChoice struct {
 // panel's preview and level meter show the choice. In a call the peer sees
 // and hears the new devices at once.
 func (a *App) PreviewDevices(d DeviceChoice) error {
-	cur := a.currentSettings()
-	next := cur
+	next := a.liveDevices()
 	next.Camera, next.Microphone = d.Camera, d.Microphone
 	if d.Resolution != "" {
 		next.Resolution = d.Resolution
@@ -230,28 +229,51 @@ func (a *App) PreviewDevices(d DeviceChoice) error {
 	if _, _, ok := settings.Size(next.Resolution); !ok {
 		return errors.New("unknown resolution " + d.Resolution)
 	}
-	return a.applyDevices(cur, next)
+	return a.applyDevices(next)
 }
 
-// applyDevices opens what changed between old and next on the live engine.
-func (a *App) applyDevices(old, next settings.Settings) error {
+// liveDevices returns the devices in use now: the settings' until the
+// settings panel previews others.
+func (a *App) liveDevices() settings.Settings {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.live
+}
+
+// applyDevices opens on the live engine whichever of next's devices differ
+// from those in use (a preview may already have opened them), and records
+// what is in use. Without an engine the choice applies to the next one.
+func (a *App) applyDevices(next settings.Settings) error {
+	a.switchMu.Lock()
+	defer a.switchMu.Unlock()
+	a.mu.Lock()
+	old, e := a.live, a.eng
+	a.mu.Unlock()
+	record := func(fn func(live *settings.Settings)) {
+		a.mu.Lock()
+		fn(&a.live)
+		a.mu.Unlock()
+	}
 	sizeChanged := old.Resolution != next.Resolution || old.FrameRate != next.FrameRate
 	if sizeChanged {
 		a.devices.setVideo(next.Resolution, next.FrameRate)
+		record(func(l *settings.Settings) { l.Resolution, l.FrameRate = next.Resolution, next.FrameRate })
 	}
-	e := a.engine()
 	if e == nil {
+		record(func(l *settings.Settings) { l.Camera, l.Microphone = next.Camera, next.Microphone })
 		return nil
 	}
 	if sizeChanged || old.Camera != next.Camera {
 		if err := e.SwitchCamera(next.Camera); err != nil {
 			return userError(err)
 		}
+		record(func(l *settings.Settings) { l.Camera = next.Camera })
 	}
 	if old.Microphone != next.Microphone {
 		if err := e.SwitchMicrophone(next.Microphone); err != nil {
 			return userError(err)
 		}
+		record(func(l *settings.Settings) { l.Microphone = next.Microphone })
 	}
 	return nil
 }

@@ -45,6 +45,8 @@
  * @property {string} [peer]    the other user (absent or "" when idle)
  * @property {string} [reason]  an EndReason, set for "ended"
  * @property {number} since     ms since the Unix epoch when this state began
+ * @property {number} [seq]     increases with every state; Wails' dev server may deliver
+ *                              events out of order, so a lower seq than the shown one is stale
  */
 
 /**

@@ -103,11 +103,19 @@ async function main() {
     },
   });
 
+  let lastSeq = 0;
   /** @param {CallState} st */
   const setState = (st) => {
+    if (st.seq !== undefined) {
+      if (st.seq <= lastSeq) return; // delivered late: a newer state is showing
+      lastSeq = st.seq;
+    }
     hangingUp = false;
     call.set(st);
     users.setCanCall(!inCall(st) && st.state !== 'ringing');
+    // The dialog follows the state (which names the caller), so it is
+    // right whichever of "state" and "incoming-call" arrives first.
+    if (st.state === 'ringing' && st.peer && !incoming.isOpen) incoming.open(st.peer);
     if (st.state !== 'ringing' && incoming.isOpen) incoming.close();
     if (st.state === 'ended' && st.reason === 'failed') toasts.show(failedCallToast(actions));
   };
@@ -131,7 +139,7 @@ async function main() {
   backend.on('users', (u) => { online = u.users; showUsers(); });
   backend.on('state', setState);
   backend.on('chat', (m) => chat.add(m, m.from === myName));
-  backend.on('incoming-call', (i) => incoming.open(i.from));
+  backend.on('incoming-call', (i) => { if (call.state.state === 'ringing' && !incoming.isOpen) incoming.open(i.from); });
   backend.on('error', (e) => toasts.show(errorToast(e, actions)));
   backend.on('stats', (s) => stats.setCall(s.stats));
   backend.on('settings-warning', warnSettings);

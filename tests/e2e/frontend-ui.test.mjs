@@ -346,6 +346,8 @@ test('names and chat from others render as text, never markup', async () => {
   const evil = '<img src=x onerror="globalThis.__xss=1">';
   await emit(page, 'users', { users: ['tester', evil, 'Bob'] });
   await emit(page, 'chat', { from: evil, text: `${evil}<script>globalThis.__xss=2</script>`, at: new Date().toISOString() });
+  // As the engine does: the ringing state (which names the caller), then incoming-call.
+  await emit(page, 'state', { state: 'ringing', peer: evil, since: Date.now() });
   await emit(page, 'incoming-call', { from: evil });
   await page.waitForSelector('#incoming[open]');
   await page.waitForTimeout(300);
@@ -395,6 +397,10 @@ test('incoming call: dialog, Accept, closes when answered', async () => {
   await waitCalled(page, 'Accept');
   assert.equal(await page.locator('#incoming[open]').count(), 0);
   // A second call that the caller cancels closes the dialog by state.
+  await emit(page, 'state', { state: 'connecting', peer: 'Bob', since: Date.now() });
+  await emit(page, 'state', { state: 'ended', peer: 'Bob', reason: 'hang-up', since: Date.now() });
+  await emit(page, 'state', { state: 'idle', since: Date.now() });
+  await emit(page, 'state', { state: 'ringing', peer: 'Carol', since: Date.now() });
   await emit(page, 'incoming-call', { from: 'Carol' });
   await page.waitForSelector('#incoming[open]');
   await emit(page, 'state', { state: 'ended', peer: 'Carol', reason: 'hang-up', since: Date.now() });

@@ -5,7 +5,7 @@
 // the same UI and calls the same bound Go methods.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, repoRoot, waitFor } from './signal.mjs';
@@ -71,7 +71,12 @@ export async function startDesktop({ display, args = [], bin = path.join(repoRoo
   let output = '';
   proc.stdout?.on('data', (d) => (output += d));
   proc.stderr?.on('data', (d) => (output += d));
-  const exited = once(proc, 'exit');
+  // PARLEY_DESKTOP_LOG=file keeps the app's whole log for debugging.
+  const keep = process.env.PARLEY_DESKTOP_LOG;
+  const exited = once(proc, 'exit').then((r) => {
+    if (keep) writeFileSync(keep, output);
+    return r;
+  });
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitFor(

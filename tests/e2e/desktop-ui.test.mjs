@@ -1,0 +1,150 @@
+// The desktop app end to end: the real frontend with real Go bindings (the
+// Wails dev build under Xvfb, --fake-media), driven by playwright-core,
+// calling and called by a user of the browser client in headless Chromium.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage } from './lib/browser.mjs';
+import { startSignal, waitFor } from './lib/signal.mjs';
+import { accept, call, hangUp, openSignedIn, waitFramesFlowing, waitState } from './lib/parley.mjs';
+import { changedPixels, sampleCanvas, startDesktop, startXvfb } from './lib/desktop.mjs';
+
+/** @typedef {import('playwright-core').Page} Page */
+
+/**
+ * Waits until a canvas or video shows a non-black picture that changes.
+ * @param {Page} page
+ * @param {string} id
+ * @param {string} what
+ */
+async function waitMovingPicture(page, id, what) {
+  return waitFor(
+    async () => {
+      const a = await sampleCanvas(page, id);
+      if (a.mean < 20) return null;
+      await new Promise((r) => setTimeout(r, 400));
+      const b = await sampleCanvas(page, id);
+      const moved = changedPixels(a.px, b.px);
+      return moved > 50 ? { mean: b.mean, moved } : null;
+    },
+    { timeout: 30000, interval: 200, what },
+  );
+}
+
+/**
+ * Waits for the picture's dominant colour: the test cameras differ (A warm,
+ * B cool), which tells which camera the far side is sending.
+ * @param {Page} page
+ * @param {string} id
+ * @param {'warm'|'cool'} tone
+ */
+async function waitTone(page, id, tone) {
+  return waitFor(
+    async () => {
+      const s = await sampleCanvas(page, id);
+      const ok = tone === 'warm' ? s.red > s.blue + 20 : s.blue > s.red + 20;
+      return ok ? s : null;
+    },
+    { timeout: 20000, interval: 250, what: `a ${tone} picture in #${id}` },
+  );
+}
+
+/** @param {Page} page @param {string} phase */
+function waitPhase(page, phase) {
+  return page.waitForFunction((p) => document.body.dataset.phase === p, phase, { timeout: 30000 });
+}
+
+describe('desktop app in a real window', { timeout: 240000 }, () => {
+  /** @type {Awaited<ReturnType<typeof startSignal>>} */ let sig;
+  /** @type {Awaited<ReturnType<typeof startXvfb>>} */ let x;
+  /** @type {Awaited<ReturnType<typeof startDesktop>>} */ let desk;
+  /** @type {import('playwright-core').Browser} */ let browser;
+  /** @type {Page} */ let ui;
+  /** @type {Page} */ let web;
+  /** @type {string[]} */ let problems = [];
+
+  before(async () => {
+    sig = await startSignal();
+    x = await startXvfb();
+    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--server', sig.wsURL] });
+    browser = await launchBrowser();
+    const opened = await openPage(browser, desk.url);
+    ui = opened.page;
+    problems = opened.problems;
+    web = (await openSignedIn(browser, sig.url, 'web')).page;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await desk?.stop();
+    await x?.stop();
+    await sig?.stop();
+  });
+
+  test('logs in, calls a browser user, both panes move, camera switch reaches the peer, hang up', async (t) => {
+    try {
+      await ui.fill('#login-name', 'desk');
+      await ui.click('#login-form button[type=submit]');
+      await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: 20000 });
+
+      // The browser user appears in the list; calling rings the browser.
+      const callWeb = ui.locator('#users li.user', { hasText: 'web' }).locator('button.user-call');
+      await callWeb.waitFor({ timeout: 15000 });
+      await ui.locator('#users li.self', { hasText: 'desk' }).waitFor();
+      await callWeb.click();
+      await waitState(web, 'ringing');
+      await accept(web);
+      await waitState(web, 'in-call');
+      await waitPhase(ui, 'in-call');
+
+      // The desktop draws the browser's camera and its own preview.
+      const remote = await waitMovingPicture(ui, 'received_video', 'the remote picture on the desktop');
+      const local = await waitMovingPicture(ui, 'local_video', 'the local preview on the desktop');
+      t.diagnostic(`desktop received_video mean ${remote.mean.toFixed(0)}, moved ${remote.moved}; local_video mean ${local.mean.toFixed(0)}`);
+
+      // The browser decodes the desktop's camera (test camera A: warm).
+      const flowing = await waitFramesFlowing(web);
+      assert.ok(flowing.width > 0);
+      await waitTone(web, 'received_video', 'warm');
+
+      // Switch to camera B in the settings panel mid-call: the browser sees
+      // the cool pattern without a new offer.
+      const offersBefore = await web.evaluate(() => window.parley?.pc?.remoteDescription?.sdp ?? '');
+      await ui.click('#btn-settings');
+      await ui.waitForSelector('#settings:not([hidden])');
+      await ui.selectOption('#set-camera', 'Parley Test Camera B');
+      await ui.click('#settings-form button[type=submit]');
+      await waitTone(web, 'received_video', 'cool');
+      const offersAfter = await web.evaluate(() => window.parley?.pc?.remoteDescription?.sdp ?? '');
+      assert.equal(offersAfter, offersBefore, 'switching cameras renegotiated the call');
+
+      await ui.click('#btn-hangup');
+      await waitState(web, 'idle');
+      await waitPhase(ui, 'idle');
+    } catch (err) {
+      t.diagnostic(`desktop video counters: ${JSON.stringify(await ui.evaluate(() => /** @type {any} */ (globalThis).parleyVideo?.counters).catch(() => null))}`);
+      t.diagnostic(`desktop call line: ${await ui.textContent('#call-state').catch(() => '?')}`);
+      t.diagnostic(`page problems: ${problems.join('\n')}`);
+      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      throw err;
+    }
+  });
+
+  test('the browser calls the desktop: the dialog rings, Accept connects', async (t) => {
+    try {
+      await call(web, 'desk');
+      await ui.waitForSelector('#incoming[open]', { timeout: 20000 });
+      const caller = await ui.textContent('#incoming-caller');
+      assert.equal(caller, 'web');
+      await ui.click('#incoming [data-act=accept]');
+      await waitState(web, 'in-call');
+      await waitPhase(ui, 'in-call');
+      await waitMovingPicture(ui, 'received_video', 'the remote picture after accepting');
+      await waitFramesFlowing(web);
+      await hangUp(web);
+      await waitPhase(ui, 'idle');
+    } catch (err) {
+      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      throw err;
+    }
+  });
+});
