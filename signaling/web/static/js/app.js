@@ -23,6 +23,7 @@ import { Phone } from './phone.js';
 import { UserList } from './users.js';
 import { Chat } from './chat.js';
 import { listDevices, RESOLUTIONS } from './media.js';
+import { Ringer } from './ringer.js';
 
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./signaling.js').LinkStatus} LinkStatus */
@@ -76,6 +77,7 @@ const session = {
 };
 
 const signaling = new Signaling(signalingURL(), onMessage, onLink);
+const ringer = new Ringer();
 
 const users = new UserList(
   byId('userlist', HTMLUListElement),
@@ -243,6 +245,7 @@ ui.loginForm.addEventListener('submit', (ev) => {
     return;
   }
   ui.loginError.textContent = '';
+  ringer.unlock(); // inside the click: browsers allow sound from here on
   session.wanted = name;
   session.name = '';
   // The socket opens on the first Join, not on page load: the server closes
@@ -354,6 +357,8 @@ function render() {
   ui.hangup.disabled = !active || s === 'ringing';
   users.setBusy(active);
   ui.incoming.hidden = s !== 'ringing';
+  if (s === 'ringing') ringer.start();
+  else ringer.stop();
   ui.incomingCaller.textContent = s === 'ringing' ? phone.peer : '';
   if (s === 'ringing') ui.accept.focus();
   ui.placeholder.hidden = active;
