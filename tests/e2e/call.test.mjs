@@ -38,9 +38,11 @@ test('a call between two browsers decodes video both ways, and hang-up ends it o
     await waitState(A.page, 'calling');
     await waitState(B.page, 'ringing');
     assert.equal(await B.page.textContent('#incoming_caller'), nameA);
+    await B.page.waitForFunction(() => window.parley.ringing, null, { timeout: 5000 });
     await accept(B.page);
     await waitState(A.page, 'in-call');
     await waitState(B.page, 'in-call');
+    assert.equal(await B.page.evaluate(() => window.parley.ringing), false, 'the ring stops once answered');
     const atA = await waitFramesFlowing(A.page);
     const atB = await waitFramesFlowing(B.page);
     assert.ok(atA.width > 0 && atB.width > 0);

@@ -14,6 +14,7 @@
  *   pc         the call's RTCPeerConnection (for getStats), or null
  *   users      the names online, this user included
  *   link       the socket: 'connecting' | 'open' | 'closed'
+ *   ringing    whether the incoming-call ring is sounding
  * Tests drive the real UI; they only read through this hook.
  */
 import { byId, formatDuration, setOptions } from './dom.js';
@@ -414,6 +415,9 @@ Object.defineProperty(window, 'parley', {
     },
     get link() {
       return session.link;
+    },
+    get ringing() {
+      return ringer.audible;
     },
   }),
 });

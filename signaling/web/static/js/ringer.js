@@ -35,6 +35,11 @@ export class Ringer {
     this.timer = setInterval(() => this.ring(), PATTERN_MS);
   }
 
+  /** Whether a ring is audible: ringing, with a running audio context. */
+  get audible() {
+    return this.timer !== undefined && this.ctx?.state === 'running';
+  }
+
   stop() {
     clearInterval(this.timer);
     this.timer = undefined;
