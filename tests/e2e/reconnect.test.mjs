@@ -36,6 +36,7 @@ test('a call survives a signaling restart and both users come back under their n
       await userButton(P.page, other.name).waitFor({ state: 'attached', timeout: 15000 });
       assert.equal(await P.page.evaluate(() => window.parley.name), P.name);
       assert.equal(await P.page.evaluate(() => window.parley.state), 'in-call');
+      assert.ok(await P.page.isHidden('#notice'), 'the "disconnected" notice goes once the link is back');
     }
     const seen = (await videoStats(B.page)).framesDecoded;
     await waitFor(async () => (await videoStats(B.page)).framesDecoded > seen + 10, { what: 'video to keep flowing' });

@@ -75,6 +75,8 @@ const session = {
   clientId: 0,
   /** True once the server has listed us: the name is final (after any rejectusername). */
   joined: false,
+  /** The last "disconnected" notice, cleared when the link is back. */
+  linkNotice: '',
 };
 
 const signaling = new Signaling(signalingURL(), onMessage, onLink);
@@ -156,7 +158,7 @@ function onMessage(m) {
       chat.add(m.name ?? '?', m.text ?? '', m.date);
       break;
     case 'video-offer':
-      void phone.onOffer(m);
+      phone.onOffer(m);
       break;
     case 'video-answer':
       phone.onAnswer(m);
@@ -201,9 +203,11 @@ function onLink(s, detail) {
   session.link = s;
   if (s === 'open') {
     signaling.send({ type: 'hello', features: FEATURES });
-    ui.notice.hidden = true;
+    // Clear the "disconnected" notice, but not another message shown since.
+    if (ui.noticeText.textContent === session.linkNotice) ui.notice.hidden = true;
   } else if (s === 'closed' && detail) {
-    notify(`Disconnected from the server (${detail}); reconnecting…`);
+    session.linkNotice = `Disconnected from the server (${detail}); reconnecting…`;
+    notify(session.linkNotice);
   }
   render();
 }
