@@ -58,21 +58,22 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 		webrtc.WithInterceptorLoggerFactory(logs)); err != nil {
 		return nil, err
 	}
-	// pion's GetStats covers only what is received; the default stats
-	// interceptor's numbers for what we send (and the peer's receiver
-	// reports about it) are private to pion. A second stats interceptor
-	// hands them to us.
-	sent, err := stats.NewInterceptor(stats.WithLoggerFactory(logs))
+	// The call's statistics come from a stats interceptor of its own
+	// rather than pc.GetStats: GetStats leaves out what we send (and the
+	// peer's receiver reports about it), and it races with the Close pion
+	// starts by itself when the peer's DTLS closes (it reads a field that
+	// Close clears, unlocked).
+	rtpStats, err := stats.NewInterceptor(stats.WithLoggerFactory(logs))
 	if err != nil {
 		return nil, err
 	}
-	sent.OnNewPeerConnection(func(_ string, g stats.Getter) {
+	rtpStats.OnNewPeerConnection(func(_ string, g stats.Getter) {
 		select {
 		case getters <- g:
 		default:
 		}
 	})
-	registry.Add(sent)
+	registry.Add(rtpStats)
 
 	settings := webrtc.SettingEngine{LoggerFactory: logs}
 	// pion v4.2.20 answers a=setup:active even when it is already the DTLS

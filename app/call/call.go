@@ -22,7 +22,7 @@ type Call struct {
 	cfg    Config
 	pc     *webrtc.PeerConnection
 	bwe    cc.BandwidthEstimator
-	sent   stats.Getter // statistics of what we send
+	rtp    stats.Getter // RTP statistics of every stream, both directions
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -82,7 +82,7 @@ func New(cfg Config) (*Call, error) {
 	default:
 	}
 	select {
-	case c.sent = <-getters:
+	case c.rtp = <-getters:
 	default:
 	}
 

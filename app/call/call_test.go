@@ -23,6 +23,8 @@ type side struct {
 	lastLuma    atomic.Int64
 	connected   chan struct{}
 	onceConnect sync.Once
+	closed      chan struct{}
+	onceClose   sync.Once
 	inbox       chan *protocol.Message
 }
 
@@ -57,7 +59,7 @@ func (s *side) deliver(t *testing.T, m *protocol.Message) {
 
 func newSide(t *testing.T, video, audio mediadevices.Track, sel CodecRegistrar) *side {
 	t.Helper()
-	s := &side{connected: make(chan struct{}), inbox: make(chan *protocol.Message, 256)}
+	s := &side{connected: make(chan struct{}), closed: make(chan struct{}), inbox: make(chan *protocol.Message, 256)}
 	c, err := New(Config{
 		Codecs:  sel,
 		Video:   video,
@@ -67,6 +69,9 @@ func newSide(t *testing.T, video, audio mediadevices.Track, sel CodecRegistrar) 
 		OnState: func(st webrtc.PeerConnectionState) {
 			if st == webrtc.PeerConnectionStateConnected {
 				s.onceConnect.Do(func() { close(s.connected) })
+			}
+			if st == webrtc.PeerConnectionStateClosed {
+				s.onceClose.Do(func() { close(s.closed) })
 			}
 		},
 	})
@@ -162,10 +167,32 @@ func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
 		}
 		cancel()
 		wg.Wait()
-		if err := a.call.Close(); err != nil {
+		// B closes without a word on signaling: pion closes A by itself
+		// when B's DTLS ends, while A's statistics keep being read (pion's
+		// own GetStats races with that Close; Stats must not).
+		reading := make(chan struct{})
+		go func() {
+			defer close(reading)
+			for {
+				select {
+				case <-a.closed:
+					return
+				default:
+					_ = a.call.Stats()
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+		if err := b.call.Close(); err != nil {
 			t.Error(err)
 		}
-		if err := b.call.Close(); err != nil {
+		select {
+		case <-a.closed:
+		case <-time.After(20 * time.Second):
+			t.Error("A was not told that B closed")
+		}
+		<-reading
+		if err := a.call.Close(); err != nil {
 			t.Error(err)
 		}
 		// Closing twice is harmless.

@@ -43,31 +43,14 @@ type statsCursor struct {
 // Stats returns a snapshot. Call it about once a second: rates are averaged
 // over the time since the previous call.
 func (c *Call) Stats() Stats {
-	report := c.pc.GetStats()
 	now := time.Now()
 	s := Stats{At: now}
-	var sent, received uint64
-	for _, v := range report {
-		switch st := v.(type) {
-		case webrtc.TransportStats:
-			sent += st.BytesSent
-			received += st.BytesReceived
-		case webrtc.ICECandidatePairStats:
-			if st.Nominated && st.State == webrtc.StatsICECandidatePairStateSucceeded {
-				s.RTT = seconds(st.CurrentRoundTripTime)
-			}
-		case webrtc.InboundRTPStreamStats:
-			switch st.Kind {
-			case "video":
-				s.VideoPacketsReceived += st.PacketsReceived
-				s.VideoPacketsLost += st.PacketsLost
-				s.Jitter = seconds(st.Jitter)
-			case "audio":
-				s.AudioPacketsReceived += st.PacketsReceived
-				s.AudioPacketsLost += st.PacketsLost
-			}
-		}
+	ice := c.pc.SCTP().Transport().ICETransport()
+	wire := ice.Stats()
+	if pair, ok := ice.GetSelectedCandidatePairStats(); ok {
+		s.RTT = seconds(pair.CurrentRoundTripTime)
 	}
+	c.receiverStats(&s)
 	c.senderStats(&s)
 	if c.bwe != nil {
 		s.TargetBitrate = c.bwe.GetTargetBitrate()
@@ -80,21 +63,47 @@ func (c *Call) Stats() Stats {
 	prev := c.cursor
 	if prev.haveFirstSnapshot {
 		if dt := now.Sub(prev.at).Seconds(); dt > 0 {
-			s.SendBitrate = int(float64(sent-min(sent, prev.sent)) * 8 / dt)
-			s.ReceiveBitrate = int(float64(received-min(received, prev.received)) * 8 / dt)
+			s.SendBitrate = int(float64(wire.BytesSent-min(wire.BytesSent, prev.sent)) * 8 / dt)
+			s.ReceiveBitrate = int(float64(wire.BytesReceived-min(wire.BytesReceived, prev.received)) * 8 / dt)
 		}
 		dp, dl := packets-prev.packets, lost-prev.lost
 		if dp+dl > 0 && dl > 0 {
 			s.Loss = float64(dl) / float64(dp+dl)
 		}
 	}
-	c.cursor = statsCursor{at: now, sent: sent, received: received, packets: packets, lost: lost, haveFirstSnapshot: true}
+	c.cursor = statsCursor{at: now, sent: wire.BytesSent, received: wire.BytesReceived,
+		packets: packets, lost: lost, haveFirstSnapshot: true}
 	return s
+}
+
+// receiverStats adds the counters of the streams we receive.
+func (c *Call) receiverStats(s *Stats) {
+	if c.rtp == nil {
+		return
+	}
+	for _, r := range c.pc.GetReceivers() {
+		for _, t := range r.Tracks() {
+			st := c.rtp.Get(uint32(t.SSRC()))
+			if st == nil {
+				continue
+			}
+			in := st.InboundRTPStreamStats
+			switch t.Kind() {
+			case webrtc.RTPCodecTypeVideo:
+				s.VideoPacketsReceived += uint32(in.PacketsReceived)
+				s.VideoPacketsLost += int32(in.PacketsLost)
+				s.Jitter = seconds(in.Jitter)
+			case webrtc.RTPCodecTypeAudio:
+				s.AudioPacketsReceived += uint32(in.PacketsReceived)
+				s.AudioPacketsLost += int32(in.PacketsLost)
+			}
+		}
+	}
 }
 
 // senderStats adds what the peer's receiver reports say about our streams.
 func (c *Call) senderStats(s *Stats) {
-	if c.sent == nil {
+	if c.rtp == nil {
 		return
 	}
 	c.neg.Lock()
@@ -105,7 +114,7 @@ func (c *Call) senderStats(s *Stats) {
 			continue
 		}
 		for _, enc := range snd.GetParameters().Encodings {
-			st := c.sent.Get(uint32(enc.SSRC))
+			st := c.rtp.Get(uint32(enc.SSRC))
 			if st == nil {
 				continue
 			}

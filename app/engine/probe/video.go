@@ -31,8 +31,6 @@ type VideoReport struct {
 	// Cameras lists every id seen, in order of first appearance.
 	LastCamera int   `json:"lastCamera"`
 	Cameras    []int `json:"cameras"`
-	// LastRemote is when the last remote picture arrived.
-	LastRemote time.Time `json:"-"`
 }
 
 // WriteFrame implements frames.Sink.
@@ -49,7 +47,6 @@ func (p *Video) WriteFrame(s frames.Stream, f *frames.Frame) {
 	defer p.mu.Unlock()
 	p.v.RemoteFrames++
 	p.v.Width, p.v.Height = f.Width, f.Height
-	p.v.LastRemote = now
 	if !ok {
 		return
 	}
