@@ -159,7 +159,7 @@ func (s *session) pingPeer() {
 		return
 	}
 	if err != nil {
-		cfg.Logger.Info("ping failed: dropping", "id", s.id, "addr", s.addr, "err", err)
+		cfg.Logger.Warn("ping failed: dropping", "id", s.id, "addr", s.addr, "err", err)
 		s.conn.CloseNow() // the reader fails, and run ends the session
 		return
 	}
