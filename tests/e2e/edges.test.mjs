@@ -1,11 +1,12 @@
 // The call flow's edges: a taken name, a call to someone already in a call,
-// two people calling each other at the same moment, and a peer whose browser
-// dies mid-call (the server's "disconnected" hang-up).
+// a call to someone who has just left, two people calling each other at the
+// same moment, and a peer whose browser dies mid-call (the server's
+// "disconnected" hang-up).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSignal } from './lib/signal.mjs';
-import { launchBrowser } from './lib/browser.mjs';
-import { openSignedIn, connect, call, waitState, waitFramesFlowing, userButton } from './lib/parley.mjs';
+import { startSignal, waitFor } from './lib/signal.mjs';
+import { launchBrowser, openPage } from './lib/browser.mjs';
+import { openSignedIn, connect, call, login, waitState, waitFramesFlowing, userButton } from './lib/parley.mjs';
 
 /** @type {import('./lib/signal.mjs').Signal} */
 let signal;
@@ -50,6 +51,35 @@ test('calling someone who is in a call gets "busy"; their call goes on', async (
     await waitFramesFlowing(B.page);
   } finally {
     await Promise.all([A.context.close(), B.context.close(), C.context.close()]);
+  }
+});
+
+test('calling someone who has just left ends with "not online" from the server', async () => {
+  // A's socket is proxied so that it misses B's user-left: A still lists B
+  // and calls, and the server answers the offer with a no-such-user error.
+  const A = await openPage(browser, signal.url);
+  let leftSeen = false;
+  await A.page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      if (typeof frame === 'string' && JSON.parse(frame).type === 'user-left') {
+        leftSeen = true;
+        return;
+      }
+      ws.send(frame);
+    });
+  });
+  await login(A.page, 'uli');
+  const B = await openSignedIn(browser, signal.url, 'vera');
+  try {
+    await userButton(A.page, B.name).waitFor({ timeout: 15000 });
+    await B.context.close();
+    await waitFor(() => leftSeen, { what: `the server to announce that ${B.name} left` });
+    await call(A.page, B.name);
+    await waitState(A.page, 'idle');
+    assert.match((await A.page.textContent('#call_status')) ?? '', /vera is not online/);
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
   }
 });
 
