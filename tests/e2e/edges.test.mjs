@@ -83,6 +83,30 @@ test('calling someone who has just left ends with "not online" from the server',
   }
 });
 
+test('ice-servers from the server configure the next call', async () => {
+  // parley-signal sends no ice-servers yet: the proxied socket adds one after
+  // "id", as a server with TURN configured would.
+  const A = await openPage(browser, signal.url);
+  const iceServers = [{ urls: ['stun:127.0.0.1:9'] }, { urls: ['turn:127.0.0.1:9?transport=udp'], username: '1:wes', credential: 'c' }];
+  await A.page.routeWebSocket(/.*/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((frame) => {
+      ws.send(frame);
+      if (typeof frame === 'string' && JSON.parse(frame).type === 'id') ws.send(JSON.stringify({ type: 'ice-servers', iceServers }));
+    });
+  });
+  await login(A.page, 'wes');
+  const B = await openSignedIn(browser, signal.url, 'xena');
+  try {
+    await connect(A.page, B.page, B.name);
+    const used = await A.page.evaluate(() => window.parley.pc?.getConfiguration().iceServers);
+    assert.deepEqual(used?.map((s) => s.urls).flat(), ['stun:127.0.0.1:9', 'turn:127.0.0.1:9?transport=udp']);
+    assert.equal(used?.[1].username, '1:wes');
+  } finally {
+    await Promise.all([A.context.close(), B.context.close()]);
+  }
+});
+
 test('two people calling each other at once end up in one call', async () => {
   const A = await openSignedIn(browser, signal.url, 'pat');
   const B = await openSignedIn(browser, signal.url, 'quinn');
