@@ -77,11 +77,15 @@ async function until(fn, ms, what) {
  */
 function codecCounters(page) {
   return page.evaluate(async () => {
-    const c = { framesEncoded: 0, totalEncodeTime: 0, framesDecoded: 0, totalDecodeTime: 0, sendWidth: 0 };
+    const c = { framesEncoded: 0, totalEncodeTime: 0, framesDecoded: 0, totalDecodeTime: 0, sendWidth: 0, jitterBufferDelay: 0, jitterBufferEmittedCount: 0, jitterBufferTargetDelay: 0, totalAssemblyTime: 0, framesAssembled: 0, audioJitterBufferDelay: 0, audioEmitted: 0 };
     const pc = window.parley?.pc;
     if (!pc) return c;
     const stats = await RTCPeerConnection.prototype.getStats.call(pc);
     stats.forEach((s) => {
+      if (s.kind === 'audio' && s.type === 'inbound-rtp') {
+        c.audioJitterBufferDelay += s.jitterBufferDelay ?? 0;
+        c.audioEmitted += s.jitterBufferEmittedCount ?? 0;
+      }
       if (s.kind !== 'video') return;
       if (s.type === 'outbound-rtp') {
         c.framesEncoded += s.framesEncoded ?? 0;
@@ -90,6 +94,11 @@ function codecCounters(page) {
       } else if (s.type === 'inbound-rtp') {
         c.framesDecoded += s.framesDecoded ?? 0;
         c.totalDecodeTime += s.totalDecodeTime ?? 0;
+        c.jitterBufferDelay += s.jitterBufferDelay ?? 0;
+        c.jitterBufferTargetDelay += s.jitterBufferTargetDelay ?? 0;
+        c.jitterBufferEmittedCount += s.jitterBufferEmittedCount ?? 0;
+        c.totalAssemblyTime += s.totalAssemblyTime ?? 0;
+        c.framesAssembled += s.framesAssembledFromMultiplePackets ?? 0;
       }
     });
     return c;
@@ -158,6 +167,12 @@ async function main() {
           encodeMsPerFrame: d('framesEncoded') > 0 ? (1000 * d('totalEncodeTime')) / d('framesEncoded') : 0,
           decodeMsPerFrame: d('framesDecoded') > 0 ? (1000 * d('totalDecodeTime')) / d('framesDecoded') : 0,
           sendWidth: after[i].sendWidth,
+          // Where received frames waited: Chromium's jitter buffer (actual
+          // and target delay per frame) and packet assembly.
+          jitterBufferMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferDelay')) / d('jitterBufferEmittedCount') : 0,
+          jitterTargetMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferTargetDelay')) / d('jitterBufferEmittedCount') : 0,
+          audioJitterBufferMs: d('audioEmitted') > 0 ? (1000 * d('audioJitterBufferDelay')) / d('audioEmitted') : 0,
+          assemblyMs: d('framesAssembled') > 0 ? (1000 * d('totalAssemblyTime')) / d('framesAssembled') : 0,
           latencies: b.latencies.filter((/** @type {number[]} */ l) => l[0] >= from).map((/** @type {number[]} */ l) => l[1]),
         };
       }),

@@ -28,6 +28,7 @@ type callOut struct {
 	fullRes []FullResRow
 	cpu     []CPURow
 	codec   []CodecRow
+	receive []ReceiveRow
 }
 
 // sampleFrom starts sampling the process trees under pids for window and
@@ -94,12 +95,18 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 	if p.FullResWait > 0 {
 		out.fullRes = append(out.fullRes, fullRes("Chromium→Chromium", caller.ClickAt, callee, p))
 	}
+	out.receive = append(out.receive, receiveRow(p.Size, "Chromium", callee))
 	if p.CPUWindow > 0 {
 		out.codec = append(out.codec,
 			CodecRow{Name: fmt.Sprintf("Chromium in call: VP8 encode at %d px wide", caller.SendWidth), MsPerFrame: caller.EncodeMsPerFrame},
 			CodecRow{Name: fmt.Sprintf("Chromium in call: VP8 decode at %d px wide", caller.Width), MsPerFrame: caller.DecodeMsPerFrame})
 	}
 	return out, nil
+}
+
+func receiveRow(size, sender string, rx pageResult) ReceiveRow {
+	return ReceiveRow{Size: size, Sender: sender, JitterBufferMs: rx.JitterBufferMs, JitterTargetMs: rx.JitterTargetMs,
+		AssemblyMs: rx.AssemblyMs, DecodeMs: rx.DecodeMsPerFrame, AudioJitterMs: rx.AudioJitterBufferMs}
 }
 
 func fullRes(dir string, startMS int64, rx pageResult, p callPlan) FullResRow {
@@ -158,6 +165,7 @@ func callParleyChromium(ctx context.Context, env *env, p callPlan) (callOut, err
 	out.glass = append(out.glass,
 		GlassRow{Size: p.Size, Case: "b", Direction: "Parley→Chromium", MS: stats.Summarize(rx.Latencies), Where: "presented"},
 		headlessGlass(p.Size, "b", "Chromium→Parley", hr))
+	out.receive = append(out.receive, receiveRow(p.Size, "Parley", rx))
 	if p.FullResWait > 0 {
 		callAt, _ := h.times()
 		out.fullRes = append(out.fullRes, fullRes("Parley→Chromium", callAt.UnixMilli(), rx, p))

@@ -52,6 +52,13 @@ type pageResult struct {
 	EncodeMsPerFrame float64 `json:"encodeMsPerFrame"`
 	DecodeMsPerFrame float64 `json:"decodeMsPerFrame"`
 	SendWidth        int     `json:"sendWidth"`
+	// Chromium's receive path over the same seconds, per frame.
+	JitterBufferMs float64 `json:"jitterBufferMs"`
+	JitterTargetMs float64 `json:"jitterTargetMs"`
+	AssemblyMs     float64 `json:"assemblyMs"`
+	// AudioJitterBufferMs is the audio jitter buffer's delay per sample:
+	// Chromium delays video to match it when both are in one stream.
+	AudioJitterBufferMs float64 `json:"audioJitterBufferMs"`
 }
 
 type chromiumEvent struct {

@@ -122,6 +122,7 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 				res.CPUSize = cp.Size
 			}
 			res.Codec = append(res.Codec, out.codec...)
+			res.Receive = append(res.Receive, out.receive...)
 		}
 	}
 	res.Skipped = append(res.Skipped, Skip{What: "time to full resolution Parley→Parley", Why: "the headless binary reports only its last received size; the Parley→Chromium figure covers Parley's sender"})

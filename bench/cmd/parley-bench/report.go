@@ -42,6 +42,14 @@ func markdown(r *Results) string {
 			f0(g.MS.Median), f0(g.MS.P95), mn, mx, ratio(g.MS.Median, ref.Median), ratio(g.MS.P95, ref.P95))
 	}
 
+	if len(r.Receive) > 0 {
+		w("\n## Where a Chromium receiver holds frames (ms per frame, last seconds of the call, getStats)\n\n")
+		w("| Size | Sender | video jitter buffer | its target | packet assembly | decode | audio jitter buffer |\n|---|---|---|---|---|---|---|\n")
+		for _, x := range r.Receive {
+			w("| %s | %s | %s | %s | %s | %s | %s |\n", x.Size, x.Sender, f1(x.JitterBufferMs), f1(x.JitterTargetMs), f1(x.AssemblyMs), f1(x.DecodeMs), f1(x.AudioJitterMs))
+		}
+	}
+
 	w("\n## Time to full resolution (s, call placed → receiver gets the sender's full width; target ≤ 3 s)\n\n")
 	w("| Direction | seconds | last width | waited | ratio to Chromium→Chromium |\n|---|---|---|---|---|\n")
 	var chromeFull float64 = math.NaN()

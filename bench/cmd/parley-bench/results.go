@@ -29,6 +29,8 @@ type Results struct {
 	Bridge  []BridgeRow    `json:"bridge"`
 	Codec   []CodecRow     `json:"codec"`
 	Sigload map[string]any `json:"signalingLoad,omitempty"`
+	// Receive is where a Chromium receiver held frames, per sender.
+	Receive []ReceiveRow `json:"chromiumReceive"`
 
 	Skipped []Skip   `json:"skipped"`
 	Errors  []string `json:"errors"`
@@ -83,6 +85,19 @@ type BridgeRow struct {
 type CodecRow struct {
 	Name       string  `json:"name"`
 	MsPerFrame float64 `json:"msPerFrame"`
+}
+
+// ReceiveRow is a Chromium receiver's per-frame delays in the last
+// seconds of a call (getStats inbound-rtp), to show where glass-to-glass
+// time goes on the receiving side.
+type ReceiveRow struct {
+	Size           string  `json:"size"`
+	Sender         string  `json:"sender"`
+	JitterBufferMs float64 `json:"jitterBufferMs"`
+	JitterTargetMs float64 `json:"jitterTargetMs"`
+	AssemblyMs     float64 `json:"assemblyMs"`
+	DecodeMs       float64 `json:"decodeMs"`
+	AudioJitterMs  float64 `json:"audioJitterBufferMs"`
 }
 
 // Skip says what was not measured and why.
