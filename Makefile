@@ -86,13 +86,10 @@ test-window: desktop $(BIN)/parley $(BIN)/parley-signal
 	bash scripts/window-screenshot.sh $(OUT)/parley build/out/window.png
 
 bench: deps build
-	$(GO) build -o $(BIN)/parley-sigload ./signaling/cmd/parley-sigload
 	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
-	$(GO) build -tags dev,webkit2_41 -o $(BIN)/parley-dev . || rm -f $(BIN)/parley-dev
 	$(GO) run ./bench/cmd/parley-bench
 
 bench-smoke: npm build
-	$(GO) build -o $(BIN)/parley-sigload ./signaling/cmd/parley-sigload
 	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
 	node --test bench/web/
 	$(GO) run ./bench/cmd/parley-bench --smoke --out bench/results/smoke.json
