@@ -20,8 +20,8 @@ const (
 // send to them; Parley only sends the delta messages to clients that asked.
 const (
 	TypeHello      = "hello"       // client → server: {features[]}; server → client: {features[]} (what it accepted)
-	TypeUserJoined = "user-joined" // server → client with "user-delta": {name}
-	TypeUserLeft   = "user-left"   // server → client with "user-delta": {name}
+	TypeUserJoined = "user-joined" // server → client with "user-delta": {users[]}, plus name when there is one
+	TypeUserLeft   = "user-left"   // server → client with "user-delta": {users[]}, plus name when there is one
 	TypeError      = "error"       // server → client: {code,message[,about][,user]}
 	TypeICEServers = "ice-servers" // server → client: {iceServers[]}
 )
