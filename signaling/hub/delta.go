@@ -13,8 +13,8 @@ type change struct {
 	joined bool
 }
 
-// deltaFrames compacts a run of changes into at most two frames: user-left,
-// then user-joined. Changes that cancel out (a name that joined and left in
+// deltaFrames compacts a run of changes into user-left frames, then
+// user-joined frames. Changes that cancel out (a name that joined and left in
 // the same window, or left and came back) are dropped, so a client that
 // applies the frames in order ends with exactly the server's list.
 func deltaFrames(changes []change) [][]byte {
@@ -40,33 +40,36 @@ func deltaFrames(changes []change) [][]byte {
 		leftAt[c.name] = len(left)
 		left = append(left, c.name)
 	}
-	var frames [][]byte
-	if f := deltaFrame(protocol.TypeUserLeft, left); f != nil {
-		frames = append(frames, f)
-	}
-	if f := deltaFrame(protocol.TypeUserJoined, joined); f != nil {
-		frames = append(frames, f)
-	}
-	return frames
+	return append(deltaFrameSet(protocol.TypeUserLeft, left), deltaFrameSet(protocol.TypeUserJoined, joined)...)
 }
 
-// deltaFrame encodes {"type":typ,"users":[…]} with the names that are still
-// set; "name" is added when there is exactly one, which is the common case
-// and the shape of a single change.
-func deltaFrame(typ string, names []string) []byte {
+// maxSingles is the largest change set sent as one frame per name. Clients
+// that only read "name" (the shape of a single change) then stay correct
+// in normal use; a join storm is sent as batches, which are several times
+// smaller than a frame per name.
+const maxSingles = 16
+
+// deltaFrameSet encodes the names that are still set as frames of type typ:
+// one {"type","name","users":[name]} per name for a few, one
+// {"type","users":[…]} batch for more.
+func deltaFrameSet(typ string, names []string) [][]byte {
 	users := names[:0:0]
 	for _, n := range names {
 		if n != "" {
 			users = append(users, n)
 		}
 	}
-	if len(users) == 0 {
-		return nil
+	if len(users) > maxSingles {
+		return [][]byte{encodeDelta(deltaMessage{Type: typ, Users: users})}
 	}
-	m := deltaMessage{Type: typ, Users: users}
-	if len(users) == 1 {
-		m.Name = users[0]
+	var frames [][]byte
+	for _, n := range users {
+		frames = append(frames, encodeDelta(deltaMessage{Type: typ, Name: n, Users: []string{n}}))
 	}
+	return frames
+}
+
+func encodeDelta(m deltaMessage) []byte {
 	b, _ := json.Marshal(m) // strings only; cannot fail
 	return b
 }

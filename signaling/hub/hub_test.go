@@ -537,3 +537,31 @@ func TestIntervalGrowsWithUsers(t *testing.T) {
 		t.Fatalf("interval without stretching = %v", got)
 	}
 }
+
+func TestDeltaBatchesOnlyBigChangeSets(t *testing.T) {
+	var few, many []change
+	for i := range maxSingles {
+		few = append(few, change{name: "f" + strconv.Itoa(i), joined: true})
+	}
+	for i := range maxSingles + 1 {
+		many = append(many, change{name: "m" + strconv.Itoa(i), joined: true})
+	}
+	frames := deltaFrames(few)
+	if len(frames) != maxSingles {
+		t.Fatalf("%d changes gave %d frames, want one each", maxSingles, len(frames))
+	}
+	var m protocol.Message
+	json.Unmarshal(frames[3], &m)
+	if m.Name != "f3" || !slices.Equal(m.Users, []string{"f3"}) {
+		t.Fatalf("single frame = %s", frames[3])
+	}
+	frames = deltaFrames(many)
+	if len(frames) != 1 {
+		t.Fatalf("%d changes gave %d frames, want one batch", len(many), len(frames))
+	}
+	var batch protocol.Message
+	json.Unmarshal(frames[0], &batch)
+	if len(batch.Users) != maxSingles+1 || batch.Name != "" {
+		t.Fatalf("batch = %s", frames[0])
+	}
+}
