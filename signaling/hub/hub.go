@@ -18,9 +18,10 @@ const DefaultCoalesceInterval = 250 * time.Millisecond
 
 // DefaultCoalescePerUser stretches the interval on big servers: every flush
 // sends a frame to every user, so with N users the interval is at least
-// N × this (500 ms at 10,000 users), which keeps user-list fan-out to about
-// a tenth of a core however long a join storm lasts.
-const DefaultCoalescePerUser = 50 * time.Microsecond
+// N × this (1 s at 10,000 users), which keeps user-list fan-out to a few
+// percent of a core however long a join storm lasts. Newcomers' lists do
+// not wait for it: they follow CoalesceInterval alone.
+const DefaultCoalescePerUser = 100 * time.Microsecond
 
 // ErrClosed is returned by Attach after Close.
 var ErrClosed = errors.New("hub: closed")
@@ -53,9 +54,10 @@ type Hub struct {
 	members   map[int64]*Member
 	roster    *roster
 	calls     *calls
-	changes   []change // since the last flush
-	lastFlush time.Time
-	timer     *time.Timer // a scheduled flush, or nil
+	changes   []change  // since the last flush
+	newcomers []*Member // registered, waiting for their first list
+	lists     flusher   // newcomers' lists, every CoalesceInterval
+	deltas    flusher   // everyone else's updates, every intervalLocked()
 	closed    bool
 }
 
@@ -94,7 +96,8 @@ type Member struct {
 	// Guarded by hub.mu.
 	name      string // registered name; "" until the first username
 	delta     bool   // the client asked for user-delta
-	needsList bool   // registered since the last flush: gets the full list
+	needsList bool   // registered, waiting for its first list
+	cursor    int    // changes[:cursor] are already in what it was sent
 	detached  bool
 }
 
@@ -194,11 +197,12 @@ func (m *Member) register(want string) {
 		m.peer.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeRejectUsername, ID: m.peer.ID(), Name: given}))
 	}
 	if first {
-		// A newcomer gets the whole list with the next flush, which is
-		// immediate unless a flush just happened. In a join storm all the
+		// A newcomer gets the whole list with the next list flush, which
+		// is immediate unless one just happened. In a join storm all the
 		// newcomers of one interval then share one encoded list instead of
 		// each costing a copy of an ever longer one.
 		m.needsList = true
+		h.newcomers = append(h.newcomers, m)
 	}
 	h.changedLocked()
 }
@@ -298,68 +302,119 @@ func (h *Hub) Users() []string {
 	return slices.Clone(h.roster.names)
 }
 
-// Close stops the flush timer and refuses new members. Sessions are closed by
-// their owner (the server), which then detaches them.
+// Close stops the flush timers and refuses new members. Sessions are closed
+// by their owner (the server), which then detaches them.
 func (h *Hub) Close() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.closed = true
-	if h.timer != nil {
-		h.timer.Stop()
-		h.timer = nil
-	}
+	h.lists.stop()
+	h.deltas.stop()
 }
 
-// changedLocked sends pending changes now if the last flush was at least an
-// interval ago, and otherwise schedules one flush for when it will be.
+// changedLocked schedules the flushes a change needs. Newcomers' lists and
+// everyone else's updates run on separate clocks: a newcomer waits at most
+// CoalesceInterval for its list however big the server is, while the
+// fan-out to all users, which costs a frame per user, runs on the stretched
+// interval.
 func (h *Hub) changedLocked() {
-	if h.timer != nil || h.closed {
+	if h.closed {
 		return
 	}
-	wait := h.intervalLocked() - time.Since(h.lastFlush)
+	if len(h.newcomers) > 0 {
+		h.lists.schedule(h, h.interval, (*Hub).flushListsLocked)
+	}
+	h.deltas.schedule(h, h.intervalLocked(), (*Hub).flushDeltasLocked)
+}
+
+// flusher runs a flush at most once per interval: at once after a quiet
+// interval, otherwise when the interval since the last one has passed.
+type flusher struct {
+	last  time.Time
+	timer *time.Timer // a scheduled flush, or nil
+}
+
+func (f *flusher) schedule(h *Hub, interval time.Duration, flush func(*Hub)) {
+	if f.timer != nil {
+		return
+	}
+	wait := interval - time.Since(f.last)
 	if wait <= 0 {
-		h.flushLocked()
+		f.last = time.Now()
+		flush(h)
 		return
 	}
-	h.timer = time.AfterFunc(wait, func() {
+	f.timer = time.AfterFunc(wait, func() {
 		h.mu.Lock()
 		defer h.mu.Unlock()
-		h.timer = nil
+		f.timer = nil
 		if !h.closed {
-			h.flushLocked()
+			f.last = time.Now()
+			flush(h)
 		}
 	})
 }
 
-// intervalLocked is the current minimum time between flushes.
+func (f *flusher) stop() {
+	if f.timer != nil {
+		f.timer.Stop()
+		f.timer = nil
+	}
+}
+
+// intervalLocked is the current minimum time between fan-outs to all users.
 func (h *Hub) intervalLocked() time.Duration {
 	return max(h.interval, time.Duration(h.roster.len())*h.perUser)
 }
 
-// flushLocked brings every registered member up to date: newcomers and
-// legacy members get the full userlist, delta members the compacted
-// changes since the last flush. Each frame is encoded once and shared.
-func (h *Hub) flushLocked() {
-	h.lastFlush = time.Now()
+// flushListsLocked sends the full list to the members that registered since
+// the last list flush. The changes logged so far are in that list, so they
+// will not get them again as deltas.
+func (h *Hub) flushListsLocked() {
+	var list []byte
+	for _, m := range h.newcomers {
+		if m.detached || !m.needsList {
+			continue
+		}
+		if list == nil {
+			list = h.roster.userlist()
+		}
+		m.peer.Send(list)
+		m.needsList = false
+		m.cursor = len(h.changes)
+	}
+	h.newcomers = h.newcomers[:0]
+}
+
+// flushDeltasLocked brings every other registered member up to date: legacy
+// members get one full list, delta members the compacted changes they have
+// not seen. Members whose lists were sent at the same point in the log
+// share encoded frames.
+func (h *Hub) flushDeltasLocked() {
 	if len(h.changes) == 0 {
 		return
 	}
 	var list []byte
-	deltas := deltaFrames(h.changes)
+	deltas := make(map[int][][]byte)
 	for _, m := range h.members {
 		switch {
-		case m.name == "":
-		case m.needsList || !m.delta:
+		case m.name == "" || m.needsList || m.cursor >= len(h.changes):
+		case !m.delta:
 			if list == nil {
 				list = h.roster.userlist()
 			}
 			m.peer.Send(list)
-			m.needsList = false
 		default:
-			for _, f := range deltas {
+			frames, ok := deltas[m.cursor]
+			if !ok {
+				frames = deltaFrames(h.changes[m.cursor:])
+				deltas[m.cursor] = frames
+			}
+			for _, f := range frames {
 				m.peer.Send(f)
 			}
 		}
+		m.cursor = 0
 	}
 	h.changes = h.changes[:0]
 }

@@ -106,7 +106,7 @@ func (hs *harness) settle() {
 	waitFor(hs.t, "the hub to flush", func() bool {
 		hs.h.mu.Lock()
 		defer hs.h.mu.Unlock()
-		return hs.h.timer == nil && len(hs.h.changes) == 0
+		return hs.h.lists.timer == nil && hs.h.deltas.timer == nil && len(hs.h.changes) == 0 && len(hs.h.newcomers) == 0
 	})
 }
 
