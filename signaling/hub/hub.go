@@ -34,9 +34,9 @@ type Config struct {
 	// means DefaultCoalesceInterval. The first change after a quiet interval
 	// is sent at once; later ones wait for the interval to pass.
 	CoalesceInterval time.Duration
-	// CoalescePerUser lengthens the interval to users × CoalescePerUser
-	// when that is longer; 0 means DefaultCoalescePerUser, negative turns
-	// the stretching off.
+	// CoalescePerUser lengthens the interval of updates to existing users
+	// (not newcomers' lists) to users × CoalescePerUser when that is
+	// longer; 0 means DefaultCoalescePerUser, negative turns it off.
 	CoalescePerUser time.Duration
 	// Logger receives joins and leaves at Info and relays at Debug (type,
 	// sender, target and size only: never SDP or candidates). nil discards.
@@ -54,7 +54,7 @@ type Hub struct {
 	members   map[int64]*Member
 	roster    *roster
 	calls     *calls
-	changes   []change  // since the last flush
+	changes   []change  // since the last flush of updates
 	newcomers []*Member // registered, waiting for their first list
 	lists     flusher   // newcomers' lists, every CoalesceInterval
 	deltas    flusher   // everyone else's updates, every intervalLocked()
