@@ -565,3 +565,33 @@ func TestDeltaBatchesOnlyBigChangeSets(t *testing.T) {
 		t.Fatalf("batch = %s", frames[0])
 	}
 }
+
+// A newcomer's list does not wait for the stretched interval of updates to
+// everyone else.
+func TestNewcomerListIsNotStretched(t *testing.T) {
+	h := New(Config{CoalesceInterval: time.Millisecond, CoalescePerUser: 100 * time.Millisecond})
+	t.Cleanup(h.Close)
+	hs := &harness{t: t, h: h}
+	old, _ := hs.join("old", true)
+	hs.join("other", true)
+	hs.settle()
+	old.take(t)
+	p, _ := hs.join("new", true) // the update interval is now 300 ms
+	lists := ofType(p.take(t), protocol.TypeUserlist)
+	if len(lists) != 1 || !slices.Equal(lists[0].Users, []string{"old", "other", "new"}) {
+		t.Fatalf("newcomer got %+v", lists)
+	}
+	h.mu.Lock()
+	pending := h.deltas.timer != nil
+	h.mu.Unlock()
+	if !pending {
+		t.Fatal("the update to existing users was not deferred")
+	}
+	hs.settle()
+	if d := ofType(old.take(t), protocol.TypeUserJoined); len(d) != 1 || d[0].Name != "new" {
+		t.Fatalf("old member got %+v", d)
+	}
+	if got := p.take(t); len(got) != 0 {
+		t.Fatalf("newcomer got its own join again: %+v", got[0])
+	}
+}
