@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -219,15 +218,30 @@ func (e *Engine) setName(n string) {
 	e.nameMu.Unlock()
 }
 
+// sendTimeout bounds one signaling write.
+const sendTimeout = 10 * time.Second
+
 // send stamps m with this user's name and the target and sends it. The
 // server overwrites the name anyway; MDN's clients read it.
+//
+// ctx says whether the message is still wanted (a candidate of a call that
+// has ended is dropped), but it is not what the write runs under: a
+// WebSocket write whose context is cancelled mid-way closes the whole
+// connection (coder/websocket), so ending a call while pion sends one of
+// its candidates would log the user out. The write gets its own timeout.
 func (e *Engine) send(ctx context.Context, target string, m *protocol.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	m.Target = target
 	if m.Type != protocol.TypeNewICECandidate {
 		m.Name = e.Name()
 	}
-	err := e.sig.Send(ctx, m)
-	if err != nil && !errors.Is(err, context.Canceled) {
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+	defer cancel()
+	err := e.sig.Send(wctx, m)
+	e.cfg.Logger.Debug("signaling out", "type", m.Type, "to", target, "err", err)
+	if err != nil {
 		e.cfg.Logger.Warn("signaling send failed", "type", m.Type, "err", err)
 	}
 	return err

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http/httptest"
 	"runtime"
 	"strings"
@@ -76,6 +77,33 @@ type peerOpts struct {
 	autoAnswer        bool
 	width, height     int           // capture size; 0 for testWidth×testHeight at testFPS
 	answerTimeout     time.Duration // 0 for the engine's default
+	log               *lockedLog    // if set, gets the engine's debug log
+}
+
+// lockedLog collects log lines from any goroutine.
+type lockedLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, string(p))
+	return len(p), nil
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "")
+}
+
+func (o peerOpts) logger() *slog.Logger {
+	if o.log == nil {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(o.log, &slog.HandlerOptions{Level: slog.LevelDebug})).With("peer", o.name)
 }
 
 func newPeer(t testing.TB, url string, o peerOpts) *peer {
@@ -98,6 +126,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		Microphone:    o.mic,
 		AutoAnswer:    o.autoAnswer,
 		AnswerTimeout: o.answerTimeout,
+		Logger:        o.logger(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 // handle applies one message from the server.
 func (e *Engine) handle(m *protocol.Message) {
+	e.cfg.Logger.Debug("signaling in", "type", m.Type, "from", m.Name, "state", e.state)
 	switch m.Type {
 	case protocol.TypeRejectUsername:
 		e.setName(m.Name)

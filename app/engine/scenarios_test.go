@@ -211,8 +211,9 @@ func expect(t *testing.T, c *client.Client, typ string) *protocol.Message {
 
 func TestGlareEndsInOneCall(t *testing.T) {
 	url := startServer(t)
-	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone})
-	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none"})
+	var log lockedLog
+	alice := newPeer(t, url, peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, log: &log})
+	bob := newPeer(t, url, peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", log: &log})
 	eventually(t, "both online", func() bool { return alice.hasUser("bob") && bob.hasUser("alice") })
 	// Both call at once; neither auto-answers, so only the glare rule can
 	// make a call of it.
@@ -224,6 +225,13 @@ func TestGlareEndsInOneCall(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("alice: %v %v", alice.states(), alice.errors())
+			t.Logf("bob: %v %v", bob.states(), bob.errors())
+			t.Logf("signaling:\n%s", log.String())
+		}
+	})
 	eventually(t, "one call", func() bool { return alice.reached(engine.InCall) && bob.reached(engine.InCall) })
 	eventually(t, "pictures both ways", func() bool {
 		return alice.video.Report().RemoteFrames > 10 && bob.video.Report().RemoteFrames > 10

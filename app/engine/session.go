@@ -149,9 +149,7 @@ func (e *Engine) endCall(reason string, notify bool) {
 		}
 		// The loop's context may be what ended the call; the hang-up must
 		// still go out.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), 2*time.Second)
-		_ = e.send(ctx, s.peer, &protocol.Message{Type: protocol.TypeHangUp, Reason: wire})
-		cancel()
+		_ = e.send(context.WithoutCancel(e.ctx), s.peer, &protocol.Message{Type: protocol.TypeHangUp, Reason: wire})
 	}
 	s.cancel()
 	if s.call != nil {
