@@ -14,8 +14,9 @@ set -euo pipefail
 #   nodejs npm                   playwright-core and tsc for frontend tests
 #   iproute2                     network namespaces for fault tests
 #   fonts-dejavu-core            readable text in screenshots
+#   imagemagick                  screenshots of the real window (import, convert, compare)
 PKGS=(build-essential pkg-config libvpx-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      xvfb xauth chromium nodejs npm iproute2 fonts-dejavu-core)
+      xvfb xauth chromium nodejs npm iproute2 fonts-dejavu-core imagemagick)
 
 missing=()
 for p in "${PKGS[@]}"; do
