@@ -52,7 +52,7 @@ func sampleFrom(ctx context.Context, window time.Duration, pids ...int) <-chan [
 func chromiumOnly(us []procstat.Usage) []procstat.Usage {
 	var out []procstat.Usage
 	for _, u := range us {
-		if u.Role != "node" && !strings.HasPrefix(u.Role, "node") {
+		if !strings.HasPrefix(u.Role, "node") {
 			out = append(out, u)
 		}
 	}

@@ -49,10 +49,9 @@ func startSignal(bin string) (*signalServer, error) {
 		}
 		s := &signalServer{cmd: cmd, port: port, exited: make(chan struct{})}
 		go func() { _ = cmd.Wait(); close(s.exited) }()
-		if err := s.waitServing(15 * time.Second); err == nil {
+		lastErr = s.waitServing(15 * time.Second)
+		if lastErr == nil {
 			return s, nil
-		} else {
-			lastErr = err
 		}
 		s.stop()
 	}
