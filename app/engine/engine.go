@@ -70,6 +70,10 @@ type Engine struct {
 	cameraOff  bool
 	muted      bool
 	iceServers []webrtc.ICEServer
+	// recent holds, for a while, the peers of calls that ended or were
+	// refused, so that their trailing candidates and answers are dropped
+	// quietly instead of being reported as unknown.
+	recent map[string]time.Time
 }
 
 // New checks cfg and returns an engine that is not running yet.
@@ -91,6 +95,7 @@ func New(cfg Config) (*Engine, error) {
 		name:       cfg.Name,
 		state:      Idle,
 		iceServers: cfg.ICEServers,
+		recent:     make(map[string]time.Time),
 	}, nil
 }
 

@@ -59,6 +59,7 @@ func (e *Engine) onOffer(m *protocol.Message) {
 	case s == nil:
 		if err := call.CheckOffer(m.SDP); err != nil {
 			e.emit(fromCall(err, from))
+			e.forget(from)
 			_ = e.send(e.ctx, from, &protocol.Message{Type: protocol.TypeHangUp, Reason: protocol.ReasonFailed})
 			return
 		}
@@ -70,6 +71,7 @@ func (e *Engine) onOffer(m *protocol.Message) {
 			e.accept()
 		}
 	case s.peer != from:
+		e.forget(from)
 		_ = e.send(e.ctx, from, &protocol.Message{Type: protocol.TypeHangUp, Reason: protocol.ReasonBusy})
 	case s.call == nil:
 		s.offer = m.SDP // ringing: a newer offer replaces the one waiting
@@ -121,7 +123,9 @@ func (e *Engine) accept() {
 func (e *Engine) onAnswer(m *protocol.Message) {
 	s := e.sess
 	if s == nil || s.peer != m.Name || s.call == nil || !s.outgoing {
-		e.emit(errorf(ErrUnknownCall, nil, "an answer from %s arrived for a call that does not exist", m.Name))
+		if !e.recentlyEnded(m.Name) {
+			e.emit(errorf(ErrUnknownCall, nil, "an answer from %s arrived for a call that does not exist", m.Name))
+		}
 		return
 	}
 	if err := s.call.ApplyAnswer(m.SDP); err != nil {
@@ -139,7 +143,9 @@ func (e *Engine) onAnswer(m *protocol.Message) {
 func (e *Engine) onCandidate(m *protocol.Message) {
 	s := e.sess
 	if s == nil || s.peer != m.Name {
-		e.emit(errorf(ErrUnknownCall, nil, "a network candidate from %s arrived for a call that does not exist", m.Name))
+		if !e.recentlyEnded(m.Name) {
+			e.emit(errorf(ErrUnknownCall, nil, "a network candidate from %s arrived for a call that does not exist", m.Name))
+		}
 		return
 	}
 	if s.call == nil {
@@ -149,6 +155,28 @@ func (e *Engine) onCandidate(m *protocol.Message) {
 	if err := s.call.AddCandidate(m.Candidate); err != nil {
 		e.emit(fromCall(err, s.peer))
 	}
+}
+
+// trailingWindow is how long after a call ends (or is refused) its peer's
+// late messages are expected: candidates trickle for a second or two.
+const trailingWindow = 10 * time.Second
+
+// forget remembers that a call with peer ended or was refused.
+func (e *Engine) forget(peer string) {
+	now := time.Now()
+	for p, at := range e.recent {
+		if now.Sub(at) > trailingWindow {
+			delete(e.recent, p)
+		}
+	}
+	e.recent[peer] = now
+}
+
+// recentlyEnded reports whether a call with peer ended or was refused
+// within trailingWindow.
+func (e *Engine) recentlyEnded(peer string) bool {
+	at, ok := e.recent[peer]
+	return ok && time.Since(at) <= trailingWindow
 }
 
 func iceServers(in []protocol.ICEServer) []webrtc.ICEServer {

@@ -142,6 +142,7 @@ func (e *Engine) endCall(reason string, notify bool) {
 		return
 	}
 	e.sess = nil
+	e.forget(s.peer)
 	if notify {
 		wire := reason
 		if wire == ReasonLocalHangUp || wire == ReasonClosed {
