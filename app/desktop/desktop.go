@@ -35,6 +35,7 @@ type Options struct {
 // it when the window closes.
 func Run(backend *ui.App, opts Options) error {
 	app := &App{ui: backend, version: opts.Version}
+	preferDarkTheme()
 	err := wails.Run(&options.App{
 		Title:            "Parley",
 		Width:            1280,
