@@ -45,6 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		showVersion = fs.Bool("version", false, "print the version and exit")
 		headlessRun = fs.Bool("headless", false, "run without a window: connect, take part in one call, report")
+		listen      = fs.String("listen", ":6503", "address of the built-in signaling server the window runs when no server is set (HTTPS/WSS)")
 		o           headless.Options
 	)
 	fs.StringVar(&o.Server, "server", "ws://127.0.0.1:6503", "signaling server URL")
@@ -85,7 +86,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Version: version}
+	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Listen: *listen, Version: version}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "server" {
 			wo.Server = o.Server
@@ -127,6 +128,7 @@ type windowOptions struct {
 	Name       string // overrides the settings' display name
 	FakeMedia  bool   // the test cameras and tone instead of real devices
 	AutoAnswer bool   // accept every call (kiosk and screenshot tests)
+	Listen     string // address of the built-in server
 	Version    string
 }
 

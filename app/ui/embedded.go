@@ -57,6 +57,12 @@ func startEmbedded(ctx context.Context, addr, certDir string, log *slog.Logger) 
 		return nil, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
+	// Bound to one address: that is the only one others can open.
+	if host, _, _ := net.SplitHostPort(addr); host != "" {
+		if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
+			lan = []string{ip.String()}
+		}
+	}
 	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12})
 	ctx, cancel := context.WithCancel(ctx)
 	e := &embedded{cert: cert, port: port, stop: cancel, done: make(chan struct{})}
