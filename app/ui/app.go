@@ -65,6 +65,7 @@ type App struct {
 	stateSeq  uint64
 	warning   *SettingsWarning
 	eng       *engine.Engine
+	speaker   *speakerSwitch // the live engine's audio output
 	name      string
 	users     []string
 	call      CallState

@@ -14,6 +14,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/bridge"
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/frames"
@@ -270,5 +271,32 @@ func TestLoginRejectsBadName(t *testing.T) {
 	}
 	if name, err := a.Login("carol"); err != nil || name != "carol" {
 		t.Fatalf("Login after bad names = %q, %v", name, err)
+	}
+}
+
+// The speaker can change mid-connection: the engine keeps writing to the
+// same output, which now plays to the new device.
+func TestSpeakerSwitchForwardsAndCloses(t *testing.T) {
+	sw := &speakerSwitch{}
+	if err := sw.Write(make([]float32, 4), 1); err != nil {
+		t.Fatalf("write without a speaker: %v", err)
+	}
+	first, second := audio.NewCapture(1), audio.NewCapture(1)
+	sw.swap(first)
+	_ = sw.Write([]float32{0.5, 0.5}, 1)
+	sw.swap(second)
+	_ = sw.Write([]float32{0.25}, 1)
+	if got := len(first.Samples()); got != 2 {
+		t.Fatalf("first speaker got %d samples, want 2", got)
+	}
+	if got := len(second.Samples()); got != 1 {
+		t.Fatalf("second speaker got %d samples, want 1", got)
+	}
+	if err := first.Write([]float32{1}, 1); err == nil {
+		t.Fatal("the replaced speaker was not closed")
+	}
+	_ = sw.Close()
+	if err := second.Write([]float32{1}, 1); err == nil {
+		t.Fatal("Close did not close the current speaker")
 	}
 }

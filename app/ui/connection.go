@@ -230,10 +230,15 @@ func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
 	for _, s := range st.ICEServers {
 		ice = append(ice, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})
 	}
-	out, err := a.devices.openSpeaker(st.Speaker, a.opts.FakeMedia)
-	if err != nil {
+	out := &speakerSwitch{}
+	if sp, err := a.devices.openSpeaker(st.Speaker, a.opts.FakeMedia); err != nil {
 		a.emitError("media", "No speaker could be opened, so you will not hear the other side: "+err.Error())
+	} else {
+		out.swap(sp)
 	}
+	a.mu.Lock()
+	a.speaker = out
+	a.mu.Unlock()
 	eng, err := engine.New(engine.Config{
 		Name:       name,
 		ICEServers: ice,
@@ -245,9 +250,7 @@ func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
 		Logger:     a.log.With("component", "engine"),
 	})
 	if err != nil {
-		if out != nil {
-			_ = out.Close()
-		}
+		_ = out.Close()
 		return nil, nil, err
 	}
 	return eng, out, nil
@@ -259,6 +262,7 @@ func (a *App) setEngine(e *engine.Engine, name string, users []string) {
 	a.mu.Lock()
 	a.eng, a.name, a.users = e, name, users
 	if e == nil {
+		a.speaker = nil // closed by the ended session
 		a.stateSeq++
 		a.call = CallState{State: engine.Idle, Since: time.Now().UnixMilli(), Seq: a.stateSeq}
 	}

@@ -260,7 +260,9 @@ func (a *App) applyDevices(next settings.Settings) error {
 		record(func(l *settings.Settings) { l.Resolution, l.FrameRate = next.Resolution, next.FrameRate })
 	}
 	if e == nil {
-		record(func(l *settings.Settings) { l.Camera, l.Microphone = next.Camera, next.Microphone })
+		record(func(l *settings.Settings) {
+			l.Camera, l.Microphone, l.Speaker = next.Camera, next.Microphone, next.Speaker
+		})
 		return nil
 	}
 	if sizeChanged || old.Camera != next.Camera {
@@ -274,6 +276,19 @@ func (a *App) applyDevices(next settings.Settings) error {
 			return userError(err)
 		}
 		record(func(l *settings.Settings) { l.Microphone = next.Microphone })
+	}
+	if old.Speaker != next.Speaker {
+		a.mu.Lock()
+		sw := a.speaker
+		a.mu.Unlock()
+		if sw != nil {
+			sp, err := a.devices.openSpeaker(next.Speaker, a.opts.FakeMedia)
+			if err != nil {
+				return errors.New("the speaker could not be opened: " + err.Error())
+			}
+			sw.swap(sp)
+		}
+		record(func(l *settings.Settings) { l.Speaker = next.Speaker })
 	}
 	return nil
 }
