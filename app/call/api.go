@@ -86,6 +86,7 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 	// Two peers on one host (tests, demos) only reach each other over
 	// loopback, which pion leaves out by default.
 	settings.SetIncludeLoopbackCandidate(true)
+	settings.SetICETimeouts(cfg.ICEDisconnected, cfg.ICEFailed, iceKeepalive)
 
 	return webrtc.NewAPI(
 		webrtc.WithMediaEngine(media),

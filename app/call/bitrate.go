@@ -40,6 +40,12 @@ func (c *Config) fillDefaults() {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	if c.ICEDisconnected <= 0 {
+		c.ICEDisconnected = DefaultICEDisconnected
+	}
+	if c.ICEFailed <= 0 {
+		c.ICEFailed = DefaultICEFailed
+	}
 	if c.MinBitrate <= 0 {
 		c.MinBitrate = DefaultMinBitrate
 	}

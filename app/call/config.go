@@ -3,6 +3,7 @@ package call
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
@@ -56,4 +57,24 @@ type Config struct {
 	// OnState reports PeerConnection state changes (connected, failed,
 	// closed...). Called from pion's goroutines; must not block.
 	OnState func(webrtc.PeerConnectionState)
+
+	// ICEDisconnected is how long without a packet from the peer before
+	// the connection counts as disconnected (the engine then restarts ICE
+	// or, if the peer has also left the server, ends the call), and
+	// ICEFailed how long after that before it fails for good. Zero values
+	// get DefaultICEDisconnected and DefaultICEFailed.
+	ICEDisconnected, ICEFailed time.Duration
 }
+
+// ICE timing defaults. pion's own are 5 s and 25 s; 3 s notices a dead
+// link or a killed peer soon enough to act within the 5 s a user waits
+// before hanging up, and media packets arrive every few tens of
+// milliseconds, so 3 s of silence is never a healthy call.
+const (
+	DefaultICEDisconnected = 3 * time.Second
+	DefaultICEFailed       = 25 * time.Second
+	// iceKeepalive is how often ICE sends a binding request when no media
+	// flows (camera off and muted), which keeps the disconnected timer
+	// from firing on a quiet but healthy call.
+	iceKeepalive = time.Second
+)

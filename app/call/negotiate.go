@@ -26,6 +26,33 @@ func (c *Call) Offer() error {
 	return nil
 }
 
+// RestartICE sends a new offer with fresh ICE credentials, so that both
+// sides gather candidates again and find a path that works now (after a
+// network change, or a link that came back on other addresses). Only the
+// side that made the first offer restarts (pion cannot roll an answerer
+// into an offerer mid-call without glare); the other side asks it to.
+//
+// An offer of ours still waiting for its answer (one lost while signaling
+// was down) is rolled back first: the new offer replaces it.
+func (c *Call) RestartICE() error {
+	c.neg.Lock()
+	defer c.neg.Unlock()
+	if c.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
+			return fail(ErrState, "roll back the unanswered offer", err)
+		}
+	}
+	offer, err := c.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: true})
+	if err != nil {
+		return fail(ErrState, "create restart offer", err)
+	}
+	if err := c.pc.SetLocalDescription(offer); err != nil {
+		return fail(ErrState, "set local restart offer", err)
+	}
+	c.cfg.Signal(&protocol.Message{Type: protocol.TypeVideoOffer, SDP: wireSDP(offer)})
+	return nil
+}
+
 // Answer applies a remote offer and sends the answer. It serves the callee's
 // first offer and every renegotiation offer after it (the MDN client adds
 // its tracks with addTransceiver and re-offers right after answering).

@@ -37,6 +37,14 @@ type Config struct {
 	Audio audio.Output
 	// Logger gets diagnostics; nil discards them.
 	Logger *slog.Logger
+
+	// ICERestartAfter is how long a connected call's connection may stay
+	// disconnected before the engine restarts ICE (and retries that often
+	// while it stays down). Zero means 3 s.
+	ICERestartAfter time.Duration
+	// ICEDisconnected is how long without packets from the peer before the
+	// connection counts as disconnected; zero takes call.DefaultICEDisconnected.
+	ICEDisconnected time.Duration
 }
 
 // Engine runs one user's calls. Create it with New, start Run, then drive it
@@ -70,6 +78,8 @@ type Engine struct {
 	cameraOff  bool
 	muted      bool
 	iceServers []webrtc.ICEServer
+	// offline is set while a Resumable connection reconnects.
+	offline bool
 	// recent holds, for a while, the peers of calls that ended or were
 	// refused, so that their trailing candidates and answers are dropped
 	// quietly instead of being reported as unknown.
@@ -83,6 +93,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.AnswerTimeout <= 0 {
 		cfg.AnswerTimeout = 45 * time.Second
+	}
+	if cfg.ICERestartAfter <= 0 {
+		cfg.ICERestartAfter = 3 * time.Second
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -137,6 +150,9 @@ func (e *Engine) emit(ev Event) {
 // fails, then ends any call, closes the devices and returns. The returned
 // error is nil when ctx ended it. Run may be called again with a new
 // connection after it returns (the desktop app reconnects this way).
+//
+// If sig is Resumable, its outages do not end Run: a connected call carries
+// on, and Run returns only when ctx ends or Messages closes.
 func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -157,6 +173,12 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 	e.emit(NameChanged{Name: sig.Name()})
 	e.emit(UsersChanged{Users: sig.Users()})
 
+	var status <-chan SignalingStatus
+	if r, ok := sig.(Resumable); ok {
+		status = r.Status()
+	}
+	e.offline = false
+
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
@@ -172,6 +194,8 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 				return err
 			}
 			e.handle(m)
+		case st := <-status:
+			e.onSignalingStatus(st)
 		case fn := <-e.cmds:
 			fn()
 		case now := <-tick.C:

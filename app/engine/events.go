@@ -79,3 +79,13 @@ func (ChatReceived) Kind() string { return "chat" }
 func (IncomingCall) Kind() string { return "incoming-call" }
 func (StatsUpdated) Kind() string { return "stats" }
 func (*Error) Kind() string       { return "error" }
+
+// SignalingChanged reports that the signaling connection went down
+// (reconnecting; a connected call carries on) or came back (online, with
+// NameChanged and UsersChanged following).
+type SignalingChanged struct {
+	Status SignalingStatus `json:"status"`
+}
+
+// Kind implements Event.
+func (SignalingChanged) Kind() string { return "signaling-status" }

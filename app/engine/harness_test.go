@@ -64,6 +64,7 @@ type peer struct {
 	eng    *engine.Engine
 	client *client.Client
 	sig    *countingSignaling
+	redial *engine.Redialer // set with peerOpts.resumable
 	video  probe.Video
 	cancel context.CancelFunc
 	done   chan error
@@ -78,6 +79,9 @@ type peerOpts struct {
 	width, height     int           // capture size; 0 for testWidth×testHeight at testFPS
 	answerTimeout     time.Duration // 0 for the engine's default
 	log               *lockedLog    // if set, gets the engine's debug log
+	// resumable connects through an engine.Redialer, so that the call
+	// survives the server going away.
+	resumable bool
 }
 
 // lockedLog collects log lines from any goroutine.
@@ -120,6 +124,20 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		t.Fatal(err)
 	}
 	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
+	var sig engine.Signaling = p.sig
+	if o.resumable {
+		_ = c.Close()
+		p.redial, err = engine.Redial(ctx, func(ctx context.Context) (engine.Conn, error) {
+			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			return client.Dial(dctx, client.Config{URL: url, Name: o.name})
+		})
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		sig = p.redial
+	}
 	p.eng, err = engine.New(engine.Config{
 		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height, FPS: fps}, media.CodecConfig{}),
 		Camera:        o.camera,
@@ -137,7 +155,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		p.mu.Unlock()
 	})
 	p.eng.Frames().Subscribe(&p.video)
-	go func() { p.done <- p.eng.Run(ctx, p.sig) }()
+	go func() { p.done <- p.eng.Run(ctx, sig) }()
 	t.Cleanup(func() { p.stop(t) })
 	// Run opens the devices before it reports the name. Waiting for that
 	// keeps two engines from opening devices at once: app/media's device
@@ -162,6 +180,9 @@ func (p *peer) stop(t testing.TB) {
 	}
 	p.done <- nil // a second stop returns at once
 	_ = p.client.Close()
+	if p.redial != nil {
+		_ = p.redial.Close()
+	}
 }
 
 // states returns the states reported so far, with end reasons.
@@ -221,7 +242,11 @@ func (p *peer) endReason() (string, bool) {
 }
 
 func (p *peer) hasUser(name string) bool {
-	for _, u := range p.client.Users() {
+	users := p.client.Users()
+	if p.redial != nil {
+		users = p.redial.Users()
+	}
+	for _, u := range users {
 		if u == name {
 			return true
 		}

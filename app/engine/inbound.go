@@ -20,6 +20,9 @@ func (e *Engine) handle(m *protocol.Message) {
 		// The connection keeps the list (it applies deltas) before
 		// delivering the message.
 		e.emit(UsersChanged{Users: e.sig.Users()})
+		e.checkPeerGone()
+	case TypeICERestartRequest:
+		e.onRestartRequest(m)
 	case protocol.TypeMessage:
 		e.emit(ChatReceived{From: m.Name, Text: m.Text, At: time.UnixMilli(m.Date)})
 	case protocol.TypeError:
@@ -34,6 +37,14 @@ func (e *Engine) handle(m *protocol.Message) {
 		e.onCandidate(m)
 	case protocol.TypeHangUp:
 		if s := e.sess; s != nil && s.peer == m.Name {
+			if m.Reason == protocol.ReasonDisconnected && s.connected &&
+				s.pcState == webrtc.PeerConnectionStateConnected {
+				// The server says the peer's connection to it closed, but
+				// media still arrives: the peer lost only the server and
+				// will reconnect. If its media stops too, checkPeerGone
+				// ends the call.
+				return
+			}
 			reason := m.Reason
 			if reason == "" {
 				reason = protocol.ReasonHangUp

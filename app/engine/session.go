@@ -31,6 +31,12 @@ type session struct {
 	early []*protocol.ICECandidate
 
 	connected bool
+	// pcState is the PeerConnection's last reported state; restart runs
+	// while a connected call is disconnected, and restarts counts the ICE
+	// restarts asked for.
+	pcState  webrtc.PeerConnectionState
+	restart  *time.Timer
+	restarts int
 
 	recvMu sync.Mutex
 	video  []*receive.VideoReceiver
@@ -48,9 +54,10 @@ func (e *Engine) newSession(peer string, outgoing bool) *session {
 // settings. Mute and camera-off carry over into the call.
 func (e *Engine) startCall(s *session) error {
 	cfg := call.Config{
-		ICEServers: e.iceServers,
-		Codecs:     e.cfg.Devices.Codecs(),
-		Logger:     e.cfg.Logger,
+		ICEServers:      e.iceServers,
+		ICEDisconnected: e.cfg.ICEDisconnected,
+		Codecs:          e.cfg.Devices.Codecs(),
+		Logger:          e.cfg.Logger,
 		Signal: func(m *protocol.Message) {
 			_ = e.send(s.ctx, s.peer, m)
 		},
@@ -153,6 +160,9 @@ func (e *Engine) endCall(reason string, notify bool) {
 		_ = e.send(context.WithoutCancel(e.ctx), s.peer, &protocol.Message{Type: protocol.TypeHangUp, Reason: wire})
 	}
 	s.cancel()
+	if s.restart != nil {
+		s.restart.Stop()
+	}
 	if s.call != nil {
 		if err := s.call.Close(); err != nil {
 			e.cfg.Logger.Debug("closing call", "err", err)
@@ -166,11 +176,17 @@ func (e *Engine) onConnectionState(s *session, st webrtc.PeerConnectionState) {
 	if s != e.sess {
 		return // a late report from a call that already ended
 	}
+	s.pcState = st
 	switch st {
 	case webrtc.PeerConnectionStateConnected:
 		if !s.connected {
 			s.connected = true
 			e.setState(InCall, s.peer, "")
+		}
+		e.onReconnected(s)
+	case webrtc.PeerConnectionStateDisconnected:
+		if s.connected {
+			e.onDisconnected(s)
 		}
 	case webrtc.PeerConnectionStateFailed:
 		e.endCall(protocol.ReasonFailed, true)

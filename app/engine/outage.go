@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"slices"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Reasons for calls ended by an outage or a vanished peer.
+const (
+	// ReasonPeerGone ends a call whose peer left the server and whose
+	// media stopped: the peer's process or machine is gone.
+	ReasonPeerGone = "peer-gone"
+)
+
+// TypeICERestartRequest is the relayed message an answerer sends when it
+// notices first that the connection is down: only the offerer can restart
+// ICE, so it asks. {"type":"ice-restart-request","target":peer}
+const TypeICERestartRequest = "ice-restart-request"
+
+// onSignalingStatus applies a Resumable connection's outage or return.
+func (e *Engine) onSignalingStatus(st SignalingStatus) {
+	switch st {
+	case SignalingReconnecting:
+		e.offline = true
+		e.emit(SignalingChanged{Status: st})
+		// A call still negotiating cannot finish without the server.
+		if s := e.sess; s != nil && !s.connected {
+			e.endCall(ReasonSignaling, false)
+		}
+	case SignalingOnline:
+		e.offline = false
+		e.emit(SignalingChanged{Status: st})
+		e.setName(e.sig.Name())
+		e.emit(NameChanged{Name: e.sig.Name()})
+		e.emit(UsersChanged{Users: e.sig.Users()})
+		// Whatever broke the server connection may have broken the call's
+		// path too (a network change): restart now rather than wait.
+		if s := e.sess; s != nil && s.connected && s.pcState != webrtc.PeerConnectionStateConnected {
+			e.restartICE(s)
+		}
+		e.checkPeerGone()
+	}
+}
+
+// onDisconnected starts watching a call whose connection went down: if it
+// stays down for ICERestartAfter, ICE restarts, and again after each
+// further ICERestartAfter.
+func (e *Engine) onDisconnected(s *session) {
+	if e.checkPeerGone() {
+		return
+	}
+	if s.restart != nil {
+		return
+	}
+	s.restart = time.AfterFunc(e.cfg.ICERestartAfter, func() {
+		e.post(s.ctx, func() { e.onRestartDue(s) })
+	})
+}
+
+func (e *Engine) onRestartDue(s *session) {
+	if s != e.sess || s.restart == nil {
+		return
+	}
+	s.restart = nil
+	if s.pcState == webrtc.PeerConnectionStateConnected {
+		return
+	}
+	e.restartICE(s)
+	e.onDisconnected(s)
+}
+
+// onReconnected stops the restart timer once media flows again.
+func (e *Engine) onReconnected(s *session) {
+	if s.restart != nil {
+		s.restart.Stop()
+		s.restart = nil
+	}
+}
+
+// restartICE restarts the call's ICE if this side made the offer, and asks
+// the peer to otherwise. Without a server it waits: the offer could not
+// reach the peer, and the return of the connection restarts it.
+func (e *Engine) restartICE(s *session) {
+	if e.offline {
+		return
+	}
+	s.restarts++
+	if s.outgoing {
+		if err := s.call.RestartICE(); err != nil {
+			e.emit(fromCall(err, s.peer))
+		}
+		return
+	}
+	_ = e.send(s.ctx, s.peer, &protocol.Message{Type: TypeICERestartRequest})
+}
+
+// onRestartRequest serves the peer's request for an ICE restart.
+func (e *Engine) onRestartRequest(m *protocol.Message) {
+	s := e.sess
+	if s == nil || s.peer != m.Name || s.call == nil || !s.outgoing {
+		return
+	}
+	e.restartICE(s)
+}
+
+// checkPeerGone ends a connected call whose peer is no longer on the server
+// and whose media has stopped: a peer that only lost its server connection
+// still sends media, and a peer whose network is down for a moment is still
+// listed, but both at once means the peer is gone. It reports whether it
+// ended the call.
+func (e *Engine) checkPeerGone() bool {
+	s := e.sess
+	if s == nil || !s.connected || e.offline || s.pcState == webrtc.PeerConnectionStateConnected {
+		return false
+	}
+	if slices.Contains(e.sig.Users(), s.peer) {
+		return false
+	}
+	e.endCall(ReasonPeerGone, false)
+	return true
+}

@@ -1,0 +1,155 @@
+package engine_test
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/signaling/protocol"
+	"github.com/parleyhq/parley/signaling/server"
+)
+
+// restartableServer is the real signaling server on a fixed loopback port
+// that a test can stop and start again.
+type restartableServer struct {
+	t    *testing.T
+	addr string
+	srv  *server.Server
+	http *http.Server
+	done chan struct{}
+}
+
+func newRestartableServer(t *testing.T) *restartableServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &restartableServer{t: t, addr: ln.Addr().String()}
+	r.serve(ln)
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *restartableServer) url() string { return "ws://" + r.addr }
+
+func (r *restartableServer) serve(ln net.Listener) {
+	srv, err := server.New(server.Config{})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.srv, r.http, r.done = srv, &http.Server{Handler: srv}, make(chan struct{})
+	go func(h *http.Server, done chan struct{}) {
+		defer close(done)
+		if err := h.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			r.t.Errorf("serve: %v", err)
+		}
+	}(r.http, r.done)
+}
+
+// stop closes every connection, as a crashed or restarted server would.
+func (r *restartableServer) stop() {
+	if r.http == nil {
+		return
+	}
+	_ = r.srv.Close()
+	_ = r.http.Close()
+	<-r.done
+	r.http = nil
+}
+
+// start listens on the same address again.
+func (r *restartableServer) start() {
+	var ln net.Listener
+	eventually(r.t, "the port to be free", func() bool {
+		var err error
+		ln, err = net.Listen("tcp", r.addr)
+		return err == nil
+	})
+	r.serve(ln)
+}
+
+func (p *peer) signalingStatuses() []engine.SignalingStatus {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []engine.SignalingStatus
+	for _, ev := range p.events {
+		if s, ok := ev.(engine.SignalingChanged); ok {
+			out = append(out, s.Status)
+		}
+	}
+	return out
+}
+
+func lastStatus(p *peer) engine.SignalingStatus {
+	st := p.signalingStatuses()
+	if len(st) == 0 {
+		return ""
+	}
+	return st[len(st)-1]
+}
+
+// The server goes away mid-call and comes back on the same port: the call
+// carries on peer to peer, both peers register again under their names,
+// and hanging up afterwards reaches the other side through the new server.
+func TestCallSurvivesSignalingRestart(t *testing.T) {
+	srv := newRestartableServer(t)
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, resumable: true})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true, resumable: true})
+	connectCall(t, alice, bob)
+	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 && alice.video.Report().RemoteFrames > 10 })
+
+	srv.stop()
+	eventually(t, "both see the outage", func() bool {
+		return lastStatus(alice) == engine.SignalingReconnecting && lastStatus(bob) == engine.SignalingReconnecting
+	})
+	// Pictures keep coming while there is no server.
+	atOutage := bob.video.Report().RemoteFrames
+	eventually(t, "pictures during the outage", func() bool {
+		return bob.video.Report().RemoteFrames > atOutage+15 && lastStatus(bob) == engine.SignalingReconnecting
+	})
+	if _, ended := alice.endReason(); ended {
+		t.Fatalf("alice's call ended in the outage: %v", alice.states())
+	}
+
+	srv.start()
+	eventually(t, "both online again", func() bool {
+		return lastStatus(alice) == engine.SignalingOnline && lastStatus(bob) == engine.SignalingOnline
+	})
+	eventually(t, "both registered and listed", func() bool { return alice.hasUser("bob") && bob.hasUser("alice") })
+	if alice.eng.Name() != "alice" || bob.eng.Name() != "bob" {
+		t.Errorf("names after the restart: %q and %q", alice.eng.Name(), bob.eng.Name())
+	}
+	afterRestart := alice.video.Report().RemoteFrames
+	eventually(t, "pictures after the restart", func() bool { return alice.video.Report().RemoteFrames > afterRestart+15 })
+
+	if err := alice.eng.HangUp(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob told of the hang-up", func() bool {
+		r, _ := bob.endReason()
+		return r == protocol.ReasonHangUp
+	})
+	t.Logf("frames at bob: %d at the outage, %d after; alice statuses %v", atOutage, bob.video.Report().RemoteFrames, alice.signalingStatuses())
+}
+
+// A call still ringing cannot finish negotiating without the server, so an
+// outage ends it with a clear reason.
+func TestOutageEndsCallNotYetConnected(t *testing.T) {
+	srv := newRestartableServer(t)
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: "none", mic: "none", resumable: true})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", resumable: true})
+	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
+	if err := alice.eng.Call("bob"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "ringing at bob", func() bool { return bob.reached(engine.Ringing) })
+	srv.stop()
+	eventually(t, "both calls ended", func() bool {
+		a, _ := alice.endReason()
+		b, _ := bob.endReason()
+		return a == engine.ReasonSignaling && b == engine.ReasonSignaling
+	})
+}

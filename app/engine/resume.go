@@ -1,0 +1,30 @@
+package engine
+
+// SignalingStatus says whether the signaling connection is up.
+type SignalingStatus string
+
+// Signaling statuses.
+const (
+	SignalingOnline       SignalingStatus = "online"
+	SignalingReconnecting SignalingStatus = "reconnecting"
+)
+
+// Resumable is a Signaling that survives outages by itself: it reconnects
+// and registers the same name again, its Messages channel stays open across
+// reconnects (closing only when it gives up for good), and Status reports
+// each outage and each return.
+//
+// This is the boundary between the engine and a reconnecting client, chosen
+// over a Reattach(sig) method because the connection, not the engine, knows
+// when it is down and how to come back (backoff, resume tokens), and the
+// engine's loop keeps one source of messages for its whole life. While the
+// status is reconnecting, Send fails at once; the engine keeps a connected
+// call (media is peer to peer and needs no server) and ends only calls that
+// had not connected yet, which cannot finish negotiating without it.
+//
+// A plain *client.Client is not Resumable: with one, losing the connection
+// ends Run as before. Redialer turns a dial function into a Resumable.
+type Resumable interface {
+	Signaling
+	Status() <-chan SignalingStatus
+}
