@@ -64,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&ice.urls, "ice", "STUN or TURN server URL, e.g. stun:host:3478 or turn:host:3478?transport=udp (repeatable)")
 	fs.StringVar(&ice.username, "ice-username", "", "username for the TURN servers given with --ice")
 	fs.StringVar(&ice.credential, "ice-credential", "", "credential for the TURN servers given with --ice")
+	fs.DurationVar(&o.ICEDisconnected, "ice-disconnected", 0, "silence from the peer before the connection counts as down (headless; 0: the engine's 3s)")
+	fs.DurationVar(&o.ICERestartAfter, "ice-restart-after", 0, "how long a connection may stay down before ICE restarts (headless; 0: the engine's 3s)")
 	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/signaling/server"
@@ -144,6 +145,7 @@ func TestKilledPeerEndsTheCall(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	killed := time.Now()
 	if err := bob.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,12 @@ func TestKilledPeerEndsTheCall(t *testing.T) {
 	if res == nil || !res.Connected {
 		t.Fatalf("alice's result: %+v", res)
 	}
-	if res.EndReason != "disconnected" && res.EndReason != "failed" {
-		t.Errorf("end reason %q, want disconnected (or failed, if ICE noticed first)", res.EndReason)
+	// The server reports bob gone at once, but a peer that only lost the
+	// server keeps its call; the call ends when bob's media has stopped
+	// too (ICE disconnected, 3 s by default).
+	if res.EndReason != engine.ReasonPeerGone && res.EndReason != "failed" {
+		t.Errorf("end reason %q, want peer-gone (or failed, if ICE failed first)", res.EndReason)
 	}
+	took := time.UnixMilli(res.EndedAtMs).Sub(killed)
+	t.Logf("call ended %v after the kill (tests/faults checks the 5 s target)", took)
 }

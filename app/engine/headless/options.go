@@ -32,6 +32,11 @@ type Options struct {
 	// Wait bounds the time from start until a call connects.
 	Wait time.Duration
 
+	// ICEDisconnected and ICERestartAfter tune how soon a silent
+	// connection counts as down and is restarted (engine.Config); zero
+	// keeps the engine's defaults.
+	ICEDisconnected, ICERestartAfter time.Duration
+
 	StatsJSON string    // file for the final Result; "" for none
 	Out       io.Writer // event lines go here
 }

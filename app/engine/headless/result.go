@@ -46,6 +46,22 @@ type Result struct {
 	LatencyP95Ms float64 `json:"latencyP95Ms"`
 
 	Last engine.Stats `json:"lastStats"`
+
+	// ConnectedAtMs and EndedAtMs are wall-clock times (Unix ms) of the
+	// call connecting and ending, for tests that line them up with faults
+	// they caused.
+	ConnectedAtMs int64 `json:"connectedAtMs"`
+	EndedAtMs     int64 `json:"endedAtMs"`
+	// Freezes is the timeline of gaps between decoded remote pictures.
+	Freezes probe.FreezeReport `json:"freezes"`
+	// Signaling lists the server connection's outages and returns.
+	Signaling []StatusAt `json:"signaling"`
+}
+
+// StatusAt is a signaling status change and when it happened (Unix ms).
+type StatusAt struct {
+	AtMs   int64  `json:"atMs"`
+	Status string `json:"status"`
 }
 
 // MediaFlowed reports whether the call connected and media went both ways:
@@ -69,6 +85,7 @@ func (r *Result) fillAudio() {
 
 func (r *Result) fillVideo(v *probe.Video) {
 	rep := v.Report()
+	r.Freezes = v.Freezes()
 	r.FramesDecoded = rep.RemoteFrames
 	r.Width, r.Height = rep.Width, rep.Height
 	r.StampedFrames = rep.StampedFrames

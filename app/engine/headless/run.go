@@ -28,9 +28,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Wait <= 0 {
 		o.Wait = 2 * time.Minute
 	}
-	dialCtx, cancelDial := context.WithTimeout(ctx, 15*time.Second)
-	c, err := client.Dial(dialCtx, client.Config{URL: o.Server, Name: o.Name})
-	cancelDial()
+	// The peer reconnects by itself when the server goes away, so that a
+	// call in progress outlives a server restart (the fault tests rely on
+	// it); only the first dial's failure ends the run.
+	dial := func(ctx context.Context) (engine.Conn, error) {
+		dialCtx, cancelDial := context.WithTimeout(ctx, 15*time.Second)
+		defer cancelDial()
+		return client.Dial(dialCtx, client.Config{URL: o.Server, Name: o.Name})
+	}
+	c, err := engine.Redial(ctx, dial)
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +49,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		Camera:     o.Camera,
 		Microphone: o.Microphone,
 		AutoAnswer: o.AutoAnswer,
+		// A killed peer is noticed by its media stopping; the fault tests
+		// shorten this to see how fast the engine reacts.
+		ICEDisconnected: o.ICEDisconnected,
+		ICERestartAfter: o.ICERestartAfter,
 	})
 	if err != nil {
 		return nil, err
@@ -76,6 +86,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	stop()
 	<-done
 
+	res.EndedAtMs = time.Now().UnixMilli()
 	res.fillVideo(&video)
 	res.FramesReceived = res.Last.FramesReceived
 	res.fillAudio()
@@ -90,7 +101,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 // placeCall waits until the callee is online, then calls.
-func placeCall(ctx context.Context, eng *engine.Engine, c *client.Client, o Options) error {
+func placeCall(ctx context.Context, eng *engine.Engine, c engine.Signaling, o Options) error {
 	deadline := time.Now().Add(o.Wait)
 	for !slices.Contains(c.Users(), o.Call) {
 		if time.Now().After(deadline) {
@@ -141,16 +152,20 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 			switch ev := ev.(type) {
 			case engine.StatsUpdated:
 				res.Last = ev.Stats
+			case engine.SignalingChanged:
+				res.Signaling = append(res.Signaling, StatusAt{AtMs: time.Now().UnixMilli(), Status: string(ev.Status)})
 			case engine.StateChanged:
 				switch ev.State {
 				case engine.InCall:
 					res.Connected, res.Peer = true, ev.Peer
+					res.ConnectedAtMs = time.Now().UnixMilli()
 					localAtConnect = video.Report().LocalFrames
 					hangUp = time.After(o.Duration)
 					if o.SwitchCamera != "" {
 						switchCamera = time.After(o.Duration / 2)
 					}
 				case engine.Ended:
+					res.EndedAtMs = time.Now().UnixMilli()
 					if res.FramesSent == 0 && res.Connected {
 						res.FramesSent = video.Report().LocalFrames - localAtConnect
 					}

@@ -18,6 +18,7 @@ type Video struct {
 	// decoded frames from frames sent.
 	seqs      map[uint8]map[uint32]struct{}
 	latencies []time.Duration
+	tl        timeline
 }
 
 // VideoReport is a snapshot of what Video saw.
@@ -46,6 +47,7 @@ func (p *Video) WriteFrame(s frames.Stream, f *frames.Frame) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.v.RemoteFrames++
+	p.tl.add(now)
 	p.v.Width, p.v.Height = f.Width, f.Height
 	if !ok {
 		return
