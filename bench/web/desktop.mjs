@@ -5,7 +5,8 @@
  * client. Prints JSON lines for bench/cmd/parley-bench:
  *
  *   {"event":"ready"}
- *   {"event":"setup","ms":N}            one per short call
+ *   {"event":"setup","ms":N,"peerMs":M} one per short call: click → first frame drawn by
+ *                                       the desktop (ms) and shown by the peer (peerMs)
  *   {"event":"flowing"}                  the long call carries video (CPU sampling starts)
  *   {"event":"result", ...}              latencies and time to full resolution
  *
@@ -148,7 +149,9 @@ async function main() {
       await callButton.click();
       await until(async () => (await ui.evaluate(() => /** @type {any} */ (window).__desk.firstDrawAt)) > 0, cfg.timeout, 'the desktop to draw remote video');
       await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, cfg.timeout, 'the peer to show the desktop video');
-      return ui.evaluate(() => /** @type {any} */ (window).__desk);
+      const d = await ui.evaluate(() => /** @type {any} */ (window).__desk);
+      d.peerFirstFrameAt = await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt);
+      return d;
     };
     const hangUp = async () => {
       await ui.click('#btn-hangup');
@@ -161,7 +164,9 @@ async function main() {
 
     for (let i = 0; i < cfg.runs; i++) {
       const d = await place();
-      emit({ event: 'setup', ms: d.firstDrawAt - d.clickAt });
+      // Also the peer's first picture of the desktop's camera: the
+      // engine's part of setup, without the desktop page's drawing.
+      emit({ event: 'setup', ms: d.firstDrawAt - d.clickAt, peerMs: d.peerFirstFrameAt - d.clickAt });
       await hangUp();
     }
 

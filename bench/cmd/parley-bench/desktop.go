@@ -17,7 +17,10 @@ import (
 
 // desktopOut is what case (d) measured.
 type desktopOut struct {
-	setup   []float64
+	setup []float64
+	// peerSetup is click → the Chromium peer's first picture of the
+	// desktop's camera: setup without the desktop page's drawing.
+	peerSetup []float64
 	glass   []GlassRow
 	fullRes []FullResRow
 	cpu     []CPURow
@@ -51,6 +54,7 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 	type deskEvent struct {
 		Event      string    `json:"event"`
 		MS         float64   `json:"ms"`
+		PeerMS     float64   `json:"peerMs"`
 		ToDesktop  []float64 `json:"toDesktop"`
 		ToChromium []float64 `json:"toChromium"`
 		FullResS   float64   `json:"fullResS"`
@@ -72,6 +76,7 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		switch ev.Event {
 		case "setup":
 			out.setup = append(out.setup, ev.MS)
+			out.peerSetup = append(out.peerSetup, ev.PeerMS)
 		case "flowing":
 			usage = sampleFrom(ctx, p.CPUWindow, cmd.Process.Pid)
 		case "result":

@@ -92,6 +92,7 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 		out, err := measureDesktop(ctx, e, p.setupRuns, cp)
 		if len(out.setup) > 0 {
 			setups["d"] = out.setup
+			setups["d-peer"] = out.peerSetup
 		}
 		if err != nil {
 			fail("case (d)", err)

@@ -22,7 +22,7 @@ func markdown(r *Results) string {
 	w("\n## Call setup (ms, caller: call placed → first remote picture; target ratio ≤ 1.0)\n\n")
 	w("| Case | n | median | p95 | min | max | ratio to (a), median |\n|---|---|---|---|---|---|---|\n")
 	base := r.Setup["a"].Median
-	for _, c := range []struct{ key, name string }{{"a", "(a) Chromium ↔ Chromium"}, {"b", "(b) Parley headless → Chromium"}, {"c", "(c) Parley headless ↔ Parley headless"}, {"d", "(d) desktop UI ↔ Chromium"}} {
+	for _, c := range []struct{ key, name string }{{"a", "(a) Chromium ↔ Chromium"}, {"b", "(b) Parley headless → Chromium"}, {"c", "(c) Parley headless ↔ Parley headless"}, {"d", "(d) desktop UI ↔ Chromium"}, {"d-peer", "(d) same calls, until the Chromium peer shows the desktop's video"}} {
 		s, ok := r.Setup[c.key]
 		if !ok {
 			continue

@@ -15,7 +15,9 @@ type Results struct {
 	Machine  Machine   `json:"machine"`
 
 	// Setup is call setup in ms per case: "a" Chromium↔Chromium, "b"
-	// Parley→Chromium, "c" Parley↔Parley, "d" desktop UI↔Chromium.
+	// Parley→Chromium, "c" Parley↔Parley, "d" desktop UI↔Chromium (to
+	// the desktop's first drawn frame), "d-peer" the same calls until the
+	// Chromium peer shows the desktop's video.
 	Setup map[string]stats.Summary `json:"setupMs"`
 	// Glass is capture-to-display (Chromium) or capture-to-decode
 	// (headless Parley) latency in ms over the frames of one call.
