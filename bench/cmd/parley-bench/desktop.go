@@ -21,9 +21,9 @@ type desktopOut struct {
 	// peerSetup is click → the Chromium peer's first picture of the
 	// desktop's camera: setup without the desktop page's drawing.
 	peerSetup []float64
-	glass   []GlassRow
-	fullRes []FullResRow
-	cpu     []CPURow
+	glass     []GlassRow
+	fullRes   []FullResRow
+	cpu       []CPURow
 }
 
 // desktopMissing says why case (d) cannot run here, or "" when it can.
