@@ -26,8 +26,12 @@ type Config struct {
 	// Origin, if set, is sent as the Origin header (servers check it
 	// against their host; non-browser clients usually send none).
 	Origin string
-	// Header holds extra handshake headers (e.g. an access token).
+	// Header holds extra handshake headers.
 	Header http.Header
+	// Token is the server's access token (shared or signed), sent as
+	// "Authorization: Bearer". A wrong one fails Dial with a
+	// *protocol.Error whose Code is protocol.ErrUnauthorized.
+	Token string
 	// TLS configures wss:// connections; nil uses the system roots.
 	TLS *tls.Config
 	// Features to request with hello. nil requests user-delta, as Parley
@@ -60,6 +64,7 @@ type Client struct {
 	mu    sync.Mutex
 	name  string
 	users []string
+	ice   []protocol.ICEServer
 	err   error
 }
 
@@ -81,11 +86,14 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		cfg.ReadLimit = 8 << 20
 	}
 	header := cfg.Header.Clone()
+	if header == nil {
+		header = http.Header{}
+	}
 	if cfg.Origin != "" {
-		if header == nil {
-			header = http.Header{}
-		}
 		header.Set("Origin", cfg.Origin)
+	}
+	if cfg.Token != "" {
+		header.Set("Authorization", "Bearer "+cfg.Token)
 	}
 	opts := &websocket.DialOptions{Subprotocols: []string{protocol.Subprotocol}, HTTPHeader: header}
 	if cfg.TLS != nil {
@@ -123,6 +131,9 @@ func (c *Client) register(ctx context.Context, name string) ([]*protocol.Message
 	first, _, err := c.read(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("signaling: waiting for id: %w", err)
+	}
+	if first.Type == protocol.TypeError {
+		return nil, &protocol.Error{Code: first.Code, Detail: first.Detail, About: first.About}
 	}
 	if first.Type != protocol.TypeID {
 		return nil, fmt.Errorf("signaling: server sent %q before its id", first.Type)
@@ -246,6 +257,8 @@ func (c *Client) apply(m *protocol.Message) {
 		})
 	case protocol.TypeRejectUsername:
 		c.name = m.Name
+	case protocol.TypeICEServers:
+		c.ice = slices.Clone(m.ICEServers)
 	}
 }
 
@@ -277,6 +290,16 @@ func (c *Client) Name() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.name
+}
+
+// ICEServers returns the ICE servers (TURN with time-limited credentials)
+// the server last sent, or nil if it sends none. The server refreshes them
+// before they expire, so read them when a call starts; each refresh is also
+// delivered as an "ice-servers" message.
+func (c *Client) ICEServers() []protocol.ICEServer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.ice)
 }
 
 // Features are the hello features the server accepted.

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"path"
 	"time"
 
+	"github.com/parleyhq/parley/signaling/auth"
 	"github.com/parleyhq/parley/signaling/hub"
+	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/web"
 )
 
@@ -15,6 +18,7 @@ import (
 const (
 	DefaultMaxConnsPerIP    = 32
 	DefaultSendQueue        = 256
+	DefaultSendQueueBytes   = 4 << 20 // 256 frames of up to 64 KiB would be 16 MiB per client
 	DefaultPingInterval     = 20 * time.Second
 	DefaultPingTimeout      = 20 * time.Second // with the interval: a dead peer goes within 60 s
 	DefaultRegisterTimeout  = 30 * time.Second
@@ -40,6 +44,21 @@ type Config struct {
 	// SendQueue is the number of frames queued for one client; a client
 	// whose queue is full is a slow consumer and is disconnected.
 	SendQueue int
+	// SendQueueBytes bounds the bytes queued for one client the same way:
+	// a few large frames (user lists, offers) fill it long before
+	// SendQueue frames do.
+	SendQueueBytes int
+	// Auth decides which upgrade requests may connect and which name they
+	// may register; nil means open (anyone, any name).
+	Auth auth.Authorizer
+	// ICEServers, if set, issues ICE servers (TURN credentials) for a user
+	// and says when they expire. Each client gets them after it registers
+	// and again before they expire.
+	ICEServers func(user string) ([]protocol.ICEServer, time.Time, error)
+	// TrustedProxies are the addresses (CIDR prefixes) of reverse proxies
+	// whose X-Forwarded-For header names the real client for the per-IP
+	// cap. Empty: the header is ignored, as anyone can send it.
+	TrustedProxies []netip.Prefix
 	// PingInterval is how often the server pings a client; PingTimeout is
 	// how long it waits for the pong before dropping the connection.
 	PingInterval time.Duration
@@ -89,6 +108,12 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.RegisterTimeout, DefaultRegisterTimeout)
 	def(&c.HandshakeTimeout, DefaultHandshakeTimeout)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
+	if c.SendQueueBytes <= 0 {
+		c.SendQueueBytes = DefaultSendQueueBytes
+	}
+	if c.Auth == nil {
+		c.Auth, _ = auth.New(auth.ModeOpen, "")
+	}
 	if c.SendQueue <= 0 {
 		c.SendQueue = DefaultSendQueue
 	}

@@ -62,7 +62,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.static.ServeHTTP(w, r)
 		return
 	}
-	addr := remoteIP(r)
+	addr := clientIP(r, s.cfg.TrustedProxies)
 	if !s.ips.acquire(addr) {
 		s.cfg.Logger.Warn("too many connections", "addr", addr, "max", s.cfg.MaxConnsPerIP)
 		w.Header().Set("Content-Type", "application/json")
@@ -84,7 +84,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	conn.SetReadLimit(protocol.MaxFrameBytes)
 
-	sess := newSession(s, conn, s.nextID.Add(1), addr)
+	// Authorization comes after the upgrade so that browsers, which are
+	// never shown an HTTP error status, get a readable error and close
+	// code 1008 instead of an anonymous failed connection.
+	grant, err := s.cfg.Auth.Authorize(r)
+	if err != nil {
+		s.cfg.Logger.Warn("unauthorized", "addr", addr, "err", err)
+		refuse(conn, protocol.Errorf(protocol.ErrUnauthorized, "", "%v", err), s.cfg.WriteTimeout)
+		return
+	}
+
+	sess := newSession(s, conn, s.nextID.Add(1), addr, grant)
 	if !s.track(sess) {
 		conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return
@@ -206,12 +216,14 @@ func headerHasToken(v, token string) bool {
 	return false
 }
 
-// remoteIP is the peer's address without the port. Proxy headers are not
-// trusted: the cap is about the connections this process actually holds.
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// refuse sends err and closes with 1008, for connections that never get a
+// session.
+func refuse(conn *websocket.Conn, err *protocol.Error, timeout time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if conn.Write(ctx, websocket.MessageText, protocol.Encode(err.Message())) != nil {
+		conn.CloseNow()
+		return
 	}
-	return host
+	conn.Close(websocket.StatusPolicyViolation, string(err.Code))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/time/rate"
 
+	"github.com/parleyhq/parley/signaling/auth"
 	"github.com/parleyhq/parley/signaling/hub"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -28,8 +29,11 @@ type session struct {
 	id   int64
 	addr string
 
+	grant auth.Grant // who the connection authenticated as
+
 	mu          sync.Mutex
 	queue       [][]byte
+	queueBytes  int
 	writing     bool // a writer goroutine is running (or the connection is finished)
 	closing     bool // end was called: close after the queue is written
 	closeCode   websocket.StatusCode
@@ -37,10 +41,11 @@ type session struct {
 	finished    chan struct{} // closed once the connection is closed and no writer runs
 
 	ping *time.Timer
+	ice  iceRefresher
 }
 
-func newSession(srv *Server, conn *websocket.Conn, id int64, addr string) *session {
-	return &session{srv: srv, conn: conn, id: id, addr: addr, finished: make(chan struct{})}
+func newSession(srv *Server, conn *websocket.Conn, id int64, addr string, grant auth.Grant) *session {
+	return &session{srv: srv, conn: conn, id: id, addr: addr, grant: grant, finished: make(chan struct{})}
 }
 
 // ID implements hub.Peer.
@@ -54,13 +59,20 @@ func (s *session) Send(frame []byte) bool {
 	if s.closing {
 		return false
 	}
-	if len(s.queue) >= s.srv.cfg.SendQueue {
-		s.srv.cfg.Logger.Warn("slow consumer dropped", "id", s.id, "addr", s.addr, "queued", len(s.queue))
-		s.queue = nil // abandoned: the client is not reading
+	// A frame bigger than the byte bound still goes into an empty queue,
+	// so one large user list cannot disconnect a client that reads.
+	if len(s.queue) >= s.srv.cfg.SendQueue || (len(s.queue) > 0 && s.queueBytes+len(frame) > s.srv.cfg.SendQueueBytes) {
+		s.srv.cfg.Logger.Warn("slow consumer dropped", "id", s.id, "addr", s.addr, "queued", len(s.queue), "bytes", s.queueBytes)
+		s.queue, s.queueBytes = nil, 0 // abandoned: the client is not reading
 		s.endLocked(websocket.StatusPolicyViolation, "send queue full")
+		// The writer is stuck in a write the client does not read; cut the
+		// connection now rather than after WriteTimeout, so the name and
+		// its resources are freed at once.
+		s.conn.CloseNow()
 		return false
 	}
 	s.queue = append(s.queue, frame)
+	s.queueBytes += len(frame)
 	s.startWriterLocked()
 	return true
 }
@@ -100,7 +112,7 @@ func (s *session) write() {
 	for {
 		s.mu.Lock()
 		batch := s.queue
-		s.queue = nil
+		s.queue, s.queueBytes = nil, 0
 		if len(batch) == 0 {
 			if !s.closing {
 				s.writing = false
@@ -140,7 +152,7 @@ func (s *session) writeBatch(batch [][]byte) error {
 func (s *session) fail() {
 	s.mu.Lock()
 	s.closing = true
-	s.queue = nil
+	s.queue, s.queueBytes = nil, 0
 	s.mu.Unlock()
 	s.conn.CloseNow()
 	close(s.finished)
@@ -185,6 +197,7 @@ func (s *session) run(h *hub.Hub) {
 
 	s.read(member)
 
+	s.ice.stop()
 	registerDeadline.Stop()
 	s.ping.Stop()
 	member.Detach()
@@ -257,8 +270,17 @@ func (s *session) handleFrame(member *hub.Member, in *inbound, typ websocket.Mes
 		s.sendError(asProtocolError(err))
 		return
 	}
+	if msg.Type == protocol.TypeUsername && s.grant.User != "" && msg.Name != s.grant.User {
+		cfg.Logger.Warn("name not in token: closing", "id", s.id, "addr", s.addr)
+		s.sendError(protocol.Errorf(protocol.ErrUnauthorized, protocol.TypeUsername, "this token is for another user name"))
+		s.end(websocket.StatusPolicyViolation, "unauthorized")
+		return
+	}
 	if herr := member.Handle(msg, data); herr != nil {
 		s.sendError(herr)
+	}
+	if msg.Type == protocol.TypeUsername && member.Registered() {
+		s.ice.start(s, member.Name())
 	}
 }
 
