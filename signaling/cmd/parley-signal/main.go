@@ -4,6 +4,8 @@
 // client works unchanged, and serves Parley's browser client on the same port.
 //
 //	parley-signal --addr 127.0.0.1:6503
+//	parley-signal --auth signed --auth-secret S --turn-listen :3478 --turn-secret T --public-ip 203.0.113.7
+//	parley-signal token --user alice --ttl 24h --secret S
 //
 // SIGINT or SIGTERM closes every connection cleanly (1001) and exits.
 package main
@@ -16,6 +18,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -23,7 +26,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/parleyhq/parley/signaling/auth"
 	"github.com/parleyhq/parley/signaling/server"
+	"github.com/parleyhq/parley/signaling/turnserver"
 )
 
 // defaultGCPercent replaces Go's default of 100 unless GOGC is set. A
@@ -39,7 +44,13 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	runCmd := run
+	if len(os.Args) > 1 && os.Args[1] == "token" {
+		runCmd = func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+			return tokenCmd(args[1:], stdout, stderr)
+		}
+	}
+	if err := runCmd(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return
 		}
@@ -72,8 +83,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		pingWait   = fs.Duration("ping-timeout", server.DefaultPingTimeout, "how long to wait for a pong before dropping the client")
 		registerIn = fs.Duration("register-timeout", server.DefaultRegisterTimeout, "close connections that send no username within this time")
 		handshake  = fs.Duration("handshake-timeout", server.DefaultHandshakeTimeout, "drop connections that do not complete the HTTP request within this time")
+		queueBytes = fs.Int("send-queue-bytes", server.DefaultSendQueueBytes, "bytes queued per client before it is dropped as a slow consumer")
+		authMode   = fs.String("auth", "open", "access `mode`: open (anyone), token (shared --auth-token), signed (tokens from 'parley-signal token', checked with --auth-secret, each bound to one user name)")
+		authToken  = fs.String("auth-token", "", "the shared access `token` for --auth token (clients pass ?token= or Authorization: Bearer)")
+		authSecret = fs.String("auth-secret", "", "the `secret` that signs tokens for --auth signed")
+		turnListen = fs.String("turn-listen", "", "run the built-in TURN relay on this `address` (UDP and TCP, e.g. :3478); needs --turn-secret and --public-ip")
+		turnSecret = fs.String("turn-secret", "", "`secret` for the relay's time-limited credentials (coturn use-auth-secret style)")
+		turnRealm  = fs.String("turn-realm", turnserver.DefaultRealm, "TURN `realm`")
+		publicIP   = fs.String("public-ip", "", "the `IP` clients reach the relay on (advertised in relayed candidates and TURN URLs)")
+		turnPriv   = fs.Bool("turn-allow-private", false, "let the relay reach loopback, private and link-local peers (LAN setups and tests only: CVE-2020-26262)")
+		turnMax    = fs.Int("turn-max-allocations", turnserver.DefaultMaxAllocationsPerUser, "live relay allocations allowed per user")
+		turnTTL    = fs.Duration("turn-ttl", turnserver.DefaultCredentialTTL, "lifetime of relay credentials (refreshed before expiry)")
 		origins    repeated
+		proxies    repeated
 	)
+	fs.Var(&proxies, "trust-proxy", "`CIDR` of a reverse proxy whose X-Forwarded-For names the client for --max-conns-per-ip (repeatable)")
 	fs.Var(&origins, "allow-origin", "additional allowed Origin `pattern` (repeatable; path.Match syntax, host or scheme://host); the server's own host is always allowed")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: parley-signal [flags]\n\nParley's signaling server (MDN webrtc-from-chat protocol) and browser client.\n\nFlags:\n")
@@ -94,7 +118,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	srv, err := server.New(server.Config{
+	secret := *authToken
+	if auth.Mode(*authMode) == auth.ModeSigned {
+		secret = *authSecret
+	}
+	authorizer, err := auth.New(auth.Mode(*authMode), secret)
+	if err != nil {
+		return fmt.Errorf("--auth %s: %w", *authMode, err)
+	}
+	var trusted []netip.Prefix
+	for _, p := range proxies {
+		prefix, err := netip.ParsePrefix(p)
+		if err != nil {
+			return fmt.Errorf("--trust-proxy: %w", err)
+		}
+		trusted = append(trusted, prefix)
+	}
+	var relay *turnserver.Server
+	if *turnListen != "" {
+		ip := net.ParseIP(*publicIP)
+		if ip == nil {
+			return errors.New("--turn-listen needs --public-ip (the address clients reach the relay on)")
+		}
+		relay, err = turnserver.Start(turnserver.Config{
+			Listen: *turnListen, PublicIP: ip, Secret: *turnSecret, Realm: *turnRealm,
+			AllowPrivate: *turnPriv, MaxAllocationsPerUser: *turnMax, CredentialTTL: *turnTTL, Logger: logger,
+		})
+		if err != nil {
+			return err
+		}
+		defer relay.Close()
+		fmt.Fprintf(stdout, "parley-signal: TURN relay on %s (udp and tcp), port %d\n", ip, relay.Port())
+	}
+
+	cfg := server.Config{
 		AllowOrigins:     origins,
 		MaxConnsPerIP:    *maxPerIP,
 		SendQueue:        *sendQueue,
@@ -104,8 +161,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		PingTimeout:      *pingWait,
 		RegisterTimeout:  *registerIn,
 		HandshakeTimeout: *handshake,
+		SendQueueBytes:   *queueBytes,
+		Auth:             authorizer,
+		TrustedProxies:   trusted,
 		Logger:           logger,
-	})
+	}
+	if relay != nil {
+		cfg.ICEServers = relay.ICEServers
+	}
+	srv, err := server.New(cfg)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,9 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 		t.Fatalf("--help: %v", err)
 	}
 	for _, f := range []string{"addr", "tls-cert", "tls-key", "allow-origin", "log-level", "max-conns-per-ip",
-		"send-queue", "rate", "burst", "ping-interval", "ping-timeout", "register-timeout", "handshake-timeout"} {
+		"send-queue", "rate", "burst", "ping-interval", "ping-timeout", "register-timeout", "handshake-timeout",
+		"send-queue-bytes", "auth", "auth-token", "auth-secret", "trust-proxy", "turn-listen", "turn-secret",
+		"turn-realm", "public-ip", "turn-allow-private", "turn-max-allocations", "turn-ttl"} {
 		if !strings.Contains(out.String(), "-"+f) {
 			t.Errorf("--help does not mention --%s", f)
 		}
@@ -57,6 +59,12 @@ func TestBadArguments(t *testing.T) {
 		{"extra"},
 		{"--allow-origin", "[bad"},
 		{"--addr", "256.0.0.1:1"},
+		{"--auth", "token"},
+		{"--auth", "signed", "--auth-token", "x"},
+		{"--auth", "magic"},
+		{"--trust-proxy", "10.0.0.1"},
+		{"--turn-listen", "127.0.0.1:0", "--turn-secret", "s"},
+		{"--turn-listen", "127.0.0.1:0", "--public-ip", "127.0.0.1"},
 	} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%v: accepted", args)
