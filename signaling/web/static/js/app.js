@@ -18,7 +18,7 @@
  * Tests drive the real UI; they only read through this hook.
  */
 import { byId, formatDuration, setOptions } from './dom.js';
-import { errorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
+import { deltaNames, errorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
 import { Signaling, signalingURL } from './signaling.js';
 import { Phone } from './phone.js';
 import { UserList } from './users.js';
@@ -142,16 +142,16 @@ function onMessage(m) {
       if (session.name) session.joined = true;
       break;
     case 'user-joined':
-      if (m.name) {
-        users.add(m.name);
-        if (m.name !== session.name) chat.system(`${m.name} joined.`);
+      for (const name of deltaNames(m)) {
+        users.add(name);
+        if (name !== session.name) chat.system(`${name} joined.`);
       }
       break;
     case 'user-left':
-      if (m.name) {
-        users.remove(m.name);
-        chat.system(`${m.name} left.`);
-        phone.onPeerGone(m.name, Reason.Disconnected);
+      for (const name of deltaNames(m)) {
+        users.remove(name);
+        chat.system(`${name} left.`);
+        phone.onPeerGone(name, Reason.Disconnected);
       }
       break;
     case 'message':
@@ -182,6 +182,13 @@ function onMessage(m) {
 function onServerError(m) {
   if (m.code === 'no-such-user' && m.user && m.user === phone.peer && phone.state !== 'idle') {
     phone.onPeerGone(m.user, 'offline');
+    return;
+  }
+  if (m.code === 'unauthorized') {
+    // Retrying with the same token fails the same way: stop, and say why.
+    signaling.close();
+    session.joined = false;
+    showLogin(errorText(m));
     return;
   }
   if (m.code === 'bad-name' && m.about === 'username') {

@@ -101,7 +101,7 @@ export function errorText(m) {
     case 'not-registered':
       return 'You are not signed in yet.';
     case 'unauthorized':
-      return 'The server refused access (missing or wrong token).';
+      return `The server refused access: ${m.message || 'missing or wrong token'}. Open the link you were given (it ends in ?token=…) again.`;
     case 'too-many-clients':
       return 'Too many connections from your address.';
     case 'internal':
@@ -109,4 +109,14 @@ export function errorText(m) {
     default:
       return `The server reported an error: ${m.message || m.code || 'unknown'}.`;
   }
+}
+
+/**
+ * The names a user-joined or user-left frame carries. More than 16 changes
+ * in one interval arrive as one frame with a "users" batch and no "name".
+ * @param {Message} m
+ * @returns {string[]}
+ */
+export function deltaNames(m) {
+  return m.users ?? (m.name ? [m.name] : []);
 }

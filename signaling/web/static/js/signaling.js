@@ -10,9 +10,16 @@ import { SUBPROTOCOL } from './protocol.js';
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {'connecting' | 'open' | 'closed'} LinkStatus */
 
-/** The URL of the signaling socket for the page's own origin. */
-export function signalingURL() {
-  return (location.protocol === 'https:' ? 'wss' : 'ws') + '://' + location.host + '/';
+/**
+ * The URL of the signaling socket for the page's own origin. An access
+ * token in the page's query (?token=...) is passed on in the socket's query:
+ * browsers cannot set an Authorization header on a WebSocket.
+ * @param {Pick<Location, 'protocol' | 'host' | 'search'>} [loc]
+ */
+export function signalingURL(loc = location) {
+  const url = (loc.protocol === 'https:' ? 'wss' : 'ws') + '://' + loc.host + '/';
+  const token = new URLSearchParams(loc.search).get('token');
+  return token ? url + '?token=' + encodeURIComponent(token) : url;
 }
 
 export class Signaling {
