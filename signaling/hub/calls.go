@@ -70,3 +70,24 @@ func (c *calls) drop(id int64) []int64 {
 	}
 	return partners
 }
+
+// transfer gives to everything from's calls and offers, for a session that
+// took over another's name: the peers keep their call with the same user.
+func (c *calls) transfer(from, to int64) {
+	for p := range c.pairs[from] {
+		c.unlink(p, from)
+		c.link(p, to)
+		c.link(to, p)
+	}
+	delete(c.pairs, from)
+	for k := range c.offers {
+		switch {
+		case k[0] == from:
+			delete(c.offers, k)
+			c.offers[[2]int64{to, k[1]}] = struct{}{}
+		case k[1] == from:
+			delete(c.offers, k)
+			c.offers[[2]int64{k[0], to}] = struct{}{}
+		}
+	}
+}

@@ -54,10 +54,11 @@ type Hub struct {
 	members   map[int64]*Member
 	roster    *roster
 	calls     *calls
-	changes   []change  // since the last flush of updates
-	newcomers []*Member // registered, waiting for their first list
-	lists     flusher   // newcomers' lists, every CoalesceInterval
-	deltas    flusher   // everyone else's updates, every intervalLocked()
+	changes   []change           // since the last flush of updates
+	newcomers []*Member          // registered, waiting for their first list
+	resumes   map[string]*Member // by resume token
+	lists     flusher            // newcomers' lists, every CoalesceInterval
+	deltas    flusher            // everyone else's updates, every intervalLocked()
 	closed    bool
 }
 
@@ -69,6 +70,7 @@ func New(cfg Config) *Hub {
 		perUser:  cfg.CoalescePerUser,
 		log:      cfg.Logger,
 		members:  make(map[int64]*Member),
+		resumes:  make(map[string]*Member),
 		roster:   newRoster(),
 		calls:    newCalls(),
 	}
@@ -94,11 +96,13 @@ type Member struct {
 	peer Peer
 
 	// Guarded by hub.mu.
-	name      string // registered name; "" until the first username
-	delta     bool   // the client asked for user-delta
-	needsList bool   // registered, waiting for its first list
-	cursor    int    // changes[:cursor] are already in what it was sent
-	detached  bool
+	name       string // registered name; "" until the first username
+	delta      bool   // the client asked for user-delta
+	needsList  bool   // registered, waiting for its first list
+	cursor     int    // changes[:cursor] are already in what it was sent
+	detached   bool
+	resume     string // the token that lets a new connection take this one's place
+	wantResume string // the token this connection presented in hello
 }
 
 // Attach adds a connection and sends it its id, the first frame of the MDN
@@ -135,7 +139,7 @@ func (m *Member) Name() string {
 func (m *Member) Handle(msg *protocol.Message, raw []byte) *protocol.Error {
 	switch msg.Type {
 	case protocol.TypeHello:
-		m.hello(msg.Features)
+		m.hello(msg.Features, msg.Resume)
 		return nil
 	case protocol.TypeUsername:
 		m.register(msg.Name)
@@ -158,10 +162,11 @@ func (m *Member) Handle(msg *protocol.Message, raw []byte) *protocol.Error {
 // hello records the features the client asked for and answers with the ones
 // the server accepted. A client may switch to deltas after registering: its
 // pending changes then arrive as deltas at the next flush.
-func (m *Member) hello(features []string) {
+func (m *Member) hello(features []string, resume string) {
 	h := m.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	m.wantResume = resume
 	m.delta = slices.Contains(features, protocol.FeatureUserDelta)
 	var accepted []string
 	if m.delta {
@@ -177,6 +182,15 @@ func (m *Member) register(want string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if m.detached || want == m.name {
+		return
+	}
+	if m.wantResume != "" && h.takeOverLocked(m, want) {
+		// The name never left the roster, so others see no change; the
+		// newcomer still gets the whole list.
+		h.issueResumeLocked(m)
+		m.needsList = true
+		h.newcomers = append(h.newcomers, m)
+		h.changedLocked()
 		return
 	}
 	given := uniqueName(want, h.roster.has)
@@ -197,6 +211,7 @@ func (m *Member) register(want string) {
 		m.peer.Send(protocol.Encode(&protocol.Message{Type: protocol.TypeRejectUsername, ID: m.peer.ID(), Name: given}))
 	}
 	if first {
+		h.issueResumeLocked(m)
 		// A newcomer gets the whole list with the next list flush, which
 		// is immediate unless one just happened. In a join storm all the
 		// newcomers of one interval then share one encoded list instead of
@@ -275,6 +290,7 @@ func (m *Member) Detach() {
 	}
 	m.detached = true
 	delete(h.members, m.peer.ID())
+	delete(h.resumes, m.resume)
 	for _, id := range h.calls.drop(m.peer.ID()) {
 		if p, ok := h.members[id]; ok && p.name != "" && m.name != "" {
 			p.peer.Send(protocol.Encode(&protocol.Message{

@@ -54,6 +54,9 @@ func validate(m *Message) error {
 			return Errorf(ErrTextTooLong, m.Type, "a message may have at most %d characters", MaxTextRunes)
 		}
 	case TypeHello:
+		if len(m.Resume) > MaxResumeBytes {
+			return Errorf(ErrBadJSON, m.Type, `"resume" is at most %d bytes`, MaxResumeBytes)
+		}
 	case TypeVideoOffer, TypeVideoAnswer:
 		if err := needTarget(m); err != nil {
 			return err

@@ -24,7 +24,16 @@ const (
 	TypeUserLeft   = "user-left"   // server → client with "user-delta": {users[]}, plus name when there is one
 	TypeError      = "error"       // server → client: {code,message[,about][,user]}
 	TypeICEServers = "ice-servers" // server → client: {iceServers[]}
+	TypeSession    = "session"     // server → client after registering: {resume}; see Message.Resume
 )
+
+// MaxResumeBytes bounds the resume token a client may present.
+const MaxResumeBytes = 64
+
+// CloseReplaced is the WebSocket close code of a session that another
+// connection took over with its resume token. A client that gets it must
+// not reconnect: its user is online elsewhere (a newer tab or process).
+const CloseReplaced = 4000
 
 // FeatureUserDelta asks the server for user-joined/user-left instead of a full
 // userlist after every change (the full list still arrives once, on joining).
@@ -88,6 +97,7 @@ type Message struct {
 	Reason    string              `json:"reason,omitempty"`
 
 	Features   []string    `json:"features,omitempty"`
+	Resume     string      `json:"resume,omitempty"` // session: the token; hello: the token of the session to take over
 	ICEServers []ICEServer `json:"iceServers,omitempty"`
 
 	// Error fields.

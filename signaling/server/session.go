@@ -305,3 +305,10 @@ func asProtocolError(err error) *protocol.Error {
 	}
 	return protocol.Errorf(protocol.ErrBadJSON, "", "%v", err)
 }
+
+// Evict implements hub.Evictable: a resumed session took this one's name.
+// The close code tells a live client (an older tab) not to reconnect.
+func (s *session) Evict() {
+	s.srv.cfg.Logger.Info("replaced by a resumed session", "id", s.id, "addr", s.addr)
+	s.end(protocol.CloseReplaced, "replaced by a resumed session")
+}
