@@ -42,6 +42,10 @@ type Config struct {
 	// delivering on Messages. It must not block for long: the server drops
 	// clients that stop reading.
 	Handler func(msg *protocol.Message, raw []byte)
+	// Resume is a resume token from an earlier connection's ResumeToken:
+	// the server then hands this connection the name at once, replacing the
+	// old connection if it still holds it. Session sets it on reconnects.
+	Resume string
 	// Buffer is the capacity of the Messages channel; 0 means 64.
 	Buffer int
 	// ReadLimit caps one incoming frame; 0 means 8 MiB, room for a userlist
@@ -61,11 +65,12 @@ type Client struct {
 	done     chan struct{} // closed when the reader goroutine has exited
 	stopOnce sync.Once
 
-	mu    sync.Mutex
-	name  string
-	users []string
-	ice   []protocol.ICEServer
-	err   error
+	mu     sync.Mutex
+	name   string
+	users  []string
+	ice    []protocol.ICEServer
+	resume string
+	err    error
 }
 
 // Dial connects, sends hello (unless disabled) and username, and returns once
@@ -139,8 +144,8 @@ func (c *Client) register(ctx context.Context, name string) ([]*protocol.Message
 		return nil, fmt.Errorf("signaling: server sent %q before its id", first.Type)
 	}
 	c.id = first.ID
-	if len(c.cfg.Features) > 0 {
-		hello := &protocol.Message{Type: protocol.TypeHello, Features: c.cfg.Features}
+	if len(c.cfg.Features) > 0 || c.cfg.Resume != "" {
+		hello := &protocol.Message{Type: protocol.TypeHello, Features: c.cfg.Features, Resume: c.cfg.Resume}
 		if err := c.conn.Write(ctx, websocket.MessageText, protocol.Encode(hello)); err != nil {
 			return nil, fmt.Errorf("signaling: sending hello: %w", err)
 		}
@@ -259,6 +264,8 @@ func (c *Client) apply(m *protocol.Message) {
 		c.name = m.Name
 	case protocol.TypeICEServers:
 		c.ice = slices.Clone(m.ICEServers)
+	case protocol.TypeSession:
+		c.resume = m.Resume
 	}
 }
 
@@ -300,6 +307,15 @@ func (c *Client) ICEServers() []protocol.ICEServer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.ice)
+}
+
+// ResumeToken is the token the server issued for this connection (empty
+// from servers without resume); pass it as Config.Resume to take the name
+// back after a disconnect.
+func (c *Client) ResumeToken() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.resume
 }
 
 // Features are the hello features the server accepted.

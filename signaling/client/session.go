@@ -1,0 +1,321 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+)
+
+// Status is the state of a Session's link to the server.
+type Status int
+
+// Session statuses. A Session starts Connecting, is Online while
+// registered, Offline between a lost connection and the next attempt, and
+// Stopped for good after Close or a refusal that retrying cannot fix.
+const (
+	Connecting Status = iota
+	Online
+	Offline
+	Stopped
+)
+
+func (s Status) String() string {
+	switch s {
+	case Connecting:
+		return "connecting"
+	case Online:
+		return "online"
+	case Offline:
+		return "offline"
+	case Stopped:
+		return "stopped"
+	}
+	return "unknown"
+}
+
+// Backoff bounds for Session's reconnect attempts.
+const (
+	DefaultMinBackoff = 250 * time.Millisecond
+	DefaultMaxBackoff = 10 * time.Second
+)
+
+// ErrOffline is returned by Session.Send while there is no connection, so
+// callers learn at once that a message was not sent instead of blocking
+// through an outage. It wraps nothing; check with errors.Is.
+var ErrOffline = errors.New("signaling: offline")
+
+// SessionConfig configures a Session.
+type SessionConfig struct {
+	Config
+	// MinBackoff and MaxBackoff bound the wait between attempts (doubling,
+	// with jitter so clients of a restarted server do not return in step);
+	// 0 means the defaults.
+	MinBackoff, MaxBackoff time.Duration
+	// OnStatus, if set, is called on every status change with the error
+	// that caused it (nil when going online). It runs on the session's
+	// goroutine: it must not block or call Close.
+	OnStatus func(Status, error)
+}
+
+// Session is a signaling connection that survives outages: it reconnects
+// with backoff, takes its name back with the server's resume token (so a
+// call in progress is not hung up and the name is not lost to alice1), and
+// delivers every connection's messages on one channel that stays open
+// until Close. Config.Handler is not used.
+type Session struct {
+	cfg  SessionConfig
+	msgs chan *protocol.Message
+	stop context.CancelFunc
+	done chan struct{}
+
+	mu     sync.Mutex
+	client *Client // nil while not online
+	status Status
+	name   string // the name to register next time: the one last given
+	resume string
+	err    error // why the session stopped
+}
+
+// Connect starts a Session and returns at once; watch OnStatus or Status
+// for Online. ctx ends the session like Close.
+func Connect(ctx context.Context, cfg SessionConfig) (*Session, error) {
+	if _, perr := protocol.ValidateName(cfg.Name); perr != nil {
+		return nil, perr
+	}
+	if cfg.MinBackoff <= 0 {
+		cfg.MinBackoff = DefaultMinBackoff
+	}
+	if cfg.MaxBackoff < cfg.MinBackoff {
+		cfg.MaxBackoff = max(DefaultMaxBackoff, cfg.MinBackoff)
+	}
+	if cfg.Buffer <= 0 {
+		cfg.Buffer = 64
+	}
+	cfg.Handler = nil
+	ctx, stop := context.WithCancel(ctx)
+	s := &Session{
+		cfg:  cfg,
+		msgs: make(chan *protocol.Message, cfg.Buffer),
+		stop: stop,
+		done: make(chan struct{}),
+		name: cfg.Name,
+	}
+	go s.run(ctx)
+	return s, nil
+}
+
+func (s *Session) run(ctx context.Context) {
+	defer close(s.done)
+	defer close(s.msgs)
+	attempt := 0
+	for {
+		s.setStatus(Connecting, nil)
+		c, err := s.dial(ctx)
+		if err == nil {
+			attempt = 0
+			err = s.serve(ctx, c)
+		}
+		if ctx.Err() != nil {
+			s.finish(ErrClosed)
+			return
+		}
+		if permanent(err) {
+			s.finish(err)
+			return
+		}
+		s.setStatus(Offline, err)
+		select {
+		case <-time.After(s.backoff(attempt)):
+		case <-ctx.Done():
+			s.finish(ErrClosed)
+			return
+		}
+		attempt++
+	}
+}
+
+func (s *Session) dial(ctx context.Context) (*Client, error) {
+	cfg := s.cfg.Config
+	s.mu.Lock()
+	cfg.Name, cfg.Resume = s.name, s.resume
+	s.mu.Unlock()
+	// Registration must not hang on a half-dead server: bound it.
+	dctx, cancel := context.WithTimeout(ctx, 10*time.Second+s.cfg.MaxBackoff)
+	defer cancel()
+	return Dial(dctx, cfg)
+}
+
+// serve forwards c's messages until c ends; it keeps the name and resume
+// token current for the next dial.
+func (s *Session) serve(ctx context.Context, c *Client) error {
+	s.mu.Lock()
+	s.client = c
+	s.name, s.resume = c.Name(), c.ResumeToken()
+	s.mu.Unlock()
+	s.setStatus(Online, nil)
+	defer func() {
+		s.mu.Lock()
+		s.client = nil
+		s.mu.Unlock()
+	}()
+	for {
+		select {
+		case m, ok := <-c.Messages():
+			if !ok {
+				return c.Err()
+			}
+			s.mu.Lock()
+			switch m.Type {
+			case protocol.TypeSession:
+				s.resume = m.Resume
+			case protocol.TypeRejectUsername:
+				s.name = m.Name
+			}
+			s.mu.Unlock()
+			select {
+			case s.msgs <- m:
+			case <-ctx.Done():
+				c.Close()
+				return ctx.Err()
+			}
+		case <-ctx.Done():
+			c.Close()
+			return ctx.Err()
+		}
+	}
+}
+
+// permanent reports errors that another attempt would repeat: the server
+// refused the token or the name, refused the Origin, or handed the name to
+// a newer connection (a second tab or process of the same user).
+func permanent(err error) bool {
+	var pe *protocol.Error
+	if errors.As(err, &pe) {
+		return pe.Code == protocol.ErrUnauthorized || pe.Code == protocol.ErrBadName
+	}
+	var de *DialError
+	if errors.As(err, &de) {
+		return de.Status == http.StatusForbidden || de.Status == http.StatusUnauthorized
+	}
+	code := websocket.CloseStatus(err)
+	return code == protocol.CloseReplaced
+}
+
+// backoff is MinBackoff doubled per attempt up to MaxBackoff, then a
+// random point in its upper half.
+func (s *Session) backoff(attempt int) time.Duration {
+	d := s.cfg.MaxBackoff
+	if attempt < 30 {
+		d = min(s.cfg.MaxBackoff, s.cfg.MinBackoff<<attempt)
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (s *Session) setStatus(st Status, err error) {
+	s.mu.Lock()
+	changed := s.status != st
+	s.status = st
+	s.mu.Unlock()
+	if changed && s.cfg.OnStatus != nil {
+		s.cfg.OnStatus(st, err)
+	}
+}
+
+func (s *Session) finish(err error) {
+	s.mu.Lock()
+	s.err = err
+	s.mu.Unlock()
+	s.setStatus(Stopped, err)
+}
+
+// Messages delivers every message of every connection, in order, and is
+// closed when the session stops. The user list starts afresh on each
+// reconnect with a "userlist" message.
+func (s *Session) Messages() <-chan *protocol.Message { return s.msgs }
+
+// Status is the current link status.
+func (s *Session) Status() Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.status
+}
+
+// Name is the name registered (or to be registered on the next connect).
+func (s *Session) Name() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.name
+}
+
+// current returns the live client, or nil.
+func (s *Session) current() *Client {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.client
+}
+
+// Users is the current connection's user list; nil while offline.
+func (s *Session) Users() []string {
+	if c := s.current(); c != nil {
+		return c.Users()
+	}
+	return nil
+}
+
+// ICEServers are the ICE servers of the current connection; nil while
+// offline (credentials from a previous connection may have expired).
+func (s *Session) ICEServers() []protocol.ICEServer {
+	if c := s.current(); c != nil {
+		return c.ICEServers()
+	}
+	return nil
+}
+
+// Send sends m on the current connection, or fails at once with ErrOffline.
+// As with Client.Send, ctx must outlive the write: cancelling it closes the
+// connection.
+func (s *Session) Send(ctx context.Context, m *protocol.Message) error {
+	c := s.current()
+	if c == nil {
+		select {
+		case <-s.done:
+			return ErrClosed
+		default:
+			return ErrOffline
+		}
+	}
+	return c.Send(ctx, m)
+}
+
+// Err says why the session stopped (ErrClosed after Close), or nil while
+// it runs.
+func (s *Session) Err() error {
+	select {
+	case <-s.done:
+	default:
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+// Done is closed when the session has stopped and Messages is closed.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Close ends the session and waits for its goroutine. Unread messages are
+// dropped.
+func (s *Session) Close() error {
+	s.stop()
+	for range s.msgs {
+	}
+	<-s.done
+	return nil
+}

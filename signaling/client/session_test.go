@@ -1,0 +1,171 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/signaling/protocol"
+	"github.com/parleyhq/parley/signaling/server"
+)
+
+// serveOn runs a server on addr (retrying while the port is still being
+// released) and returns its stop function.
+func serveOn(t *testing.T, addr string) func() {
+	t.Helper()
+	srv, err := server.New(server.Config{CoalesceInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if ln, err = net.Listen("tcp", addr); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.Serve(ctx, ln, "", "")
+	}()
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+// statusLog records a session's status changes.
+type statusLog struct {
+	mu  sync.Mutex
+	got []Status
+}
+
+func (l *statusLog) add(s Status, _ error) { l.mu.Lock(); l.got = append(l.got, s); l.mu.Unlock() }
+
+func (l *statusLog) count(s Status) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, g := range l.got {
+		if g == s {
+			n++
+		}
+	}
+	return n
+}
+
+// The server goes away and comes back on the same port: the session goes
+// offline (Send fails fast), comes back under the same name, and its one
+// Messages channel carries on.
+func TestSessionSurvivesServerRestart(t *testing.T) {
+	base := runtime.NumGoroutine()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	stop := serveOn(t, addr)
+
+	var log statusLog
+	s, err := Connect(context.Background(), SessionConfig{
+		Config:     Config{URL: "ws://" + addr + "/", Name: "alice"},
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+		OnStatus: log.add,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := s.Messages()
+	waitFor(t, "online", func() bool { return s.Status() == Online })
+
+	stop()
+	waitFor(t, "offline", func() bool { return s.Status() != Online })
+	if err := s.Send(context.Background(), &protocol.Message{Type: protocol.TypeMessage, Text: "hi"}); !errors.Is(err, ErrOffline) {
+		t.Fatalf("Send while offline: %v, want ErrOffline", err)
+	}
+
+	stop = serveOn(t, addr)
+	waitFor(t, "online again", func() bool { return s.Status() == Online })
+	if s.Name() != "alice" {
+		t.Fatalf("came back as %q", s.Name())
+	}
+	bob := dial(t, "ws://"+addr+"/", "bob", nil)
+	if err := bob.Send(context.Background(), &protocol.Message{Type: protocol.TypeMessage, Text: "welcome back"}); err != nil {
+		t.Fatal(err)
+	}
+	for m := range msgs {
+		if m.Type == protocol.TypeMessage && m.Text == "welcome back" && m.Name == "bob" {
+			break
+		}
+	}
+	if log.count(Online) < 2 || log.count(Offline) < 1 {
+		t.Errorf("statuses %v", log.got)
+	}
+	bob.Close()
+	s.Close()
+	if s.Status() != Stopped || !errors.Is(s.Err(), ErrClosed) {
+		t.Errorf("after Close: %v, %v", s.Status(), s.Err())
+	}
+	stop()
+	waitGoroutines(t, base)
+}
+
+// A second session presenting the first's resume token (as a reconnect
+// after a network cut would) replaces it; the replaced session stops
+// instead of fighting back.
+func TestReplacedSessionStops(t *testing.T) {
+	url, _ := startServer(t)
+	first, err := Connect(context.Background(), SessionConfig{Config: Config{URL: url, Name: "carol"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	waitFor(t, "first online", func() bool { return first.Status() == Online })
+	var token string
+	waitFor(t, "resume token", func() bool {
+		first.mu.Lock()
+		defer first.mu.Unlock()
+		token = first.resume
+		return token != ""
+	})
+	c, err := Dial(context.Background(), Config{URL: url, Name: "carol", Resume: token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Name() != "carol" {
+		t.Fatalf("resumed as %q", c.Name())
+	}
+	select {
+	case <-first.Done():
+	case <-time.After(20 * time.Second):
+		t.Fatalf("replaced session still %v", first.Status())
+	}
+	if !slices.Contains(c.Users(), "carol") {
+		t.Errorf("users %v", c.Users())
+	}
+}
+
+func waitGoroutines(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<20)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
