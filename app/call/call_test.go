@@ -26,6 +26,9 @@ type side struct {
 	closed      chan struct{}
 	onceClose   sync.Once
 	inbox       chan *protocol.Message
+	// lost makes deliver drop offers, as a dead server path would;
+	// dropped counts them.
+	lost, dropped atomic.Int64
 }
 
 func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -43,6 +46,10 @@ func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RT
 
 // deliver applies one message from the peer, as the engine would.
 func (s *side) deliver(t *testing.T, m *protocol.Message) {
+	if m.Type == protocol.TypeVideoOffer && s.lost.Load() != 0 {
+		s.dropped.Add(1)
+		return
+	}
 	var err error
 	switch m.Type {
 	case protocol.TypeVideoOffer:

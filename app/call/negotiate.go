@@ -32,14 +32,17 @@ func (c *Call) Offer() error {
 // side that made the first offer restarts (pion cannot roll an answerer
 // into an offerer mid-call without glare); the other side asks it to.
 //
-// An offer of ours still waiting for its answer (one lost while signaling
-// was down) is rolled back first: the new offer replaces it.
+// An offer of ours still waiting for its answer (one lost while the path to
+// the server was dead) is sent again instead, with the candidates gathered
+// for it since: pion v4.2.20 can neither replace a pending local offer nor
+// roll it back, and that offer already carries fresh credentials.
 func (c *Call) RestartICE() error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
 	if c.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
-		if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-			return fail(ErrState, "roll back the unanswered offer", err)
+		if pending := c.pc.LocalDescription(); pending != nil {
+			c.cfg.Signal(&protocol.Message{Type: protocol.TypeVideoOffer, SDP: wireSDP(*pending)})
+			return nil
 		}
 	}
 	offer, err := c.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: true})

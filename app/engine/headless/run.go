@@ -177,7 +177,16 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 }
 
 // printEvent writes one line: the event's kind, then its JSON.
+// An error's cause is left out of its JSON (the UI shows only the
+// sentence); the headless line adds it, since the line is a log.
 func printEvent(w io.Writer, ev engine.Event) {
+	if e, ok := ev.(*engine.Error); ok && e.Err != nil {
+		fmt.Fprintf(w, "%s %s\n", ev.Kind(), jsonLine(struct {
+			*engine.Error
+			Cause string `json:"cause"`
+		}{e, e.Err.Error()}))
+		return
+	}
 	fmt.Fprintf(w, "%s %s\n", ev.Kind(), jsonLine(ev))
 }
 
