@@ -66,12 +66,13 @@ type Config struct {
 	ICEDisconnected, ICEFailed time.Duration
 }
 
-// ICE timing defaults. pion's own are 5 s and 25 s; 3 s notices a dead
-// link or a killed peer soon enough to act within the 5 s a user waits
-// before hanging up, and media packets arrive every few tens of
-// milliseconds, so 3 s of silence is never a healthy call.
+// ICE timing defaults. pion's own are 5 s and 25 s; 2 s notices a dead
+// link or a killed peer soon enough to end the call (with the engine's
+// grace for a peer that reconnects) within the 5 s a user waits before
+// hanging up, and media packets or keepalives arrive at least every second,
+// so 2 s of silence is never a healthy call.
 const (
-	DefaultICEDisconnected = 3 * time.Second
+	DefaultICEDisconnected = 2 * time.Second
 	DefaultICEFailed       = 25 * time.Second
 	// iceKeepalive is how often ICE sends a binding request when no media
 	// flows (camera off and muted), which keeps the disconnected timer

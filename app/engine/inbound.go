@@ -37,12 +37,12 @@ func (e *Engine) handle(m *protocol.Message) {
 		e.onCandidate(m)
 	case protocol.TypeHangUp:
 		if s := e.sess; s != nil && s.peer == m.Name {
-			if m.Reason == protocol.ReasonDisconnected && s.connected &&
-				s.pcState == webrtc.PeerConnectionStateConnected {
-				// The server says the peer's connection to it closed, but
-				// media still arrives: the peer lost only the server and
-				// will reconnect. If its media stops too, checkPeerGone
-				// ends the call.
+			if m.Reason == protocol.ReasonDisconnected && s.connected {
+				// The server says the peer's connection to it closed. The
+				// peer may have lost only the server, or be changing
+				// networks, and reconnect: checkPeerGone ends the call if
+				// it stays away with its media stopped.
+				e.checkPeerGone()
 				return
 			}
 			reason := m.Reason

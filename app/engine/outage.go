@@ -69,7 +69,14 @@ func (e *Engine) onRestartDue(s *session) {
 	if s.pcState == webrtc.PeerConnectionStateConnected {
 		return
 	}
-	e.restartICE(s)
+	if r, ok := e.sig.(Refresher); ok && s.restarts > 0 && !e.offline {
+		// A restart went out and the path is still dead: the server
+		// connection is probably dead too. Coming back online restarts
+		// ICE again.
+		r.Refresh()
+	} else {
+		e.restartICE(s)
+	}
 	e.onDisconnected(s)
 }
 
@@ -107,11 +114,17 @@ func (e *Engine) onRestartRequest(m *protocol.Message) {
 	e.restartICE(s)
 }
 
-// checkPeerGone ends a connected call whose peer is no longer on the server
-// and whose media has stopped: a peer that only lost its server connection
-// still sends media, and a peer whose network is down for a moment is still
-// listed, but both at once means the peer is gone. It reports whether it
-// ended the call.
+// peerGoneGrace is how long a peer that left the server, and whose media
+// stopped, has to come back before the call ends: a peer whose network
+// changed reconnects to the server within a second or so, a killed one
+// never does.
+const peerGoneGrace = 1500 * time.Millisecond
+
+// checkPeerGone ends a connected call, after peerGoneGrace, whose peer is
+// no longer on the server and whose media has stopped: a peer that only
+// lost its server connection still sends media, and a peer whose network is
+// down for a moment is still listed, but both at once for that long means
+// the peer is gone. It reports whether the peer looks gone.
 func (e *Engine) checkPeerGone() bool {
 	s := e.sess
 	if s == nil || !s.connected || e.offline || s.pcState == webrtc.PeerConnectionStateConnected {
@@ -120,6 +133,24 @@ func (e *Engine) checkPeerGone() bool {
 	if slices.Contains(e.sig.Users(), s.peer) {
 		return false
 	}
-	e.endCall(ReasonPeerGone, false)
+	if s.gone == nil {
+		s.gone = time.AfterFunc(peerGoneGrace, func() {
+			e.post(s.ctx, func() {
+				if s != e.sess {
+					return
+				}
+				s.gone = nil
+				if e.peerAbsent(s) {
+					e.endCall(ReasonPeerGone, false)
+				}
+			})
+		})
+	}
 	return true
+}
+
+// peerAbsent reports whether the call's peer is still off the server with
+// its media stopped.
+func (e *Engine) peerAbsent(s *session) bool {
+	return !e.offline && s.pcState != webrtc.PeerConnectionStateConnected && !slices.Contains(e.sig.Users(), s.peer)
 }

@@ -195,6 +195,17 @@ func (r *Redialer) Users() []string {
 	return append([]string(nil), r.users...)
 }
 
+// Refresh implements Refresher: it closes the current connection, which
+// makes the Redialer report reconnecting and dial again.
+func (r *Redialer) Refresh() {
+	r.mu.Lock()
+	c := r.cur
+	r.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
+}
+
 // Close stops redialing, closes the connection and waits for the
 // Redialer's goroutine.
 func (r *Redialer) Close() error {

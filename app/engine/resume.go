@@ -28,3 +28,13 @@ type Resumable interface {
 	Signaling
 	Status() <-chan SignalingStatus
 }
+
+// Refresher is a Resumable that can be told to drop its connection and
+// connect again at once. The engine asks for it when a call's network path
+// has stayed dead through an ICE restart: the server connection most likely
+// runs over the same dead path (a changed address, a new network) but TCP
+// will not notice for many seconds, and the restart's offer and answer need
+// it.
+type Refresher interface {
+	Refresh()
+}

@@ -36,6 +36,7 @@ type session struct {
 	// restarts asked for.
 	pcState  webrtc.PeerConnectionState
 	restart  *time.Timer
+	gone     *time.Timer // peerGoneGrace running
 	restarts int
 
 	recvMu sync.Mutex
@@ -162,6 +163,9 @@ func (e *Engine) endCall(reason string, notify bool) {
 	s.cancel()
 	if s.restart != nil {
 		s.restart.Stop()
+	}
+	if s.gone != nil {
+		s.gone.Stop()
 	}
 	if s.call != nil {
 		if err := s.call.Close(); err != nil {
