@@ -77,6 +77,12 @@ const session = {
   joined: false,
   /** The last "disconnected" notice, cleared when the link is back. */
   linkNotice: '',
+  /**
+   * The server's resume token for this connection: presented in hello after
+   * a reconnect, it takes the name back at once even if the server still
+   * holds the old connection, without hanging up a call.
+   */
+  resume: '',
 };
 
 const signaling = new Signaling(signalingURL(), onMessage, onLink);
@@ -126,6 +132,9 @@ function onMessage(m) {
     case 'id':
       session.clientId = m.id ?? 0;
       if (session.wanted) sendUsername();
+      break;
+    case 'session':
+      session.resume = m.resume ?? '';
       break;
     case 'hello':
       break; // the server says which features it accepted; both list styles are handled
@@ -209,7 +218,7 @@ function onServerError(m) {
 function onLink(s, detail) {
   session.link = s;
   if (s === 'open') {
-    signaling.send({ type: 'hello', features: FEATURES });
+    signaling.send(session.resume ? { type: 'hello', features: FEATURES, resume: session.resume } : { type: 'hello', features: FEATURES });
     // Clear the "disconnected" notice, but not another message shown since.
     if (ui.noticeText.textContent === session.linkNotice) ui.notice.hidden = true;
   } else if (s === 'closed' && detail) {

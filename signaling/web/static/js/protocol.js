@@ -22,6 +22,7 @@
  * @property {string} [reason]
  * @property {string[]} [features]
  * @property {RTCIceServer[]} [iceServers]
+ * @property {string} [resume]
  * @property {string} [code]
  * @property {string} [message]
  * @property {string} [about]
@@ -33,6 +34,13 @@ export const SUBPROTOCOL = 'json';
 
 /** Features this client asks for in "hello". */
 export const FEATURES = ['user-delta'];
+
+/**
+ * Close code of a connection whose name a newer connection took over with
+ * the resume token (protocol.CloseReplaced): the user is online elsewhere,
+ * so reconnecting would only fight over the name.
+ */
+export const CLOSE_REPLACED = 4000;
 
 /** Limits the server enforces (protocol.MaxNameRunes, MaxTextRunes). */
 export const MAX_NAME = 32;

@@ -5,7 +5,7 @@
  * subprotocol, and reconnects with backoff when the connection drops, because
  * a laptop that sleeps or changes Wi-Fi should come back on its own.
  */
-import { SUBPROTOCOL } from './protocol.js';
+import { CLOSE_REPLACED, SUBPROTOCOL } from './protocol.js';
 
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {'connecting' | 'open' | 'closed'} LinkStatus */
@@ -71,6 +71,10 @@ export class Signaling {
       this.ws = null;
       if (this.closedByUs) {
         this.onStatus('closed', '');
+        return;
+      }
+      if (ev.code === CLOSE_REPLACED) {
+        this.onStatus('closed', 'You are connected from another window or device, so this one stopped.');
         return;
       }
       // 1008 (policy) and 1009 (too big) will fail the same way again, but a
