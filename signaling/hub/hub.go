@@ -38,6 +38,11 @@ type Config struct {
 	// (not newcomers' lists) to users × CoalescePerUser when that is
 	// longer; 0 means DefaultCoalescePerUser, negative turns it off.
 	CoalescePerUser time.Duration
+	// ResumeGrace keeps a disconnected member's name, and its calls,
+	// for this long when it holds a resume token: a client that reconnects
+	// with the token within it takes them over, and its call partner gets
+	// no "disconnected" hang-up and nobody sees it leave. 0 means none.
+	ResumeGrace time.Duration
 	// Logger receives joins and leaves at Info and relays at Debug (type,
 	// sender, target and size only: never SDP or candidates). nil discards.
 	Logger *slog.Logger
@@ -48,6 +53,7 @@ type Hub struct {
 	router   Router
 	interval time.Duration
 	perUser  time.Duration
+	grace    time.Duration
 	log      *slog.Logger
 
 	mu        sync.Mutex
@@ -68,6 +74,7 @@ func New(cfg Config) *Hub {
 		router:   cfg.Router,
 		interval: cfg.CoalesceInterval,
 		perUser:  cfg.CoalescePerUser,
+		grace:    cfg.ResumeGrace,
 		log:      cfg.Logger,
 		members:  make(map[int64]*Member),
 		resumes:  make(map[string]*Member),
@@ -101,8 +108,9 @@ type Member struct {
 	needsList  bool   // registered, waiting for its first list
 	cursor     int    // changes[:cursor] are already in what it was sent
 	detached   bool
-	resume     string // the token that lets a new connection take this one's place
-	wantResume string // the token this connection presented in hello
+	resume     string      // the token that lets a new connection take this one's place
+	wantResume string      // the token this connection presented in hello
+	leaving    *time.Timer // set while a disconnected member waits out the resume grace
 }
 
 // Attach adds a connection and sends it its id, the first frame of the MDN
@@ -285,9 +293,29 @@ func (m *Member) Detach() {
 	h := m.hub
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if m.detached {
+	if m.detached || m.leaving != nil {
 		return
 	}
+	if h.grace > 0 && m.name != "" && m.resume != "" && !h.closed {
+		// Keep the name and calls for a resume; frames sent to the dead
+		// peer meanwhile are lost, as they would be on a cut network.
+		m.leaving = time.AfterFunc(h.grace, m.leave)
+		return
+	}
+	h.detachLocked(m)
+}
+
+// leave ends a member's resume grace.
+func (m *Member) leave() {
+	m.hub.mu.Lock()
+	defer m.hub.mu.Unlock()
+	if !m.detached {
+		m.hub.detachLocked(m)
+	}
+}
+
+// detachLocked frees m's name and tells the others.
+func (h *Hub) detachLocked(m *Member) {
 	m.detached = true
 	delete(h.members, m.peer.ID())
 	delete(h.resumes, m.resume)
@@ -326,6 +354,11 @@ func (h *Hub) Close() {
 	h.closed = true
 	h.lists.stop()
 	h.deltas.stop()
+	for _, m := range h.members {
+		if m.leaving != nil {
+			m.leaving.Stop()
+		}
+	}
 }
 
 // changedLocked schedules the flushes a change needs. Newcomers' lists and

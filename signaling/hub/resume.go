@@ -53,6 +53,9 @@ func (h *Hub) takeOverLocked(m *Member, want string) bool {
 		return false
 	}
 	delete(h.resumes, old.resume)
+	if old.leaving != nil {
+		old.leaving.Stop() // back within the grace period
+	}
 	old.detached = true
 	delete(h.members, old.peer.ID())
 	h.calls.transfer(old.peer.ID(), m.peer.ID())

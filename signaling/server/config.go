@@ -81,6 +81,9 @@ type Config struct {
 	// update batching; see hub.Config).
 	CoalesceInterval time.Duration
 	CoalescePerUser  time.Duration
+	// ResumeGrace is passed to the hub: how long a disconnected client's
+	// name and calls wait for it to come back with its resume token.
+	ResumeGrace time.Duration
 	// Router is passed to the hub; nil means hub.NewLocalRouter().
 	Router hub.Router
 	// Static is served for plain HTTP requests; nil means web.FS.

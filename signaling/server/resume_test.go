@@ -187,3 +187,41 @@ func TestReplacedSessionGetsCloseReplaced(t *testing.T) {
 		t.Fatalf("old session closed with %v, want %d", code, protocol.CloseReplaced)
 	}
 }
+
+// Within the grace period a client whose connection dropped comes back with
+// its token: its partner sees nothing. Past it, the partner gets the
+// disconnected hang-up and user-left.
+func TestResumeGrace(t *testing.T) {
+	ts := start(t, Config{ResumeGrace: time.Second})
+	bob := mdnDial(t, ts.url())
+	registerResumable(bob, "bob", "")
+	alice := mdnDial(t, ts.url())
+	token := registerResumable(alice, "alice", "")
+	alice.send(&protocol.Message{Type: protocol.TypeVideoOffer, Target: "bob", SDP: &protocol.SessionDescription{Type: "offer", SDP: "v=0"}})
+	bob.until(protocol.TypeVideoOffer)
+	bob.send(&protocol.Message{Type: protocol.TypeVideoAnswer, Target: "alice", SDP: &protocol.SessionDescription{Type: "answer", SDP: "v=0"}})
+	alice.until(protocol.TypeVideoAnswer)
+
+	alice.conn.CloseNow()
+	back := mdnDial(t, ts.url())
+	token = registerResumable(back, "alice", token)
+	bob.send(&protocol.Message{Type: protocol.TypeMessage, Text: "marker"})
+	for m := bob.next(); m.Text != "marker"; m = bob.next() {
+		if m.Type == protocol.TypeHangUp || m.Type == protocol.TypeUserLeft {
+			t.Fatalf("bob got %+v although alice came back in time", m)
+		}
+	}
+
+	back.conn.CloseNow()
+	if m := bob.until(protocol.TypeHangUp); m.Name != "alice" || m.Reason != protocol.ReasonDisconnected {
+		t.Fatalf("%+v", m)
+	}
+	if m := bob.until(protocol.TypeUserLeft); m.Name != "alice" {
+		t.Fatalf("%+v", m)
+	}
+	// The name is free again, and the spent grace token takes nothing.
+	late := mdnDial(t, ts.url())
+	if registerResumable(late, "alice", token) == "" {
+		t.Fatal("no token")
+	}
+}

@@ -43,6 +43,7 @@ func New(cfg Config) (*Server, error) {
 			Router:           cfg.Router,
 			CoalesceInterval: cfg.CoalesceInterval,
 			CoalescePerUser:  cfg.CoalescePerUser,
+			ResumeGrace:      cfg.ResumeGrace,
 			Logger:           cfg.Logger,
 		}),
 		static:   http.FileServerFS(cfg.Static),

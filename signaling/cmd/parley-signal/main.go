@@ -94,6 +94,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		turnPriv   = fs.Bool("turn-allow-private", false, "let the relay reach loopback, private and link-local peers (LAN setups and tests only: CVE-2020-26262)")
 		turnMax    = fs.Int("turn-max-allocations", turnserver.DefaultMaxAllocationsPerUser, "live relay allocations allowed per user")
 		turnTTL    = fs.Duration("turn-ttl", turnserver.DefaultCredentialTTL, "lifetime of relay credentials (refreshed before expiry)")
+		grace      = fs.Duration("resume-grace", 0, "keep a disconnected user's name and calls this long for a reconnect with its resume token (no user-left or hang-up if it returns in time); 0 frees them at once")
 		origins    repeated
 		proxies    repeated
 	)
@@ -162,6 +163,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		RegisterTimeout:  *registerIn,
 		HandshakeTimeout: *handshake,
 		SendQueueBytes:   *queueBytes,
+		ResumeGrace:      *grace,
 		Auth:             authorizer,
 		TrustedProxies:   trusted,
 		Logger:           logger,

@@ -42,7 +42,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	for _, f := range []string{"addr", "tls-cert", "tls-key", "allow-origin", "log-level", "max-conns-per-ip",
 		"send-queue", "rate", "burst", "ping-interval", "ping-timeout", "register-timeout", "handshake-timeout",
 		"send-queue-bytes", "auth", "auth-token", "auth-secret", "trust-proxy", "turn-listen", "turn-secret",
-		"turn-realm", "public-ip", "turn-allow-private", "turn-max-allocations", "turn-ttl"} {
+		"turn-realm", "public-ip", "turn-allow-private", "turn-max-allocations", "turn-ttl", "resume-grace"} {
 		if !strings.Contains(out.String(), "-"+f) {
 			t.Errorf("--help does not mention --%s", f)
 		}
