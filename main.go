@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&ice.credential, "ice-credential", "", "credential for the TURN servers given with --ice")
 	fs.DurationVar(&o.ICEDisconnected, "ice-disconnected", 0, "silence from the peer before the connection counts as down (headless; 0: the engine's 3s)")
 	fs.DurationVar(&o.ICERestartAfter, "ice-restart-after", 0, "how long a connection may stay down before ICE restarts (headless; 0: the engine's 3s)")
+	logLevel := fs.String("log-level", "", "log the engine's diagnostics to stderr at this level: debug, info, warn, error (headless; default none)")
 	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,6 +85,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if *headlessRun {
+		if *logLevel != "" {
+			var level slog.Level
+			if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+				fmt.Fprintf(stderr, "parley: --log-level: %v\n", err)
+				return exitUsage
+			}
+			o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+		}
 		return runHeadless(ctx, o, stdout, stderr)
 	}
 

@@ -57,8 +57,9 @@ func (e *Engine) handle(m *protocol.Message) {
 func (e *Engine) onServerError(m *protocol.Message) {
 	e.emit(fromServer(m))
 	// Calling someone who left: end the call now rather than after the
-	// answer timeout.
-	if s := e.sess; s != nil && m.Code == protocol.ErrNoSuchUser && m.User == s.peer {
+	// answer timeout. A connected call's peer may be reconnecting to the
+	// server; checkPeerGone decides whether it is gone.
+	if s := e.sess; s != nil && !s.connected && m.Code == protocol.ErrNoSuchUser && m.User == s.peer {
 		e.endCall(string(protocol.ErrNoSuchUser), false)
 	}
 }

@@ -69,10 +69,12 @@ func (e *Engine) onRestartDue(s *session) {
 	if s.pcState == webrtc.PeerConnectionStateConnected {
 		return
 	}
-	if r, ok := e.sig.(Refresher); ok && s.restarts > 0 && !e.offline {
+	if r, ok := e.sig.(Refresher); ok && s.restarts > 0 && !s.refreshed && !e.offline {
 		// A restart went out and the path is still dead: the server
 		// connection is probably dead too. Coming back online restarts
-		// ICE again.
+		// ICE again. Once per outage: both peers refreshing over and over
+		// would keep one of them off the server.
+		s.refreshed = true
 		r.Refresh()
 	} else {
 		e.restartICE(s)
@@ -82,6 +84,7 @@ func (e *Engine) onRestartDue(s *session) {
 
 // onReconnected stops the restart timer once media flows again.
 func (e *Engine) onReconnected(s *session) {
+	s.refreshed = false
 	if s.restart != nil {
 		s.restart.Stop()
 		s.restart = nil

@@ -34,10 +34,13 @@ type session struct {
 	// pcState is the PeerConnection's last reported state; restart runs
 	// while a connected call is disconnected, and restarts counts the ICE
 	// restarts asked for.
-	pcState  webrtc.PeerConnectionState
-	restart  *time.Timer
-	gone     *time.Timer // peerGoneGrace running
-	restarts int
+	pcState webrtc.PeerConnectionState
+	restart *time.Timer
+	gone    *time.Timer // peerGoneGrace running
+	// refreshed is set once the server connection was refreshed in this
+	// outage.
+	refreshed bool
+	restarts  int
 
 	recvMu sync.Mutex
 	video  []*receive.VideoReceiver

@@ -2,6 +2,7 @@ package headless
 
 import (
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -36,6 +37,10 @@ type Options struct {
 	// connection counts as down and is restarted (engine.Config); zero
 	// keeps the engine's defaults.
 	ICEDisconnected, ICERestartAfter time.Duration
+
+	// Logger gets the engine's diagnostics (pion's too at debug); nil
+	// discards them.
+	Logger *slog.Logger
 
 	StatsJSON string    // file for the final Result; "" for none
 	Out       io.Writer // event lines go here

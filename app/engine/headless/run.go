@@ -53,6 +53,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		// shorten this to see how fast the engine reacts.
 		ICEDisconnected: o.ICEDisconnected,
 		ICERestartAfter: o.ICERestartAfter,
+		Logger:          o.Logger,
 	})
 	if err != nil {
 		return nil, err
