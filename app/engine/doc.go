@@ -11,4 +11,32 @@
 // races a call has plenty of (an answer and a hang-up crossing, a candidate
 // arriving while the user accepts) at the cost of commands waiting for the
 // loop, which only ever does short work.
+//
+// # Outages and recovery
+//
+// Media is peer to peer, so losing the server must not end a connected
+// call. The boundary for that is Resumable: a Signaling whose Messages
+// channel stays open across reconnects and whose Status channel reports
+// each outage (SignalingReconnecting) and return (SignalingOnline). The
+// connection, not the engine, knows when it is down and how to come back
+// (backoff, resume tokens), so the engine keeps one source of messages for
+// its whole life instead of being handed new connections. Redialer turns a
+// plain dial function (a *client.Client per connection) into a Resumable;
+// a client that resumes sessions itself can implement Resumable directly.
+// With a plain, non-Resumable connection Run behaves as before: the
+// connection closing ends the call and Run.
+//
+// While reconnecting, the engine keeps a connected call, ends calls still
+// negotiating (ReasonSignaling), and reports SignalingChanged events. When
+// a call's connection goes disconnected (call.Config.ICEDisconnected, 2 s
+// without packets), the side that made the first offer restarts ICE after
+// Config.ICERestartAfter (3 s) and every ICERestartAfter after that; the
+// other side sends TypeICERestartRequest, since pion can only restart from
+// the offerer. A restart that did not help refreshes the server connection
+// once (Refresher), because a changed network usually killed it too, and
+// the return online restarts ICE again. A connected call ends as
+// ReasonPeerGone only when the peer is off the server and its media has
+// stopped for peerGoneGrace: that is how a killed peer is told from one
+// that lost only the server (media flows) or only the network (it stays
+// listed).
 package engine
