@@ -354,6 +354,13 @@ func (c *Client) SendRaw(ctx context.Context, frame []byte) error {
 	return nil
 }
 
+// Ping checks that the server still answers, within ctx. The connection's
+// reader must be running (it is, after Dial); a ping that times out closes
+// the connection, which is what a dead link deserves.
+func (c *Client) Ping(ctx context.Context) error {
+	return c.conn.Ping(ctx)
+}
+
 // Done is closed when the connection has ended and Messages is closed.
 func (c *Client) Done() <-chan struct{} { return c.done }
 

@@ -2,9 +2,10 @@ package client
 
 import (
 	"context"
-	"io"
+	"errors"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,9 +17,12 @@ import (
 // halfCut is a TCP proxy whose cut closes the client side of every
 // connection abruptly while leaving the server side open and silent: the
 // client sees its connection die, the server still holds the session.
+// freeze instead drops everything both ways and closes nothing: a link
+// that silently stopped, which neither end can see without pings.
 type halfCut struct {
 	ln      net.Listener
 	mu      sync.Mutex
+	frozen  bool
 	clients []net.Conn
 	servers []net.Conn
 	wg      sync.WaitGroup
@@ -48,8 +52,8 @@ func newHalfCut(t *testing.T, target string) *halfCut {
 			p.clients, p.servers = append(p.clients, c), append(p.servers, s)
 			p.mu.Unlock()
 			p.wg.Add(2)
-			go func() { defer p.wg.Done(); io.Copy(s, c) }()
-			go func() { defer p.wg.Done(); io.Copy(c, s) }()
+			go p.pipe(s, c)
+			go p.pipe(c, s)
 		}
 	}()
 	t.Cleanup(func() {
@@ -63,6 +67,28 @@ func newHalfCut(t *testing.T, target string) *halfCut {
 	})
 	return p
 }
+
+func (p *halfCut) pipe(dst, src net.Conn) {
+	defer p.wg.Done()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		frozen := p.frozen
+		p.mu.Unlock()
+		if frozen {
+			continue
+		}
+		if _, err := dst.Write(buf[:n]); err != nil {
+			return
+		}
+	}
+}
+
+func (p *halfCut) freeze() { p.mu.Lock(); p.frozen = true; p.mu.Unlock() }
 
 // cut resets the client sides. The copy from the server keeps running into
 // a closed socket and stops; the server side stays open.
@@ -140,4 +166,36 @@ func sortedNames(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// A link that silently stops is found by the session's own pings: it goes
+// offline within PingInterval+PingTimeout instead of waiting for TCP.
+func TestSessionPingsFindASilentLink(t *testing.T) {
+	url, _ := startServer(t)
+	proxy := newHalfCut(t, strings.TrimSuffix(strings.TrimPrefix(url, "ws://"), "/"))
+	var log statusLog
+	s, err := Connect(context.Background(), SessionConfig{
+		Config:       Config{URL: "ws://" + proxy.ln.Addr().String() + "/", Name: "erin"},
+		PingInterval: 50 * time.Millisecond, PingTimeout: 2 * time.Second,
+		MinBackoff: time.Hour, MaxBackoff: time.Hour, // stay offline once found out
+		OnStatus: log.add,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	go func() {
+		for range s.Messages() {
+		}
+	}()
+	waitFor(t, "online", func() bool { return s.Status() == Online })
+	time.Sleep(200 * time.Millisecond) // a few pings answered: a live link stays online
+	if s.Status() != Online {
+		t.Fatalf("live link went %v", s.Status())
+	}
+	proxy.freeze()
+	waitFor(t, "offline", func() bool { return s.Status() == Offline })
+	if err := s.Send(context.Background(), &protocol.Message{Type: protocol.TypeMessage, Text: "x"}); !errors.Is(err, ErrOffline) {
+		t.Fatalf("Send: %v", err)
+	}
 }

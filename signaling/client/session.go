@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -40,10 +41,12 @@ func (s Status) String() string {
 	return "unknown"
 }
 
-// Backoff bounds for Session's reconnect attempts.
+// Backoff bounds for Session's reconnect attempts, and its liveness check.
 const (
-	DefaultMinBackoff = 250 * time.Millisecond
-	DefaultMaxBackoff = 10 * time.Second
+	DefaultMinBackoff   = 250 * time.Millisecond
+	DefaultMaxBackoff   = 10 * time.Second
+	DefaultPingInterval = 15 * time.Second
+	DefaultPingTimeout  = 10 * time.Second
 )
 
 // ErrOffline is returned by Session.Send while there is no connection, so
@@ -58,6 +61,11 @@ type SessionConfig struct {
 	// with jitter so clients of a restarted server do not return in step);
 	// 0 means the defaults.
 	MinBackoff, MaxBackoff time.Duration
+	// PingInterval and PingTimeout: the session pings the server this
+	// often and reconnects when no pong comes in time. Without it, a link
+	// that silently stops carrying packets (Wi-Fi gone, no RST) would look
+	// online until TCP gives up, many minutes later. 0 means the defaults.
+	PingInterval, PingTimeout time.Duration
 	// OnStatus, if set, is called on every status change with the error
 	// that caused it (nil when going online). It runs on the session's
 	// goroutine: it must not block or call Close.
@@ -97,6 +105,12 @@ func Connect(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	}
 	if cfg.Buffer <= 0 {
 		cfg.Buffer = 64
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = DefaultPingInterval
+	}
+	if cfg.PingTimeout <= 0 {
+		cfg.PingTimeout = DefaultPingTimeout
 	}
 	cfg.Handler = nil
 	ctx, stop := context.WithCancel(ctx)
@@ -160,7 +174,9 @@ func (s *Session) serve(ctx context.Context, c *Client) error {
 	s.name, s.resume = c.Name(), c.ResumeToken()
 	s.mu.Unlock()
 	s.setStatus(Online, nil)
+	stopPing := s.keepAlive(c)
 	defer func() {
+		stopPing()
 		s.mu.Lock()
 		s.client = nil
 		s.mu.Unlock()
@@ -190,6 +206,37 @@ func (s *Session) serve(ctx context.Context, c *Client) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// keepAlive pings c every PingInterval and closes it when a pong does not
+// come within PingTimeout, which ends serve and starts a reconnect. The
+// returned function stops it and waits for its goroutine.
+func (s *Session) keepAlive(c *Client) (stop func()) {
+	quit := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(s.cfg.PingInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-quit:
+				return
+			case <-c.Done():
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), s.cfg.PingTimeout)
+			err := c.Ping(ctx)
+			cancel()
+			if err != nil {
+				c.fail(fmt.Errorf("signaling: no pong within %s: %w", s.cfg.PingTimeout, err))
+				c.conn.CloseNow()
+				return
+			}
+		}
+	}()
+	return func() { close(quit); <-done }
 }
 
 // permanent reports errors that another attempt would repeat: the server
