@@ -87,13 +87,21 @@ func TestAbuse(t *testing.T) {
 	before := measure()
 	t.Logf("before: %v", before)
 
+	// run runs one case and logs the resources right after it (sessions may
+	// still be closing; the suite's end checks that they all go).
+	run := func(name string, f func(t *testing.T)) {
+		t.Helper()
+		t.Run(name, f)
+		t.Logf("after %-40s %v", name+":", measure())
+	}
+
 	// Two honest users watch everything; they must see only what is theirs.
 	carol := mdnDial(t, ts.url())
 	carol.register("carol")
 	dave := mdnDial(t, ts.url())
 	dave.register("dave")
 
-	t.Run("malformed JSON", func(t *testing.T) {
+	run("malformed JSON", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		c.register("m1")
 		for _, f := range []string{`{"type":`, `nul`, `[]`, `{"type":123}`, "\xff\xfe", `{"type":"video-offer","target":"carol","sdp":"x"}`} {
@@ -113,7 +121,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: error bad-json/missing-field per frame, connection stays")
 	})
 
-	t.Run("1 MiB frame", func(t *testing.T) {
+	run("1 MiB frame", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		c.register("big")
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -125,7 +133,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: close 1009")
 	})
 
-	t.Run("flood", func(t *testing.T) {
+	run("flood", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		c.register("flood")
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -162,7 +170,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: error rate-limited, then close 1008; carol received %d spam messages", spam)
 	})
 
-	t.Run("forged name", func(t *testing.T) {
+	run("forged name", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		c.register("mallory")
 		c.sendRaw(`{"type":"video-offer","name":"dave","target":"carol","sdp":{"type":"offer","sdp":"v=0"}}`)
@@ -176,7 +184,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: relayed with name stamped to the sender's (mallory)")
 	})
 
-	t.Run("renaming another user", func(t *testing.T) {
+	run("renaming another user", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		c.register("renamer")
 		c.sendRaw(`{"type":"username","name":"pwned","id":1}`) // carol's or dave's id: ignored
@@ -188,7 +196,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: only the sender is renamed (id ignored)")
 	})
 
-	t.Run("taking a registered name", func(t *testing.T) {
+	run("taking a registered name", func(t *testing.T) {
 		c := mdnDial(t, ts.url())
 		id := c.until(protocol.TypeID)
 		c.send(&protocol.Message{Type: protocol.TypeUsername, Name: "carol", ID: id.ID})
@@ -198,7 +206,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: rejectusername with another name; carol keeps hers")
 	})
 
-	t.Run("no subprotocol", func(t *testing.T) {
+	run("no subprotocol", func(t *testing.T) {
 		c := dialWS(t, ts.url(), nil)
 		c.register("plain")
 		c.sendRaw(`{"type":"message","text":"plain works"}`)
@@ -206,7 +214,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: served without a subprotocol (MDN's server crashed here)")
 	})
 
-	t.Run("cross-origin and HTML in names and chat", func(t *testing.T) {
+	run("cross-origin and HTML in names and chat", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		_, resp, err := websocket.Dial(ctx, ts.url(), &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"https://evil.example"}}})
@@ -223,7 +231,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: foreign Origin HTTP 403; markup relayed verbatim as JSON strings (rendered as text by the clients)")
 	})
 
-	t.Run("slowloris handshakes", func(t *testing.T) {
+	run("slowloris handshakes", func(t *testing.T) {
 		const n = 200
 		var wg sync.WaitGroup
 		var dropped atomic.Int32
@@ -261,7 +269,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: %d of %d connections dropped at the 3 s handshake timeout (HTTP 408 or close); service unaffected", dropped.Load(), n)
 	})
 
-	t.Run("unauthorized without origin or token", func(t *testing.T) {
+	run("unauthorized without origin or token", func(t *testing.T) {
 		a, _ := auth.New(auth.ModeToken, "secret")
 		guarded := start(t, Config{Auth: a})
 		c := mdnDial(t, guarded.url())
@@ -277,7 +285,7 @@ func TestAbuse(t *testing.T) {
 		t.Logf("outcome: error unauthorized, close 1008, no id and no user list")
 	})
 
-	t.Run("10000 connect/disconnect churns", func(t *testing.T) {
+	run("10000 connect/disconnect churns", func(t *testing.T) {
 		const total, workers = 10000, 64
 		var done, refused atomic.Int32
 		var firstErr atomic.Value
