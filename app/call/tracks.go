@@ -5,37 +5,34 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// addTracks attaches the local tracks once per call. Must hold c.neg.
+// addTracks attaches the local tracks once per call; a missing camera or
+// microphone gets a placeholder, so that one can be switched in later
+// without renegotiating. Must hold c.neg.
 func (c *Call) addTracks() error {
 	if c.tracksAdded {
 		return nil
 	}
 	c.tracksAdded = true
 	var err error
+	video := webrtc.TrackLocal(&placeholder{kind: webrtc.RTPCodecTypeVideo, id: "video", stream: c.streamID})
 	if c.cfg.Video != nil {
-		if c.videoSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Video, cont: &c.videoCont, stream: c.streamID}); err != nil {
-			return fail(ErrMedia, "add video", err)
-		}
+		video = &sendTrack{Track: c.cfg.Video, cont: &c.videoCont, stream: c.streamID}
 		c.sentVideo = c.cfg.Video
-	} else if c.pc.RemoteDescription() == nil {
-		// Offering with no camera: still ask to receive the peer's video.
-		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo,
-			webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-			return fail(ErrMedia, "add video receiver", err)
-		}
 	}
+	if c.videoSender, err = c.pc.AddTrack(video); err != nil {
+		return fail(ErrMedia, "add video", err)
+	}
+	audio := webrtc.TrackLocal(&placeholder{kind: webrtc.RTPCodecTypeAudio, id: "audio", stream: c.streamID})
 	if c.cfg.Audio != nil {
-		if c.audioSender, err = c.pc.AddTrack(&sendTrack{Track: c.cfg.Audio, cont: &c.audioCont, stream: c.streamID}); err != nil {
-			return fail(ErrMedia, "add audio", err)
-		}
+		audio = &sendTrack{Track: c.cfg.Audio, cont: &c.audioCont, stream: c.streamID}
 		c.sentAudio = c.cfg.Audio
-		c.drainRTCP(c.audioSender)
-	} else if c.pc.RemoteDescription() == nil {
-		if _, err = c.pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
-			webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-			return fail(ErrMedia, "add audio receiver", err)
-		}
 	}
+	if c.audioSender, err = c.pc.AddTrack(audio); err != nil {
+		return fail(ErrMedia, "add audio", err)
+	}
+	// The video sender's RTCP is not drained: the camera track reads it
+	// itself (keyframe requests), and a second reader would steal them.
+	c.drainRTCP(c.audioSender)
 	return nil
 }
 
@@ -64,8 +61,8 @@ func (c *Call) drainRTCP(s *webrtc.RTPSender) {
 // SetVideo changes what the camera sender sends: another camera's track (a
 // camera switch) or nil (camera off: the peer stops receiving frames and
 // keeps its last picture). No renegotiation is needed, so the switch is
-// seamless for browsers too. A call that started with no camera cannot turn
-// one on, because its offer has no sending video line.
+// seamless for browsers too; a call that started with no camera sends from
+// a placeholder, so a camera can be switched in the same way.
 func (c *Call) SetVideo(t mediadevices.Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
