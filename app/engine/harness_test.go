@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -64,7 +65,8 @@ type peer struct {
 	eng    *engine.Engine
 	client *client.Client
 	sig    *countingSignaling
-	redial *engine.Redialer // set with peerOpts.resumable
+	redial *engine.Redialer         // set with peerOpts.resumable
+	sess   *engine.SessionSignaling // set with peerOpts.session
 	video  probe.Video
 	cancel context.CancelFunc
 	done   chan error
@@ -82,6 +84,9 @@ type peerOpts struct {
 	// resumable connects through an engine.Redialer, so that the call
 	// survives the server going away.
 	resumable bool
+	// session connects through the signaling client's reconnecting
+	// Session (engine.ConnectSession) instead.
+	session bool
 }
 
 // lockedLog collects log lines from any goroutine.
@@ -138,6 +143,18 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		}
 		sig = p.redial
 	}
+	if o.session {
+		_ = c.Close()
+		p.sess, err = engine.ConnectSession(ctx, client.SessionConfig{
+			Config:     client.Config{URL: url, Name: o.name},
+			MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
+		})
+		if err != nil {
+			cancel()
+			t.Fatal(err)
+		}
+		sig = p.sess
+	}
 	p.eng, err = engine.New(engine.Config{
 		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height, FPS: fps}, media.CodecConfig{}),
 		Camera:        o.camera,
@@ -182,6 +199,9 @@ func (p *peer) stop(t testing.TB) {
 	_ = p.client.Close()
 	if p.redial != nil {
 		_ = p.redial.Close()
+	}
+	if p.sess != nil {
+		_ = p.sess.Close()
 	}
 }
 
@@ -242,16 +262,19 @@ func (p *peer) endReason() (string, bool) {
 }
 
 func (p *peer) hasUser(name string) bool {
+	return slices.Contains(p.users(), name)
+}
+
+// users is the list of users online as the peer's connection last heard.
+func (p *peer) users() []string {
 	users := p.client.Users()
 	if p.redial != nil {
 		users = p.redial.Users()
 	}
-	for _, u := range users {
-		if u == name {
-			return true
-		}
+	if p.sess != nil {
+		users = p.sess.Users()
 	}
-	return false
+	return users
 }
 
 // eventually polls cond until it holds or a generous deadline passes.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/media/testmedia"
@@ -94,10 +95,20 @@ func lastStatus(p *peer) engine.SignalingStatus {
 // The server goes away mid-call and comes back on the same port: the call
 // carries on peer to peer, both peers register again under their names,
 // and hanging up afterwards reaches the other side through the new server.
+//
+// It runs with both reconnecting connections: the engine's own Redialer and
+// the signaling client's Session (resume tokens).
 func TestCallSurvivesSignalingRestart(t *testing.T) {
+	t.Run("redialer", func(t *testing.T) { testSignalingRestart(t, peerOpts{resumable: true}) })
+	t.Run("session", func(t *testing.T) { testSignalingRestart(t, peerOpts{session: true}) })
+}
+
+func testSignalingRestart(t *testing.T, conn peerOpts) {
 	srv := newRestartableServer(t)
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, resumable: true})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true, resumable: true})
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone,
+		resumable: conn.resumable, session: conn.session})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true,
+		resumable: conn.resumable, session: conn.session})
 	connectCall(t, alice, bob)
 	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 && alice.video.Report().RemoteFrames > 10 })
 
@@ -118,7 +129,11 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	eventually(t, "both online again", func() bool {
 		return lastStatus(alice) == engine.SignalingOnline && lastStatus(bob) == engine.SignalingOnline
 	})
-	eventually(t, "both registered and listed", func() bool { return alice.hasUser("bob") && bob.hasUser("alice") })
+	for deadline := time.Now().Add(30 * time.Second); !alice.hasUser("bob") || !bob.hasUser("alice"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not both listed: alice %q sees %v, bob %q sees %v", alice.eng.Name(), alice.users(), bob.eng.Name(), bob.users())
+		}
+	}
 	if alice.eng.Name() != "alice" || bob.eng.Name() != "bob" {
 		t.Errorf("names after the restart: %q and %q", alice.eng.Name(), bob.eng.Name())
 	}
