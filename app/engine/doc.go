@@ -20,9 +20,11 @@
 // each outage (SignalingReconnecting) and return (SignalingOnline). The
 // connection, not the engine, knows when it is down and how to come back
 // (backoff, resume tokens), so the engine keeps one source of messages for
-// its whole life instead of being handed new connections. Redialer turns a
-// plain dial function (a *client.Client per connection) into a Resumable;
-// a client that resumes sessions itself can implement Resumable directly.
+// its whole life instead of being handed new connections. ConnectSession
+// adapts the signaling client's Session (backoff, resume tokens that take
+// the name back from a stale connection, pings); Redialer turns a plain
+// dial function (a *client.Client per connection) into a Resumable and can
+// also be told to reconnect at once (Refresher).
 // With a plain, non-Resumable connection Run behaves as before: the
 // connection closing ends the call and Run.
 //
