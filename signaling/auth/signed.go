@@ -42,7 +42,10 @@ func Verify(secret, token string, now time.Time) (string, error) {
 		return "", &Error{Reason: "malformed token"}
 	}
 	sig, err := b64.DecodeString(parts[3])
-	if err != nil {
+	// encoding/base64 skips \r and \n even when strict, so a signature with
+	// line breaks in it would decode to the right bytes: only the canonical
+	// spelling is accepted, one token per grant.
+	if err != nil || b64.EncodeToString(sig) != parts[3] {
 		return "", &Error{Reason: "malformed token"}
 	}
 	body := strings.Join(parts[:3], ".")
