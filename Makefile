@@ -14,7 +14,7 @@ DESKTOP_TAGS := desktop,webkit2_41,production
 NFPM := $(BIN)/tools/nfpm
 export CGO_ENABLED := 1
 
-.PHONY: all deps npm build desktop run test test-go fmt-check fuzz test-e2e test-package \
+.PHONY: all deps npm build desktop run test test-go fmt-check fuzz test-e2e test-faults test-package \
 	test-window bench bench-smoke package clean FORCE
 
 all: build
@@ -61,7 +61,7 @@ run: deps desktop
 	$(OUT)/parley
 
 ## test: everything CI runs.
-test: deps fmt-check test-go fuzz test-e2e test-package test-window bench-smoke
+test: deps fmt-check test-go fuzz test-e2e test-faults test-package test-window bench-smoke
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -72,6 +72,11 @@ test-go:
 
 fuzz:
 	FUZZTIME=$${FUZZTIME:-10s} bash scripts/fuzz.sh
+
+## test-faults: calls across network namespaces (link down, loss, a killed
+## peer, a restarted server); needs root and iproute2, skips otherwise.
+test-faults: $(BIN)/parley $(BIN)/parley-signal
+	$(GO) test -tags faults -count=1 -v ./tests/faults/
 
 test-e2e: npm build
 	cd $(E2E) && node --test --test-concurrency=1

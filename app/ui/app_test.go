@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/server"
 )
 
 // recorder is an Emitter that keeps every event.
@@ -299,4 +301,102 @@ func TestSpeakerSwitchForwardsAndCloses(t *testing.T) {
 	if err := second.Write([]float32{1}, 1); err == nil {
 		t.Fatal("Close did not close the current speaker")
 	}
+}
+
+// serveSignaling runs the real signaling server on addr ("127.0.0.1:0" for
+// any port) and returns its address and a stop function.
+func serveSignaling(t *testing.T, addr string) (string, func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ctx, ln, "", "")
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	t.Cleanup(stop)
+	return ln.Addr().String(), stop
+}
+
+// A call in progress survives the signaling server going away: media is
+// peer to peer. The page is told "reconnecting", then "online" again once
+// the server is back, and the call is still up.
+func TestCallSurvivesSignalingRestart(t *testing.T) {
+	addr, stop := serveSignaling(t, "127.0.0.1:0")
+	url := "ws://" + addr + "/"
+	a, rec := newApp(t, t.TempDir(), Options{Server: url})
+	if _, err := a.Login("alice"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+		_, ok := rec.find("name", nil)
+		return ok
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	bobSig, err := engine.ConnectSession(ctx, client.SessionConfig{Config: client.Config{URL: url, Name: "bob"}, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob, err := engine.New(engine.Config{
+		Devices: engine.NewMediaDevices(media.VideoRequest{Width: 320, Height: 240}, media.CodecConfig{}),
+		Camera:  testmedia.CameraB, AutoAnswer: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobDone := make(chan struct{})
+	go func() {
+		defer close(bobDone)
+		_ = bob.Run(ctx, bobSig)
+	}()
+	defer func() {
+		cancel()
+		<-bobDone
+		bobSig.Close()
+	}()
+	waitFor(t, "bob online", 10*time.Second, func() bool {
+		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
+	})
+	if err := a.Call("bob"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "in-call", 30*time.Second, func() bool {
+		_, ok := rec.find("state", callState(engine.InCall))
+		return ok
+	})
+
+	stop()
+	waitFor(t, "reconnecting status", 15*time.Second, func() bool {
+		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingStatus).Status == Reconnecting })
+		return ok
+	})
+	if st := a.Snapshot().Call.State; st != engine.InCall {
+		t.Fatalf("the call did not survive the outage: state %s", st)
+	}
+	serveSignaling(t, addr) // the same port: clients come back on their own
+	waitFor(t, "online again", 30*time.Second, func() bool {
+		return a.Snapshot().Signaling.Status == Online
+	})
+	if st := a.Snapshot().Call.State; st != engine.InCall {
+		t.Fatalf("the call ended after the server came back: state %s", st)
+	}
+	if err := a.HangUp(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "ended", 10*time.Second, func() bool {
+		_, ok := rec.find("state", callState(engine.Ended))
+		return ok
+	})
 }

@@ -18,9 +18,8 @@ import (
 
 // Backoff bounds for reconnecting to the signaling server.
 const (
-	backoffMin  = 500 * time.Millisecond
-	backoffMax  = 30 * time.Second
-	dialTimeout = 10 * time.Second
+	backoffMin = 500 * time.Millisecond
+	backoffMax = 30 * time.Second
 )
 
 // connection keeps the App logged in to its signaling server: it dials,
@@ -96,7 +95,6 @@ func (c *connection) current() SignalingStatus {
 }
 
 func (c *connection) run(ctx context.Context) {
-	backoff := backoffMin
 	for ctx.Err() == nil {
 		st := c.a.currentSettings()
 		if st.DisplayName == "" {
@@ -115,25 +113,23 @@ func (c *connection) run(ctx context.Context) {
 			}
 			continue
 		}
-		c.setStatus(Connecting, url)
 		err := c.session(ctx, url, tlsConf, st.DisplayName)
 		if ctx.Err() != nil {
 			return
 		}
 		c.setStatus(Offline, url)
-		var de *client.DialError
-		if errors.As(err, &de) {
+		if err != nil {
+			// The session gave up for good (a refused name or token) or
+			// the engine failed: wait for the user to change something,
+			// or retry after a pause.
 			c.settle("", err)
-			c.a.emitError("signaling", fmt.Sprintf("The signaling server %s is unreachable. Retrying in %s.", url, backoff.Round(time.Second/10)))
-			if !c.wait(ctx, jitter(backoff)) {
+			c.a.emitError("signaling", "Signed out of "+url+": "+userError(err).Error())
+			if !c.wait(ctx, backoffMax) {
 				return
 			}
-			backoff = min(backoff*2, backoffMax)
 			continue
 		}
-		// The connection was up and ended: reconnect soon.
-		backoff = backoffMin
-		if !c.wait(ctx, jitter(backoff)) {
+		if !c.wait(ctx, jitter(backoffMin)) {
 			return
 		}
 	}
@@ -173,30 +169,12 @@ func (c *connection) target() (string, *tls.Config) {
 	return "", nil
 }
 
-// session runs one connection: dial, register, run an engine until the
-// connection or ctx ends or a restart is requested.
+// session runs one logical connection: a reconnecting signaling session
+// (backoff with jitter, resume token, pings) and one engine over it, until
+// ctx ends, a restart is requested, or the session stops for good. Outages
+// in between are the session's business: the engine keeps a connected call
+// through them (media is peer to peer) and the page shows "reconnecting".
 func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Config, name string) error {
-	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
-	cli, err := client.Dial(dctx, client.Config{URL: url, Name: name, TLS: tlsConf})
-	cancel()
-	if err != nil {
-		return err
-	}
-	defer cli.Close()
-
-	eng, speaker, err := c.a.newEngine(cli.Name())
-	if err != nil {
-		c.settle("", err)
-		return err
-	}
-	if speaker != nil {
-		defer speaker.Close()
-	}
-	unsubEvents := eng.Subscribe(c.a.onEngineEvent)
-	defer unsubEvents()
-	unsubFrames := eng.Frames().Subscribe(c.a.bridge)
-	defer unsubFrames()
-
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	c.mu.Lock()
@@ -208,12 +186,66 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 		c.mu.Unlock()
 	}()
 
-	c.a.setEngine(eng, cli.Name(), cli.Users())
+	c.setStatus(Connecting, url)
+	var wasOnline, reported bool // touched only by the session's goroutine
+	sig, err := engine.ConnectSession(runCtx, client.SessionConfig{
+		Config:     client.Config{URL: url, Name: name, TLS: tlsConf},
+		MinBackoff: backoffMin,
+		MaxBackoff: backoffMax,
+		OnStatus: func(st client.Status, err error) {
+			switch st {
+			case client.Online:
+				reported = false
+				if wasOnline {
+					c.setStatus(Online, url)
+				}
+				wasOnline = true
+			case client.Connecting, client.Offline:
+				if wasOnline {
+					c.setStatus(Reconnecting, url)
+				} else {
+					c.setStatus(Connecting, url)
+				}
+				if err != nil && !reported {
+					reported = true
+					if !wasOnline {
+						c.settle("", err)
+					}
+					c.a.emitError("signaling", fmt.Sprintf("The signaling server %s is unreachable; retrying.", url))
+				}
+			}
+		},
+	})
+	if err != nil {
+		if runCtx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	defer sig.Close()
+
+	eng, speaker, err := c.a.newEngine(sig.Name())
+	if err != nil {
+		return err
+	}
+	if speaker != nil {
+		defer speaker.Close()
+	}
+	unsubEvents := eng.Subscribe(c.a.onEngineEvent)
+	defer unsubEvents()
+	unsubFrames := eng.Frames().Subscribe(c.a.bridge)
+	defer unsubFrames()
+
+	c.a.setEngine(eng, sig.Name(), sig.Users())
 	defer c.a.setEngine(nil, "", nil)
 	c.setStatus(Online, url)
-	c.settle(cli.Name(), nil)
+	c.settle(sig.Name(), nil)
 	c.a.applyControls(eng)
-	return eng.Run(runCtx, cli)
+	err = eng.Run(runCtx, sig)
+	if runCtx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // newEngine builds an engine for the current settings, with the speaker it

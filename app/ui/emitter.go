@@ -25,7 +25,7 @@ const (
 
 // SignalingStatus is the "signaling" event's payload.
 type SignalingStatus struct {
-	Status string `json:"status"` // offline, connecting, online
+	Status string `json:"status"` // offline, connecting, online, reconnecting
 	Server string `json:"server"`
 }
 
@@ -34,4 +34,7 @@ const (
 	Offline    = "offline"
 	Connecting = "connecting"
 	Online     = "online"
+	// Reconnecting: the connection was lost and is being restored; a call
+	// in progress goes on meanwhile.
+	Reconnecting = "reconnecting"
 )

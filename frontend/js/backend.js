@@ -67,7 +67,8 @@
  * Payload of the "signaling" event (adapter): the connection to the
  * signaling server.
  * @typedef {Object} SignalingStatus
- * @property {'offline'|'connecting'|'online'} status
+ * @property {'offline'|'connecting'|'online'|'reconnecting'} status  reconnecting: the connection
+ *   was lost and is being restored; a call in progress goes on meanwhile
  * @property {string} server  the server's URL ("" before the first attempt)
  */
 

@@ -41,6 +41,9 @@ export class Login {
       case 'connecting':
         status.textContent = `Connecting${where}…`;
         break;
+      case 'reconnecting':
+        status.textContent = `Reconnecting${where}… calls go on`;
+        break;
       default:
         status.textContent = `Offline${where}`;
     }

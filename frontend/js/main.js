@@ -127,6 +127,12 @@ async function main() {
     actions: [{ label: 'Open settings', run: openSettings }] });
 
   backend.on('signaling', (s) => {
+    if (s.status === 'reconnecting') {
+      toasts.show({ kind: 'warning', key: 'reconnect', sticky: true, title: 'Lost the connection to the server. Reconnecting…',
+        detail: 'A call in progress goes on: sound and video do not pass through the server.' });
+    } else if (s.status === 'online' && signaling.status === 'reconnecting') {
+      toasts.show({ kind: 'info', key: 'reconnect', title: 'Reconnected to the server.' });
+    }
     signaling = s;
     login.set(s, myName);
     if (s.status === 'online') toasts.dismiss('signaling');
