@@ -36,6 +36,7 @@ func (a *App) FrameBridgeURL() (string, error)        { return a.ui.FrameBridgeU
 func (a *App) ServerInfo() ui.ServerInfo              { return a.ui.ServerInfo() }
 func (a *App) PlayTestSound(speaker string) error     { return a.ui.PlayTestSound(speaker) }
 func (a *App) Version() string                        { return a.version }
+func (a *App) ReportVideo(r ui.VideoReport)           { a.ui.ReportVideo(r) }
 func (a *App) SaveSettings(s settings.Settings) (*ui.FieldError, error) {
 	return a.ui.SaveSettings(s)
 }

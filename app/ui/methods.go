@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -375,4 +377,34 @@ func (a *App) certDir() string {
 		return a.opts.ConfigDir
 	}
 	return filepath.Join(filepath.Dir(a.store.Path()), "tls")
+}
+
+// VideoReport is the page's account of its drawing (frontend/js/main.js
+// sends one every 5 s). The real WebKit window cannot be scripted from
+// outside, so this is how its frame rate and latency are measured.
+type VideoReport struct {
+	Streams []StreamReport `json:"streams"`
+}
+
+// StreamReport is one pane's drawing since the previous report.
+type StreamReport struct {
+	Stream  int     `json:"stream"` // 1 remote, 2 local
+	Width   int     `json:"width"`
+	Height  int     `json:"height"`
+	FPS     float64 `json:"fps"`
+	P50Ms   float64 `json:"p50Ms"` // capture (local) or decode (remote) to drawn
+	P95Ms   float64 `json:"p95Ms"`
+	Skipped int     `json:"skipped"`
+}
+
+// ReportVideo logs the page's drawing figures for panes that are showing
+// something.
+func (a *App) ReportVideo(r VideoReport) {
+	for _, s := range r.Streams {
+		if s.Width == 0 {
+			continue
+		}
+		a.log.Info("window video", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height),
+			"fps", fmt.Sprintf("%.1f", s.FPS), "p50_ms", fmt.Sprintf("%.1f", s.P50Ms), "p95_ms", fmt.Sprintf("%.1f", s.P95Ms), "skipped", s.Skipped)
+	}
 }

@@ -213,6 +213,23 @@
  */
 
 /**
+ * What the page reports about its drawing (ReportVideo), per stream.
+ * @typedef {Object} StreamReport
+ * @property {number} stream   1 remote, 2 local
+ * @property {number} width
+ * @property {number} height
+ * @property {number} fps      frames drawn per second since the last report
+ * @property {number} p50Ms    capture (local) or decode (remote) to drawn, recent frames
+ * @property {number} p95Ms
+ * @property {number} skipped  frames replaced by a newer one before drawing, in all
+ */
+
+/**
+ * @typedef {Object} VideoReport
+ * @property {StreamReport[]} streams
+ */
+
+/**
  * Result of Snapshot(): everything the page needs after a (re)load.
  * @typedef {Object} Snapshot
  * @property {SignalingStatus} signaling
@@ -270,6 +287,7 @@
  * @property {() => Promise<string>} FrameBridgeURL  ws://127.0.0.1:PORT/frames?token=…
  * @property {() => Promise<ServerInfo>} ServerInfo
  * @property {(speaker: string) => Promise<void>} PlayTestSound
+ * @property {(r: VideoReport) => Promise<void>} [ReportVideo]  the page's drawing counters, for measurement
  * @property {(text: string) => Promise<void>} CopyText  put text on the clipboard (WebKitGTK has no navigator.clipboard on wails://)
  * @property {<K extends keyof Events>(name: K, cb: (payload: Events[K]) => void) => () => void} on  subscribe; returns the unsubscribe function
  */
@@ -278,7 +296,7 @@
 export const methods = /** @type {const} */ ([
   'Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
   'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL',
-  'ServerInfo', 'PlayTestSound', 'CopyText',
+  'ServerInfo', 'PlayTestSound', 'CopyText', 'ReportVideo',
 ]);
 
 /**

@@ -23,6 +23,12 @@ import { VideoView } from './video.js';
 /** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
 /** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
 
+/** How often the page reports its drawing to Go. */
+const REPORT_EVERY_MS = 5000;
+
+/** @type {Record<string, {drawn: number}>} */
+const lastReported = {};
+
 async function main() {
   const toasts = new Toasts(byId('toasts', HTMLElement));
   const backend = await connectBackend();
@@ -45,6 +51,13 @@ async function main() {
   // The counters are the page's own measurements (received, drawn,
   // latency); exposing them lets tests and benchmarks read them.
   /** @type {any} */ (globalThis).parleyVideo = video;
+  // The same counters go to Go every few seconds: the real WebKit window
+  // cannot be scripted from outside, and this is how its drawing is
+  // measured (the Go side logs them).
+  setInterval(() => {
+    if (typeof backend.ReportVideo !== 'function') return;
+    backend.ReportVideo(videoReport(video.counters, REPORT_EVERY_MS)).catch(() => {});
+  }, REPORT_EVERY_MS);
 
   const call = new CallView({
     root: document.body,
@@ -175,3 +188,25 @@ async function main() {
 }
 
 main();
+
+
+/**
+ * Summarises the video counters for ReportVideo: frames drawn per second
+ * since the last report and the recent capture→drawn latency percentiles.
+ * @param {Record<number, import('./video.js').DrawCounters>} counters
+ * @param {number} everyMs
+ * @returns {import('./backend.js').VideoReport}
+ */
+function videoReport(counters, everyMs) {
+  /** @type {import('./backend.js').VideoReport} */
+  const out = { streams: [] };
+  for (const [key, c] of Object.entries(counters)) {
+    const prev = lastReported[key]?.drawn ?? c.drawn;
+    lastReported[key] = { drawn: c.drawn };
+    const lat = [...c.latencies].sort((a, b) => a - b);
+    const at = (/** @type {number} */ q) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] : 0);
+    out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev) * 1000) / everyMs,
+      p50Ms: at(0.5), p95Ms: at(0.95), skipped: c.skipped });
+  }
+  return out;
+}
