@@ -12,6 +12,7 @@ import (
 	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -109,26 +110,11 @@ func wire(ctx context.Context, t *testing.T, a, b *side, wg *sync.WaitGroup) {
 }
 
 func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Until(t, what, 20*time.Second, cond)
 }
 
 func waitGoroutines(t *testing.T, baseline int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > baseline {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("goroutines: %d, baseline %d\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Goroutines(t, baseline, 10*time.Second)
 }
 
 func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/pion/rtp"
 
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/internal/testwait"
 )
 
 // frameLog is a sink that records what it was given.
@@ -330,15 +331,7 @@ func TestNewVideoReceiverRejectsMissingSink(t *testing.T) {
 
 // waitGoroutines polls until the goroutine count is back to n.
 func waitGoroutines(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > n {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Goroutines(t, n, 10*time.Second)
 }
 
 func goroutines() int { return runtime.NumGoroutine() }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -61,14 +62,7 @@ func ofType(ms []*protocol.Message, typ string) []*protocol.Message {
 
 // waitFor polls until cond holds, failing after a generous deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	testwait.Until(t, what, 10*time.Second, cond)
 }
 
 type harness struct {
