@@ -1,10 +1,8 @@
 package testmedia
 
 import (
-	"context"
 	"image"
 	"io"
-	"sync"
 	"time"
 
 	"github.com/pion/mediadevices/pkg/frame"
@@ -23,30 +21,10 @@ var (
 type camera struct {
 	id uint8
 
-	mu     sync.Mutex
-	ctx    context.Context
-	cancel context.CancelFunc
+	opening
 }
 
 func newCamera(id uint8) *camera { return &camera{id: id} }
-
-// Open implements driver.Adapter.
-func (c *camera) Open() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.ctx, c.cancel = context.WithCancel(context.Background())
-	return nil
-}
-
-// Close implements driver.Adapter; readers return io.EOF afterwards.
-func (c *camera) Close() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.cancel != nil {
-		c.cancel()
-	}
-	return nil
-}
 
 // Properties implements driver.Adapter.
 func (c *camera) Properties() []prop.Media {
@@ -63,11 +41,9 @@ func (c *camera) Properties() []prop.Media {
 // size, paced at the requested rate, each a new picture stamped with this
 // camera's id, a sequence number from 0 and the capture time.
 func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
-	c.mu.Lock()
-	ctx := c.ctx
-	c.mu.Unlock()
-	if ctx == nil {
-		return nil, errNotOpen
+	ctx, err := c.opened()
+	if err != nil {
+		return nil, err
 	}
 	w, h := p.Width, p.Height
 	if w <= 0 || h <= 0 {

@@ -1,10 +1,8 @@
 package testmedia
 
 import (
-	"context"
 	"io"
 	"math"
-	"sync"
 	"time"
 
 	"github.com/pion/mediadevices/pkg/io/audio"
@@ -22,27 +20,7 @@ const (
 
 // tone is a mediadevices microphone adapter that plays a sine wave.
 type tone struct {
-	mu     sync.Mutex
-	ctx    context.Context
-	cancel context.CancelFunc
-}
-
-// Open implements driver.Adapter.
-func (t *tone) Open() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.ctx, t.cancel = context.WithCancel(context.Background())
-	return nil
-}
-
-// Close implements driver.Adapter; readers return io.EOF afterwards.
-func (t *tone) Close() error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.cancel != nil {
-		t.cancel()
-	}
-	return nil
+	opening
 }
 
 // Properties implements driver.Adapter: 48 kHz mono float, 20 ms chunks.
@@ -56,11 +34,9 @@ func (t *tone) Properties() []prop.Media {
 // AudioRecord implements driver.AudioRecorder: a continuous 440 Hz sine,
 // paced in real time, one chunk per Read.
 func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
-	t.mu.Lock()
-	ctx := t.ctx
-	t.mu.Unlock()
-	if ctx == nil {
-		return nil, errNotOpen
+	ctx, err := t.opened()
+	if err != nil {
+		return nil, err
 	}
 	rate := p.SampleRate
 	if rate <= 0 {
