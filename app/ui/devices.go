@@ -163,7 +163,7 @@ func speakers() []Device {
 }
 
 // watch reports device changes (hot-plug) as "devices" events and the
-// microphone's level as "level" events until ctx ends. Cameras and
+// microphone's level as "level" events, when it changes, until ctx ends. Cameras and
 // microphones come from media.Watch; speakers are polled on the same
 // interval, since miniaudio has no change notification.
 func (d *devices) watch(ctx context.Context, q *eventQueue) {
@@ -174,6 +174,9 @@ func (d *devices) watch(ctx context.Context, q *eventQueue) {
 	defer poll.Stop()
 	var cur Devices
 	seen := false
+	// A closed or silent microphone reads the same value every tick; the
+	// page only needs to hear about changes.
+	var lastLevel float32 = -1
 	for {
 		select {
 		case <-ctx.Done():
@@ -202,7 +205,8 @@ func (d *devices) watch(ctx context.Context, q *eventQueue) {
 				q.push(EventDevices, cur)
 			}
 		case <-levels.C:
-			if lvl, ok := d.level(); ok {
+			if lvl, ok := d.level(); ok && lvl != lastLevel {
+				lastLevel = lvl
 				q.push(EventLevel, Level{Level: lvl})
 			}
 		}
