@@ -13,10 +13,11 @@ set -euo pipefail
 #   chromium                     the browser peer in end-to-end tests
 #   nodejs npm                   playwright-core and tsc for frontend tests
 #   iproute2                     network namespaces for fault tests
+#   nftables                     packet loss in fault tests where the kernel has no netem
 #   fonts-dejavu-core            readable text in screenshots
 #   imagemagick                  screenshots of the real window (import, convert, compare)
 PKGS=(build-essential pkg-config libvpx-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      xvfb xauth chromium nodejs npm iproute2 fonts-dejavu-core imagemagick)
+      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick)
 
 missing=()
 for p in "${PKGS[@]}"; do

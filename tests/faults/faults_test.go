@@ -82,7 +82,7 @@ func TestTenPercentLoss(t *testing.T) {
 	l := newLink(t)
 	_, alice, bob := call(t, l, 15*time.Second)
 	lossAt := time.Now()
-	l.loss(t, "10%")
+	l.loss(t, 10)
 
 	ra := alice.result(t, 60*time.Second)
 	rb := bob.result(t, 30*time.Second)
