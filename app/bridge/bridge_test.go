@@ -13,7 +13,9 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/internal/testwait"
 )
 
 const testOrigin = "http://parley.test"
@@ -52,19 +54,8 @@ func connect(t testing.TB, b *Bridge) *websocket.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.CloseNow() })
-	waitFor(t, func() bool { return b.Clients() > before })
+	testwait.Until(t, "the bridge to register the page", 15*time.Second, func() bool { return b.Clients() > before })
 	return c
-}
-
-func waitFor(t testing.TB, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 15s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // testFrame returns a w×h frame whose every byte encodes v, so that a test
@@ -141,7 +132,7 @@ func TestPageReceivesHeaderAndPlanes(t *testing.T) {
 		}
 		// The writer counts a frame once its write has returned, which can
 		// be after the page has read it.
-		waitFor(t, func() bool { return b.Stats(tc.s).Sent == 1 })
+		testwait.Until(t, "the frame to count as sent", 15*time.Second, func() bool { return b.Stats(tc.s).Sent == 1 })
 		if st := b.Stats(tc.s); st.Accepted != 1 || st.Dropped != 0 {
 			t.Errorf("stats %+v, want 1 accepted, 1 sent", st)
 		}
@@ -288,7 +279,10 @@ func TestNewestFrameWins(t *testing.T) {
 	}
 	// Every accepted frame is either sent or dropped once the last write
 	// has returned.
-	waitFor(t, func() bool { st := b.Stats(frames.Remote); return st.Sent+st.Dropped == n })
+	testwait.Until(t, "every accepted frame to be sent or dropped", 15*time.Second, func() bool {
+		st := b.Stats(frames.Remote)
+		return st.Sent+st.Dropped == n
+	})
 	st := b.Stats(frames.Remote)
 	if received >= n || st.Dropped == 0 {
 		t.Fatalf("received %d of %d frames, %d dropped: want a backlog-free stream", received, n, st.Dropped)
@@ -354,7 +348,7 @@ func TestCloseLeavesNoGoroutine(t *testing.T) {
 		}
 		p.CloseNow()
 	}
-	waitFor(t, func() bool { return runtime.NumGoroutine() <= before })
+	testwait.Goroutines(t, before, 15*time.Second)
 	if _, _, err := dial(ctx, b.URL(), testOrigin); err == nil {
 		t.Fatal("dial succeeded after Close")
 	}
@@ -366,5 +360,5 @@ func TestPageDisconnectIsNoticed(t *testing.T) {
 	b := newTestBridge(t)
 	c := connect(t, b)
 	c.Close(websocket.StatusNormalClosure, "")
-	waitFor(t, func() bool { return b.Clients() == 0 })
+	testwait.Until(t, "the bridge to drop the closed page", 15*time.Second, func() bool { return b.Clients() == 0 })
 }
