@@ -73,6 +73,13 @@ func validate(m *Message) error {
 		}
 	case TypeHangUp:
 		return needTarget(m)
+	case TypeMediaState:
+		if err := needTarget(m); err != nil {
+			return err
+		}
+		if m.Audio == nil || m.Video == nil {
+			return Errorf(ErrMissingField, m.Type, `"audio" and "video" (true or false) are required`)
+		}
 	case TypeID, TypeRejectUsername, TypeUserlist, TypeUserJoined, TypeUserLeft, TypeError, TypeICEServers:
 		return Errorf(ErrUnsupported, m.Type, "%q is sent only by the server", m.Type)
 	default:

@@ -119,3 +119,46 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// media-state must say both what is sent and to whom: a peer that reads a
+// missing field as false would show "camera off" for a camera that is on.
+func TestDecodeMediaState(t *testing.T) {
+	m, err := Decode([]byte(`{"type":"media-state","target":"bob","audio":false,"video":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Type != TypeMediaState || m.Target != "bob" || m.Audio == nil || *m.Audio || m.Video == nil || !*m.Video {
+		t.Fatalf("decoded %+v", m)
+	}
+	again, err := Decode(Encode(m))
+	if err != nil || *again.Audio != false || *again.Video != true {
+		t.Fatalf("re-encoded %s: %+v, %v", Encode(m), again, err)
+	}
+	for frame, code := range map[string]ErrorCode{
+		`{"type":"media-state","audio":true,"video":true}`:                ErrMissingField,
+		`{"type":"media-state","target":"bob","video":true}`:              ErrMissingField,
+		`{"type":"media-state","target":"bob","audio":true}`:              ErrMissingField,
+		`{"type":"media-state","target":"bob","audio":null,"video":true}`: ErrMissingField,
+		`{"type":"media-state","target":"bob","audio":"no","video":true}`: ErrBadJSON,
+		`{"type":"media-state","target":"bob","audio":true,"video":1}`:    ErrBadJSON,
+	} {
+		_, err := Decode([]byte(frame))
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Code != code {
+			t.Errorf("%s: error %v, want %s", frame, err, code)
+		}
+	}
+}
+
+// The relay stamps the sender's name and leaves the booleans as sent, so a
+// forged name cannot make one user's state show on another's call.
+func TestStampMediaState(t *testing.T) {
+	out, err := Stamp([]byte(`{"type":"media-state","name":"mallory","target":"bob","audio":false,"video":false}`), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Decode(out)
+	if err != nil || m.Name != "alice" || *m.Audio || *m.Video {
+		t.Fatalf("stamped %s: %+v, %v", out, m, err)
+	}
+}

@@ -25,6 +25,11 @@ const (
 	TypeError      = "error"       // server → client: {code,message[,about][,user]}
 	TypeICEServers = "ice-servers" // server → client: {iceServers[]}
 	TypeSession    = "session"     // server → client after registering: {resume}; see Message.Resume
+	// TypeMediaState is relayed between the two sides of a call:
+	// {name,target,audio,video} says whether the sender is sending sound and
+	// pictures, so the peer can show "camera off" and a muted microphone
+	// instead of a frozen picture and silence nobody can explain.
+	TypeMediaState = "media-state"
 )
 
 // MaxResumeBytes bounds the resume token a client may present.
@@ -99,6 +104,11 @@ type Message struct {
 	Features   []string    `json:"features,omitempty"`
 	Resume     string      `json:"resume,omitempty"` // session: the token; hello: the token of the session to take over
 	ICEServers []ICEServer `json:"iceServers,omitempty"`
+
+	// Media-state fields. Pointers, because false is a value the sender
+	// must be able to say and the decoder must tell from "absent".
+	Audio *bool `json:"audio,omitempty"`
+	Video *bool `json:"video,omitempty"`
 
 	// Error fields.
 	Code   ErrorCode `json:"code,omitempty"`
