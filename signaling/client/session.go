@@ -357,6 +357,24 @@ func (s *Session) Err() error {
 // Done is closed when the session has stopped and Messages is closed.
 func (s *Session) Done() <-chan struct{} { return s.done }
 
+// errRefreshed is why a connection that Refresh dropped ended.
+var errRefreshed = errors.New("signaling: connection dropped to reconnect at once")
+
+// Refresh drops the current connection, if any, and reconnects at once
+// (after MinBackoff at most) with the resume token, taking the name back.
+// It is for a caller that knows better than the session's pings that the
+// link is dead: after a network change the old connection runs over an
+// address the machine no longer has, and a ping would notice only after
+// PingInterval+PingTimeout. It does not block and may be called from
+// OnStatus.
+func (s *Session) Refresh() {
+	if c := s.current(); c != nil {
+		c.fail(errRefreshed)
+		// No close handshake: over a dead link it would only wait.
+		c.conn.CloseNow()
+	}
+}
+
 // Close ends the session and waits for its goroutine. Unread messages are
 // dropped.
 func (s *Session) Close() error {
