@@ -93,7 +93,8 @@ func (e *Engine) SendChat(text string) error {
 
 // SetMuted mutes or unmutes the microphone. Muting stops sending audio
 // altogether (the sender's track is replaced with none), so nothing of the
-// room leaves the machine; the setting holds for later calls too.
+// room leaves the machine; the peer is told (media-state) so that it shows
+// a muted microphone. The setting holds for later calls too.
 func (e *Engine) SetMuted(muted bool) error {
 	return e.do(func() error {
 		e.muted = muted
@@ -102,10 +103,10 @@ func (e *Engine) SetMuted(muted bool) error {
 }
 
 // SetCameraOn turns the camera off or on for the call. Off replaces the
-// video sender's track with none: no frames leave the machine and the peer
-// keeps its last picture (the UI shows its own "camera off" state). The
-// preview keeps running so the user can check the camera before turning it
-// back on. The setting holds for later calls too.
+// video sender's track with none: no frames leave the machine, and the peer
+// is told (media-state) so that it shows "camera off" rather than the last
+// picture frozen. The preview keeps running so the user can check the
+// camera before turning it back on. The setting holds for later calls too.
 func (e *Engine) SetCameraOn(on bool) error {
 	return e.do(func() error {
 		e.cameraOff = !on
@@ -158,26 +159,42 @@ func (e *Engine) SwitchMicrophone(name string) error {
 	})
 }
 
-// applyVideo puts the current camera (or none, when off) on the call.
+// applyVideo puts the current camera (or none, when off) on the call and
+// tells the peer if that changed what it receives.
 func (e *Engine) applyVideo() error {
 	if e.sess == nil || e.sess.call == nil {
 		return nil
 	}
+	var err error
 	if e.camera == nil || e.cameraOff {
-		return wrapMedia(e.sess.call.SetVideo(nil))
+		err = e.sess.call.SetVideo(nil)
+	} else {
+		err = e.sess.call.SetVideo(e.camera.Track())
 	}
-	return wrapMedia(e.sess.call.SetVideo(e.camera.Track()))
+	if err != nil {
+		return wrapMedia(err)
+	}
+	e.sendMediaState()
+	return nil
 }
 
-// applyAudio puts the current microphone (or none, when muted) on the call.
+// applyAudio puts the current microphone (or none, when muted) on the call
+// and tells the peer if that changed what it receives.
 func (e *Engine) applyAudio() error {
 	if e.sess == nil || e.sess.call == nil {
 		return nil
 	}
+	var err error
 	if e.mic == nil || e.muted {
-		return wrapMedia(e.sess.call.SetAudio(nil))
+		err = e.sess.call.SetAudio(nil)
+	} else {
+		err = e.sess.call.SetAudio(e.mic.Track())
 	}
-	return wrapMedia(e.sess.call.SetAudio(e.mic.Track()))
+	if err != nil {
+		return wrapMedia(err)
+	}
+	e.sendMediaState()
+	return nil
 }
 
 func wrapMedia(err error) error {

@@ -89,3 +89,23 @@ type SignalingChanged struct {
 
 // Kind implements Event.
 func (SignalingChanged) Kind() string { return "signaling-status" }
+
+// MediaState is what one side of a call sends: sound (not muted, and a
+// microphone is open) and pictures (camera on, and a camera is open).
+type MediaState struct {
+	Audio bool `json:"audio"`
+	Video bool `json:"video"`
+}
+
+// PeerMediaChanged reports what the call's peer says it sends, so the UI can
+// show "camera off" and a muted microphone instead of a frozen picture. It
+// arrives once the peer announces itself after the answer and after each of
+// its toggles. Peers that never send media-state (MDN's client) leave it
+// unreported: the UI then assumes both are on.
+type PeerMediaChanged struct {
+	Peer string `json:"peer"`
+	MediaState
+}
+
+// Kind implements Event.
+func (PeerMediaChanged) Kind() string { return "peer-media" }

@@ -21,8 +21,11 @@ func (e *Engine) handle(m *protocol.Message) {
 		// delivering the message.
 		e.emit(UsersChanged{Users: e.sig.Users()})
 		e.checkPeerGone()
+		e.resendMediaState()
 	case TypeICERestartRequest:
 		e.onRestartRequest(m)
+	case protocol.TypeMediaState:
+		e.onMediaState(m)
 	case protocol.TypeMessage:
 		e.emit(ChatReceived{From: m.Name, Text: m.Text, At: time.UnixMilli(m.Date)})
 	case protocol.TypeError:
@@ -55,6 +58,9 @@ func (e *Engine) handle(m *protocol.Message) {
 }
 
 func (e *Engine) onServerError(m *protocol.Message) {
+	if e.onMediaStateLost(m) {
+		return
+	}
 	e.emit(fromServer(m))
 	// Calling someone who left: end the call now rather than after the
 	// answer timeout. A connected call's peer may be reconnecting to the
@@ -130,6 +136,7 @@ func (e *Engine) accept() {
 		}
 	}
 	s.early = nil
+	e.announceMedia(s)
 }
 
 func (e *Engine) onAnswer(m *protocol.Message) {
@@ -149,6 +156,7 @@ func (e *Engine) onAnswer(m *protocol.Message) {
 	}
 	if e.state == Calling {
 		e.setState(Connecting, s.peer, "")
+		e.announceMedia(s)
 	}
 }
 

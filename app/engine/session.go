@@ -42,6 +42,14 @@ type session struct {
 	refreshed bool
 	restarts  int
 
+	// announced is set once the answer has gone out or come in: from then
+	// on our media state goes to the peer (sentMedia is what it was last
+	// told), and peerMedia is what the peer last said it sends (nil until
+	// it says; MDN's client never does).
+	announced bool
+	sentMedia *MediaState
+	peerMedia *MediaState
+
 	recvMu sync.Mutex
 	video  []*receive.VideoReceiver
 	audio  []*receive.AudioReceiver
