@@ -71,6 +71,9 @@ type App struct {
 	call      CallState
 	muted     bool
 	cameraOff bool
+	// peerMedia is what the call's peer last said it sends; nil outside a
+	// call and until the peer says (MDN's client never does).
+	peerMedia *engine.PeerMediaChanged
 
 	ctx    context.Context // Start's, cancelled by Stop
 	cancel context.CancelFunc
@@ -243,6 +246,11 @@ func (a *App) onEngineEvent(ev engine.Event) {
 		a.stateSeq++
 		a.call = CallState{State: e.State, Peer: e.Peer, Reason: e.Reason, Since: time.Now().UnixMilli(), Seq: a.stateSeq}
 		payload = a.call
+		if a.peerMedia != nil && (e.Peer != a.peerMedia.Peer || e.State == engine.Ended) {
+			a.peerMedia = nil
+		}
+	case engine.PeerMediaChanged:
+		a.peerMedia = &e
 	case engine.UsersChanged:
 		a.users = append([]string(nil), e.Users...)
 	case engine.NameChanged:

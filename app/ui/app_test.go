@@ -159,6 +159,22 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("no remote frame reached the bridge")
 	}
+
+	// Bob turns his camera off: the page is told, and a page loaded now
+	// finds it in the snapshot; the call's end clears it.
+	if err := bob.SetCameraOn(false); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "peer-media event", 15*time.Second, func() bool {
+		_, ok := rec.find("peer-media", func(p any) bool {
+			m := p.(engine.PeerMediaChanged)
+			return m.Peer == "bob" && !m.Video
+		})
+		return ok
+	})
+	if pm := a.Snapshot().PeerMedia; pm == nil || pm.Peer != "bob" || pm.Video {
+		t.Fatalf("snapshot's peer media = %+v, want bob's camera off", pm)
+	}
 	if err := a.HangUp(); err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +182,9 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 		p, ok := rec.find("state", callState(engine.Ended))
 		return ok && p.(CallState).Reason == engine.ReasonLocalHangUp
 	})
+	if pm := a.Snapshot().PeerMedia; pm != nil {
+		t.Errorf("peer media %+v outlived the call", pm)
+	}
 	ws.Close(websocket.StatusNormalClosure, "")
 	bob.stop()
 	a.Stop()

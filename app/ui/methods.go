@@ -25,14 +25,15 @@ const loginTimeout = 15 * time.Second
 
 // Snapshot is everything the page needs after a (re)load.
 type Snapshot struct {
-	Signaling       SignalingStatus  `json:"signaling"`
-	Name            string           `json:"name"`
-	Users           []string         `json:"users"`
-	Call            CallState        `json:"call"`
-	Muted           bool             `json:"muted"`
-	CameraOff       bool             `json:"cameraOff"`
-	SettingsWarning *SettingsWarning `json:"settingsWarning"`
-	DisplayName     string           `json:"displayName"`
+	Signaling       SignalingStatus          `json:"signaling"`
+	Name            string                   `json:"name"`
+	Users           []string                 `json:"users"`
+	Call            CallState                `json:"call"`
+	Muted           bool                     `json:"muted"`
+	CameraOff       bool                     `json:"cameraOff"`
+	PeerMedia       *engine.PeerMediaChanged `json:"peerMedia"` // the peer's camera/microphone, null until it says: a page loaded mid-call shows it at once
+	SettingsWarning *SettingsWarning         `json:"settingsWarning"`
+	DisplayName     string                   `json:"displayName"`
 }
 
 // Snapshot returns the current state.
@@ -46,7 +47,7 @@ func (a *App) Snapshot() Snapshot {
 	users := append([]string{}, a.users...)
 	return Snapshot{
 		Signaling: sig, Name: a.name, Users: users, Call: a.call,
-		Muted: a.muted, CameraOff: a.cameraOff, SettingsWarning: a.warning,
+		Muted: a.muted, CameraOff: a.cameraOff, PeerMedia: a.peerMedia, SettingsWarning: a.warning,
 		DisplayName: a.settings.DisplayName,
 	}
 }
