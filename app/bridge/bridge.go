@@ -165,10 +165,11 @@ func (b *Bridge) Close() error {
 
 func validStream(s frames.Stream) bool { return s == frames.Remote || s == frames.Local }
 
-// WriteFrame implements frames.Sink. It copies f once for all connected
-// pages (the producer reuses its buffers) and never blocks on the network.
-// With no page connected it does nothing, so an engine without a window
-// pays no copy.
+// WriteFrame implements frames.Sink. It copies f (the producer reuses its
+// buffers) once per size the connected pages want it at, shrunk for pages
+// that show it small, and never blocks on the network. With no page
+// connected, or none showing the stream, it does nothing, so an engine
+// without a window pays no copy.
 func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	if !validStream(s) {
 		return
@@ -177,27 +178,44 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 		b.stats[s].rejected.Add(1)
 		return
 	}
-	if b.Clients() == 0 {
-		return
-	}
-	h := Header{Stream: s, Format: FormatI420, Width: f.Width, Height: f.Height, Captured: micros(f.Captured)}
-	body := make([]byte, h.PayloadSize())
-	n := copy(body, f.Y[:f.Width*f.Height])
-	cw, ch := f.ChromaSize()
-	n += copy(body[n:], f.U[:cw*ch])
-	copy(body[n:], f.V[:cw*ch])
-
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.seq[s]++
-	h.Seq = b.seq[s]
-	p := &pending{hdr: h, body: body}
+	seq := b.seq[s] + 1
+	var made [MaxShrink + 1]*pending // by shrink factor
+	accepted := false
 	for c := range b.conns {
-		if c.offer(p) {
+		k := c.shrinkFor(s, f.Width, f.Height)
+		if k == 0 {
+			continue
+		}
+		if made[k] == nil {
+			made[k] = prepare(s, f, k, seq)
+			accepted = true
+		}
+		if c.offer(made[k]) {
 			b.stats[s].dropped.Add(1)
 		}
 	}
-	b.stats[s].accepted.Add(1)
+	if accepted {
+		b.seq[s] = seq
+		b.stats[s].accepted.Add(1)
+	}
+}
+
+// prepare copies f, divided by k, into a frame message body.
+func prepare(s frames.Stream, f *frames.Frame, k int, seq uint32) *pending {
+	w, h := shrunkSize(f.Width, f.Height, k)
+	hdr := Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)}
+	body := make([]byte, hdr.PayloadSize())
+	if k == 1 {
+		n := copy(body, f.Y[:f.Width*f.Height])
+		cw, ch := f.ChromaSize()
+		n += copy(body[n:], f.U[:cw*ch])
+		copy(body[n:], f.V[:cw*ch])
+	} else {
+		shrinkInto(body, f, k)
+	}
+	return &pending{hdr: hdr, body: body}
 }
 
 // wellFormed reports whether f's planes hold the I420 picture its size

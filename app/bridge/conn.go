@@ -22,6 +22,7 @@ type conn struct {
 
 	mu      sync.Mutex
 	pending [3]*pending // by frames.Stream
+	view    [3]View     // by frames.Stream: the page's last View; zero until it sends one
 	wake    chan struct{}
 
 	hbuf [HeaderSize]byte
@@ -29,6 +30,56 @@ type conn struct {
 
 func newConn(ws *websocket.Conn, b *Bridge) *conn {
 	return &conn{ws: ws, b: b, wake: make(chan struct{}, 1)}
+}
+
+// shrinkFor returns the factor to divide a w×h frame of stream s by for
+// this page, or 0 if the page shows no pane of it.
+func (c *conn) shrinkFor(s frames.Stream, w, h int) int {
+	c.mu.Lock()
+	v := c.view[s]
+	c.mu.Unlock()
+	switch {
+	case v.Stream == 0: // no view yet: full size
+		return 1
+	case v.Width == 0: // shown nowhere
+		return 0
+	}
+	return shrinkFactor(w, h, v.Width, v.Height)
+}
+
+// read applies the page's view messages until the connection ends. A
+// malformed one closes the connection with the reason: only a broken page
+// sends one, and it reconnects.
+func (c *conn) read(ctx context.Context) error {
+	c.ws.SetReadLimit(MaxViewMessage)
+	for {
+		typ, msg, err := c.ws.Read(ctx)
+		if err != nil {
+			return err
+		}
+		v, err := ParseView(msg)
+		if err == nil && typ != websocket.MessageText {
+			err = &ViewError{"binary message"}
+		}
+		if err != nil {
+			c.ws.Close(websocket.StatusUnsupportedData, truncate(err.Error(), 120))
+			return err
+		}
+		c.mu.Lock()
+		c.view[v.Stream] = v
+		if v.Width == 0 {
+			c.pending[v.Stream] = nil
+		}
+		c.mu.Unlock()
+	}
+}
+
+// truncate keeps a close reason within the 123 bytes a close frame allows.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 // offer makes p the frame to send next for its stream and reports whether it

@@ -42,7 +42,24 @@
 //	...    cw*ch U plane, cw = (w+1)/2, ch = (h+1)/2
 //	...    cw*ch V plane
 //
-// A gap in sequence numbers means the bridge dropped frames for this page.
+// A gap in sequence numbers means the bridge dropped frames for this page,
+// or that the page showed no pane of the stream for a while.
+//
+// # What the page sends
+//
+// Text messages, one per stream whose display changed (View):
+//
+//	{"stream":2,"width":282,"height":159}
+//
+// is the size in device pixels at which the page's largest pane of the
+// stream shows the picture; 0×0 means no pane shows it. Why: a WebKit page
+// without a GPU spends most of its time uploading planes, and the corner
+// preview of a 720p camera needs a sixteenth of them. The bridge divides
+// the frame's sides by the largest power of two (up to 8) that keeps at
+// least one frame pixel per shown pixel, so the picture is as sharp as the
+// page can show it, and sends nothing for a stream no pane shows. A page
+// that sends nothing gets full-size frames of both streams. Anything else
+// closes the connection with status 1003 and the reason.
 // The page's latency is its clock minus the capture time; both clocks are
 // the same machine's.
 package bridge

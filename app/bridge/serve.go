@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 
@@ -43,10 +44,18 @@ func (b *Bridge) serveFrames(w http.ResponseWriter, r *http.Request) {
 	b.conns[c] = struct{}{}
 	b.mu.Unlock()
 
-	// The page sends nothing; CloseRead answers pings and notices when the
-	// page closes, cancelling ctx.
-	ctx := ws.CloseRead(b.ctx)
+	// The reader applies the page's view messages, answers pings and
+	// notices when the page closes; either side ending ends both.
+	ctx, cancel := context.WithCancel(b.ctx)
+	readDone := make(chan struct{})
+	go func() {
+		defer close(readDone)
+		defer cancel()
+		_ = c.read(ctx)
+	}()
 	err = c.run(ctx)
+	cancel()
+	<-readDone
 
 	b.mu.Lock()
 	delete(b.conns, c)
