@@ -126,6 +126,17 @@
  */
 
 /**
+ * Payload of the "peer-media" event and of Snapshot().peerMedia:
+ * app/engine.PeerMediaChanged, what the call's peer says it sends (its
+ * media-state message, after the answer and after each of its toggles).
+ * Peers that never say (MDN's client) leave it unknown: assume both on.
+ * @typedef {Object} PeerMedia
+ * @property {string} peer
+ * @property {boolean} audio  false: muted, or no microphone
+ * @property {boolean} video  false: camera off, or no camera
+ */
+
+/**
  * Payload of the "stats" event: app/engine.StatsUpdated.
  * @typedef {Object} StatsUpdated
  * @property {CallStats} stats
@@ -238,6 +249,7 @@
  * @property {CallState} call
  * @property {boolean} muted
  * @property {boolean} cameraOff
+ * @property {PeerMedia|null} [peerMedia]  the call's peer's camera/microphone, null until it says
  * @property {SettingsWarning|null} settingsWarning  from loading settings at start, null if none
  * @property {string} [displayName]  the settings' display name, to pre-fill the join form
  */
@@ -254,6 +266,7 @@
  * @property {IncomingCall} incoming-call
  * @property {AppError} error
  * @property {StatsUpdated} stats
+ * @property {PeerMedia} peer-media
  * @property {SignalingStatus} signaling
  * @property {Devices} devices
  * @property {Level} level

@@ -2,11 +2,23 @@
 /**
  * CallView shows the call: the state line (calling…, ringing, connecting,
  * in a call with a timer, ended with its reason), the control bar's state,
- * and which panes are visible (body[data-phase]).
+ * which panes are visible (body[data-phase]), and over the peer's picture
+ * what the peer said it sends: its name with "Camera off" instead of a
+ * frozen last picture, and a muted-microphone badge.
  */
 import { endText } from './errors.js';
 
 /** @typedef {import('./backend.js').CallState} CallState */
+/** @typedef {import('./backend.js').PeerMedia} PeerMedia */
+
+/**
+ * The elements over the peer's picture.
+ * @typedef {Object} PeerEls
+ * @property {HTMLElement} cameraOff  covers the picture while the peer's camera is off
+ * @property {HTMLElement} name       the peer's name on that cover
+ * @property {HTMLElement} initial    the first letter of the name, as an avatar
+ * @property {HTMLElement} muted      the badge shown while the peer is muted
+ */
 
 /** How long the end of a call stays on the state line. */
 const END_SHOWN_MS = 8000;
@@ -43,10 +55,19 @@ export function inCall(st) {
   return st.state === 'calling' || st.state === 'connecting' || st.state === 'in-call';
 }
 
+/**
+ * The peer of a call that is still on (ringing included), or ''. A peer's
+ * media state is kept for this peer only.
+ * @param {CallState} st
+ */
+function callPeer(st) {
+  return st.state === 'idle' || st.state === 'ended' ? '' : st.peer ?? '';
+}
+
 export class CallView {
   /**
    * @param {{ root: HTMLElement, line: HTMLElement, mute: HTMLButtonElement,
-   *   camera: HTMLButtonElement, hangup: HTMLButtonElement }} els
+   *   camera: HTMLButtonElement, hangup: HTMLButtonElement, peer: PeerEls }} els
    */
   constructor(els) {
     this.els = els;
@@ -54,6 +75,8 @@ export class CallView {
     this.state = { state: 'idle', since: Date.now() };
     this.muted = false;
     this.cameraOff = false;
+    /** @type {PeerMedia|null} what the call's peer last said it sends; null: unknown, both on */
+    this.peerMedia = null;
     /** @type {{ reason: string, at: number }|null} the last end, shown for a while after */
     this.lastEnd = null;
     /** @type {ReturnType<typeof setTimeout>|undefined} */
@@ -66,6 +89,7 @@ export class CallView {
   /** @param {CallState} st */
   set(st) {
     this.state = st;
+    if (this.peerMedia && callPeer(st) !== this.peerMedia.peer) this.peerMedia = null;
     // The engine reports ended and then idle at once; the reason stays on
     // the state line a while so that the user can read it.
     if (st.state === 'ended') {
@@ -88,6 +112,19 @@ export class CallView {
     this.render();
   }
 
+  /**
+   * Shows what the call's peer says it sends. A state for anyone but the
+   * current call's peer (a late event from an ended call) is dropped; one
+   * that overtakes the "state" event (Wails' dev server may deliver events
+   * out of order) is kept from ringing on.
+   * @param {PeerMedia|null} pm
+   */
+  setPeerMedia(pm) {
+    if (pm && pm.peer !== callPeer(this.state)) return;
+    this.peerMedia = pm;
+    this.renderPeer();
+  }
+
   /** @private */
   render() {
     const st = this.state;
@@ -99,6 +136,19 @@ export class CallView {
     this.els.camera.setAttribute('aria-pressed', String(this.cameraOff));
     this.els.camera.textContent = this.cameraOff ? 'Camera on' : 'Camera off';
     this.els.hangup.disabled = !inCall(st);
+    this.renderPeer();
+  }
+
+  /** @private */
+  renderPeer() {
+    const pm = this.state.state === 'in-call' ? this.peerMedia : null;
+    const p = this.els.peer;
+    const name = pm?.peer ?? '';
+    p.name.textContent = name;
+    p.initial.textContent = [...name][0]?.toUpperCase() ?? '';
+    p.cameraOff.hidden = !pm || pm.video;
+    p.muted.hidden = !pm || pm.audio;
+    p.muted.title = pm && !pm.audio ? `${name} is muted` : '';
   }
 
   /** @private */

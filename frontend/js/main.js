@@ -65,6 +65,12 @@ async function main() {
     mute: byId('btn-mute', HTMLButtonElement),
     camera: byId('btn-camera', HTMLButtonElement),
     hangup: byId('btn-hangup', HTMLButtonElement),
+    peer: {
+      cameraOff: byId('peer-camera-off', HTMLElement),
+      name: byId('peer-name', HTMLElement),
+      initial: byId('peer-initial', HTMLElement),
+      muted: byId('peer-muted', HTMLElement),
+    },
   });
   let myName = '';
   /** @type {string[]} */
@@ -161,6 +167,7 @@ async function main() {
   backend.on('incoming-call', (i) => { if (call.state.state === 'ringing' && !incoming.isOpen) incoming.open(i.from); });
   backend.on('error', (e) => toasts.show(errorToast(e, actions)));
   backend.on('stats', (s) => stats.setCall(s.stats));
+  backend.on('peer-media', (pm) => call.setPeerMedia(pm));
   backend.on('settings-warning', warnSettings);
   backend.on('menu', (action) => {
     switch (action) {
@@ -179,6 +186,7 @@ async function main() {
     showUsers();
     setState(snap.call);
     call.setToggles({ muted: snap.muted, cameraOff: snap.cameraOff });
+    call.setPeerMedia(snap.peerMedia ?? null);
     if (snap.call.state === 'ringing') incoming.open(snap.call.peer ?? '');
     if (snap.settingsWarning) warnSettings(snap.settingsWarning);
     if (snap.displayName) login.suggest(snap.displayName);
