@@ -48,6 +48,10 @@ const ui = {
   timer: byId('call_timer', HTMLElement),
   placeholder: byId('stage_placeholder', HTMLElement),
   remoteVideo: byId('received_video', HTMLVideoElement),
+  peerCameraOff: byId('peer_camera_off', HTMLElement),
+  peerName: byId('peer_name', HTMLElement),
+  peerInitial: byId('peer_initial', HTMLElement),
+  peerMuted: byId('peer_muted', HTMLElement),
   localVideo: byId('local_video', HTMLVideoElement),
   mute: byId('mute_button', HTMLButtonElement),
   camera: byId('camera_button', HTMLButtonElement),
@@ -177,6 +181,9 @@ function onMessage(m) {
       break;
     case 'hang-up':
       phone.onHangUp(m);
+      break;
+    case 'media-state':
+      phone.onMediaState(m);
       break;
     case 'ice-servers':
       phone.iceServers = m.iceServers ?? [];
@@ -389,11 +396,27 @@ function render() {
   ui.camera.setAttribute('aria-pressed', String(phone.cameraOff));
   ui.camera.textContent = phone.cameraOff ? 'Camera on' : 'Camera off';
   ui.localVideo.classList.toggle('off', phone.cameraOff || !phone.local?.getVideoTracks().length);
+  renderPeerMedia();
   document.body.dataset.call = s;
   // The tab title tells a user in another tab that someone is calling.
   document.title = s === 'ringing' ? `${phone.peer} is calling — Parley` : s === 'in-call' ? `In call with ${phone.peer} — Parley` : 'Parley';
   tick();
   if (phone.local) void refreshDevices(); // labels are readable once a device is open
+}
+
+/**
+ * Over the peer's picture: their name with "Camera off" while their camera
+ * is off (instead of a black or frozen picture), and a badge while they are
+ * muted, as they said in their media-state.
+ */
+function renderPeerMedia() {
+  const pm = phone.state === 'in-call' ? phone.peerMedia : null;
+  const name = pm ? phone.peer : '';
+  ui.peerName.textContent = name;
+  ui.peerInitial.textContent = [...name][0]?.toUpperCase() ?? '';
+  ui.peerCameraOff.hidden = !pm || pm.video;
+  ui.peerMuted.hidden = !pm || pm.audio;
+  ui.peerMuted.title = pm && !pm.audio ? `${name} is muted` : '';
 }
 
 /** Updates the call timer. */

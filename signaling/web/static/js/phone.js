@@ -15,6 +15,10 @@ import { openLocalMedia, openTrack, videoConstraints, mediaErrorMessage } from '
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./media.js').MediaSettings} MediaSettings */
 /** @typedef {'idle' | 'calling' | 'ringing' | 'connecting' | 'in-call'} CallState */
+/**
+ * What a side of the call sends (the media-state message).
+ * @typedef {{ audio: boolean, video: boolean }} MediaState
+ */
 
 /** An unanswered outgoing call is given up after this long. */
 const RING_TIMEOUT_MS = 60000;
@@ -50,6 +54,12 @@ export class Phone {
     this.iceServers = [];
     this.muted = false;
     this.cameraOff = false;
+    /**
+     * What the peer last said it sends (media-state); null until it says.
+     * MDN's client never does: then both are taken as on.
+     * @type {MediaState | null}
+     */
+    this.peerMedia = null;
     /** Set while the ICE connection is being recovered. */
     this.reconnecting = false;
     /** When the media started flowing, for the timer; 0 when not in a call. */
@@ -191,16 +201,42 @@ export class Phone {
     if (this.state !== 'idle' && name === this.peer) this.end(reason, false);
   }
 
+  /**
+   * The peer's media-state. Only the current call's peer is listened to
+   * (the server stamps the sender's name), and only booleans count.
+   * @param {Message} m
+   */
+  onMediaState(m) {
+    if (this.state === 'idle' || m.name !== this.peer || typeof m.audio !== 'boolean' || typeof m.video !== 'boolean') return;
+    this.peerMedia = { audio: m.audio, video: m.video };
+    this.o.onChange(this.state);
+  }
+
   toggleMute() {
     this.muted = !this.muted;
     this.local?.getAudioTracks().forEach((t) => (t.enabled = !this.muted));
+    this.sendMediaState();
     this.o.onChange(this.state);
   }
 
   toggleCamera() {
     this.cameraOff = !this.cameraOff;
     this.local?.getVideoTracks().forEach((t) => (t.enabled = !this.cameraOff));
+    this.sendMediaState();
     this.o.onChange(this.state);
+  }
+
+  /**
+   * Tells the peer what this side sends, so it shows "camera off" or a
+   * muted microphone instead of a black or frozen picture. Sent once the
+   * media flows and after each toggle; a peer that does not know the
+   * message (MDN's client) ignores it.
+   */
+  sendMediaState() {
+    if (this.state !== 'in-call') return;
+    const audio = !this.muted && (this.local?.getAudioTracks().length ?? 0) > 0;
+    const video = !this.cameraOff && (this.local?.getVideoTracks().length ?? 0) > 0;
+    this.o.send({ type: 'media-state', name: this.o.myName(), target: this.peer, audio, video });
   }
 
   /**
@@ -306,6 +342,7 @@ export class Phone {
         this.reconnecting = false;
         if (!this.connectedAt) this.connectedAt = Date.now();
         this.setState('in-call');
+        this.sendMediaState();
         break;
       case 'disconnected':
         this.reconnecting = true;
@@ -334,6 +371,7 @@ export class Phone {
     this.o.remoteVideo.srcObject = null;
     this.connectedAt = 0;
     this.reconnecting = false;
+    this.peerMedia = null;
     this.endReason = endText(reason, this.peer, byMe);
     this.setState('idle');
   }

@@ -27,6 +27,8 @@
  * @property {string} [message]
  * @property {string} [about]
  * @property {string} [user]
+ * @property {boolean} [audio] media-state: the sender sends sound
+ * @property {boolean} [video] media-state: the sender sends pictures
  */
 
 /** The WebSocket subprotocol the server (and MDN's client) speaks. */
