@@ -22,9 +22,8 @@
 // (backoff, resume tokens), so the engine keeps one source of messages for
 // its whole life instead of being handed new connections. ConnectSession
 // adapts the signaling client's Session (backoff, resume tokens that take
-// the name back from a stale connection, pings); Redialer turns a plain
-// dial function (a *client.Client per connection) into a Resumable and can
-// also be told to reconnect at once (Refresher).
+// the name back from a stale connection, pings), and its Refresh lets the
+// engine tell it to reconnect at once (Refresher).
 // With a plain, non-Resumable connection Run behaves as before: the
 // connection closing ends the call and Run.
 //

@@ -65,7 +65,6 @@ type peer struct {
 	eng    *engine.Engine
 	client *client.Client
 	sig    *countingSignaling
-	redial *engine.Redialer         // set with peerOpts.resumable
 	sess   *engine.SessionSignaling // set with peerOpts.session
 	video  probe.Video
 	cancel context.CancelFunc
@@ -81,11 +80,9 @@ type peerOpts struct {
 	width, height     int           // capture size; 0 for testWidth×testHeight at testFPS
 	answerTimeout     time.Duration // 0 for the engine's default
 	log               *lockedLog    // if set, gets the engine's debug log
-	// resumable connects through an engine.Redialer, so that the call
-	// survives the server going away.
-	resumable bool
 	// session connects through the signaling client's reconnecting
-	// Session (engine.ConnectSession) instead.
+	// Session (engine.ConnectSession), so that the call survives the
+	// server going away.
 	session bool
 }
 
@@ -130,19 +127,6 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	}
 	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
 	var sig engine.Signaling = p.sig
-	if o.resumable {
-		_ = c.Close()
-		p.redial, err = engine.Redial(ctx, func(ctx context.Context) (engine.Conn, error) {
-			dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			defer cancel()
-			return client.Dial(dctx, client.Config{URL: url, Name: o.name})
-		})
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
-		sig = p.redial
-	}
 	if o.session {
 		_ = c.Close()
 		p.sess, err = engine.ConnectSession(ctx, client.SessionConfig{
@@ -197,9 +181,6 @@ func (p *peer) stop(t testing.TB) {
 	}
 	p.done <- nil // a second stop returns at once
 	_ = p.client.Close()
-	if p.redial != nil {
-		_ = p.redial.Close()
-	}
 	if p.sess != nil {
 		_ = p.sess.Close()
 	}
@@ -268,9 +249,6 @@ func (p *peer) hasUser(name string) bool {
 // users is the list of users online as the peer's connection last heard.
 func (p *peer) users() []string {
 	users := p.client.Users()
-	if p.redial != nil {
-		users = p.redial.Users()
-	}
 	if p.sess != nil {
 		users = p.sess.Users()
 	}

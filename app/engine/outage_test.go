@@ -95,20 +95,10 @@ func lastStatus(p *peer) engine.SignalingStatus {
 // The server goes away mid-call and comes back on the same port: the call
 // carries on peer to peer, both peers register again under their names,
 // and hanging up afterwards reaches the other side through the new server.
-//
-// It runs with both reconnecting connections: the engine's own Redialer and
-// the signaling client's Session (resume tokens).
 func TestCallSurvivesSignalingRestart(t *testing.T) {
-	t.Run("redialer", func(t *testing.T) { testSignalingRestart(t, peerOpts{resumable: true}) })
-	t.Run("session", func(t *testing.T) { testSignalingRestart(t, peerOpts{session: true}) })
-}
-
-func testSignalingRestart(t *testing.T, conn peerOpts) {
 	srv := newRestartableServer(t)
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone,
-		resumable: conn.resumable, session: conn.session})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true,
-		resumable: conn.resumable, session: conn.session})
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, session: true})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true, session: true})
 	connectCall(t, alice, bob)
 	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 && alice.video.Report().RemoteFrames > 10 })
 
@@ -154,8 +144,8 @@ func testSignalingRestart(t *testing.T, conn peerOpts) {
 // outage ends it with a clear reason.
 func TestOutageEndsCallNotYetConnected(t *testing.T) {
 	srv := newRestartableServer(t)
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: "none", mic: "none", resumable: true})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", resumable: true})
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: "none", mic: "none", session: true})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", session: true})
 	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
 	if err := alice.eng.Call("bob"); err != nil {
 		t.Fatal(err)

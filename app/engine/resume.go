@@ -23,7 +23,8 @@ const (
 // had not connected yet, which cannot finish negotiating without it.
 //
 // A plain *client.Client is not Resumable: with one, losing the connection
-// ends Run as before. Redialer turns a dial function into a Resumable.
+// ends Run as before. ConnectSession gives a Resumable that is also a
+// Refresher.
 type Resumable interface {
 	Signaling
 	Status() <-chan SignalingStatus

@@ -12,7 +12,10 @@ import (
 // (backoff, resume tokens, pings) to Resumable: the engine gets the
 // session's one Messages channel and its statuses as SignalingStatus.
 // Connecting and Offline both read as SignalingReconnecting; Stopped ends
-// the session's Messages channel, which ends Run.
+// the session's Messages channel, which ends Run. The session's Refresh
+// makes it a Refresher: when a call's path stays dead through an ICE
+// restart, the engine has it drop a server connection that a network
+// change probably killed too, rather than wait for its pings.
 type SessionSignaling struct {
 	*client.Session
 	status chan SignalingStatus
@@ -21,6 +24,8 @@ type SessionSignaling struct {
 	mu     sync.Mutex
 	latest SignalingStatus
 }
+
+var _ Refresher = (*SessionSignaling)(nil)
 
 // ConnectSession starts a Session with cfg and returns once it is first
 // online, so that the engine starts registered; it fails if the session

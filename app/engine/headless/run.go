@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/app/engine"
@@ -28,15 +29,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.Wait <= 0 {
 		o.Wait = 2 * time.Minute
 	}
-	// The peer reconnects by itself when the server goes away, so that a
-	// call in progress outlives a server restart (the fault tests rely on
-	// it); only the first dial's failure ends the run.
-	dial := func(ctx context.Context) (engine.Conn, error) {
-		dialCtx, cancelDial := context.WithTimeout(ctx, 15*time.Second)
-		defer cancelDial()
-		return client.Dial(dialCtx, client.Config{URL: o.Server, Name: o.Name})
-	}
-	c, err := engine.Redial(ctx, dial)
+	sessCtx, endSession := context.WithCancel(ctx)
+	defer endSession()
+	c, err := connect(sessCtx, endSession, o)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +94,45 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// connect registers o.Name through a reconnecting signaling session, the
+// same one the desktop app uses: after an outage or a network change it
+// comes back with the server's resume token, so it keeps its name even
+// while the server still holds the dead connection (which would otherwise
+// make it bob1, out of reach of its partner's ICE restart), and a call in
+// progress outlives a server restart. Only the first connection's failure
+// ends the run, at once (by cancel, which ends ctx): there is no call to
+// keep yet, and a wrong address should not look like a wait.
+func connect(ctx context.Context, cancel context.CancelFunc, o Options) (*engine.SessionSignaling, error) {
+	var (
+		mu       sync.Mutex
+		online   bool
+		firstErr error
+	)
+	sig, err := engine.ConnectSession(ctx, client.SessionConfig{
+		Config: client.Config{URL: o.Server, Name: o.Name},
+		OnStatus: func(st client.Status, err error) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case st == client.Online:
+				online = true
+			case st == client.Offline && !online && firstErr == nil:
+				firstErr = err
+				cancel()
+			}
+		},
+	})
+	if err != nil {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return nil, err
+	}
+	return sig, nil
 }
 
 // placeCall waits until the callee is online, then calls.
