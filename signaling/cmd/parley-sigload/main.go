@@ -91,6 +91,9 @@ type report struct {
 	ServerMemRelay  int64   `json:"server_mem_after_relay"` // after the relay phase: steady state with N users
 	ServerCPUJoinS  float64 `json:"server_cpu_join_s"`      // CPU seconds the server used until converged
 	ServerCPURelay  float64 `json:"server_cpu_relay"`       // cores the server used during the relay phase
+	LoadCPURelay    float64 `json:"load_cpu_relay"`         // cores this generator used during the relay phase (with --inproc: server included)
+	ServerUSPerMsg  float64 `json:"server_us_per_msg"`      // server CPU µs per relayed frame
+	LoadUSPerMsg    float64 `json:"load_us_per_msg"`        // generator CPU µs per relayed frame (sending and receiving it)
 	ErrorFrames     int64   `json:"error_frames"`
 	LastError       string  `json:"last_error,omitempty"`
 }
@@ -259,10 +262,23 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 		runtime.GC()
 		time.Sleep(time.Second)
 		cpuStart, _ := tg.cpu()
+		selfStart, wallStart := selfCPU(), time.Now()
 		fmt.Fprintf(log, "relaying at %d messages/s for %v\n", o.rate, o.duration)
 		relay(o, clients, st, rep)
+		// The window includes waiting for the last frames, so CPU per
+		// frame is exact and cores are averaged over the whole phase.
+		wall := time.Since(wallStart)
+		selfUsed := selfCPU() - selfStart
+		rep.LoadCPURelay = selfUsed.Seconds() / wall.Seconds()
+		if rep.RelayReceived > 0 {
+			rep.LoadUSPerMsg = float64(selfUsed.Microseconds()) / float64(rep.RelayReceived)
+		}
 		if cpuEnd, _ := tg.cpu(); cpuOK {
-			rep.ServerCPURelay = (cpuEnd - cpuStart).Seconds() / o.duration.Seconds()
+			used := cpuEnd - cpuStart
+			rep.ServerCPURelay = used.Seconds() / wall.Seconds()
+			if rep.RelayReceived > 0 {
+				rep.ServerUSPerMsg = float64(used.Microseconds()) / float64(rep.RelayReceived)
+			}
 		}
 		rep.ServerMemRelay, _ = tg.memory()
 	}
@@ -390,7 +406,10 @@ func printReport(w io.Writer, r *report) {
 		}
 	}
 	if r.ServerCPUJoinS > 0 || r.ServerCPURelay > 0 {
-		fmt.Fprintf(w, "server CPU:        %.2f s until every list was complete; %.2f cores while relaying\n", r.ServerCPUJoinS, r.ServerCPURelay)
+		fmt.Fprintf(w, "server CPU:        %.2f s until every list was complete; %.2f cores while relaying (%.1f µs per relayed frame)\n", r.ServerCPUJoinS, r.ServerCPURelay, r.ServerUSPerMsg)
+	}
+	if r.LoadCPURelay > 0 {
+		fmt.Fprintf(w, "generator CPU:     %.2f cores while relaying (%.1f µs per relayed frame)\n", r.LoadCPURelay, r.LoadUSPerMsg)
 	}
 	fmt.Fprintf(w, "error frames:      %d %s\n", r.ErrorFrames, r.LastError)
 }
