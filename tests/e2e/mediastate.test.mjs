@@ -1,0 +1,132 @@
+// "Camera off" and "muted" reach the other side (media-state): the desktop
+// app (the Wails dev build under Xvfb, --fake-media, real Go bindings) in a
+// call with a user of the browser client in headless Chromium. Each side
+// turns its camera off and mutes through its own buttons; the other side
+// shows the name with "Camera off" over the picture and a muted badge, and
+// both go away when toggled back. A desktop page loaded mid-call shows the
+// peer's state at once (the snapshot).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, openPage } from './lib/browser.mjs';
+import { startSignal } from './lib/signal.mjs';
+import { call, hangUp, openSignedIn, waitState } from './lib/parley.mjs';
+import { startDesktop, startXvfb } from './lib/desktop.mjs';
+
+/** @typedef {import('playwright-core').Page} Page */
+
+/** Generous: two cores shared with other suites. */
+const SHOWN_MS = 20000;
+
+/**
+ * Waits until the element is shown (or hidden) and returns its text.
+ * @param {Page} page
+ * @param {string} selector
+ * @param {boolean} shown
+ */
+async function waitShown(page, selector, shown) {
+  await page.locator(selector).waitFor({ state: shown ? 'visible' : 'hidden', timeout: SHOWN_MS });
+  return (await page.textContent(selector))?.replace(/\s+/g, ' ').trim() ?? '';
+}
+
+/** @param {Page} page @param {string} phase */
+function waitPhase(page, phase) {
+  return page.waitForFunction((p) => document.body.dataset.phase === p, phase, { timeout: 30000 });
+}
+
+// The desktop page's overlay and the browser page's, by side.
+const desktopCover = '#peer-camera-off';
+const desktopMuted = '#peer-muted';
+const webCover = '#peer_camera_off';
+const webMuted = '#peer_muted';
+
+describe('camera off and muted reach the other side', { timeout: 240000 }, () => {
+  /** @type {Awaited<ReturnType<typeof startSignal>>} */ let sig;
+  /** @type {Awaited<ReturnType<typeof startXvfb>>} */ let x;
+  /** @type {Awaited<ReturnType<typeof startDesktop>>} */ let desk;
+  /** @type {import('playwright-core').Browser} */ let browser;
+  /** @type {Page} */ let ui;
+  /** @type {Page} */ let web;
+  /** @type {string[]} */ let problems = [];
+
+  before(async () => {
+    sig = await startSignal();
+    x = await startXvfb();
+    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--server', sig.wsURL] });
+    browser = await launchBrowser();
+    const opened = await openPage(browser, desk.url);
+    ui = opened.page;
+    problems = opened.problems;
+    web = (await openSignedIn(browser, sig.url, 'web')).page;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await desk?.stop();
+    await x?.stop();
+    await sig?.stop();
+  });
+
+  test('each side sees the other turn the camera off and mute, and back', async (t) => {
+    try {
+      await ui.fill('#login-name', 'desk');
+      await ui.click('#login-form button[type=submit]');
+      await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: 20000 });
+
+      await call(web, 'desk');
+      await ui.waitForSelector('#incoming[open]', { timeout: 20000 });
+      await ui.click('#incoming [data-act=accept]');
+      await waitState(web, 'in-call');
+      await waitPhase(ui, 'in-call');
+      // Both send sound and pictures: nothing covers either picture.
+      for (const [page, sel] of /** @type {const} */ ([[ui, desktopCover], [ui, desktopMuted], [web, webCover], [web, webMuted]])) {
+        assert.equal(await page.isVisible(sel), false, `${sel} shown while the peer sends everything`);
+      }
+
+      // The browser user turns the camera off: the desktop covers the
+      // picture with the name and "Camera off".
+      await web.click('#camera_button');
+      const cover = await waitShown(ui, desktopCover, true);
+      assert.match(cover, /\bweb\b/);
+      assert.match(cover, /Camera off/);
+      assert.equal(await ui.isVisible(desktopMuted), false, 'camera off showed as muted');
+
+      // A desktop page loaded now shows it at once (Snapshot().peerMedia).
+      await ui.reload();
+      await waitPhase(ui, 'in-call');
+      assert.match(await waitShown(ui, desktopCover, true), /\bweb\b.*Camera off/);
+
+      // The desktop user mutes: the browser shows the badge.
+      await ui.click('#btn-mute');
+      assert.match(await waitShown(web, webMuted, true), /Muted/);
+      assert.equal(await web.isVisible(webCover), false, 'muted showed as camera off');
+
+      // The other two toggles the other way round.
+      await ui.click('#btn-camera');
+      assert.match(await waitShown(web, webCover, true), /\bdesk\b.*Camera off/);
+      await web.click('#mute_button');
+      await waitShown(ui, desktopMuted, true);
+
+      // Everything back on: every cover and badge goes away.
+      await web.click('#camera_button');
+      await web.click('#mute_button');
+      await ui.click('#btn-mute');
+      await ui.click('#btn-camera');
+      await waitShown(ui, desktopCover, false);
+      await waitShown(ui, desktopMuted, false);
+      await waitShown(web, webCover, false);
+      await waitShown(web, webMuted, false);
+
+      // State outlives nothing: after the call, no cover is left behind.
+      await web.click('#camera_button');
+      await waitShown(ui, desktopCover, true);
+      await hangUp(web);
+      await waitPhase(ui, 'idle');
+      assert.equal(await ui.isVisible(desktopCover), false, 'the cover outlived the call');
+    } catch (err) {
+      t.diagnostic(`desktop call line: ${await ui.textContent('#call-state').catch(() => '?')}`);
+      t.diagnostic(`page problems: ${problems.join('\n')}`);
+      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      throw err;
+    }
+  });
+});
