@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/video"
@@ -100,9 +101,9 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
-	t := mediadevices.NewVideoTrack(&videoSource{v: v, r: video.ToI420(r)}, codecs)
+	t := mediadevices.NewVideoTrack(newVideoSource(v, r), codecs)
 	v.vt = t.(*mediadevices.VideoTrack)
-	v.track = newBoundTrack(t)
+	v.track = newBoundTrack(newVideoSender(v.vt))
 	go v.pump(ctx)
 	return v, nil
 }
@@ -176,10 +177,33 @@ func (v *Video) pump(ctx context.Context) {
 }
 
 // videoSource is the one reader of the camera driver: it converts every
-// frame to packed I420 in a buffer of its own and feeds the previews.
+// frame to packed I420 in a buffer of its own, feeds the previews, and
+// hands each picture on as a *captured.Picture with its capture time.
 type videoSource struct {
-	v *Video
-	r video.Reader
+	v  *Video
+	r  video.Reader // the driver's frames as I420
+	at time.Time    // capture time of the frame r returned last
+}
+
+// newVideoSource reads drv. The capture time is the driver's when it
+// delivers *captured.Picture (the test cameras, whose stamp carries the
+// same time), else the moment the frame arrives from the driver, before
+// any conversion.
+func newVideoSource(v *Video, drv video.Reader) *videoSource {
+	s := &videoSource{v: v}
+	s.r = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
+		img, release, err := drv.Read()
+		if err != nil {
+			return nil, func() {}, err
+		}
+		pic, at, ok := captured.Split(img)
+		if !ok {
+			at = time.Now()
+		}
+		s.at = at
+		return pic, release, nil
+	}))
+	return s
 }
 
 func (s *videoSource) ID() string { return s.v.drv.ID() }
@@ -201,7 +225,7 @@ func (s *videoSource) Read() (image.Image, func(), error) {
 	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
 	release()
 	if s.v.previews.len() > 0 {
-		s.v.previews.write(asFrame(packed, time.Now()))
+		s.v.previews.write(asFrame(packed, s.at))
 	}
-	return packed, func() {}, nil
+	return &captured.Picture{YCbCr: packed, Captured: s.at}, func() {}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
@@ -38,8 +39,10 @@ func (c *camera) Properties() []prop.Media {
 }
 
 // VideoRecord implements driver.VideoRecorder: frames of the requested
-// size, paced at the requested rate, each a new picture stamped with this
-// camera's id, a sequence number from 0 and the capture time.
+// size, paced at the requested rate, each a new *captured.Picture stamped
+// with this camera's id, a sequence number from 0 and the capture time,
+// which it also carries as Captured (so the RTP timestamps of what is sent
+// and the stamps in the pictures come from one clock reading).
 func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 	ctx, err := c.opened()
 	if err != nil {
@@ -81,6 +84,6 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 		}
 		img := g.Frame(seq, now)
 		seq++
-		return img, func() {}, nil
+		return &captured.Picture{YCbCr: img, Captured: now}, func() {}, nil
 	}), nil
 }

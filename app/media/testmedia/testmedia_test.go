@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
@@ -96,9 +97,17 @@ func TestCameraDriver(t *testing.T) {
 		if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 720 {
 			t.Fatalf("frame size %v", b)
 		}
-		y := img.(*image.YCbCr)
-		if code, ok := stamp.Decode(y.Y, 1280, 720, y.YStride); !ok || code.Seq != uint32(i) || code.Camera != CameraAID {
+		pic, ok := img.(*captured.Picture)
+		if !ok {
+			t.Fatalf("frame %d is a %T, want *captured.Picture", i, img)
+		}
+		code, ok := stamp.Decode(pic.Y, 1280, 720, pic.YStride)
+		if !ok || code.Seq != uint32(i) || code.Camera != CameraAID {
 			t.Fatalf("frame %d: stamp %+v ok=%v", i, code, ok)
+		}
+		// The stamp and the capture time are one clock reading.
+		if code.CapturedMS != pic.Captured.UnixMilli() {
+			t.Errorf("frame %d: stamp says %d ms, Captured %d ms", i, code.CapturedMS, pic.Captured.UnixMilli())
 		}
 	}
 	// Ten frames at 30 fps need at least 9 intervals; no upper bound is

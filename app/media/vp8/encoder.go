@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
@@ -120,11 +121,17 @@ func (p *Params) BuildVideoEncoder(r video.Reader, pm prop.Media) (codec.ReadClo
 
 // Encoder reads pictures from a video.Reader and returns one compressed
 // VP8 frame per Read. Its Controller implements codec.KeyFrameController
-// and codec.BitRateController.
+// and codec.BitRateController. Pictures that are *captured.Picture keep
+// their capture time through the encoder: it times libvpx's frames with
+// it, and Captured reports it for the frame Read returned, so the sender
+// can stamp RTP packets with it.
 type Encoder struct {
-	r      video.Reader
-	params Params
-	fps    float32
+	src    video.Reader
+	toI420 video.Reader // converts pending
+	// pending is the picture Read is converting; only Read touches it.
+	pending image.Image
+	params  Params
+	fps     float32
 
 	mu       sync.Mutex
 	s        *session
@@ -133,6 +140,7 @@ type Encoder struct {
 	forceKey bool
 	start    time.Time
 	last     time.Time
+	captured time.Time // of the frame Read returned last
 	buf      []byte
 	closed   bool
 }
@@ -144,22 +152,51 @@ func NewEncoder(r video.Reader, pm prop.Media, p Params) *Encoder {
 	if p.InitialBitrate > 0 {
 		bitrate = min(max(p.InitialBitrate, MinBitrate), MaxBitrate)
 	}
-	return &Encoder{r: video.ToI420(r), params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
+	e := &Encoder{src: r, params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
+	e.toI420 = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
+		return e.pending, func() {}, nil
+	}))
+	return e
 }
 
-// Read encodes the next picture. It returns io.EOF after Close.
+// Read encodes the next picture. It returns io.EOF after Close. A picture
+// without a capture time (not a *captured.Picture) counts as captured
+// when Read receives it.
 func (e *Encoder) Read() ([]byte, func(), error) {
-	img, release, err := e.r.Read()
+	img, release, err := e.src.Read()
 	if err != nil {
 		return nil, func() {}, err
 	}
 	defer release()
-	yuv, ok := img.(*image.YCbCr)
+	pic, at, ok := captured.Split(img)
+	if pic == nil {
+		return nil, func() {}, ErrNotI420
+	}
+	if !ok {
+		at = time.Now()
+	}
+	e.pending = pic
+	conv, releaseConv, err := e.toI420.Read()
+	e.pending = nil
+	if err != nil {
+		return nil, func() {}, fmt.Errorf("%w: %v", ErrNotI420, err)
+	}
+	defer releaseConv()
+	yuv, ok := conv.(*image.YCbCr)
 	if !ok || yuv.SubsampleRatio != image.YCbCrSubsampleRatio420 {
 		return nil, func() {}, ErrNotI420
 	}
-	out, _, err := e.encode(yuv, time.Now())
+	out, _, err := e.encode(yuv, at)
 	return out, func() {}, err
+}
+
+// Captured returns the capture time of the picture in the frame that Read
+// returned last (zero before the first). The sender calls it right after
+// Read, on the same goroutine, to stamp that frame's RTP packets.
+func (e *Encoder) Captured() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.captured
 }
 
 // encode compresses one picture captured at t.
@@ -193,7 +230,7 @@ func (e *Encoder) encode(yuv *image.YCbCr, t time.Time) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	e.forceKey = false
-	e.last = t
+	e.last, e.captured = t, t
 	return append([]byte(nil), out...), key, nil
 }
 
