@@ -44,19 +44,11 @@ func BenchmarkVideoReceive(b *testing.B) {
 		w, h, bitRate int
 	}{{"480p", 640, 480, 1_000_000}, {"720p", 1280, 720, 2_500_000}} {
 		b.Run(tc.name, func(b *testing.B) {
-			snd := newVP8SenderRate(b, tc.w, tc.h, tc.bitRate)
-			var pkts []*rtp.Packet
-			var bytes int
 			const n = 60
-			for i := 0; i < n; i++ {
-				p, err := snd.next()
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, q := range p {
-					bytes += len(q.Payload)
-				}
-				pkts = append(pkts, p...)
+			pkts := newVP8SenderRate(b, tc.w, tc.h, tc.bitRate).packets(b, n)
+			var bytes int
+			for _, p := range pkts {
+				bytes += len(p.Payload)
 			}
 			tr := &loopTrack{pkts: pkts, seq: pkts[0].SequenceNumber, step: n * vp8ClockRate / 30}
 			ctx, cancel := context.WithCancel(context.Background())
@@ -75,12 +67,7 @@ func BenchmarkVideoReceive(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			if err := r.Run(ctx); err != nil {
-				b.Fatal(err)
-			}
-			b.StopTimer()
+			timeRun(b, ctx, r.Run)
 			if st := r.Stats(); st.DecodeErrors != 0 || st.FramesSkipped != 0 {
 				b.Fatalf("stats %+v", st)
 			}
@@ -93,15 +80,7 @@ func BenchmarkVideoReceive(b *testing.B) {
 // BenchmarkAudioReceive measures decoding one 20 ms Opus packet and
 // feeding the tone meter.
 func BenchmarkAudioReceive(b *testing.B) {
-	enc := newToneEncoder(b, 440)
-	var pkts []*rtp.Packet
-	for i := 0; i < 50; i++ {
-		p, err := enc.next()
-		if err != nil {
-			b.Fatal(err)
-		}
-		pkts = append(pkts, p)
-	}
+	pkts := newToneEncoder(b, 440).packets(b, 50)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	tr := &countingTrack{loopTrack: loopTrack{pkts: pkts, seq: pkts[0].SequenceNumber, step: 50 * 960}, stopAfter: b.N, stop: cancel}
@@ -109,15 +88,22 @@ func BenchmarkAudioReceive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	if err := r.Run(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.StopTimer()
+	timeRun(b, ctx, r.Run)
 	if st := r.Stats(); st.DecodeErrors != 0 {
 		b.Fatalf("stats %+v", st)
 	}
+}
+
+// timeRun times one Run of a receiver over a looping track; the track or
+// the sink cancels ctx once b.N frames or packets have gone through.
+func timeRun(b *testing.B, ctx context.Context, run func(context.Context) error) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	if err := run(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
 }
 
 // countingTrack cancels the benchmark's context after stopAfter packets.

@@ -16,44 +16,23 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
-	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
 
-// newBrowserFacingPeer is a PeerConnection that accepts only VP8 and Opus,
-// with the default interceptors (NACK, PLI, RTCP reports) as in a call.
-func newBrowserFacingPeer(t *testing.T) *webrtc.PeerConnection {
-	t.Helper()
-	m := &webrtc.MediaEngine{}
+// registerVP8Opus makes a peer accept only VP8, with the feedback Chromium
+// offers for it, and Opus: what the browser in this test sends.
+func registerVP8Opus(m *webrtc.MediaEngine) error {
 	fb := []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: fb},
 		PayloadType:        96,
 	}, webrtc.RTPCodecTypeVideo); err != nil {
-		t.Fatal(err)
+		return err
 	}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
+	return m.RegisterCodec(webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"},
 		PayloadType:        111,
-	}, webrtc.RTPCodecTypeAudio); err != nil {
-		t.Fatal(err)
-	}
-	reg := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
-		t.Fatal(err)
-	}
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	api := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pc
+	}, webrtc.RTPCodecTypeAudio)
 }
 
 // TestChromiumSendsToReceivers has real Chromium send its fake camera and a
@@ -81,47 +60,10 @@ func TestChromiumSendsToReceivers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Second)
 	defer cancel()
 
-	pc := newBrowserFacingPeer(t)
+	pc := newPeer(t, registerVP8Opus, nil)
 	defer pc.Close()
-	rctx, stopReceivers := context.WithCancel(ctx)
-	var (
-		mu     sync.Mutex
-		video  *VideoReceiver
-		audioR *AudioReceiver
-		recvWG sync.WaitGroup
-		log    frameLog
-	)
-	defer func() { stopReceivers(); recvWG.Wait() }()
-	pc.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		var run func(context.Context) error
-		switch tr.Kind() {
-		case webrtc.RTPCodecTypeVideo:
-			ssrc := uint32(tr.SSRC())
-			r, err := NewVideoReceiver(tr, VideoConfig{Sink: &log, Logger: testLogger(t), RequestKeyFrame: func() {
-				_ = pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
-			}})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			video = r
-			mu.Unlock()
-			run = r.Run
-		case webrtc.RTPCodecTypeAudio:
-			r, err := NewAudioReceiver(tr, AudioConfig{Logger: testLogger(t)})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			audioR = r
-			mu.Unlock()
-			run = r.Run
-		}
-		recvWG.Add(1)
-		go func() { defer recvWG.Done(); _ = run(rctx) }()
-	})
+	var log frameLog
+	rr := receiveTracks(t, ctx, pc, VideoConfig{Sink: &log, Logger: testLogger(t)}, AudioConfig{Logger: testLogger(t)})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
@@ -133,22 +75,12 @@ func TestChromiumSendsToReceivers(t *testing.T) {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		if err := pc.SetRemoteDescription(offer); err != nil {
+		desc, err := answer(pc, offer)
+		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
-		answer, err := pc.CreateAnswer(nil)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		gathered := webrtc.GatheringCompletePromise(pc)
-		if err := pc.SetLocalDescription(answer); err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
-			return
-		}
-		<-gathered
-		_ = json.NewEncoder(w).Encode(pc.LocalDescription())
+		_ = json.NewEncoder(w).Encode(desc)
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
@@ -196,25 +128,14 @@ func TestChromiumSendsToReceivers(t *testing.T) {
 
 	// Poll until enough media has been decoded (Chromium's frame rate
 	// drops on a busy machine, so wait for counts, not for a time).
-	var vs VideoStats
-	var as AudioStats
-	var freq float64
-	for {
-		mu.Lock()
-		v, a := video, audioR
-		mu.Unlock()
-		if v != nil && a != nil {
-			vs, as = v.Stats(), a.Stats()
-			if vs.FramesDecoded >= 30 && as.PacketsDecoded >= 100 {
-				freq = a.DominantFrequency()
-				break
-			}
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("too little media from Chromium: video %+v, audio %+v", vs, as)
-		}
-		time.Sleep(50 * time.Millisecond)
+	vs, as, ok := rr.waitStats(ctx, func(vs VideoStats, as AudioStats) bool {
+		return vs.FramesDecoded >= 30 && as.PacketsDecoded >= 100
+	})
+	if !ok {
+		t.Fatalf("too little media from Chromium: video %+v, audio %+v", vs, as)
 	}
+	_, audioR := rr.receivers()
+	freq := audioR.DominantFrequency()
 	t.Logf("video %+v", vs)
 	t.Logf("audio %+v, tone %.1f Hz", as, freq)
 	if vs.DecodeErrors != 0 {

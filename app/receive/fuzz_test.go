@@ -31,16 +31,6 @@ func packetsFrom(data []byte) []*rtp.Packet {
 	return out
 }
 
-func fuzzTrack(data []byte) *chanTrack {
-	pkts := packetsFrom(data)
-	tr := newChanTrack(len(pkts))
-	for _, p := range pkts {
-		tr.pkts <- p
-	}
-	close(tr.pkts)
-	return tr
-}
-
 // FuzzVideoReceiver feeds arbitrary packets through the sample builder and
 // libvpx: the receiver must count what it cannot use and end normally.
 func FuzzVideoReceiver(f *testing.F) {
@@ -70,7 +60,7 @@ func FuzzVideoReceiver(f *testing.F) {
 		if len(data) > 1500 {
 			t.Skip("input longer than the fuzz budget")
 		}
-		r, err := NewVideoReceiver(fuzzTrack(data), VideoConfig{Sink: &frameLog{}, RequestKeyFrame: func() {}})
+		r, err := NewVideoReceiver(closedTrack(packetsFrom(data)), VideoConfig{Sink: &frameLog{}, RequestKeyFrame: func() {}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -92,14 +82,7 @@ func FuzzAudioReceiver(f *testing.F) {
 	}
 	f.Add([]byte{4, 0xfc, 0xff, 0xff, 0xff, 2, 0x03, 0x00})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := NewAudioReceiver(fuzzTrack(data), AudioConfig{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Run(context.Background()); err != nil {
-			t.Fatalf("Run: %v", err)
-		}
-		if st := r.Stats(); st.PacketsDecoded+st.DecodeErrors+st.PacketsLate > st.PacketsReceived {
+		if st := runAudio(t, packetsFrom(data), AudioConfig{}).Stats(); st.PacketsDecoded+st.DecodeErrors+st.PacketsLate > st.PacketsReceived {
 			t.Fatalf("stats add up to more than received: %+v", st)
 		}
 	})

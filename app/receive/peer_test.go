@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
@@ -16,30 +14,11 @@ import (
 	"github.com/parleyhq/parley/app/audio"
 )
 
-// newLoopbackPeer builds a PeerConnection as Parley's engine does (default
-// codecs and interceptors, so NACK and PLI are negotiated), restricted to
-// loopback UDP so two of them connect quickly inside one process.
+// newLoopbackPeer is a peer with the default codecs, restricted to the
+// loopback interface so that two of them connect quickly inside one process.
 func newLoopbackPeer(t *testing.T) *webrtc.PeerConnection {
 	t.Helper()
-	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		t.Fatal(err)
-	}
-	reg := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
-		t.Fatal(err)
-	}
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	api := webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se))
-	pc, err := api.NewPeerConnection(webrtc.Configuration{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pc
+	return newPeer(t, (*webrtc.MediaEngine).RegisterDefaultCodecs, func(name string) bool { return name == "lo" })
 }
 
 // connect runs a non-trickle offer/answer between the two peers.
@@ -54,19 +33,11 @@ func connect(t *testing.T, offerer, answerer *webrtc.PeerConnection) {
 		t.Fatal(err)
 	}
 	<-done
-	if err := answerer.SetRemoteDescription(*offerer.LocalDescription()); err != nil {
-		t.Fatal(err)
-	}
-	answer, err := answerer.CreateAnswer(nil)
+	desc, err := answer(answerer, *offerer.LocalDescription())
 	if err != nil {
 		t.Fatal(err)
 	}
-	done = webrtc.GatheringCompletePromise(answerer)
-	if err := answerer.SetLocalDescription(answer); err != nil {
-		t.Fatal(err)
-	}
-	<-done
-	if err := offerer.SetRemoteDescription(*answerer.LocalDescription()); err != nil {
+	if err := offerer.SetRemoteDescription(*desc); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -118,47 +89,8 @@ func TestPeerConnectionEndToEnd(t *testing.T) {
 		}
 	}()
 
-	rctx, stopReceivers := context.WithCancel(ctx)
-	var (
-		mu     sync.Mutex
-		video  *VideoReceiver
-		audioR *AudioReceiver
-		recvWG sync.WaitGroup
-		log    frameLog
-	)
-	// On an early failure, end the receivers before the test returns so
-	// that none logs after it.
-	defer func() { stopReceivers(); recvWG.Wait() }()
-	capture := audio.NewCapture(2)
-	recv.OnTrack(func(tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		switch tr.Kind() {
-		case webrtc.RTPCodecTypeVideo:
-			ssrc := uint32(tr.SSRC())
-			r, err := NewVideoReceiver(tr, VideoConfig{Sink: &log, RequestKeyFrame: func() {
-				_ = recv.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: ssrc}})
-			}})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			video = r
-			mu.Unlock()
-			recvWG.Add(1)
-			go func() { defer recvWG.Done(); t.Logf("video Run: %v", r.Run(rctx)) }()
-		case webrtc.RTPCodecTypeAudio:
-			r, err := NewAudioReceiver(tr, AudioConfig{Output: capture})
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			mu.Lock()
-			audioR = r
-			mu.Unlock()
-			recvWG.Add(1)
-			go func() { defer recvWG.Done(); t.Logf("audio Run: %v", r.Run(rctx)) }()
-		}
-	})
+	var log frameLog
+	rr := receiveTracks(t, ctx, recv, VideoConfig{Sink: &log}, AudioConfig{Output: audio.NewCapture(2)})
 
 	connect(t, sender, recv)
 	for sender.ConnectionState() != webrtc.PeerConnectionStateConnected || recv.ConnectionState() != webrtc.PeerConnectionStateConnected {
@@ -194,24 +126,11 @@ func TestPeerConnectionEndToEnd(t *testing.T) {
 	}
 
 	// Wait (generously) until the receivers have caught up.
-	var vs VideoStats
-	var as AudioStats
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		mu.Lock()
-		v, a := video, audioR
-		mu.Unlock()
-		if v != nil && a != nil {
-			vs, as = v.Stats(), a.Stats()
-			if vs.FramesDecoded >= frames-2 && as.PacketsDecoded >= 148 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	wctx, cancelWait := context.WithTimeout(ctx, 15*time.Second)
+	defer cancelWait()
+	vs, as, _ := rr.waitStats(wctx, func(vs VideoStats, as AudioStats) bool {
+		return vs.FramesDecoded >= frames-2 && as.PacketsDecoded >= 148
+	})
 	t.Logf("video %+v", vs)
 	t.Logf("audio %+v", as)
 	if vs.FramesDecoded < frames*9/10 {
@@ -223,14 +142,15 @@ func TestPeerConnectionEndToEnd(t *testing.T) {
 	if as.PacketsDecoded < 135 {
 		t.Errorf("decoded %d of 150 audio packets", as.PacketsDecoded)
 	}
-	if f := audioR.DominantFrequency(); math.Abs(f-440) > 3 {
+	if _, audioR := rr.receivers(); audioR == nil {
+		t.Error("no audio track arrived")
+	} else if f := audioR.DominantFrequency(); math.Abs(f-440) > 3 {
 		t.Errorf("received tone at %.1f Hz, want 440", f)
 	}
 
 	// End the receivers while the connection is still up.
-	stopReceivers()
 	waited := make(chan struct{})
-	go func() { recvWG.Wait(); close(waited) }()
+	go func() { rr.stop(); close(waited) }()
 	select {
 	case <-waited:
 	case <-time.After(10 * time.Second):

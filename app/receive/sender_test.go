@@ -1,15 +1,20 @@
 package receive
 
 import (
+	"errors"
 	"image"
+	"math"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/pion/mediadevices/pkg/codec"
+	"github.com/pion/mediadevices/pkg/codec/opus"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
+	mdaudio "github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
+	"github.com/pion/mediadevices/pkg/wave"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 )
@@ -107,4 +112,86 @@ func (s *vp8Sender) next() ([]*rtp.Packet, error) {
 		return nil, err
 	}
 	return s.pz.Packetize(data, vp8ClockRate/30), nil
+}
+
+// packets encodes n frames and returns their packets in order.
+func (s *vp8Sender) packets(tb testing.TB, n int) []*rtp.Packet {
+	tb.Helper()
+	var out []*rtp.Packet
+	for range n {
+		pkts, err := s.next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, pkts...)
+	}
+	return out
+}
+
+// toneEncoder encodes a sine tone with mediadevices' libopus encoder into
+// 20 ms RTP packets, as a Parley or browser sender would.
+type toneEncoder struct {
+	enc codec.ReadCloser
+	pz  rtp.Packetizer
+}
+
+func newToneEncoder(t testing.TB, freq float64) *toneEncoder {
+	t.Helper()
+	params, err := opus.NewParams()
+	if err != nil {
+		t.Fatal(err)
+	}
+	params.BitRate = 32000
+	var n int
+	src := mdaudio.ReaderFunc(func() (wave.Audio, func(), error) {
+		chunk := wave.NewInt16Interleaved(wave.ChunkInfo{Len: 960, Channels: 1, SamplingRate: 48000})
+		for i := range chunk.Data {
+			chunk.Data[i] = int16(8000 * math.Sin(2*math.Pi*freq*float64(n)/48000))
+			n++
+		}
+		return chunk, func() {}, nil
+	})
+	enc, err := params.BuildAudioEncoder(src, prop.Media{Audio: prop.Audio{SampleRate: 48000, ChannelCount: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { enc.Close() })
+	return &toneEncoder{enc: enc, pz: rtp.NewPacketizer(1200, 111, 0x5678, &codecs.OpusPayloader{}, rtp.NewRandomSequencer(), 48000)}
+}
+
+// encode returns the next 20 ms Opus frame.
+func (e *toneEncoder) encode() ([]byte, error) {
+	data, release, err := e.enc.Read()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return append([]byte(nil), data...), nil
+}
+
+// next returns the next 20 ms packet.
+func (e *toneEncoder) next() (*rtp.Packet, error) {
+	data, err := e.encode()
+	if err != nil {
+		return nil, err
+	}
+	pkts := e.pz.Packetize(data, 960)
+	if len(pkts) != 1 {
+		return nil, errors.New("opus frame did not fit one packet")
+	}
+	return pkts[0], nil
+}
+
+// packets returns the next n packets: n×20 ms of the tone.
+func (e *toneEncoder) packets(tb testing.TB, n int) []*rtp.Packet {
+	tb.Helper()
+	out := make([]*rtp.Packet, n)
+	for i := range out {
+		p, err := e.next()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[i] = p
+	}
+	return out
 }

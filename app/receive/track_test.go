@@ -26,6 +26,17 @@ func newChanTrack(buffer int) *chanTrack {
 	return &chanTrack{pkts: make(chan *rtp.Packet, buffer), errs: make(chan error, 1), expired: make(chan struct{})}
 }
 
+// closedTrack is a track that yields pkts in order and then io.EOF: a
+// recorded stream, read to its end.
+func closedTrack(pkts []*rtp.Packet) *chanTrack {
+	tr := newChanTrack(len(pkts))
+	for _, p := range pkts {
+		tr.pkts <- p
+	}
+	close(tr.pkts)
+	return tr
+}
+
 func (t *chanTrack) ReadRTP() (*rtp.Packet, interceptor.Attributes, error) {
 	t.mu.Lock()
 	expired := t.expired

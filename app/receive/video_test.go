@@ -5,115 +5,26 @@ import (
 	"errors"
 	"image"
 	"runtime"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/pion/rtp"
 
-	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/internal/testwait"
 )
 
-// frameLog is a sink that records what it was given.
-type frameLog struct {
-	mu     sync.Mutex
-	sizes  []image.Point
-	bad    int // frames whose planes do not match their size
-	stream frames.Stream
-}
-
-func (l *frameLog) WriteFrame(s frames.Stream, f *frames.Frame) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	cw, ch := f.ChromaSize()
-	if len(f.Y) != f.Width*f.Height || len(f.U) != cw*ch || len(f.V) != cw*ch || s != frames.Remote {
-		l.bad++
-	}
-	l.stream = s
-	l.sizes = append(l.sizes, image.Pt(f.Width, f.Height))
-}
-
-func (l *frameLog) count() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.sizes)
-}
-
-// runVideo starts a receiver on its own goroutine and returns a function
-// that waits for Run's result.
-func runVideo(t *testing.T, ctx context.Context, tr RTPReader, cfg VideoConfig) (*VideoReceiver, func() error) {
-	t.Helper()
-	r, err := NewVideoReceiver(tr, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	return r, func() error {
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(20 * time.Second):
-			t.Fatal("Run did not return")
-			return nil
-		}
-	}
-}
-
-// stream sends frames from snd into tr at about 30 fps, passing each
-// frame's packets through mangle first, then closes the track.
-func stream(ctx context.Context, tr *chanTrack, snd *vp8Sender, n int, mangle func(i int, pkts []*rtp.Packet) []*rtp.Packet) error {
-	defer close(tr.pkts)
-	tick := time.NewTicker(time.Second / 30)
-	defer tick.Stop()
-	for i := 0; i < n; i++ {
-		pkts, err := snd.next()
-		if err != nil {
-			return err
-		}
-		if mangle != nil {
-			pkts = mangle(i, pkts)
-		}
-		for _, p := range pkts {
-			if !tr.send(ctx, p) {
-				return ctx.Err()
-			}
-		}
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
 func TestVideoDecodesReorderedStream(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tr := newChanTrack(0)
-	snd := newVP8Sender(t, 320, 240)
-	var log frameLog
-	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+	v := startVideoStream(t)
 
 	const n = 45
 	reordered := 0
-	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+	st := v.send(t, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
 		if len(p) >= 2 && i%3 == 0 { // swap the first two packets of every third frame
 			p[0], p[1] = p[1], p[0]
 			reordered++
 		}
 		return p
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(); err != nil {
-		t.Fatalf("Run after the track closed: %v", err)
-	}
-	st := r.Stats()
-	t.Logf("stats %+v", st)
 	if reordered == 0 {
 		t.Fatal("no frame had two packets: the test reordered nothing")
 	}
@@ -127,10 +38,10 @@ func TestVideoDecodesReorderedStream(t *testing.T) {
 	if st.Width != 320 || st.Height != 240 || st.LastFrame.IsZero() {
 		t.Errorf("stats size %dx%d last %v", st.Width, st.Height, st.LastFrame)
 	}
-	if log.bad != 0 || uint64(log.count()) != st.FramesDecoded {
-		t.Errorf("sink: %d frames, %d malformed; stats say %d decoded", log.count(), log.bad, st.FramesDecoded)
+	if v.log.bad != 0 || uint64(v.log.count()) != st.FramesDecoded {
+		t.Errorf("sink: %d frames, %d malformed; stats say %d decoded", v.log.count(), v.log.bad, st.FramesDecoded)
 	}
-	for _, sz := range log.sizes {
+	for _, sz := range v.log.sizes {
 		if sz != image.Pt(320, 240) {
 			t.Fatalf("frame size %v, want 320x240", sz)
 		}
@@ -140,12 +51,7 @@ func TestVideoDecodesReorderedStream(t *testing.T) {
 // TestVideoRecoversFromLoss drops one packet mid-stream: the receiver must
 // stop showing broken frames, ask for a keyframe, and resume on it.
 func TestVideoRecoversFromLoss(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tr := newChanTrack(0)
-	snd := newVP8Sender(t, 320, 240)
-	var log frameLog
-	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+	v := startVideoStream(t)
 
 	// Frame 30 comes a second after the start-up PLI, so the rate limit
 	// does not hold back the PLI for the loss.
@@ -154,24 +60,16 @@ func TestVideoRecoversFromLoss(t *testing.T) {
 		reqsBefore int64
 		decBefore  uint64
 	)
-	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+	st := v.send(t, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
 		if i == lossAt {
-			reqsBefore = snd.keyReqs.Load()
-			decBefore = r.Stats().FramesDecoded
+			reqsBefore = v.snd.keyReqs.Load()
+			decBefore = v.r.Stats().FramesDecoded
 			return p[1:] // lose the first packet of the frame
 		}
 		return p
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
-	st := r.Stats()
-	t.Logf("stats %+v", st)
-	if snd.keyReqs.Load() <= reqsBefore {
-		t.Errorf("no keyframe requested after the loss (requests: %d before, %d after)", reqsBefore, snd.keyReqs.Load())
+	if v.snd.keyReqs.Load() <= reqsBefore {
+		t.Errorf("no keyframe requested after the loss (requests: %d before, %d after)", reqsBefore, v.snd.keyReqs.Load())
 	}
 	if st.PacketsDropped == 0 {
 		t.Error("the lost packet was not counted")
@@ -186,18 +84,13 @@ func TestVideoRecoversFromLoss(t *testing.T) {
 
 // TestVideoSurvivesCorruptFrame damages a frame so that libvpx rejects it.
 func TestVideoSurvivesCorruptFrame(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tr := newChanTrack(0)
-	snd := newVP8Sender(t, 320, 240)
-	var log frameLog
-	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+	v := startVideoStream(t)
 
 	const n, badAt = 60, 30
 	var decBefore uint64
-	err := stream(ctx, tr, snd, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
+	st := v.send(t, n, func(i int, p []*rtp.Packet) []*rtp.Packet {
 		if i == badAt {
-			decBefore = r.Stats().FramesDecoded
+			decBefore = v.r.Stats().FramesDecoded
 			// After the payload descriptor (4 bytes with a 15-bit picture
 			// ID) comes the frame tag: claim a first partition far longer
 			// than the frame, keeping the inter-frame and show bits.
@@ -207,56 +100,35 @@ func TestVideoSurvivesCorruptFrame(t *testing.T) {
 		}
 		return p
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
-	st := r.Stats()
-	t.Logf("stats %+v", st)
 	if st.DecodeErrors == 0 {
 		t.Fatal("the corrupt frame was not reported as a decode error")
 	}
 	if st.FramesDecoded < decBefore+n-badAt-10 {
 		t.Errorf("decoding did not resume: %d decoded before the error, %d at the end", decBefore, st.FramesDecoded)
 	}
-	if st.KeyFramesRequested != 1 || snd.keyReqs.Load() != 1 {
-		t.Errorf("keyframes requested %d (sender saw %d), want one after the error", st.KeyFramesRequested, snd.keyReqs.Load())
+	if st.KeyFramesRequested != 1 || v.snd.keyReqs.Load() != 1 {
+		t.Errorf("keyframes requested %d (sender saw %d), want one after the error", st.KeyFramesRequested, v.snd.keyReqs.Load())
 	}
 }
 
 func TestVideoFollowsResolutionChange(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tr := newChanTrack(0)
-	snd := newVP8Sender(t, 320, 240)
-	var log frameLog
-	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
+	v := startVideoStream(t)
 
-	err := stream(ctx, tr, snd, 40, func(i int, p []*rtp.Packet) []*rtp.Packet {
+	st := v.send(t, 40, func(i int, p []*rtp.Packet) []*rtp.Packet {
 		if i == 19 { // frame 20 onwards is larger; the encoder restarts with a keyframe
-			snd.size.Store(image.Pt(640, 360))
+			v.snd.size.Store(image.Pt(640, 360))
 		}
 		return p
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
-	st := r.Stats()
-	t.Logf("stats %+v", st)
 	if st.Width != 640 || st.Height != 360 {
 		t.Errorf("last size %dx%d, want 640x360", st.Width, st.Height)
 	}
 	seen := map[image.Point]int{}
-	for _, sz := range log.sizes {
+	for _, sz := range v.log.sizes {
 		seen[sz]++
 	}
-	if seen[image.Pt(320, 240)] < 15 || seen[image.Pt(640, 360)] < 15 || len(seen) != 2 || log.bad != 0 {
-		t.Errorf("sizes seen %v, %d malformed", seen, log.bad)
+	if seen[image.Pt(320, 240)] < 15 || seen[image.Pt(640, 360)] < 15 || len(seen) != 2 || v.log.bad != 0 {
+		t.Errorf("sizes seen %v, %d malformed", seen, v.log.bad)
 	}
 }
 
@@ -264,27 +136,14 @@ func TestVideoFollowsResolutionChange(t *testing.T) {
 // when a track is picked up late: the receiver must ask for a keyframe and
 // show nothing broken until it comes.
 func TestVideoJoinsMidStream(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	tr := newChanTrack(0)
-	snd := newVP8Sender(t, 320, 240)
-	var log frameLog
-	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: &log, RequestKeyFrame: snd.requestKeyFrame})
-	err := stream(ctx, tr, snd, 30, func(i int, p []*rtp.Packet) []*rtp.Packet {
+	v := startVideoStream(t)
+	st := v.send(t, 30, func(i int, p []*rtp.Packet) []*rtp.Packet {
 		if i < 5 {
 			return nil // the keyframe and four frames that depend on it
 		}
 		return p
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
-	st := r.Stats()
-	t.Logf("stats %+v", st)
-	if snd.keyReqs.Load() == 0 || st.FramesSkipped == 0 {
+	if v.snd.keyReqs.Load() == 0 || st.FramesSkipped == 0 {
 		t.Fatalf("no keyframe requested (skipped %d frames)", st.FramesSkipped)
 	}
 	if st.DecodeErrors != 0 || st.FramesDecoded < 20 {
@@ -293,7 +152,7 @@ func TestVideoJoinsMidStream(t *testing.T) {
 }
 
 func TestVideoCancelUnblocksRead(t *testing.T) {
-	before := goroutines()
+	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	tr := newChanTrack(0) // never sends
 	var log frameLog
@@ -303,7 +162,7 @@ func TestVideoCancelUnblocksRead(t *testing.T) {
 	if err := wait(); err != nil {
 		t.Fatalf("Run after cancel: %v", err)
 	}
-	waitGoroutines(t, before)
+	testwait.Goroutines(t, before, 10*time.Second)
 }
 
 func TestVideoSkipsUnreadablePackets(t *testing.T) {
@@ -328,13 +187,6 @@ func TestNewVideoReceiverRejectsMissingSink(t *testing.T) {
 		t.Fatalf("err %v, want ErrNoSink", err)
 	}
 }
-
-// waitGoroutines polls until the goroutine count is back to n.
-func waitGoroutines(t *testing.T, n int) {
-	testwait.Goroutines(t, n, 10*time.Second)
-}
-
-func goroutines() int { return runtime.NumGoroutine() }
 
 func TestVP8KeyFrameHeader(t *testing.T) {
 	// Tag (keyframe, show), start code, 640 | scale 1<<14, 480.
@@ -365,12 +217,12 @@ func TestNextPictureID(t *testing.T) {
 // A keyframe header claiming a huge picture must be refused before libvpx
 // allocates it.
 func TestVideoRefusesHugeKeyFrame(t *testing.T) {
-	tr := newChanTrack(4)
 	// 16383x16383 keyframe, marker set; then one more packet so it is released.
 	huge := []byte{0x10, 0x50, 0x2a, 0x00, 0x9d, 0x01, 0x2a, 0xff, 0x3f, 0xff, 0x3f, 0, 0, 0}
-	tr.pkts <- &rtp.Packet{Header: rtp.Header{SequenceNumber: 1, Timestamp: 0, Marker: true}, Payload: huge}
-	tr.pkts <- &rtp.Packet{Header: rtp.Header{SequenceNumber: 2, Timestamp: 3000, Marker: true}, Payload: huge}
-	close(tr.pkts)
+	tr := closedTrack([]*rtp.Packet{
+		{Header: rtp.Header{SequenceNumber: 1, Timestamp: 0, Marker: true}, Payload: huge},
+		{Header: rtp.Header{SequenceNumber: 2, Timestamp: 3000, Marker: true}, Payload: huge},
+	})
 	r, err := NewVideoReceiver(tr, VideoConfig{Sink: &frameLog{}})
 	if err != nil {
 		t.Fatal(err)
