@@ -5,13 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
-	"sync"
+	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -26,45 +22,12 @@ type stats struct {
 	measured atomic.Bool // record relay latency only in the relay phase
 }
 
-// countingConn counts the bytes a client receives.
-type countingConn struct {
-	net.Conn
-	n *atomic.Int64
-}
-
-func (c countingConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.n.Add(int64(n))
-	return n, err
-}
-
-// newHTTPClient returns the client used for every WebSocket handshake. It
-// counts received bytes and, with spread > 0, binds each connection to one
-// of 127.0.0.2 … 127.0.0.(spread+1) so that a server's per-address cap is
-// not hit (Linux routes all of 127.0.0.0/8 to the loopback interface).
-func newHTTPClient(st *stats, spread int) *http.Client {
-	var next atomic.Uint64
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		d := net.Dialer{Timeout: 30 * time.Second}
-		if spread > 0 {
-			i := next.Add(1) % uint64(spread)
-			d.LocalAddr = &net.TCPAddr{IP: net.IPv4(127, 0, byte((i+2)>>8), byte(i+2))}
-		}
-		c, err := d.DialContext(ctx, network, addr)
-		if err != nil {
-			return nil, err
-		}
-		return countingConn{Conn: c, n: &st.bytesIn}, nil
-	}
-	return &http.Client{Transport: &http.Transport{DialContext: dial, MaxIdleConnsPerHost: -1}}
-}
-
 // loadClient is a lean protocol client: it registers like a Parley client
 // (or an MDN one), tracks only the number of users, and timestamps relays.
 type loadClient struct {
 	name  string
 	delta bool
-	conn  *websocket.Conn
+	ws    *wsConn
 	st    *stats
 
 	users      atomic.Int64
@@ -73,48 +36,35 @@ type loadClient struct {
 	done       chan struct{}
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// readLimit bounds one message: a full user list of 10,000 names is about
+// 100 KB, so this is far above anything the server sends.
+const readLimit = 64 << 20
 
 // dial connects and starts the reader; registration completes in the
 // background (see registered).
-func dial(ctx context.Context, hc *http.Client, url, name string, delta bool, st *stats) (*loadClient, error) {
+func dial(ctx context.Context, d *wsDialer, url, name string, delta bool, st *stats) (*loadClient, error) {
 	start := time.Now()
-	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPClient: hc, Subprotocols: []string{protocol.Subprotocol}})
+	ws, err := d.dial(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	conn.SetReadLimit(64 << 20)
-	c := &loadClient{name: name, delta: delta, conn: conn, st: st, registered: make(chan struct{}), done: make(chan struct{})}
+	c := &loadClient{name: name, delta: delta, ws: ws, st: st, registered: make(chan struct{}), done: make(chan struct{})}
 	go c.read(start)
 	return c, nil
 }
 
 func (c *loadClient) read(start time.Time) {
 	defer close(c.done)
-	ctx := context.Background()
-	for {
-		_, r, err := c.conn.Reader(ctx)
-		if err != nil {
-			return
-		}
-		buf := bufPool.Get().(*bytes.Buffer)
-		buf.Reset()
-		if _, err := buf.ReadFrom(r); err != nil {
-			bufPool.Put(buf)
-			return
-		}
-		c.handle(buf.Bytes(), start)
-		bufPool.Put(buf)
-	}
+	c.ws.readMessages(readLimit, func(f []byte) { c.handle(f, start) })
 }
 
 func (c *loadClient) handle(f []byte, start time.Time) {
 	switch {
 	case bytes.HasPrefix(f, prefixID):
 		if c.delta {
-			c.send(protocol.Encode(&protocol.Message{Type: protocol.TypeHello, Features: []string{protocol.FeatureUserDelta}}))
+			c.ws.send(opText, protocol.Encode(&protocol.Message{Type: protocol.TypeHello, Features: []string{protocol.FeatureUserDelta}}))
 		}
-		c.send(protocol.Encode(&protocol.Message{Type: protocol.TypeUsername, Name: c.name, Date: time.Now().UnixMilli()}))
+		c.ws.send(opText, protocol.Encode(&protocol.Message{Type: protocol.TypeUsername, Name: c.name, Date: time.Now().UnixMilli()}))
 	case bytes.HasPrefix(f, prefixUserlist):
 		c.users.Store(int64(countUsers(f)))
 		select {
@@ -139,14 +89,8 @@ func (c *loadClient) handle(f []byte, start time.Time) {
 	}
 }
 
-// send writes a frame. It has no deadline of its own: a stuck server is
-// the measurement, and closing the client ends a blocked write.
-func (c *loadClient) send(frame []byte) error {
-	return c.conn.Write(context.Background(), websocket.MessageText, frame)
-}
-
 func (c *loadClient) close() {
-	c.conn.Close(websocket.StatusNormalClosure, "")
+	c.ws.close(c.done, 5*time.Second)
 	<-c.done
 }
 
@@ -164,20 +108,44 @@ func newCallScript(sdpBytes int) *callScript {
 	return &callScript{offerSDP: offer, answerSDP: answer}
 }
 
-// frame builds step s of a call to target, stamped with the send time in
-// an extension field the server relays untouched.
-func (cs *callScript) frame(step int, target string) []byte {
-	now := time.Now().UnixNano()
+// appendFrame appends step s of a call to target to dst, stamped with
+// now (Unix nanoseconds) in an extension field the server relays untouched.
+func (cs *callScript) appendFrame(dst []byte, step int, target string, now int64) []byte {
 	switch step {
 	case 0:
-		return fmt.Appendf(nil, `{"type":"video-offer","target":%q,"sent":%d,"sdp":{"type":"offer","sdp":%s}}`, target, now, cs.offerSDP)
+		dst = append(dst, `{"type":"video-offer","target":`...)
 	case 1:
-		return fmt.Appendf(nil, `{"type":"video-answer","target":%q,"sent":%d,"sdp":{"type":"answer","sdp":%s}}`, target, now, cs.answerSDP)
+		dst = append(dst, `{"type":"video-answer","target":`...)
 	case callSteps - 1:
-		return fmt.Appendf(nil, `{"type":"hang-up","target":%q,"sent":%d}`, target, now)
+		dst = append(dst, `{"type":"hang-up","target":`...)
 	default:
-		return fmt.Appendf(nil, `{"type":"new-ice-candidate","target":%q,"sent":%d,"candidate":{"candidate":"candidate:842163049 1 udp 1677729535 203.0.113.%d 5%04d typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Zx9q network-cost 999","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"Zx9q"}}`, target, now, step, step)
+		dst = append(dst, `{"type":"new-ice-candidate","target":`...)
 	}
+	dst = strconv.AppendQuote(dst, target)
+	dst = append(dst, `,"sent":`...)
+	dst = strconv.AppendInt(dst, now, 10)
+	switch step {
+	case 0:
+		dst = append(dst, `,"sdp":{"type":"offer","sdp":`...)
+		dst = append(dst, cs.offerSDP...)
+		return append(dst, "}}"...)
+	case 1:
+		dst = append(dst, `,"sdp":{"type":"answer","sdp":`...)
+		dst = append(dst, cs.answerSDP...)
+		return append(dst, "}}"...)
+	case callSteps - 1:
+		return append(dst, '}')
+	}
+	dst = append(dst, `,"candidate":{"candidate":"candidate:842163049 1 udp 1677729535 203.0.113.`...)
+	dst = strconv.AppendInt(dst, int64(step), 10)
+	dst = append(dst, " 5"...)
+	for p := 1000; p > 1; p /= 10 { // the port: 5 then step in four digits
+		if step < p {
+			dst = append(dst, '0')
+		}
+	}
+	dst = strconv.AppendInt(dst, int64(step), 10)
+	return append(dst, ` typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Zx9q network-cost 999","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"Zx9q"}}`...)
 }
 
 // callSteps is one call's script: offer, answer, 8 candidates (alternating

@@ -174,7 +174,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 func load(o options, tg *target, log io.Writer) (*report, error) {
 	st := &stats{}
-	hc := newHTTPClient(st, o.spread)
+	wd := &wsDialer{spread: o.spread, bytesIn: &st.bytesIn}
 	rep := &report{Server: tg.desc, Clients: o.clients, Legacy: o.legacy, RelayTarget: o.rate}
 	rep.ServerMemBefore, _ = tg.memory()
 	cpuBefore, cpuOK := tg.cpu()
@@ -195,7 +195,7 @@ func load(o options, tg *target, log io.Writer) (*report, error) {
 			defer wg.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			c, err := dial(ctx, hc, tg.url, "u"+strconv.Itoa(i), !o.legacy, st)
+			c, err := dial(ctx, wd, tg.url, "u"+strconv.Itoa(i), !o.legacy, st)
 			// The slot bounds handshakes, not registrations: users arrive
 			// independently, and a newcomer's list may wait for the next
 			// coalesced flush.
@@ -321,6 +321,7 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 			step := make([]int, pairs)
 			next := w // this worker's pairs: w, w+workers, …
 			var done int64
+			var fb frameBuf // this worker's frames are built and masked here
 			tick := time.NewTicker(time.Millisecond)
 			defer tick.Stop()
 			for {
@@ -341,7 +342,8 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 					if !callerSends(s) {
 						from, to = to, from
 					}
-					if from.send(script.frame(s, to.name)) == nil {
+					payload := script.appendFrame(fb.payload(), s, to.name, time.Now().UnixNano())
+					if from.ws.writeFrame(fb.finish(payload, opText, from.ws.key)) == nil {
 						sent.Add(1)
 					}
 				}
