@@ -87,6 +87,13 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 	// loopback, which pion leaves out by default.
 	settings.SetIncludeLoopbackCandidate(true)
 	settings.SetICETimeouts(cfg.ICEDisconnected, cfg.ICEFailed, iceKeepalive)
+	// An ICE restart after a network change must gather from the
+	// addresses the machine has now.
+	netw, err := newFreshNet()
+	if err != nil {
+		return nil, err
+	}
+	settings.SetNet(netw)
 
 	return webrtc.NewAPI(
 		webrtc.WithMediaEngine(media),

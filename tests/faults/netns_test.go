@@ -87,6 +87,19 @@ func (l *link) setB(t *testing.T, up bool) {
 	run(t, "ip", "-n", l.B, "link", "set", l.vethB, state)
 }
 
+// renumberB moves B to another address on the same subnet (.3 instead of
+// .2), as when a laptop gets a new lease or roams: every socket B had open
+// now belongs to an address it no longer has, and nothing tells the other
+// end. It returns the new address.
+func (l *link) renumberB(t *testing.T) string {
+	t.Helper()
+	next := strings.TrimSuffix(l.IPB, ".2") + ".3"
+	run(t, "ip", "-n", l.B, "addr", "del", l.IPB+"/24", "dev", l.vethB)
+	run(t, "ip", "-n", l.B, "addr", "add", next+"/24", "dev", l.vethB)
+	l.IPB = next
+	return next
+}
+
 // loss drops percent% (an integer) of the packets leaving each end of the
 // link. It prefers netem; kernels without sch_netem (this project's CI
 // machines have none) get the same random drop from nftables' numgen in

@@ -107,10 +107,10 @@ type signal struct {
 	addr string
 }
 
-func startSignal(t *testing.T, l *link) *signal {
+func startSignal(t *testing.T, l *link, extra ...string) *signal {
 	t.Helper()
 	addr := l.IPA + ":6503"
-	s := &signal{proc: start(t, l.A, "parley-signal", "--addr", addr), addr: addr}
+	s := &signal{proc: start(t, l.A, "parley-signal", append([]string{"--addr", addr}, extra...)...), addr: addr}
 	waitListening(t, l.A, addr)
 	return s
 }
