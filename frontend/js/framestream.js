@@ -85,10 +85,12 @@ export class FrameStream {
   /**
    * @param {() => Promise<string>} getURL  asked before every connection attempt
    * @param {(f: Frame) => void} onFrame
+   * @param {() => void} [onOpen]  called on every (re)connection, before the first frame
    */
-  constructor(getURL, onFrame) {
+  constructor(getURL, onFrame, onOpen = () => {}) {
     this.getURL = getURL;
     this.onFrame = onFrame;
+    this.onOpen = onOpen;
     /** @type {StreamCounters} */
     this.counters = { received: 0, rejected: 0, gaps: 0, connects: 0, lastTransitMs: NaN, lastError: '' };
     /** @type {WebSocket|null} */
@@ -132,6 +134,7 @@ export class FrameStream {
       this.counters.connects++;
       this.backoffMs = 250;
       this.lastSeq.clear();
+      this.onOpen();
     };
     ws.onmessage = (ev) => {
       if (!(ev.data instanceof ArrayBuffer)) {
@@ -158,6 +161,21 @@ export class FrameStream {
       this.counters.lastError = `socket closed (${ev.code}${ev.reason ? ' ' + ev.reason : ''})`;
       this.retry();
     };
+  }
+
+  /**
+   * send tells the bridge how large a stream is shown (app/bridge View):
+   * width×height device pixels, 0×0 for not shown. It reports whether the
+   * message went out; a closed socket sends nothing, and onOpen is the
+   * place to send again.
+   * @param {number} stream
+   * @param {number} width
+   * @param {number} height
+   */
+  sendView(stream, width, height) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ stream, width, height }));
+    return true;
   }
 
   /** @private */

@@ -6,6 +6,11 @@
  * happens in requestAnimationFrame, so a page that draws slower than frames
  * arrive skips frames instead of falling behind.
  *
+ * It also tells the bridge how large each stream is shown (the largest
+ * visible pane's picture, in device pixels; 0×0 when no pane shows it), so
+ * that the corner preview arrives at preview size and a hidden pane costs
+ * nothing: uploading planes is most of a GPU-less web view's work.
+ *
  * Counters (per stream) are public for the stats panel and for tests.
  */
 import { FrameStream, STREAM_LOCAL, STREAM_REMOTE, nowMicros } from './framestream.js';
@@ -36,7 +41,7 @@ export class VideoView {
     this.opts = opts;
     /** @type {Map<number, Frame>} */
     this.pending = new Map();
-    /** @type {Map<number, Set<Renderer>>} */
+    /** @type {Map<number, Set<HTMLCanvasElement>>} */
     this.targets = new Map([[STREAM_REMOTE, new Set()], [STREAM_LOCAL, new Set()]]);
     /** @type {Map<HTMLCanvasElement, Renderer>} */
     this.renderers = new Map();
@@ -45,8 +50,21 @@ export class VideoView {
       [STREAM_REMOTE]: newCounters(),
       [STREAM_LOCAL]: newCounters(),
     };
-    this.stream = new FrameStream(getURL, (f) => this.accept(f));
+    this.stream = new FrameStream(getURL, (f) => this.accept(f), () => {
+      this.sentViews.clear();
+      this.sendViews();
+    });
     this.raf = 0;
+    /** @type {Map<number, number>} width/height of each stream's picture, from its frames */
+    this.aspects = new Map();
+    /** @type {Map<number, string>} the last view sent per stream, "WxH" */
+    this.sentViews = new Map();
+    this.viewTimer = 0;
+    // A pane's size changes with the window; its visibility with the call
+    // phase, the camera switch or the settings panel (attributes on the
+    // page's elements). Either may change what the bridge should send.
+    this.resizes = new ResizeObserver(() => this.scheduleViews());
+    this.mutations = new MutationObserver(() => this.scheduleViews());
   }
 
   /**
@@ -65,7 +83,9 @@ export class VideoView {
       canvas.addEventListener('webglcontextlost', (ev) => ev.preventDefault());
       canvas.addEventListener('webglcontextrestored', () => this.rebuild(canvas));
     }
-    this.targets.get(stream)?.add(r);
+    this.targets.get(stream)?.add(canvas);
+    this.resizes.observe(canvas);
+    this.scheduleViews();
   }
 
   /**
@@ -75,11 +95,7 @@ export class VideoView {
   rebuild(canvas) {
     const old = this.renderers.get(canvas);
     if (!old) return;
-    const r = createRenderer(canvas, this.opts);
-    this.renderers.set(canvas, r);
-    for (const set of this.targets.values()) {
-      if (set.delete(old)) set.add(r);
-    }
+    this.renderers.set(canvas, createRenderer(canvas, this.opts));
   }
 
   /**
@@ -87,8 +103,8 @@ export class VideoView {
    * @param {HTMLCanvasElement} canvas
    */
   detach(stream, canvas) {
-    const r = this.renderers.get(canvas);
-    if (r) this.targets.get(stream)?.delete(r);
+    this.targets.get(stream)?.delete(canvas);
+    this.scheduleViews();
   }
 
   /**
@@ -100,10 +116,16 @@ export class VideoView {
   }
 
   start() {
+    this.mutations.observe(document.body, {
+      attributes: true, subtree: true, attributeFilter: ['hidden', 'class', 'open', 'data-phase', 'data-camera-off'],
+    });
     this.stream.start();
   }
 
   stop() {
+    this.mutations.disconnect();
+    clearTimeout(this.viewTimer);
+    this.viewTimer = 0;
     this.stream.stop();
     cancelAnimationFrame(this.raf);
     this.raf = 0;
@@ -114,6 +136,11 @@ export class VideoView {
    * @param {Frame} f
    */
   accept(f) {
+    const aspect = f.width / f.height;
+    if (Math.abs((this.aspects.get(f.stream) ?? 0) - aspect) > 0.01) {
+      this.aspects.set(f.stream, aspect);
+      this.scheduleViews();
+    }
     if (this.pending.has(f.stream)) this.counters[f.stream].skipped++;
     this.pending.set(f.stream, f);
     if (!this.raf) this.raf = requestAnimationFrame(() => this.draw());
@@ -123,7 +150,7 @@ export class VideoView {
   draw() {
     this.raf = 0;
     for (const [stream, f] of this.pending) {
-      for (const r of this.targets.get(stream) ?? []) r.draw(f);
+      for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f);
       const c = this.counters[stream];
       c.drawn++;
       c.width = f.width;
@@ -136,6 +163,66 @@ export class VideoView {
     }
     this.pending.clear();
   }
+
+  /**
+   * Coalesces bursts of layout changes into one view update.
+   * @private
+   */
+  scheduleViews() {
+    if (this.viewTimer) return;
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = 0;
+      this.sendViews();
+    }, 30);
+  }
+
+  /**
+   * Sends each stream's shown size when it changed since the last one sent.
+   * @private
+   */
+  sendViews() {
+    for (const [stream, canvases] of this.targets) {
+      const aspect = this.aspects.get(stream) ?? 16 / 9;
+      let w = 0;
+      let h = 0;
+      for (const canvas of canvases) {
+        const [cw, ch] = shownSize(canvas, aspect);
+        if (cw * ch > w * h) [w, h] = [cw, ch];
+      }
+      const key = `${w}x${h}`;
+      if (this.sentViews.get(stream) !== key && this.stream.sendView(stream, w, h)) this.sentViews.set(stream, key);
+    }
+  }
+}
+
+/**
+ * shownSize is the size in device pixels at which canvas shows a picture
+ * of the given aspect ratio once CSS fits it into the canvas's box, or
+ * [0, 0] when the canvas is not shown.
+ * @param {HTMLCanvasElement} canvas
+ * @param {number} aspect  width / height
+ * @returns {[number, number]}
+ */
+export function shownSize(canvas, aspect) {
+  if (!canvas.isConnected) return [0, 0];
+  const box = canvas.getBoundingClientRect();
+  if (box.width < 1 || box.height < 1) return [0, 0];
+  const style = getComputedStyle(canvas);
+  if (style.visibility !== 'visible') return [0, 0];
+  const dpr = window.devicePixelRatio || 1;
+  const bw = box.width * dpr;
+  const bh = box.height * dpr;
+  let h;
+  switch (style.objectFit) {
+    case 'fill':
+      return [Math.ceil(bw), Math.ceil(bh)];
+    case 'cover':
+      h = Math.max(bw / aspect, bh);
+      break;
+    default: // contain, scale-down, none: never larger than the box
+      h = Math.min(bw / aspect, bh);
+  }
+  return [Math.ceil(h * aspect), Math.ceil(h)];
 }
 
 /** @returns {DrawCounters} */

@@ -51,10 +51,14 @@ function serveFrontend() {
   });
 }
 
-/** Starts bridge-demo allowing the test page's origin; resolves with its URL. */
-function startDemo() {
+/**
+ * Starts bridge-demo allowing the test page's origin; resolves with its URL.
+ * @param {string[]} [extra]  more bridge-demo flags
+ * @returns {Promise<{ url: string, stop: () => Promise<void> }>}
+ */
+function startDemo(extra = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(demoBin, ['-origins', origin, '-width', '640', '-height', '360', '-fps', '30'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const p = spawn(demoBin, ['-origins', origin, '-width', '640', '-height', '360', '-fps', '30', ...extra], { stdio: ['pipe', 'pipe', 'inherit'] });
     const exited = new Promise((r) => p.once('exit', r));
     p.once('error', reject);
     const lines = readline.createInterface({ input: p.stdout });
@@ -143,13 +147,14 @@ function testBackend(cfg) {
 /**
  * Opens the window's page with the test backend; page errors fail the test.
  * @param {string} [query]
+ * @param {string} [bridgeURL]  another bridge than the shared demo's
  */
-async function openWindow(query = '') {
+async function openWindow(query = '', bridgeURL = demo.url) {
   const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
   /** @type {string[]} */
   const problems = [];
   page.on('pageerror', (e) => problems.push(e.message));
-  await page.addInitScript(testBackend, { bridgeURL: demo.url });
+  await page.addInitScript(testBackend, { bridgeURL });
   await page.goto(`${origin}/index.html${query}`);
   await page.waitForFunction(() => /** @type {any} */ (globalThis).parleyVideo && /** @type {any} */ (globalThis).__test.calls.some((c) => c[0] === 'Snapshot'));
   return { page, problems };
@@ -261,6 +266,50 @@ for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?re
   });
 }
 
+test('each stream comes at the size its pane shows it, and not at all when hidden', async () => {
+  const big = await startDemo(['-local-width', '1280', '-local-height', '720']);
+  try {
+    const { page, problems } = await openWindow('', big.url);
+    await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
+    await waitDrawn(page, LOCAL, 5);
+    // The corner preview shows the 1280×720 camera at a fraction of its
+    // size: the bridge halves the frame while that still leaves at least
+    // one frame pixel per shown pixel.
+    const got = await page.waitForFunction(() => {
+      const v = /** @type {any} */ (globalThis).parleyVideo;
+      const box = /** @type {HTMLElement} */ (document.getElementById('local_video')).getBoundingClientRect();
+      const shown = Math.ceil(box.width * devicePixelRatio);
+      const w = v.counters[2].width;
+      return w < 1280 && { w, shown };
+    }, undefined, { timeout: 20000 }).then((h) => h.jsonValue());
+    assert.ok(got.w >= got.shown && got.w / 2 < got.shown, `preview ${got.w} px wide for a pane ${got.shown} px wide`);
+    const local = await sample(page, 'local_video');
+    assert.ok(local.mean > 30 && local.width === got.w, `local preview: mean ${local.mean}, width ${local.width}`);
+    // The remote pane is large: full size.
+    assert.equal(await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[1].width), 640);
+
+    // Camera off hides the preview: its frames stop while the remote's go on.
+    /** @returns {Promise<{ local: number, remote: number }>} */
+    const received = () => page.evaluate(() => {
+      const v = /** @type {any} */ (globalThis).parleyVideo;
+      return { local: v.counters[2].drawn + v.counters[2].skipped, remote: v.counters[1].drawn + v.counters[1].skipped };
+    });
+    await page.evaluate(() => document.body.setAttribute('data-camera-off', 'true'));
+    await page.waitForTimeout(1000); // the view message and frames in flight
+    const a = await received();
+    await page.waitForTimeout(1500);
+    const b = await received();
+    assert.equal(b.local, a.local, 'preview frames still arrive while the preview is hidden');
+    assert.ok(b.remote > a.remote + 10, `remote frames stopped too: ${a.remote} → ${b.remote}`);
+    await page.evaluate(() => document.body.removeAttribute('data-camera-off'));
+    await waitDrawn(page, LOCAL, (await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].drawn)) + 10);
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    await big.stop();
+  }
+});
+
 test('both renderers convert BT.601 limited range correctly', async () => {
   const { page, problems } = await openWindow();
   const results = await page.evaluate(async () => {
@@ -329,6 +378,8 @@ test('drawing resumes after the WebGL context is lost and restored', async () =>
 
 test('reconnects to a restarted bridge', async () => {
   const { page, problems } = await openWindow();
+  // Outside a call the remote pane is hidden, and the bridge sends it nothing.
+  await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
   await waitDrawn(page, REMOTE, 5);
   const old = demo;
   demo = await startDemo();

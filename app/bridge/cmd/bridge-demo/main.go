@@ -25,17 +25,21 @@ func main() {
 	origins := flag.String("origins", strings.Join(bridge.DefaultOrigins, ","), "comma-separated Origin values allowed to connect")
 	width := flag.Int("width", 1280, "remote stream width")
 	height := flag.Int("height", 720, "remote stream height")
+	localWidth := flag.Int("local-width", 320, "local (preview) stream width")
+	localHeight := flag.Int("local-height", 180, "local (preview) stream height")
 	fps := flag.Int("fps", 30, "frames per second for both streams")
 	flag.Parse()
-	if err := run(strings.Split(*origins, ","), *width, *height, *fps); err != nil {
+	if err := run(strings.Split(*origins, ","), [2]int{*width, *height}, [2]int{*localWidth, *localHeight}, *fps); err != nil {
 		fmt.Fprintln(os.Stderr, "bridge-demo:", err)
 		os.Exit(1)
 	}
 }
 
-func run(origins []string, w, h, fps int) error {
-	if w < 2 || h < 2 || w > bridge.MaxDimension || h > bridge.MaxDimension || fps < 1 || fps > 240 {
-		return fmt.Errorf("size %dx%d at %d fps is out of range", w, h, fps)
+func run(origins []string, remoteSize, localSize [2]int, fps int) error {
+	for _, sz := range [][2]int{remoteSize, localSize} {
+		if w, h := sz[0], sz[1]; w < 2 || h < 2 || w > bridge.MaxDimension || h > bridge.MaxDimension || fps < 1 || fps > 240 {
+			return fmt.Errorf("size %dx%d at %d fps is out of range", w, h, fps)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -55,8 +59,8 @@ func run(origins []string, w, h, fps int) error {
 		return err
 	}
 
-	remote := newPattern(w, h)
-	local := newPattern(320, 180)
+	remote := newPattern(remoteSize[0], remoteSize[1])
+	local := newPattern(localSize[0], localSize[1])
 	tick := time.NewTicker(time.Second / time.Duration(fps))
 	defer tick.Stop()
 	for n := 0; ; n++ {
