@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
 	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
+	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
 	fs.StringVar(&o.SwitchCamera, "switch-camera", "", "camera to switch to halfway through --duration (headless)")
 	fs.StringVar(&o.Microphone, "mic", "", "microphone name (default: the preferred microphone)")
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Listen: *listen, Version: version}
+	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency, Listen: *listen, Version: version}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "server" {
 			wo.Server = o.Server
@@ -140,8 +141,10 @@ type windowOptions struct {
 	Name       string // overrides the settings' display name
 	FakeMedia  bool   // the test cameras and tone instead of real devices
 	AutoAnswer bool   // accept every call (kiosk and screenshot tests)
-	Listen     string // address of the built-in server
-	Version    string
+	// StampLatency makes the logged remote latency glass to glass (benchmarks).
+	StampLatency bool
+	Listen       string // address of the built-in server
+	Version      string
 }
 
 // iceFlags collects --ice, --ice-username and --ice-credential.

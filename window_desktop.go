@@ -45,6 +45,7 @@ func runWindow(_ context.Context, o windowOptions) error {
 		Name:          o.Name,
 		FakeMedia:     o.FakeMedia,
 		AutoAnswer:    o.AutoAnswer,
+		StampLatency:  o.StampLatency,
 		EmbeddedAddr:  o.Listen,
 		BridgeOrigins: origins,
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),

@@ -37,6 +37,10 @@ type Options struct {
 	// BridgeOrigins are the Origins the frame bridge accepts; nil means
 	// bridge.DefaultOrigins.
 	BridgeOrigins []string
+	// StampLatency times remote pictures by the capture time stamped into
+	// them by a test camera, so the page's reported latency is glass to
+	// glass (benchmarks; see stampTimes).
+	StampLatency bool
 	// Logger gets diagnostics; nil discards them.
 	Logger *slog.Logger
 }

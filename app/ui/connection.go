@@ -13,6 +13,7 @@ import (
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/client"
 )
 
@@ -233,7 +234,11 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 	}
 	unsubEvents := eng.Subscribe(c.a.onEngineEvent)
 	defer unsubEvents()
-	unsubFrames := eng.Frames().Subscribe(c.a.bridge)
+	var toBridge frames.Sink = c.a.bridge
+	if c.a.opts.StampLatency {
+		toBridge = stampTimes{next: toBridge}
+	}
+	unsubFrames := eng.Frames().Subscribe(toBridge)
 	defer unsubFrames()
 
 	c.a.setEngine(eng, sig.Name(), sig.Users())
