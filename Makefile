@@ -90,12 +90,10 @@ test-package: package $(BIN)/parley $(BIN)/parley-signal
 test-window: desktop $(BIN)/parley $(BIN)/parley-signal
 	bash scripts/window-screenshot.sh $(OUT)/parley build/out/window.png
 
-bench: deps build
-	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
+bench: deps build desktop
 	$(GO) run ./bench/cmd/parley-bench
 
-bench-smoke: npm build
-	$(GO) build -o $(BIN)/bridge-demo ./app/bridge/cmd/bridge-demo
+bench-smoke: npm build desktop
 	node --test bench/web/
 	$(GO) run ./bench/cmd/parley-bench --smoke --out bench/results/smoke.json
 

@@ -33,6 +33,7 @@ import (
 // env is what every case needs: paths and the running signaling server.
 type env struct {
 	root, bin, tmp string
+	window         string // the production desktop binary (make desktop)
 	node, chromium string
 	goCmd          string
 	signal         *signalServer
@@ -62,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "parley-bench:", err)
 		return 2
 	}
-	e := &env{root: absRoot, bin: filepath.Join(absRoot, "bin"), chromium: *chromiumPath, log: stderr}
+	e := &env{root: absRoot, bin: filepath.Join(absRoot, "bin"), window: filepath.Join(absRoot, "build/bin/parley"), chromium: *chromiumPath, log: stderr}
 	if e.node, err = exec.LookPath("node"); err != nil {
 		fmt.Fprintln(stderr, "parley-bench: node is required:", err)
 		return 2

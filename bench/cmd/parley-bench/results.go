@@ -75,10 +75,12 @@ type CPURow struct {
 	RSSMiB  float64 `json:"rssMiB"`
 }
 
-// BridgeRow is the frame bridge at one size.
+// BridgeRow is the frame bridge in the real window during a call at one
+// size. Its latencies are medians of the page's 5-s reports (MS.Min is the
+// best report's p50, MS.Max the worst report's p95).
 type BridgeRow struct {
 	Size  string        `json:"size"`
-	Where string        `json:"where"` // "webkit" or "headless-chromium"
+	Where string        `json:"where"` // the binary and the sizes the page drew
 	FPS   float64       `json:"fpsDrawn"`
 	MS    stats.Summary `json:"latencyMs"`
 }

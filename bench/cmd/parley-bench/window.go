@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/parleyhq/parley/bench/internal/stats"
+)
+
+// windowMissing says why the real-window cases cannot run here, or "".
+func windowMissing(e *env) string {
+	if _, err := os.Stat(e.window); err != nil {
+		return "build/bin/parley (make desktop) is missing"
+	}
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		return "no X server: Xvfb is not installed"
+	}
+	return ""
+}
+
+// measureWindow is the frame bridge as users get it: the production desktop
+// binary in a real WebKitGTK window on Xvfb, called by a headless Parley
+// sending s, for d. The window's page reports its own drawing every 5 s
+// (frontend/js/main.js → "window video" log lines): frames drawn per
+// second, and latency from the remote picture's decode to its drawing
+// (the engine hands decoded pictures straight to the bridge, so this is
+// the bridge's send → drawn). The first report is the call's start and is
+// left out.
+func measureWindow(ctx context.Context, e *env, s bridgeSize, d time.Duration) (BridgeRow, error) {
+	x, err := startXvfb(ctx)
+	if err != nil {
+		return BridgeRow{}, err
+	}
+	defer x.stop()
+	home, err := os.MkdirTemp(e.tmp, "window-")
+	if err != nil {
+		return BridgeRow{}, err
+	}
+	name := "win" + strconv.Itoa(int(time.Now().UnixNano()%1e6))
+	var log lockedBuffer
+	win := exec.CommandContext(ctx, e.window, "--fake-media", "--server", e.signal.wsURL(), "--name", name, "--auto-answer")
+	win.Env = append(os.Environ(), "DISPLAY="+x.display, "XDG_CONFIG_HOME="+home, "NO_AT_BRIDGE=1")
+	win.Stdout, win.Stderr = &log, &log
+	win.WaitDelay = 5 * time.Second
+	if err := win.Start(); err != nil {
+		return BridgeRow{}, err
+	}
+	defer func() { _ = win.Process.Kill(); _ = win.Wait() }()
+
+	peer, err := startHeadless(ctx, e, e.signal.wsURL(), headlessOpts{Name: name + "-peer", Call: name, Width: s.width, Height: s.height, Duration: d})
+	if err != nil {
+		return BridgeRow{}, err
+	}
+	res, err := peer.wait()
+	if err != nil {
+		return BridgeRow{}, err
+	}
+	if !res.Connected {
+		return BridgeRow{}, fmt.Errorf("the call to the window did not connect (%s): %s", res.EndReason, lastLines(log.String(), 5))
+	}
+	reps := windowReports(log.String(), "remote")
+	if len(reps) < 2 {
+		return BridgeRow{}, fmt.Errorf("the window reported %d times in %v: %s", len(reps), d, lastLines(log.String(), 5))
+	}
+	return summarizeWindow(s.name, reps[1:]), nil
+}
+
+// bridgeSize is a picture size the bridge is measured at.
+type bridgeSize struct {
+	name          string
+	width, height int
+}
+
+// windowReport is one "window video" log line: a pane's drawing over 5 s.
+type windowReport struct {
+	size          string
+	fps, p50, p95 float64
+}
+
+var windowLine = regexp.MustCompile(`msg="window video" stream=(\w+) size=(\d+x\d+) fps=([\d.]+) p50_ms=([\d.]+|NaN) p95_ms=([\d.]+|NaN)`)
+
+// windowReports returns the reports of stream ("remote" or "local") in log.
+func windowReports(log, stream string) []windowReport {
+	var out []windowReport
+	for _, m := range windowLine.FindAllStringSubmatch(log, -1) {
+		if m[1] != stream {
+			continue
+		}
+		r := windowReport{size: m[2]}
+		r.fps, _ = strconv.ParseFloat(m[3], 64)
+		r.p50, _ = strconv.ParseFloat(m[4], 64)
+		r.p95, _ = strconv.ParseFloat(m[5], 64)
+		out = append(out, r)
+	}
+	return out
+}
+
+// summarizeWindow folds 5-s reports into one row: the mean frame rate, and
+// the median over reports of their p50 and p95 (min: the best p50; max:
+// the worst p95). The page keeps percentiles, not every latency, so the
+// row's latencies are medians of 5-s windows.
+func summarizeWindow(size string, reps []windowReport) BridgeRow {
+	var fps, p50, p95 []float64
+	sizes := map[string]bool{}
+	for _, r := range reps {
+		fps = append(fps, r.fps)
+		p50 = append(p50, r.p50)
+		p95 = append(p95, r.p95)
+		sizes[r.size] = true
+	}
+	drawnAt := slices.Sorted(maps.Keys(sizes))
+	mean := 0.0
+	for _, f := range fps {
+		mean += f / float64(len(fps))
+	}
+	a, b := stats.Summarize(p50), stats.Summarize(p95)
+	return BridgeRow{
+		Size:  size,
+		Where: fmt.Sprintf("WebKit window (production build), drawn at %v", drawnAt),
+		FPS:   mean,
+		MS:    stats.Summary{N: int(mean * 5 * float64(len(reps))), Median: a.Median, P95: b.Median, Min: a.Min, Max: b.Max},
+	}
+}
+
+// lockedBuffer collects a process's output written from its own goroutine.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
