@@ -60,15 +60,17 @@ func main() {
 	}
 }
 
-// defaultResumeGrace is --resume-grace's default. It covers a client that
-// drops its connection and is back at once (an engine refreshing a
-// connection it suspects dead, a proxy reset) without a user-left and a
-// "disconnected" hang-up to its partner. It is no longer because a grace
-// also hides a killed client: its partner's engine ends the call once the
-// peer is off the list and its media has stopped, and media counts as
-// stopped after 2 s anyway. Measured in tests/faults: a killed peer's call
-// ended 3.7 s after the kill with 0 or 2 s, 31.6 s with 30 s.
-const defaultResumeGrace = 2 * time.Second
+// defaultResumeGrace is --resume-grace's default: none. A Wi-Fi blip or
+// an address change needs no grace to keep the name and the call: the
+// server sees nothing close, and the client's resume token takes the name
+// back from the dead connection the moment it reconnects (tests/faults
+// TestAddressChange runs against this default). A grace applies only to a
+// connection the server saw close, which is mostly a client that quit or
+// was killed, and it keeps that client listed and callable: its partner
+// learns it is gone, and callers get "not online", only after the grace.
+// Measured in tests/faults: a killed peer's call ended 3.7 s after the kill
+// with no grace and 31.6 s after it with 30 s.
+const defaultResumeGrace = 0
 
 // repeated collects a flag given several times.
 type repeated []string
@@ -104,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		turnPriv   = fs.Bool("turn-allow-private", false, "let the relay reach loopback, private and link-local peers (LAN setups and tests only: CVE-2020-26262)")
 		turnMax    = fs.Int("turn-max-allocations", turnserver.DefaultMaxAllocationsPerUser, "live relay allocations allowed per user")
 		turnTTL    = fs.Duration("turn-ttl", turnserver.DefaultCredentialTTL, "lifetime of relay credentials (refreshed before expiry)")
-		grace      = fs.Duration("resume-grace", defaultResumeGrace, "keep the name and calls of a user whose connection the server saw close this long for a reconnect with its resume token (no user-left or hang-up if it returns in time); 0 frees them at once. A Wi-Fi blip or address change needs no grace: the server sees nothing close, and the resume token takes the name back from the dead connection at once. Longer values keep a killed client listed, so its call partner waits that long to learn it is gone")
+		grace      = fs.Duration("resume-grace", defaultResumeGrace, "keep the name and calls of a user whose connection the server saw close this long for a reconnect with its resume token (no user-left or hang-up if it returns in time); 0 frees them at once. A Wi-Fi blip or address change needs no grace: the server sees nothing close, and the resume token takes the name back from the dead connection at once. A grace keeps a client that quit or was killed listed and callable for that long, and its call partner waits that long to learn it is gone")
 		origins    repeated
 		proxies    repeated
 	)
