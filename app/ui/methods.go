@@ -396,6 +396,10 @@ type StreamReport struct {
 	P50Ms   float64 `json:"p50Ms"` // capture (local) or decode (remote) to drawn
 	P95Ms   float64 `json:"p95Ms"`
 	Skipped int     `json:"skipped"`
+	// StartedAt is set only in the report the page sends the moment a
+	// stream's first picture is drawn (ms since the epoch); its figures are
+	// zero. Benchmarks take call setup from it.
+	StartedAt int64 `json:"startedAt"`
 }
 
 // ReportVideo logs the page's drawing figures for panes that are showing
@@ -403,6 +407,10 @@ type StreamReport struct {
 func (a *App) ReportVideo(r VideoReport) {
 	for _, s := range r.Streams {
 		if s.Width == 0 {
+			continue
+		}
+		if s.StartedAt != 0 {
+			a.log.Info("window video started", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height), "at_ms", s.StartedAt)
 			continue
 		}
 		a.log.Info("window video", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height),

@@ -6,17 +6,20 @@
  *
  *   {"event":"ready"}
  *   {"event":"setup","ms":N,"peerMs":M} one per short call: click → first frame drawn by
- *                                       the desktop (ms) and shown by the peer (peerMs)
+ *                                       the desktop's window (ms) and shown by the peer (peerMs)
  *   {"event":"flowing"}                  the long call carries video (CPU sampling starts)
- *   {"event":"result", ...}              latencies and time to full resolution
+ *   {"event":"result", ...}              latencies, the window's reports, time to full resolution
  *
  * The desktop UI is driven, as a user would, through its dev server page
  * (the same frontend with live bindings to the same Go engine, opened in
- * headless Chromium); that page also draws the bridge's frames with the
- * same renderer code as the WebKit window, which is where the desktop's
- * "first remote frame drawn" and its stamp latencies are read. The WebKit
- * window draws the same frames at the same time (its CPU is what the
- * harness samples).
+ * headless Chromium). That page only clicks: its frame-bridge socket is
+ * answered by a mock, so it draws nothing and costs the bridge nothing.
+ * Everything the desktop draws is measured in the real WebKit window, by
+ * its own page, which reports to Go's log (app/ui ReportVideo): the moment
+ * each call's first remote picture is drawn ("window video started"), and
+ * every 5 s the frame rate and the latency from the Chromium peer's capture
+ * to drawn (the app runs with --stamp-latency, so remote pictures are timed
+ * by the stamp the peer's canvas camera draws into them).
  *
  * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"width":1280,"height":720,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
@@ -40,13 +43,9 @@ function peerScript(cfg) {
   return `(() => {\n${stampSrc}\nconst stamp = { drawOnCanvas, decode, lumaFromRGBA, bandHeight };\n(${installProbe.toString()})(${JSON.stringify(cfg)}, stamp);\n})();`;
 }
 
-/**
- * Runs in the desktop UI page: when the user clicks a call button, and
- * every newly drawn remote frame (the page's own counters) with the stamp
- * read back from the received_video canvas.
- */
+/** Runs in the desktop UI page: when the user clicks a call button. */
 function deskProbe() {
-  const b = { clickAt: 0, firstDrawAt: 0, /** @type {number[][]} */ latencies: [], lastSeq: -1 };
+  const b = { clickAt: 0 };
   /** @type {any} */ (window).__desk = b;
   document.addEventListener(
     'click',
@@ -55,34 +54,15 @@ function deskProbe() {
     },
     true,
   );
-  const rb = document.createElement('canvas');
-  const rctx = /** @type {CanvasRenderingContext2D} */ (rb.getContext('2d', { willReadFrequently: true }));
-  let drawn = 0;
-  const tick = () => {
-    const v = /** @type {any} */ (globalThis).parleyVideo;
-    const c = v?.counters?.[1];
-    if (c && c.drawn > drawn) {
-      drawn = c.drawn;
-      const t = Date.now();
-      if (b.clickAt && !b.firstDrawAt) b.firstDrawAt = t;
-      const src = /** @type {HTMLCanvasElement | null} */ (document.getElementById('received_video'));
-      if (src && src.width >= 160) {
-        // @ts-ignore: the stamp functions are prepended to this script.
-        const bh = Math.min(bandHeight(src.width), src.height);
-        rb.width = src.width;
-        rb.height = bh;
-        rctx.drawImage(src, 0, 0, src.width, bh, 0, 0, src.width, bh);
-        // @ts-ignore
-        const code = decode(lumaFromRGBA(rctx.getImageData(0, 0, src.width, bh).data), src.width, bh, src.width);
-        if (code && code.seq !== b.lastSeq) {
-          b.lastSeq = code.seq;
-          b.latencies.push([t, t - code.capturedMS]);
-        }
-      }
-    }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
+}
+
+/**
+ * The moments the window drew a remote stream's first picture, from the
+ * app's log, in ms since the epoch.
+ * @param {string} log
+ */
+function windowStarts(log) {
+  return [...log.matchAll(/msg="window video started" stream=remote \S+ at_ms=(\d+)/g)].map((m) => Number(m[1]));
 }
 
 /**
@@ -113,15 +93,15 @@ async function main() {
   /** @type {import('playwright-core').Browser[]} */
   const browsers = [];
   try {
-    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--server', cfg.ws] });
+    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--stamp-latency', '--server', cfg.ws] });
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
     const uiCtx = await browsers[0].newContext({ viewport: { width: 1200, height: 760 } });
-    await uiCtx.addInitScript(`(() => {\n${stampSrc}\n(${deskProbe.toString()})();\n})();`);
+    await uiCtx.addInitScript(`(${deskProbe.toString()})();`);
+    // The instrument page gets a mock frame bridge: no frames, no cost.
+    await uiCtx.routeWebSocket(/\/frames\?/, () => {});
     const ui = await uiCtx.newPage();
-    // The canvas-2D renderer: headless Chromium's software WebGL is far
-    // slower than WebKit's, and this page is only the instrument.
-    await ui.goto(`${desk.url}?renderer=2d`);
+    await ui.goto(desk.url);
     await ui.fill('#login-name', 'desk');
     await ui.click('#login-form button[type=submit]');
     await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout });
@@ -139,7 +119,7 @@ async function main() {
     const callButton = ui.locator('#users li.user', { hasText: peerName }).locator('button.user-call');
     const reset = () =>
       Promise.all([
-        ui.evaluate(() => Object.assign(/** @type {any} */ (window).__desk, { clickAt: 0, firstDrawAt: 0, latencies: [], lastSeq: -1 })),
+        ui.evaluate(() => Object.assign(/** @type {any} */ (window).__desk, { clickAt: 0 })),
         peer.evaluate(() => Object.assign(/** @type {any} */ (window).__bench, { clickAt: 0, acceptAt: 0, firstFrameAt: 0, fullResAt: 0, frames: 0, stamped: 0, latencies: [] })),
       ]);
     /** One call from the desktop UI; resolves when both sides draw video. */
@@ -147,9 +127,9 @@ async function main() {
       await reset();
       await callButton.waitFor({ timeout: cfg.timeout });
       await callButton.click();
-      await until(async () => (await ui.evaluate(() => /** @type {any} */ (window).__desk.firstDrawAt)) > 0, cfg.timeout, 'the desktop to draw remote video');
-      await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, cfg.timeout, 'the peer to show the desktop video');
       const d = await ui.evaluate(() => /** @type {any} */ (window).__desk);
+      d.firstDrawAt = await until(() => windowStarts(desk?.log() ?? '').find((t) => t >= d.clickAt), cfg.timeout, 'the window to draw remote video');
+      await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, cfg.timeout, 'the peer to show the desktop video');
       d.peerFirstFrameAt = await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt);
       return d;
     };
@@ -172,7 +152,10 @@ async function main() {
 
     const d = await place();
     emit({ event: 'flowing' });
-    await new Promise((r) => setTimeout(r, cfg.hold));
+    // The window's reports from warmup on (each covers the 5 s before it).
+    await new Promise((r) => setTimeout(r, cfg.warmup + 5000));
+    const fromLog = desk.log().length;
+    await new Promise((r) => setTimeout(r, Math.max(0, cfg.hold - cfg.warmup - 5000)));
     if (cfg.fullResWait) {
       await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.fullResAt)) > 0, Math.max(0, d.firstDrawAt + cfg.fullResWait - Date.now()), 'full resolution').catch(() => null);
     }
@@ -180,7 +163,7 @@ async function main() {
     const p = await peer.evaluate(() => /** @type {any} */ (window).__bench);
     emit({
       event: 'result',
-      toDesktop: u.latencies.filter((/** @type {number[]} */ l) => l[0] >= u.firstDrawAt + cfg.warmup).map((/** @type {number[]} */ l) => l[1]),
+      windowReports: desk.log().slice(fromLog).split('\n').filter((l) => l.includes('msg="window video"')).join('\n'),
       toChromium: p.latencies.filter((/** @type {number[]} */ l) => l[0] >= p.firstFrameAt + cfg.warmup).map((/** @type {number[]} */ l) => l[1]),
       fullResS: p.fullResAt ? (p.fullResAt - u.clickAt) / 1000 : -1,
       peerWidth: p.width,

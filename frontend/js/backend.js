@@ -233,6 +233,8 @@
  * @property {number} p50Ms    capture (local) or decode (remote) to drawn, recent frames
  * @property {number} p95Ms
  * @property {number} skipped  frames replaced by a newer one before drawing, in all
+ * @property {number} startedAt  non-zero only in the report sent the moment a stream's first picture is
+ *                               drawn: that moment, ms since the epoch (the figures are then zero)
  */
 
 /**

@@ -26,7 +26,7 @@ import { VideoView } from './video.js';
 /** How often the page reports its drawing to Go. */
 const REPORT_EVERY_MS = 5000;
 
-/** @type {Record<string, {drawn: number}>} */
+/** @type {Record<string, {drawn: number, measured: number}>} */
 const lastReported = {};
 
 async function main() {
@@ -44,7 +44,15 @@ async function main() {
 
   const received = byId('received_video', HTMLCanvasElement);
   const local = byId('local_video', HTMLCanvasElement);
-  const video = new VideoView(() => backend.FrameBridgeURL(), { forceCPU: new URLSearchParams(location.search).get('renderer') === '2d' });
+  const video = new VideoView(() => backend.FrameBridgeURL(), {
+    forceCPU: new URLSearchParams(location.search).get('renderer') === '2d',
+    // A stream's first picture is reported at once: it ends call setup.
+    onStart: (stream) => {
+      const c = video.counters[stream];
+      backend.ReportVideo?.({ streams: [{ stream, width: c.width, height: c.height, fps: 0, p50Ms: 0, p95Ms: 0, skipped: c.skipped, startedAt: c.startedAt }] })
+        .catch(() => {});
+    },
+  });
   video.attach(STREAM_REMOTE, received);
   video.attach(STREAM_LOCAL, local);
   video.start();
@@ -209,12 +217,14 @@ function videoReport(counters, everyMs) {
   /** @type {import('./backend.js').VideoReport} */
   const out = { streams: [] };
   for (const [key, c] of Object.entries(counters)) {
-    const prev = lastReported[key]?.drawn ?? c.drawn;
-    lastReported[key] = { drawn: c.drawn };
-    const lat = [...c.latencies].sort((a, b) => a - b);
+    const prev = lastReported[key] ?? { drawn: c.drawn, measured: c.measured };
+    lastReported[key] = { drawn: c.drawn, measured: c.measured };
+    // Only the frames drawn since the last report.
+    const fresh = Math.min(c.measured - prev.measured, c.latencies.length);
+    const lat = (fresh > 0 ? c.latencies.slice(-fresh) : []).sort((a, b) => a - b);
     const at = (/** @type {number} */ q) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] : 0);
-    out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev) * 1000) / everyMs,
-      p50Ms: at(0.5), p95Ms: at(0.95), skipped: c.skipped });
+    out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev.drawn) * 1000) / everyMs,
+      p50Ms: at(0.5), p95Ms: at(0.95), skipped: c.skipped, startedAt: 0 });
   }
   return out;
 }

@@ -30,12 +30,20 @@ const LATENCY_WINDOW = 300;
  * @property {number} width
  * @property {number} height
  * @property {number[]} latencies    recent latencies in ms, oldest first
+ * @property {number} measured       latencies recorded in all (the list keeps the last LATENCY_WINDOW)
+ * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
+ * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
+ *                                   first ever, or the first after STARTED_AFTER_MS without one (0 = none yet)
  */
+
+/** A stream that draws nothing for this long starts again with its next picture. */
+const STARTED_AFTER_MS = 1000;
 
 export class VideoView {
   /**
    * @param {() => Promise<string>} getURL  the backend's FrameBridgeURL
-   * @param {{ forceCPU?: boolean }} [opts]
+   * @param {{ forceCPU?: boolean, onStart?: (stream: number) => void }} [opts]
+   *   onStart is told when a stream's first picture is drawn (see startedAt)
    */
   constructor(getURL, opts = {}) {
     this.opts = opts;
@@ -152,14 +160,20 @@ export class VideoView {
     for (const [stream, f] of this.pending) {
       for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f);
       const c = this.counters[stream];
+      const now = Date.now();
+      const started = now - c.lastDrawnAt >= STARTED_AFTER_MS;
+      c.lastDrawnAt = now;
+      if (started) c.startedAt = now;
       c.drawn++;
       c.width = f.width;
       c.height = f.height;
       c.lastLatencyMs = f.captured ? (nowMicros() - f.captured) / 1000 : NaN;
       if (f.captured) {
+        c.measured++;
         c.latencies.push(c.lastLatencyMs);
         if (c.latencies.length > LATENCY_WINDOW) c.latencies.shift();
       }
+      if (started) this.opts.onStart?.(stream);
     }
     this.pending.clear();
   }
@@ -227,7 +241,7 @@ export function shownSize(canvas, aspect) {
 
 /** @returns {DrawCounters} */
 function newCounters() {
-  return { drawn: 0, skipped: 0, lastLatencyMs: NaN, width: 0, height: 0, latencies: [] };
+  return { drawn: 0, skipped: 0, lastLatencyMs: NaN, width: 0, height: 0, latencies: [], measured: 0, startedAt: 0, lastDrawnAt: 0 };
 }
 
 /**

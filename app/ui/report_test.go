@@ -1,0 +1,34 @@
+package ui
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+// The page's drawing reports become log lines a benchmark can parse: the
+// periodic figures, and a separate line the moment a stream starts.
+func TestReportVideoLogs(t *testing.T) {
+	var buf bytes.Buffer
+	a := &App{log: slog.New(slog.NewTextHandler(&buf, nil))}
+	a.ReportVideo(VideoReport{Streams: []StreamReport{
+		{Stream: 1, Width: 1280, Height: 720, StartedAt: 1763700000123},
+	}})
+	a.ReportVideo(VideoReport{Streams: []StreamReport{
+		{Stream: 1, Width: 1280, Height: 720, FPS: 29.5, P50Ms: 12.25, P95Ms: 18, Skipped: 3},
+		{Stream: 2}, // a pane showing nothing is left out
+	}})
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
+	}
+	for i, want := range []string{
+		`msg="window video started" stream=remote size=1280x720 at_ms=1763700000123`,
+		`msg="window video" stream=remote size=1280x720 fps=29.5 p50_ms=12.2 p95_ms=18.0 skipped=3`,
+	} {
+		if !strings.Contains(lines[i], want) {
+			t.Errorf("line %d = %s\nwant it to contain %s", i, lines[i], want)
+		}
+	}
+}
