@@ -196,6 +196,11 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 			e.handle(m)
 		case st := <-status:
 			e.onSignalingStatus(st)
+			if st == SignalingOnline {
+				// A reconnected session's user list does not come as a
+				// message; the peer may have missed our media state.
+				e.resendMediaState()
+			}
 		case fn := <-e.cmds:
 			fn()
 		case now := <-tick.C:

@@ -20,11 +20,14 @@ func (e *Engine) announceMedia(s *session) {
 
 // sendMediaState sends the current call's peer our media state if the call
 // has been announced and the peer has not been told this state yet. A send
-// that fails (an outage) leaves the state unsent; resendMediaState, on the
-// user list that follows every reconnect, sends it then.
+// that fails (an outage: the connection refuses at once) leaves the state
+// unsent; resendMediaState sends it once the connection is back (Run calls
+// it when the status turns online, handle on every user list, since the
+// peer may come back after us). A user list comes over the new connection,
+// so the send is tried even before the status turns online.
 func (e *Engine) sendMediaState() {
 	s := e.sess
-	if s == nil || !s.announced || e.offline {
+	if s == nil || !s.announced {
 		return
 	}
 	st := e.localMedia()

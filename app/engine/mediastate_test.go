@@ -119,3 +119,32 @@ func TestMediaStateBeforeTheCall(t *testing.T) {
 		t.Errorf("alice took a state from someone not in a call with her: %v", got)
 	}
 }
+
+// A toggle during a server outage cannot reach the peer then; it does once
+// both are back on the server, while the call has carried on peer to peer.
+func TestMediaStateAfterOutage(t *testing.T) {
+	srv := newRestartableServer(t)
+	var log lockedLog
+	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: "none", session: true, log: &log})
+	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", autoAnswer: true, session: true, log: &log})
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("alice %v; bob %v; signaling:\n%s", alice.signalingStatuses(), bob.signalingStatuses(), log.String())
+		}
+	})
+	connectCall(t, alice, bob)
+	on := engine.PeerMediaChanged{Peer: "alice", MediaState: engine.MediaState{Audio: false, Video: true}}
+	eventually(t, "bob told alice's camera is on", func() bool { return bob.lastPeerMedia(on) })
+
+	srv.stop()
+	eventually(t, "alice sees the outage", func() bool { return lastStatus(alice) == engine.SignalingReconnecting })
+	if err := alice.eng.SetCameraOn(false); err != nil {
+		t.Fatal(err)
+	}
+	srv.start()
+	off := engine.PeerMediaChanged{Peer: "alice", MediaState: engine.MediaState{}}
+	eventually(t, "bob told alice's camera is off", func() bool { return bob.lastPeerMedia(off) })
+	if _, ended := bob.endReason(); ended {
+		t.Fatalf("bob's call ended: %v", bob.states())
+	}
+}
