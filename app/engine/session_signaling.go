@@ -30,7 +30,9 @@ var _ Refresher = (*SessionSignaling)(nil)
 // ConnectSession starts a Session with cfg and returns once it is first
 // online, so that the engine starts registered; it fails if the session
 // stops first (a refused name or token) or ctx ends. cfg.OnStatus, if set,
-// is still called.
+// is still called. While it runs, an address of the machine going away
+// (another network) refreshes the session at once: the server connection
+// most likely used it.
 func ConnectSession(ctx context.Context, cfg client.SessionConfig) (*SessionSignaling, error) {
 	s := &SessionSignaling{status: make(chan SignalingStatus), notify: make(chan struct{}, 1)}
 	first := make(chan error, 1)
@@ -74,6 +76,7 @@ func ConnectSession(ctx context.Context, cfg client.SessionConfig) (*SessionSign
 		return nil, ctx.Err()
 	}
 	go s.forward(SignalingOnline)
+	go watchAddrs(s.Done(), addrPoll, machineAddrs, s.Refresh)
 	return s, nil
 }
 
