@@ -14,10 +14,10 @@ import (
 
 // B's address changes mid-call (a new lease, another access point): its
 // server connection and its ICE candidates die silently with the old
-// address. Without anyone's help the call comes back: bob reconnects to
-// the server and takes his name back with his resume token while the
-// server still holds the dead connection (no bob1), ICE restarts over
-// signaling, and pictures flow again both ways.
+// address. Without anyone's help the call comes back: bob notices the
+// address went away, reconnects to the server and takes his name back with
+// his resume token while the server still holds the dead connection (no
+// bob1), ICE restarts over signaling, and pictures flow again both ways.
 func TestAddressChange(t *testing.T) {
 	requireNetns(t)
 	t.Parallel()
@@ -60,10 +60,12 @@ func TestAddressChange(t *testing.T) {
 		}
 		t.Logf("%s: pictures back %v after the address change; longest gap %d ms; signaling %+v",
 			r.Name, rec.Round(time.Millisecond), r.Freezes.LongestGapMs, r.Signaling)
-		// ICE notices after 2 s, restarts at 5 s; the restart offer is lost
-		// on bob's dead server connection, so bob refreshes it at 8 s and
-		// asks again. Twice that is still "by itself".
-		if rec > 20*time.Second {
+		// bob sees his old address gone within a second and reconnects to
+		// the server; ICE counts 2 s of silence as disconnected and restarts
+		// 3 s later. Should the address watch miss, the engine refreshes the
+		// server connection after a failed restart (about 9 s). The issue's
+		// target for an outage is 10 s.
+		if rec > 10*time.Second {
 			t.Errorf("%s: pictures back only %v after the change", r.Name, rec)
 		}
 		if r.Freezes.LastFrameMs < changed.Add(25*time.Second).UnixMilli() {
