@@ -65,6 +65,8 @@ export class VideoView {
     this.raf = 0;
     /** @type {Map<number, number>} width/height of each stream's picture, from its frames */
     this.aspects = new Map();
+    /** @type {Map<HTMLCanvasElement, number>} how many device pixels wide each canvas shows its picture */
+    this.shownWidths = new Map();
     /** @type {Map<number, string>} the last view sent per stream, "WxH" */
     this.sentViews = new Map();
     this.viewTimer = 0;
@@ -158,7 +160,7 @@ export class VideoView {
   draw() {
     this.raf = 0;
     for (const [stream, f] of this.pending) {
-      for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f);
+      for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
       const c = this.counters[stream];
       const now = Date.now();
       const started = now - c.lastDrawnAt >= STARTED_AFTER_MS;
@@ -191,7 +193,8 @@ export class VideoView {
   }
 
   /**
-   * Sends each stream's shown size when it changed since the last one sent.
+   * Sends each stream's shown size when it changed since the last one sent,
+   * and keeps each canvas's for its renderer.
    * @private
    */
   sendViews() {
@@ -201,6 +204,8 @@ export class VideoView {
       let h = 0;
       for (const canvas of canvases) {
         const [cw, ch] = shownSize(canvas, aspect);
+        // A hidden canvas keeps its size, ready for when it shows again.
+        if (cw > 0) this.shownWidths.set(canvas, cw);
         if (cw * ch > w * h) [w, h] = [cw, ch];
       }
       const key = `${w}x${h}`;
