@@ -24,9 +24,8 @@
 // adapts the signaling client's Session (backoff, resume tokens that take
 // the name back from a stale connection, pings), and its Refresh lets the
 // engine tell it to reconnect at once (Refresher); it also refreshes itself
-// when one of the machine's addresses goes away, since the server
-// connection most likely used it and would otherwise look alive until a
-// ping failed.
+// when the address its server connection went out from goes away, since
+// that connection is dead but would look alive until a ping failed.
 // With a plain, non-Resumable connection Run behaves as before: the
 // connection closing ends the call and Run.
 //

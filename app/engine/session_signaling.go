@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	"github.com/parleyhq/parley/signaling/client"
 )
@@ -20,6 +21,7 @@ type SessionSignaling struct {
 	*client.Session
 	status chan SignalingStatus
 	notify chan struct{}
+	online atomic.Uint64 // connections made, for the address watch
 
 	mu     sync.Mutex
 	latest SignalingStatus
@@ -30,9 +32,9 @@ var _ Refresher = (*SessionSignaling)(nil)
 // ConnectSession starts a Session with cfg and returns once it is first
 // online, so that the engine starts registered; it fails if the session
 // stops first (a refused name or token) or ctx ends. cfg.OnStatus, if set,
-// is still called. While it runs, an address of the machine going away
-// (another network) refreshes the session at once: the server connection
-// most likely used it.
+// is still called. While it runs, the address the server connection went
+// out from going away (another network, a new lease) refreshes the session
+// at once.
 func ConnectSession(ctx context.Context, cfg client.SessionConfig) (*SessionSignaling, error) {
 	s := &SessionSignaling{status: make(chan SignalingStatus), notify: make(chan struct{}, 1)}
 	first := make(chan error, 1)
@@ -43,6 +45,7 @@ func ConnectSession(ctx context.Context, cfg client.SessionConfig) (*SessionSign
 		}
 		switch st {
 		case client.Online:
+			s.online.Add(1)
 			s.set(SignalingOnline)
 			select {
 			case first <- nil:
@@ -76,7 +79,7 @@ func ConnectSession(ctx context.Context, cfg client.SessionConfig) (*SessionSign
 		return nil, ctx.Err()
 	}
 	go s.forward(SignalingOnline)
-	go watchAddrs(s.Done(), addrPoll, machineAddrs, s.Refresh)
+	go watchSource(s.Done(), addrPoll, s.online.Load, sourceFor(cfg.URL), machineAddrs, s.Refresh)
 	return s, nil
 }
 
