@@ -10,38 +10,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
+// serverConfig coalesces user lists for only 10 ms, so that tests see
+// them promptly.
+var serverConfig = server.Config{CoalesceInterval: 10 * time.Millisecond}
+
 // startServer runs a real parley-signal server on 127.0.0.1:0.
-func startServer(t *testing.T) (url string, stop func()) {
+func startServer(t *testing.T) *testsignal.Server {
 	t.Helper()
-	srv, err := server.New(server.Config{CoalesceInterval: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ctx, ln, "", "")
-	}()
-	stopped := false
-	stop = func() {
-		if !stopped {
-			stopped = true
-			cancel()
-			<-done
-		}
-	}
-	t.Cleanup(stop)
-	return "ws://" + ln.Addr().String() + "/", stop
+	return testsignal.Start(t, serverConfig)
 }
 
 func dial(t *testing.T, url, name string, features []string) *Client {
@@ -88,7 +70,7 @@ func next(t *testing.T, c *Client, typ string) *protocol.Message {
 }
 
 func TestDialRegisters(t *testing.T) {
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	a := dial(t, url, "  alice ", nil)
 	if a.ID() == 0 || a.Name() != "alice" {
 		t.Fatalf("id %d name %q", a.ID(), a.Name())
@@ -109,7 +91,7 @@ func TestDialRegisters(t *testing.T) {
 }
 
 func TestUsersFollowDeltasAndFullLists(t *testing.T) {
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	delta := dial(t, url, "delta", nil)
 	legacy := dial(t, url, "legacy", []string{})
 	drain(delta)
@@ -136,7 +118,7 @@ func TestUsersFollowDeltasAndFullLists(t *testing.T) {
 }
 
 func TestSendAndReceive(t *testing.T) {
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	a := dial(t, url, "alice", nil)
 	b := dial(t, url, "bob", nil)
 	err := a.Send(context.Background(), &protocol.Message{
@@ -157,7 +139,7 @@ func TestSendAndReceive(t *testing.T) {
 }
 
 func TestHandlerGetsRawFrames(t *testing.T) {
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	got := make(chan []byte, 16)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -195,7 +177,7 @@ func TestDialErrors(t *testing.T) {
 		t.Fatalf("unreachable: %v", err)
 	}
 
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	_, err = Dial(ctx, Config{URL: url, Name: "x", Origin: "https://evil.example"})
 	if !errors.As(err, &de) || de.Status != http.StatusForbidden {
 		t.Fatalf("foreign origin: %v", err)
@@ -209,10 +191,11 @@ func TestDialErrors(t *testing.T) {
 }
 
 func TestServerShutdownEndsClient(t *testing.T) {
-	url, stop := startServer(t)
+	srv := startServer(t)
+	url := srv.URL()
 	c := dial(t, url, "alice", nil)
 	drain(c)
-	stop()
+	srv.Stop()
 	select {
 	case <-c.Done():
 	case <-time.After(10 * time.Second):
@@ -225,7 +208,8 @@ func TestServerShutdownEndsClient(t *testing.T) {
 
 func TestNoGoroutinesLeft(t *testing.T) {
 	base := runtime.NumGoroutine()
-	url, stop := startServer(t)
+	srv := startServer(t)
+	url := srv.URL()
 	var cs []*Client
 	for _, n := range []string{"a", "b", "c", "d"} {
 		cs = append(cs, dial(t, url, n, nil))
@@ -239,7 +223,7 @@ func TestNoGoroutinesLeft(t *testing.T) {
 			t.Errorf("Close: %v", err)
 		}
 	}
-	stop()
+	srv.Stop()
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > base {
 		if time.Now().After(deadline) {

@@ -10,41 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/protocol"
-	"github.com/parleyhq/parley/signaling/server"
 )
-
-// serveOn runs a server on addr (retrying while the port is still being
-// released) and returns its stop function.
-func serveOn(t *testing.T, addr string) func() {
-	t.Helper()
-	srv, err := server.New(server.Config{CoalesceInterval: 10 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ln net.Listener
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal(err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.Serve(ctx, ln, "", "")
-	}()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); <-done }) }
-	t.Cleanup(stop)
-	return stop
-}
 
 // statusLog records a session's status changes.
 type statusLog struct {
@@ -77,7 +46,7 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	stop := serveOn(t, addr)
+	stop := testsignal.StartOn(t, addr, serverConfig).Stop
 
 	var log statusLog
 	s, err := Connect(context.Background(), SessionConfig{
@@ -97,7 +66,7 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 		t.Fatalf("Send while offline: %v, want ErrOffline", err)
 	}
 
-	stop = serveOn(t, addr)
+	stop = testsignal.StartOn(t, addr, serverConfig).Stop
 	waitFor(t, "online again", func() bool { return s.Status() == Online })
 	if s.Name() != "alice" {
 		t.Fatalf("came back as %q", s.Name())
@@ -127,20 +96,14 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 // after a network cut would) replaces it; the replaced session stops
 // instead of fighting back.
 func TestReplacedSessionStops(t *testing.T) {
-	url, _ := startServer(t)
+	url := startServer(t).URL()
 	first, err := Connect(context.Background(), SessionConfig{Config: Config{URL: url, Name: "carol"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Close()
 	waitFor(t, "first online", func() bool { return first.Status() == Online })
-	var token string
-	waitFor(t, "resume token", func() bool {
-		first.mu.Lock()
-		defer first.mu.Unlock()
-		token = first.resume
-		return token != ""
-	})
+	token := resumeToken(t, first)
 	c, err := Dial(context.Background(), Config{URL: url, Name: "carol", Resume: token})
 	if err != nil {
 		t.Fatal(err)
@@ -157,6 +120,38 @@ func TestReplacedSessionStops(t *testing.T) {
 	if !slices.Contains(c.Users(), "carol") {
 		t.Errorf("users %v", c.Users())
 	}
+}
+
+// connectSession connects a session with cfg, drains its messages as an
+// application's loop would, closes it when the test ends, and returns once
+// it is online.
+func connectSession(t *testing.T, cfg SessionConfig) *Session {
+	t.Helper()
+	s, err := Connect(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	go func() {
+		for range s.Messages() {
+		}
+	}()
+	waitFor(t, "online", func() bool { return s.Status() == Online })
+	return s
+}
+
+// resumeToken waits until the server has given s the resume token that a
+// reconnect presents to keep its name, and returns it.
+func resumeToken(t *testing.T, s *Session) string {
+	t.Helper()
+	var token string
+	waitFor(t, "resume token", func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		token = s.resume
+		return token != ""
+	})
+	return token
 }
 
 func waitGoroutines(t *testing.T, base int) {
