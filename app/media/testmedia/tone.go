@@ -35,10 +35,9 @@ func (t *tone) Properties() []prop.Media {
 
 // AudioRecord implements driver.AudioRecorder: a continuous 440 Hz sine,
 // paced in real time, one chunk per Read. Like a real microphone it keeps
-// time while its reader is late: owed chunks come at once, up to the
-// queue a microphone driver holds (mic: 8 periods); older ones are lost,
-// counted by the reader's Dropped (captured.Dropper), and the sine goes on
-// as if they had been played.
+// time while its reader is late: owed chunks come at once, up to
+// toneQueue; older ones are lost, counted by the reader's Dropped
+// (captured.Dropper), and the sine goes on as if they had been played.
 func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	ctx, err := t.opened()
 	if err != nil {
@@ -58,9 +57,12 @@ func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	}, nil
 }
 
-// toneQueue is how many chunks a late reader gets at once before older
-// ones are dropped: the mic driver's queue.
-const toneQueue = 8
+// toneQueue is how many owed chunks a late reader gets at once before
+// older ones are dropped: 40 ms rides out the scheduling delays of a busy
+// machine without a gap, while audio any later than that would reach the
+// far side so late that its jitter buffer grows for it (and the video's
+// with it, for lip sync); dropped audio is only a gap to conceal.
+const toneQueue = 2
 
 // toneReader is one recording of the tone. Read is called from one
 // goroutine; Dropped from any.
