@@ -24,10 +24,7 @@ func TestAddressChange(t *testing.T) {
 	l := newLink(t)
 	// At debug the server logs each relay (type, sender, target: never
 	// SDP), which shows the restart's offer reaching bob.
-	s := startSignal(t, l, "--log-level", "debug")
-	bob := startPeer(t, l.B, s, "bob", "--auto-answer", "--duration", "2m")
-	alice := startPeer(t, l.A, s, "alice", "--call", "bob", "--duration", "40s")
-	waitFor(t, "both in the call", 60*time.Second, func() bool { return inCall(alice) && inCall(bob) })
+	s, alice, bob := call(t, l, 40*time.Second, "--log-level", "debug")
 	time.Sleep(3 * time.Second)
 
 	before := len(s.out.String())
@@ -52,21 +49,13 @@ func TestAddressChange(t *testing.T) {
 		t.Errorf("no ICE restart offer reached bob after the change; server log since:\n%s", log)
 	}
 	for _, r := range []*headless.Result{ra, rb} {
-		rec, ok := recovery(r, changed, renumbered)
-		if !ok {
-			t.Errorf("%s: no freeze spans the change (freezes %+v, last frame %d ms after it)",
-				r.Name, r.Freezes.Freezes, r.Freezes.LastFrameMs-changed.UnixMilli())
-			continue
-		}
-		t.Logf("%s: pictures back %v after the address change; longest gap %d ms; signaling %+v",
-			r.Name, rec.Round(time.Millisecond), r.Freezes.LongestGapMs, r.Signaling)
 		// bob sees his old address gone within a second and reconnects to
 		// the server; ICE counts 2 s of silence as disconnected and restarts
 		// 3 s later. Should the address watch miss, the engine refreshes the
-		// server connection after a failed restart (about 9 s). The issue's
-		// target for an outage is 10 s.
-		if rec > 10*time.Second {
-			t.Errorf("%s: pictures back only %v after the change", r.Name, rec)
+		// server connection after a failed restart (about 9 s): still
+		// within the 10 s that recovered allows.
+		if !recovered(t, r, changed, renumbered, "address change") {
+			continue
 		}
 		if r.Freezes.LastFrameMs < changed.Add(25*time.Second).UnixMilli() {
 			t.Errorf("%s: pictures did not keep flowing after the recovery", r.Name)
