@@ -1,12 +1,12 @@
 // The desktop app end to end: the real frontend with real Go bindings (the
 // Wails dev build under Xvfb, --fake-media), driven by playwright-core,
 // calling and called by a user of the browser client in headless Chromium.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage } from './lib/browser.mjs';
-import { startSignal, waitFor } from './lib/signal.mjs';
-import { accept, call, hangUp, openSignedIn, waitFramesFlowing, waitState } from './lib/parley.mjs';
-import { changedPixels, sampleCanvas, startDesktop, startXvfb } from './lib/desktop.mjs';
+import { waitFor } from './lib/signal.mjs';
+import { accept, call, hangUp, waitFramesFlowing, waitState } from './lib/parley.mjs';
+import { changedPixels, logTail, sampleCanvas, waitPhase } from './lib/desktop.mjs';
+import { desktopAndBrowser } from './lib/desktopsuite.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -48,43 +48,13 @@ async function waitTone(page, id, tone) {
   );
 }
 
-/** @param {Page} page @param {string} phase */
-function waitPhase(page, phase) {
-  return page.waitForFunction((p) => document.body.dataset.phase === p, phase, { timeout: 30000 });
-}
-
 describe('desktop app in a real window', { timeout: 240000 }, () => {
-  /** @type {Awaited<ReturnType<typeof startSignal>>} */ let sig;
-  /** @type {Awaited<ReturnType<typeof startXvfb>>} */ let x;
-  /** @type {Awaited<ReturnType<typeof startDesktop>>} */ let desk;
-  /** @type {import('playwright-core').Browser} */ let browser;
-  /** @type {Page} */ let ui;
-  /** @type {Page} */ let web;
-  /** @type {string[]} */ let problems = [];
-
-  before(async () => {
-    sig = await startSignal();
-    x = await startXvfb();
-    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--server', sig.wsURL] });
-    browser = await launchBrowser();
-    const opened = await openPage(browser, desk.url);
-    ui = opened.page;
-    problems = opened.problems;
-    web = (await openSignedIn(browser, sig.url, 'web')).page;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await desk?.stop();
-    await x?.stop();
-    await sig?.stop();
-  });
+  const suite = desktopAndBrowser();
 
   test('logs in, calls a browser user, both panes move, camera switch reaches the peer, hang up', async (t) => {
+    const { ui, web, desk, problems } = suite;
     try {
-      await ui.fill('#login-name', 'desk');
-      await ui.click('#login-form button[type=submit]');
-      await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: 20000 });
+      await suite.signInDesktop('desk');
 
       // The browser user appears in the list; calling rings the browser.
       const callWeb = ui.locator('#users li.user', { hasText: 'web' }).locator('button.user-call');
@@ -124,12 +94,13 @@ describe('desktop app in a real window', { timeout: 240000 }, () => {
       t.diagnostic(`desktop video counters: ${JSON.stringify(await ui.evaluate(() => /** @type {any} */ (globalThis).parleyVideo?.counters).catch(() => null))}`);
       t.diagnostic(`desktop call line: ${await ui.textContent('#call-state').catch(() => '?')}`);
       t.diagnostic(`page problems: ${problems.join('\n')}`);
-      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      t.diagnostic(`desktop log (tail): ${logTail(desk)}`);
       throw err;
     }
   });
 
   test('the browser calls the desktop: the dialog rings, Accept connects', async (t) => {
+    const { ui, web, desk } = suite;
     try {
       await call(web, 'desk');
       await ui.waitForSelector('#incoming[open]', { timeout: 20000 });
@@ -143,7 +114,7 @@ describe('desktop app in a real window', { timeout: 240000 }, () => {
       await hangUp(web);
       await waitPhase(ui, 'idle');
     } catch (err) {
-      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      t.diagnostic(`desktop log (tail): ${logTail(desk)}`);
       throw err;
     }
   });

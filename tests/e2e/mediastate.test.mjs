@@ -5,12 +5,11 @@
 // shows the name with "Camera off" over the picture and a muted badge, and
 // both go away when toggled back. A desktop page loaded mid-call shows the
 // peer's state at once (the snapshot).
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage } from './lib/browser.mjs';
-import { startSignal } from './lib/signal.mjs';
-import { call, hangUp, openSignedIn, waitState } from './lib/parley.mjs';
-import { startDesktop, startXvfb } from './lib/desktop.mjs';
+import { call, hangUp, waitState } from './lib/parley.mjs';
+import { logTail, waitPhase } from './lib/desktop.mjs';
+import { desktopAndBrowser } from './lib/desktopsuite.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
 
@@ -28,11 +27,6 @@ async function waitShown(page, selector, shown) {
   return (await page.textContent(selector))?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
-/** @param {Page} page @param {string} phase */
-function waitPhase(page, phase) {
-  return page.waitForFunction((p) => document.body.dataset.phase === p, phase, { timeout: 30000 });
-}
-
 // The desktop page's overlay and the browser page's, by side.
 const desktopCover = '#peer-camera-off';
 const desktopMuted = '#peer-muted';
@@ -40,37 +34,12 @@ const webCover = '#peer_camera_off';
 const webMuted = '#peer_muted';
 
 describe('camera off and muted reach the other side', { timeout: 240000 }, () => {
-  /** @type {Awaited<ReturnType<typeof startSignal>>} */ let sig;
-  /** @type {Awaited<ReturnType<typeof startXvfb>>} */ let x;
-  /** @type {Awaited<ReturnType<typeof startDesktop>>} */ let desk;
-  /** @type {import('playwright-core').Browser} */ let browser;
-  /** @type {Page} */ let ui;
-  /** @type {Page} */ let web;
-  /** @type {string[]} */ let problems = [];
-
-  before(async () => {
-    sig = await startSignal();
-    x = await startXvfb();
-    desk = await startDesktop({ display: x.display, args: ['--fake-media', '--server', sig.wsURL] });
-    browser = await launchBrowser();
-    const opened = await openPage(browser, desk.url);
-    ui = opened.page;
-    problems = opened.problems;
-    web = (await openSignedIn(browser, sig.url, 'web')).page;
-  });
-
-  after(async () => {
-    await browser?.close();
-    await desk?.stop();
-    await x?.stop();
-    await sig?.stop();
-  });
+  const suite = desktopAndBrowser();
 
   test('each side sees the other turn the camera off and mute, and back', async (t) => {
+    const { ui, web, desk, problems } = suite;
     try {
-      await ui.fill('#login-name', 'desk');
-      await ui.click('#login-form button[type=submit]');
-      await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: 20000 });
+      await suite.signInDesktop('desk');
 
       await call(web, 'desk');
       await ui.waitForSelector('#incoming[open]', { timeout: 20000 });
@@ -125,7 +94,7 @@ describe('camera off and muted reach the other side', { timeout: 240000 }, () =>
     } catch (err) {
       t.diagnostic(`desktop call line: ${await ui.textContent('#call-state').catch(() => '?')}`);
       t.diagnostic(`page problems: ${problems.join('\n')}`);
-      t.diagnostic(`desktop log (tail): ${desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000)}`);
+      t.diagnostic(`desktop log (tail): ${logTail(desk)}`);
       throw err;
     }
   });

@@ -147,3 +147,22 @@ export function changedPixels(a, b) {
   for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 8) n++;
   return n;
 }
+
+/**
+ * Waits until the desktop page's body says it is in the given phase of a
+ * call ('idle', 'in-call', …). Generous: two cores shared with other suites.
+ * @param {import('playwright-core').Page} page
+ * @param {string} phase
+ */
+export function waitPhase(page, phase) {
+  return page.waitForFunction((p) => document.body.dataset.phase === p, phase, { timeout: 30000 });
+}
+
+/**
+ * The end of the desktop app's log for a failing test's diagnostics,
+ * without the dev server's per-asset lines, which would crowd out the rest.
+ * @param {Desktop} desk
+ */
+export function logTail(desk) {
+  return desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000);
+}
