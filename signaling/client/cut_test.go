@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/testproxy"
 	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
@@ -18,7 +19,7 @@ import (
 // laptop drops off the network.
 type heldSession struct {
 	srv   *testsignal.Server
-	proxy *testsignal.Proxy
+	proxy *testproxy.Proxy
 	s     *Session
 	log   *statusLog
 }
@@ -32,7 +33,7 @@ func newHeldSession(t *testing.T, pingInterval time.Duration) *heldSession {
 		srv: testsignal.Start(t, server.Config{PingInterval: time.Hour, CoalesceInterval: 10 * time.Millisecond}),
 		log: &statusLog{},
 	}
-	h.proxy = testsignal.NewProxy(t, h.srv.Addr)
+	h.proxy = testproxy.New(t, h.srv.Addr)
 	h.s = connectSession(t, SessionConfig{
 		Config:     Config{URL: h.proxy.URL(), Name: "alice"},
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
@@ -82,7 +83,7 @@ func sortedNames(s []string) []string {
 // A link that silently stops is found by the session's own pings: it goes
 // offline within PingInterval+PingTimeout instead of waiting for TCP.
 func TestSessionPingsFindASilentLink(t *testing.T) {
-	proxy := testsignal.NewProxy(t, startServer(t).Addr)
+	proxy := testproxy.New(t, startServer(t).Addr)
 	s := connectSession(t, SessionConfig{
 		Config:       Config{URL: proxy.URL(), Name: "erin"},
 		PingInterval: 50 * time.Millisecond, PingTimeout: 2 * time.Second,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/internal/testproxy"
 	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
@@ -22,7 +23,7 @@ import (
 // restart offer to "bob" reach it.
 func TestHeadlessKeepsItsNameWhileTheServerHoldsTheOldConnection(t *testing.T) {
 	srv := testsignal.Start(t, server.Config{PingInterval: time.Hour, CoalesceInterval: 10 * time.Millisecond})
-	proxy := testsignal.NewProxy(t, srv.Addr)
+	proxy := testproxy.New(t, srv.Addr)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

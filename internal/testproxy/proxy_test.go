@@ -1,4 +1,4 @@
-package testsignal_test
+package testproxy_test
 
 import (
 	"errors"
@@ -9,9 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleyhq/parley/internal/testsignal"
+	"github.com/parleyhq/parley/internal/testproxy"
 	"github.com/parleyhq/parley/internal/testwait"
-	"github.com/parleyhq/parley/signaling/server"
 )
 
 // target accepts connections on loopback and hands them to the test.
@@ -44,7 +43,7 @@ func target(t *testing.T) (addr string, accepted <-chan net.Conn) {
 	return ln.Addr().String(), conns
 }
 
-func dialThrough(t *testing.T, p *testsignal.Proxy, accepted <-chan net.Conn) (client, srv net.Conn) {
+func dialThrough(t *testing.T, p *testproxy.Proxy, accepted <-chan net.Conn) (client, srv net.Conn) {
 	t.Helper()
 	client, err := net.Dial("tcp", p.Addr())
 	if err != nil {
@@ -88,7 +87,7 @@ func TestProxyForwardsAndCutLeavesTheServerSideOpen(t *testing.T) {
 	base := runtime.NumGoroutine()
 	t.Run("proxy", func(t *testing.T) {
 		addr, accepted := target(t)
-		p := testsignal.NewProxy(t, addr)
+		p := testproxy.New(t, addr)
 		client, srv := dialThrough(t, p, accepted)
 		roundTrip(t, client, srv, "hello")
 		roundTrip(t, srv, client, "back")
@@ -111,7 +110,7 @@ func TestProxyForwardsAndCutLeavesTheServerSideOpen(t *testing.T) {
 
 func TestProxyFreezeDropsBothWays(t *testing.T) {
 	addr, accepted := target(t)
-	p := testsignal.NewProxy(t, addr)
+	p := testproxy.New(t, addr)
 	client, srv := dialThrough(t, p, accepted)
 	roundTrip(t, client, srv, "live")
 	p.Freeze()
@@ -123,32 +122,4 @@ func TestProxyFreezeDropsBothWays(t *testing.T) {
 	}
 	stillOpen(t, srv, "server side while frozen")
 	stillOpen(t, client, "client side while frozen")
-}
-
-// Stop ends the server and frees its port, so that StartOn can serve on
-// the same address again; a second Stop does nothing.
-func TestServerStopsAndRestartsOnItsAddress(t *testing.T) {
-	base := runtime.NumGoroutine()
-	t.Run("server", func(t *testing.T) {
-		s := testsignal.Start(t, server.Config{})
-		if s.URL() != "ws://"+s.Addr+"/" {
-			t.Fatalf("URL = %q", s.URL())
-		}
-		c, err := net.Dial("tcp", s.Addr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = c.Close()
-		s.Stop()
-		s.Stop()
-		if c, err := net.Dial("tcp", s.Addr); err == nil {
-			_ = c.Close()
-			t.Fatal("still listening after Stop")
-		}
-		again := testsignal.StartOn(t, s.Addr, server.Config{})
-		if again.Addr != s.Addr {
-			t.Fatalf("restarted on %s, want %s", again.Addr, s.Addr)
-		}
-	})
-	testwait.Goroutines(t, base, 10*time.Second)
 }

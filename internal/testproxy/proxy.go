@@ -1,4 +1,8 @@
-package testsignal
+// Package testproxy forwards TCP on loopback and breaks the forwarded
+// links the ways networks break them, so that tests can show what clients
+// and servers do about it with real sockets. It depends on nothing of
+// Parley's, so that any package's tests can use it, the server's included.
+package testproxy
 
 import (
 	"net"
@@ -22,10 +26,10 @@ type Proxy struct {
 	servers []net.Conn
 }
 
-// NewProxy listens on a free port of 127.0.0.1 and forwards every
+// New listens on a free port of 127.0.0.1 and forwards every
 // connection to target; the end of the test closes everything it opened
 // and waits for its goroutines.
-func NewProxy(t testing.TB, target string) *Proxy {
+func New(t testing.TB, target string) *Proxy {
 	t.Helper()
 	ln, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)})
 	if err != nil {
