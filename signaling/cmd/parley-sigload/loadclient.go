@@ -20,6 +20,7 @@ type stats struct {
 	lastErr  atomic.Value // string: the last error frame, for the report
 	latency  histogram
 	measured atomic.Bool // record relay latency only in the relay phase
+	timeline *timeline   // with --timeline; set before measured
 }
 
 // loadClient is a lean protocol client: it registers like a Parley client
@@ -83,8 +84,13 @@ func (c *loadClient) handle(f []byte, start time.Time) {
 		c.st.lastErr.Store(string(f))
 	default:
 		if sent, ok := sentAt(f); ok && c.st.measured.Load() {
+			now := time.Now()
+			age := time.Duration(now.UnixNano() - sent)
 			c.st.relayed.Add(1)
-			c.st.latency.record(time.Duration(time.Now().UnixNano() - sent))
+			c.st.latency.record(age)
+			if tl := c.st.timeline; tl != nil {
+				tl.record(now, age)
+			}
 		}
 	}
 }

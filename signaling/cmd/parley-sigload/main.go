@@ -62,40 +62,42 @@ type options struct {
 	sdpBytes    int
 	jsonOut     bool
 	cpuProfile  string
+	timeline    bool
 	memProfile  string
 }
 
 // report is what one run measured; --json prints it as is.
 type report struct {
-	Server          string  `json:"server"`
-	Clients         int     `json:"clients"`
-	Legacy          bool    `json:"legacy"`
-	UsersHeld       int     `json:"users_held"`
-	JoinNthMS       float64 `json:"join_nth_ms"` // the last client's own join time
-	JoinP50MS       float64 `json:"join_p50_ms"` // median client join time
-	JoinP99MS       float64 `json:"join_p99_ms"`
-	JoinMaxMS       float64 `json:"join_max_ms"`
-	JoinTotalMS     float64 `json:"join_total_ms"`      // first dial until all N registered
-	ConvergedMS     float64 `json:"converged_ms"`       // first dial until every client knew all N
-	JoinBytes       int64   `json:"join_bytes"`         // received by all clients until converged
-	TotalBytes      int64   `json:"total_bytes"`        // received by all clients in the whole run
-	RelayTarget     int     `json:"relay_target_per_s"` // requested relay rate
-	RelayPerS       float64 `json:"relay_per_s"`        // relayed frames received per second
-	RelaySent       int64   `json:"relay_sent"`
-	RelayReceived   int64   `json:"relay_received"`
-	RelayP50US      float64 `json:"relay_p50_us"`
-	RelayP99US      float64 `json:"relay_p99_us"`
-	ServerMemBefore int64   `json:"server_mem_before"`
-	ServerMemAfter  int64   `json:"server_mem_after"`
-	MemPerConnKB    float64 `json:"mem_per_conn_kb"`
-	ServerMemRelay  int64   `json:"server_mem_after_relay"` // after the relay phase: steady state with N users
-	ServerCPUJoinS  float64 `json:"server_cpu_join_s"`      // CPU seconds the server used until converged
-	ServerCPURelay  float64 `json:"server_cpu_relay"`       // cores the server used during the relay phase
-	LoadCPURelay    float64 `json:"load_cpu_relay"`         // cores this generator used during the relay phase (with --inproc: server included)
-	ServerUSPerMsg  float64 `json:"server_us_per_msg"`      // server CPU µs per relayed frame
-	LoadUSPerMsg    float64 `json:"load_us_per_msg"`        // generator CPU µs per relayed frame (sending and receiving it)
-	ErrorFrames     int64   `json:"error_frames"`
-	LastError       string  `json:"last_error,omitempty"`
+	Server          string           `json:"server"`
+	Clients         int              `json:"clients"`
+	Legacy          bool             `json:"legacy"`
+	UsersHeld       int              `json:"users_held"`
+	JoinNthMS       float64          `json:"join_nth_ms"` // the last client's own join time
+	JoinP50MS       float64          `json:"join_p50_ms"` // median client join time
+	JoinP99MS       float64          `json:"join_p99_ms"`
+	JoinMaxMS       float64          `json:"join_max_ms"`
+	JoinTotalMS     float64          `json:"join_total_ms"`      // first dial until all N registered
+	ConvergedMS     float64          `json:"converged_ms"`       // first dial until every client knew all N
+	JoinBytes       int64            `json:"join_bytes"`         // received by all clients until converged
+	TotalBytes      int64            `json:"total_bytes"`        // received by all clients in the whole run
+	RelayTarget     int              `json:"relay_target_per_s"` // requested relay rate
+	RelayPerS       float64          `json:"relay_per_s"`        // relayed frames received per second
+	RelaySent       int64            `json:"relay_sent"`
+	RelayReceived   int64            `json:"relay_received"`
+	RelayP50US      float64          `json:"relay_p50_us"`
+	RelayP99US      float64          `json:"relay_p99_us"`
+	ServerMemBefore int64            `json:"server_mem_before"`
+	ServerMemAfter  int64            `json:"server_mem_after"`
+	MemPerConnKB    float64          `json:"mem_per_conn_kb"`
+	ServerMemRelay  int64            `json:"server_mem_after_relay"` // after the relay phase: steady state with N users
+	ServerCPUJoinS  float64          `json:"server_cpu_join_s"`      // CPU seconds the server used until converged
+	ServerCPURelay  float64          `json:"server_cpu_relay"`       // cores the server used during the relay phase
+	LoadCPURelay    float64          `json:"load_cpu_relay"`         // cores this generator used during the relay phase (with --inproc: server included)
+	ServerUSPerMsg  float64          `json:"server_us_per_msg"`      // server CPU µs per relayed frame
+	LoadUSPerMsg    float64          `json:"load_us_per_msg"`        // generator CPU µs per relayed frame (sending and receiving it)
+	Timeline        []timelineWindow `json:"timeline,omitempty"`     // per 100 ms of the relay phase, with --timeline
+	ErrorFrames     int64            `json:"error_frames"`
+	LastError       string           `json:"last_error,omitempty"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -115,6 +117,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.sdpBytes, "sdp-bytes", 8000, "size of the SDP in offers (answers carry a quarter)")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON")
 	fs.StringVar(&o.memProfile, "memprofile", "", "write a heap profile to `file` once every user list is complete")
+	fs.BoolVar(&o.timeline, "timeline", false, "report the relay phase per 100 ms: frames received, frames over 2 ms, oldest frame's age")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to `file` (with --inproc it covers the server too)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: parley-sigload [flags]\n\nLoad generator for parley-signal: joins, user lists, relay rate and latency, memory.\n\nFlags:\n")
@@ -308,6 +311,10 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 	pairs := len(clients) / 2
 	const workers = 4
 	var sent atomic.Int64
+	if o.timeline {
+		// Drain time included: a backlog shows as it empties.
+		st.timeline = newTimeline(time.Now(), o.duration+relayDrain)
+	}
 	st.measured.Store(true)
 	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
 	defer cancel()
@@ -353,7 +360,7 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 	wg.Wait()
 	elapsed := time.Since(start)
 	want := sent.Load()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(relayDrain)
 	for st.relayed.Load() < want && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -361,9 +368,16 @@ func relay(o options, clients []*loadClient, st *stats, rep *report) {
 	rep.RelaySent = want
 	rep.RelayReceived = st.relayed.Load()
 	rep.RelayPerS = float64(rep.RelayReceived) / elapsed.Seconds()
+	if st.timeline != nil {
+		rep.Timeline = st.timeline.report()
+	}
 	rep.RelayP50US = float64(st.latency.quantile(0.50)) / 1e3
 	rep.RelayP99US = float64(st.latency.quantile(0.99)) / 1e3
 }
+
+// relayDrain is how long the relay phase waits for frames still in flight
+// after the last one is sent.
+const relayDrain = 5 * time.Second
 
 func closeAll(clients []*loadClient) {
 	var wg sync.WaitGroup
@@ -412,6 +426,12 @@ func printReport(w io.Writer, r *report) {
 	}
 	if r.LoadCPURelay > 0 {
 		fmt.Fprintf(w, "generator CPU:     %.2f cores while relaying (%.1f µs per relayed frame)\n", r.LoadCPURelay, r.LoadUSPerMsg)
+	}
+	if len(r.Timeline) > 0 {
+		fmt.Fprintf(w, "relay timeline:    window   frames  over 2 ms  oldest\n")
+		for _, t := range r.Timeline {
+			fmt.Fprintf(w, "                   %5.1f s  %6d  %9d  %6.1f ms\n", float64(t.AtMS)/1e3, t.Frames, t.Over2ms, float64(t.MaxAgeUS)/1e3)
+		}
 	}
 	fmt.Fprintf(w, "error frames:      %d %s\n", r.ErrorFrames, r.LastError)
 }

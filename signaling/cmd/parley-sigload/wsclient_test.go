@@ -135,7 +135,7 @@ func TestLoadInProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tg.stop()
-	o := options{clients: 40, concurrency: 8, rate: 400, duration: 500 * time.Millisecond, sdpBytes: 8000}
+	o := options{clients: 40, concurrency: 8, rate: 400, duration: 500 * time.Millisecond, sdpBytes: 8000, timeline: true}
 	rep, err := load(o, tg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -148,5 +148,12 @@ func TestLoadInProcess(t *testing.T) {
 	}
 	if rep.RelayP50US <= 0 || rep.RelayP99US < rep.RelayP50US {
 		t.Fatalf("latency p50 %v µs, p99 %v µs", rep.RelayP50US, rep.RelayP99US)
+	}
+	var inTimeline int64
+	for _, w := range rep.Timeline {
+		inTimeline += w.Frames
+	}
+	if inTimeline != rep.RelayReceived {
+		t.Fatalf("timeline counts %d frames, %d received", inTimeline, rep.RelayReceived)
 	}
 }
