@@ -396,11 +396,20 @@ type StreamReport struct {
 	P50Ms   float64 `json:"p50Ms"` // capture (local) or decode (remote) to drawn
 	P95Ms   float64 `json:"p95Ms"`
 	Skipped int     `json:"skipped"`
+	// Where the drawn frames' time went, [p50, p95] in ms each: bridge send
+	// → page receives (Transit), received → requestAnimationFrame draws it
+	// (Wait), and the draw call itself (Draw).
+	TransitMs [2]float64 `json:"transitMs"`
+	WaitMs    [2]float64 `json:"waitMs"`
+	DrawMs    [2]float64 `json:"drawMs"`
 	// StartedAt is set only in the report the page sends the moment a
 	// stream's first picture is drawn (ms since the epoch); its figures are
 	// zero. Benchmarks take call setup from it.
 	StartedAt int64 `json:"startedAt"`
 }
+
+// pair formats a [p50, p95] as "p50/p95".
+func pair(p [2]float64) string { return fmt.Sprintf("%.1f/%.1f", p[0], p[1]) }
 
 // ReportVideo logs the page's drawing figures for panes that are showing
 // something.
@@ -414,6 +423,7 @@ func (a *App) ReportVideo(r VideoReport) {
 			continue
 		}
 		a.log.Info("window video", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height),
-			"fps", fmt.Sprintf("%.1f", s.FPS), "p50_ms", fmt.Sprintf("%.1f", s.P50Ms), "p95_ms", fmt.Sprintf("%.1f", s.P95Ms), "skipped", s.Skipped)
+			"fps", fmt.Sprintf("%.1f", s.FPS), "p50_ms", fmt.Sprintf("%.1f", s.P50Ms), "p95_ms", fmt.Sprintf("%.1f", s.P95Ms), "skipped", s.Skipped,
+			"transit_ms", pair(s.TransitMs), "wait_ms", pair(s.WaitMs), "draw_ms", pair(s.DrawMs))
 	}
 }

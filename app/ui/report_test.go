@@ -16,7 +16,8 @@ func TestReportVideoLogs(t *testing.T) {
 		{Stream: 1, Width: 1280, Height: 720, StartedAt: 1763700000123},
 	}})
 	a.ReportVideo(VideoReport{Streams: []StreamReport{
-		{Stream: 1, Width: 1280, Height: 720, FPS: 29.5, P50Ms: 12.25, P95Ms: 18, Skipped: 3},
+		{Stream: 1, Width: 1280, Height: 720, FPS: 29.5, P50Ms: 12.25, P95Ms: 18, Skipped: 3,
+			TransitMs: [2]float64{1.5, 3}, WaitMs: [2]float64{7, 15.5}, DrawMs: [2]float64{2, 4}},
 		{Stream: 2}, // a pane showing nothing is left out
 	}})
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
@@ -25,7 +26,7 @@ func TestReportVideoLogs(t *testing.T) {
 	}
 	for i, want := range []string{
 		`msg="window video started" stream=remote size=1280x720 at_ms=1763700000123`,
-		`msg="window video" stream=remote size=1280x720 fps=29.5 p50_ms=12.2 p95_ms=18.0 skipped=3`,
+		`msg="window video" stream=remote size=1280x720 fps=29.5 p50_ms=12.2 p95_ms=18.0 skipped=3 transit_ms=1.5/3.0 wait_ms=7.0/15.5 draw_ms=2.0/4.0`,
 	} {
 		if !strings.Contains(lines[i], want) {
 			t.Errorf("line %d = %s\nwant it to contain %s", i, lines[i], want)

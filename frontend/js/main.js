@@ -49,7 +49,8 @@ async function main() {
     // A stream's first picture is reported at once: it ends call setup.
     onStart: (stream) => {
       const c = video.counters[stream];
-      backend.ReportVideo?.({ streams: [{ stream, width: c.width, height: c.height, fps: 0, p50Ms: 0, p95Ms: 0, skipped: c.skipped, startedAt: c.startedAt }] })
+      backend.ReportVideo?.({ streams: [{ stream, width: c.width, height: c.height, fps: 0, p50Ms: 0, p95Ms: 0, skipped: c.skipped,
+        startedAt: c.startedAt, transitMs: [0, 0], waitMs: [0, 0], drawMs: [0, 0] }] })
         .catch(() => {});
     },
   });
@@ -207,6 +208,17 @@ main();
 
 
 /**
+ * The q-quantile (0–1) of xs, 0 for none.
+ * @param {number[]} xs
+ * @param {number} q
+ */
+function quantile(xs, q) {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+/**
  * Summarises the video counters for ReportVideo: frames drawn per second
  * since the last report and the recent capture→drawn latency percentiles.
  * @param {Record<number, import('./video.js').DrawCounters>} counters
@@ -221,10 +233,15 @@ function videoReport(counters, everyMs) {
     lastReported[key] = { drawn: c.drawn, measured: c.measured };
     // Only the frames drawn since the last report.
     const fresh = Math.min(c.measured - prev.measured, c.latencies.length);
-    const lat = (fresh > 0 ? c.latencies.slice(-fresh) : []).sort((a, b) => a - b);
-    const at = (/** @type {number} */ q) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(q * lat.length))] : 0);
+    const lat = fresh > 0 ? c.latencies.slice(-fresh) : [];
+    const drawn = Math.min(c.drawn - prev.drawn, c.stages.length);
+    const stages = drawn > 0 ? c.stages.slice(-drawn) : [];
+    const stage = (/** @type {number} */ i) => stages.map((st) => st[i]);
     out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev.drawn) * 1000) / everyMs,
-      p50Ms: at(0.5), p95Ms: at(0.95), skipped: c.skipped, startedAt: 0 });
+      p50Ms: quantile(lat, 0.5), p95Ms: quantile(lat, 0.95), skipped: c.skipped, startedAt: 0,
+      transitMs: [quantile(stage(0), 0.5), quantile(stage(0), 0.95)],
+      waitMs: [quantile(stage(1), 0.5), quantile(stage(1), 0.95)],
+      drawMs: [quantile(stage(2), 0.5), quantile(stage(2), 0.95)] });
   }
   return out;
 }

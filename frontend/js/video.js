@@ -31,6 +31,10 @@ const LATENCY_WINDOW = 300;
  * @property {number} height
  * @property {number[]} latencies    recent latencies in ms, oldest first
  * @property {number} measured       latencies recorded in all (the list keeps the last LATENCY_WINDOW)
+ * @property {number[][]} stages     where each recent drawn frame's time went, oldest first, one
+ *                                   [transit, wait, draw] in ms per frame drawn (the last LATENCY_WINDOW):
+ *                                   bridge send → page receives, received → requestAnimationFrame,
+ *                                   and the draw call itself (texture upload and shader)
  * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
  * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
  *                                   first ever, or the first after STARTED_AFTER_MS without one (0 = none yet)
@@ -49,6 +53,8 @@ export class VideoView {
     this.opts = opts;
     /** @type {Map<number, Frame>} */
     this.pending = new Map();
+    /** @type {Map<number, {at: number, transitMs: number}>} when each pending frame arrived */
+    this.arrivals = new Map();
     /** @type {Map<number, Set<HTMLCanvasElement>>} */
     this.targets = new Map([[STREAM_REMOTE, new Set()], [STREAM_LOCAL, new Set()]]);
     /** @type {Map<HTMLCanvasElement, Renderer>} */
@@ -153,6 +159,7 @@ export class VideoView {
     }
     if (this.pending.has(f.stream)) this.counters[f.stream].skipped++;
     this.pending.set(f.stream, f);
+    this.arrivals.set(f.stream, { at: performance.now(), transitMs: (nowMicros() - f.sent) / 1000 });
     if (!this.raf) this.raf = requestAnimationFrame(() => this.draw());
   }
 
@@ -160,7 +167,9 @@ export class VideoView {
   draw() {
     this.raf = 0;
     for (const [stream, f] of this.pending) {
+      const t0 = performance.now();
       for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
+      const t1 = performance.now();
       const c = this.counters[stream];
       const now = Date.now();
       const started = now - c.lastDrawnAt >= STARTED_AFTER_MS;
@@ -174,6 +183,11 @@ export class VideoView {
         c.measured++;
         c.latencies.push(c.lastLatencyMs);
         if (c.latencies.length > LATENCY_WINDOW) c.latencies.shift();
+      }
+      const arrived = this.arrivals.get(stream);
+      if (arrived) {
+        c.stages.push([arrived.transitMs, t0 - arrived.at, t1 - t0]);
+        if (c.stages.length > LATENCY_WINDOW) c.stages.shift();
       }
       if (started) this.opts.onStart?.(stream);
     }
@@ -246,7 +260,7 @@ export function shownSize(canvas, aspect) {
 
 /** @returns {DrawCounters} */
 function newCounters() {
-  return { drawn: 0, skipped: 0, lastLatencyMs: NaN, width: 0, height: 0, latencies: [], measured: 0, startedAt: 0, lastDrawnAt: 0 };
+  return { drawn: 0, skipped: 0, lastLatencyMs: NaN, width: 0, height: 0, latencies: [], measured: 0, stages: [], startedAt: 0, lastDrawnAt: 0 };
 }
 
 /**

@@ -83,6 +83,18 @@ type BridgeRow struct {
 	Where string        `json:"where"` // the binary and the sizes the page drew
 	FPS   float64       `json:"fpsDrawn"`
 	MS    stats.Summary `json:"latencyMs"`
+	// Stages splits the page's part of the latency (medians of the
+	// reports' p50s).
+	Stages BridgeStages `json:"stages"`
+}
+
+// BridgeStages are the page's stages of a frame, in ms: bridge send →
+// received by the page, received → drawn in requestAnimationFrame, and the
+// draw call (texture upload and shader).
+type BridgeStages struct {
+	TransitMs float64 `json:"transitMs"`
+	WaitMs    float64 `json:"waitMs"`
+	DrawMs    float64 `json:"drawMs"`
 }
 
 // CodecRow is one codec benchmark or Chromium's in-call codec time.

@@ -80,13 +80,16 @@ type bridgeSize struct {
 	width, height int
 }
 
-// windowReport is one "window video" log line: a pane's drawing over 5 s.
+// windowReport is one "window video" log line: a pane's drawing over 5 s,
+// with the p50 of each stage of the frames' way through the page.
 type windowReport struct {
-	size          string
-	fps, p50, p95 float64
+	size                 string
+	fps, p50, p95        float64
+	transit, wait, drawn float64
 }
 
-var windowLine = regexp.MustCompile(`msg="window video" stream=(\w+) size=(\d+x\d+) fps=([\d.]+) p50_ms=([\d.]+|NaN) p95_ms=([\d.]+|NaN)`)
+var windowLine = regexp.MustCompile(`msg="window video" stream=(\w+) size=(\d+x\d+) fps=([\d.]+) p50_ms=([\d.]+|NaN) p95_ms=([\d.]+|NaN)` +
+	`(?: skipped=\d+ transit_ms=([\d.]+)/[\d.]+ wait_ms=([\d.]+)/[\d.]+ draw_ms=([\d.]+)/[\d.]+)?`)
 
 // windowReports returns the reports of stream ("remote" or "local") in log.
 func windowReports(log, stream string) []windowReport {
@@ -99,6 +102,9 @@ func windowReports(log, stream string) []windowReport {
 		r.fps, _ = strconv.ParseFloat(m[3], 64)
 		r.p50, _ = strconv.ParseFloat(m[4], 64)
 		r.p95, _ = strconv.ParseFloat(m[5], 64)
+		r.transit, _ = strconv.ParseFloat(m[6], 64)
+		r.wait, _ = strconv.ParseFloat(m[7], 64)
+		r.drawn, _ = strconv.ParseFloat(m[8], 64)
 		out = append(out, r)
 	}
 	return out
@@ -109,12 +115,15 @@ func windowReports(log, stream string) []windowReport {
 // the worst p95). The page keeps percentiles, not every latency, so the
 // row's latencies are medians of 5-s windows.
 func summarizeWindow(size string, reps []windowReport) BridgeRow {
-	var fps, p50, p95 []float64
+	var fps, p50, p95, transit, wait, drawn []float64
 	sizes := map[string]bool{}
 	for _, r := range reps {
 		fps = append(fps, r.fps)
 		p50 = append(p50, r.p50)
 		p95 = append(p95, r.p95)
+		transit = append(transit, r.transit)
+		wait = append(wait, r.wait)
+		drawn = append(drawn, r.drawn)
 		sizes[r.size] = true
 	}
 	drawnAt := slices.Sorted(maps.Keys(sizes))
@@ -128,6 +137,8 @@ func summarizeWindow(size string, reps []windowReport) BridgeRow {
 		Where: fmt.Sprintf("WebKit window (production build), drawn at %v", drawnAt),
 		FPS:   mean,
 		MS:    stats.Summary{N: int(mean * 5 * float64(len(reps))), Median: a.Median, P95: b.Median, Min: a.Min, Max: b.Max},
+		Stages: BridgeStages{TransitMs: stats.Summarize(transit).Median, WaitMs: stats.Summarize(wait).Median,
+			DrawMs: stats.Summarize(drawn).Median},
 	}
 }
 
