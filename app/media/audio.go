@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/audio"
@@ -35,19 +34,16 @@ const levelWindow = 250 * time.Millisecond
 
 // Audio is an open microphone.
 type Audio struct {
-	name  string
-	drv   driver.Driver
-	at    *mediadevices.AudioTrack
-	track *boundTrack
-	muted atomic.Bool
-	level atomic.Pointer[measured]
-	// dropped is how many samples the microphone lost before the chunk
-	// last read (captured.Dropper; zero for drivers that do not say).
-	dropped atomic.Int64
-	cancel  context.CancelFunc
-	done    chan struct{}
-	once    sync.Once
-	err     error
+	name   string
+	drv    driver.Driver
+	at     *mediadevices.AudioTrack
+	track  *boundTrack
+	muted  atomic.Bool
+	level  atomic.Pointer[measured]
+	cancel context.CancelFunc
+	done   chan struct{}
+	once   sync.Once
+	err    error
 }
 
 type measured struct {
@@ -95,7 +91,7 @@ func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, er
 	a := &Audio{name: e.Name, drv: e.drv, cancel: cancel, done: make(chan struct{})}
 	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs)
 	a.at = t.(*mediadevices.AudioTrack)
-	a.track = newBoundTrack(newSender(a.at, audioTimer(a.dropped.Load)))
+	a.track = newBoundTrack(t)
 	go a.pump(ctx)
 	return a, nil
 }
@@ -202,9 +198,6 @@ func (s *audioSource) Read() (wave.Audio, func(), error) {
 			return nil, func() {}, io.EOF
 		}
 		return nil, func() {}, deviceError(Microphone, s.a.name, err)
-	}
-	if d, ok := s.r.(captured.Dropper); ok {
-		s.a.dropped.Store(d.Dropped())
 	}
 	s.a.level.Store(&measured{Level: measure(chunk), at: time.Now()})
 	if s.a.muted.Load() {

@@ -5,10 +5,11 @@
 // PeerConnection can send, a raw preview of the camera, a microphone level,
 // and a codec selector with Parley's realtime VP8 and Opus.
 //
-// The tracks encode with mediadevices' codec selector but packetize
-// themselves (sender.go): their RTP timestamps come from the capture
-// clocks, a video frame's capture time and the microphone's sample count,
-// never from when the encoder finished.
+// The camera track encodes with mediadevices' codec selector but
+// packetizes itself (sender.go), so its RTP timestamps are capture times,
+// never the time the encoder finished. The microphone track is
+// mediadevices' own, whose timestamps already count samples (960 per
+// 20 ms Opus packet).
 //
 // Devices come from pion/mediadevices' driver manager: the platform camera
 // driver (v4l2, AVFoundation, DirectShow), Parley's own microphone driver

@@ -3,8 +3,10 @@ package media
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pion/interceptor"
 	"github.com/pion/mediadevices"
@@ -19,29 +21,28 @@ import (
 // stay the size they were.
 const rtpMTU = 1200
 
-// Errors Bind reports when it cannot send a negotiated codec.
-var (
-	// ErrCodecNotSent: no payloader for the codec here (Parley sends VP8
-	// and Opus).
-	ErrCodecNotSent = errors.New("media: codec is not one Parley sends")
-	// ErrNoCaptureClock: the video encoder cannot say when its frames
-	// were captured (every encoder NewCodecSelector builds can).
-	ErrNoCaptureClock = errors.New("media: video encoder does not report capture times")
-)
+// ErrNoCaptureClock is what Bind reports when the encoder for a negotiated
+// codec cannot say when its frames were captured (every encoder in
+// NewCodecSelector can), or the codec has no payloader here.
+var ErrNoCaptureClock = errors.New("media: video encoder does not report capture times")
 
-// sender is a camera's or microphone's track as PeerConnections send it.
-// It replaces mediadevices' Bind, whose packetizer stamps each video frame
-// with the wall-clock time between encoder outputs (newVideoSampler): the
-// time a frame takes to encode varies, by tens of milliseconds on a loaded
+// capturedClock is what an encoder implements to report the capture time
+// of the frame its Read returned last (vp8.Encoder does).
+type capturedClock interface {
+	Captured() time.Time
+}
+
+// videoSender is the camera track as PeerConnections send it. It replaces
+// mediadevices' Bind, whose packetizer stamps each frame with the
+// wall-clock time between encoder outputs (newVideoSampler): the time a
+// frame takes to encode varies, by tens of milliseconds on a loaded
 // machine, and that variation became jitter in the RTP timestamps, which
 // receivers' jitter buffers (Chromium's especially) absorb by holding
-// frames longer, and which put video out of step with audio (lip sync
-// compares the two streams' timestamps). Here the timestamps come from the
-// capture clocks (see rtpclock.go): video frames carry their capture time,
-// audio packets advance by the samples they hold plus any the device lost.
-type sender struct {
-	mediadevices.Track
-	timer func(codec.EncoderController, webrtc.RTPCodecParameters) (rtpTimer, error)
+// frames longer, and which puts video out of step with audio (lip sync
+// compares RTP timestamps). Here every frame's RTP timestamp is its
+// capture time on the codec clock, as regular as the camera.
+type videoSender struct {
+	*mediadevices.VideoTrack
 
 	mu       sync.Mutex
 	bindings map[string]*binding
@@ -51,8 +52,8 @@ type sender struct {
 	endOnce  sync.Once
 }
 
-func newSender(t mediadevices.Track, timer func(codec.EncoderController, webrtc.RTPCodecParameters) (rtpTimer, error)) *sender {
-	s := &sender{Track: t, timer: timer, bindings: map[string]*binding{}}
+func newVideoSender(t *mediadevices.VideoTrack) *videoSender {
+	s := &videoSender{VideoTrack: t, bindings: map[string]*binding{}}
 	t.OnEnded(s.fail)
 	return s
 }
@@ -65,24 +66,24 @@ type binding struct {
 
 // Bind implements webrtc.TrackLocal: it starts encoding for the first
 // negotiated codec the selector can encode.
-func (s *sender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+func (s *videoSender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
 	var errs []error
 	for _, c := range ctx.CodecParameters() {
 		pay := payloaderFor(c.MimeType)
 		if pay == nil {
-			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrCodecNotSent))
+			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrNoCaptureClock))
 			continue
 		}
-		enc, err := s.Track.NewEncodedReader(c.MimeType)
+		enc, err := s.VideoTrack.NewEncodedReader(c.MimeType)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, err))
 			continue
 		}
 		ctl := enc.Controller()
-		timer, err := s.timer(ctl, c)
-		if err != nil {
+		clock, ok := ctl.(capturedClock)
+		if !ok {
 			enc.Close()
-			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, err))
+			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrNoCaptureClock))
 			continue
 		}
 		b := &binding{stop: make(chan struct{}), done: make(chan struct{})}
@@ -91,7 +92,7 @@ func (s *sender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, 
 		s.ctl = ctl
 		s.mu.Unlock()
 		p := rtp.NewPacketizer(rtpMTU, uint8(c.PayloadType), uint32(ctx.SSRC()), pay, rtp.NewRandomSequencer(), c.ClockRate)
-		go s.send(b, enc, timer, p, ctx.WriteStream())
+		go s.send(b, enc, clock, p, newRTPClock(c.ClockRate), ctx.WriteStream())
 		if kf, ok := ctl.(codec.KeyFrameController); ok {
 			go keyFrameRequests(b, ctx.RTCPReader(), kf)
 		}
@@ -106,7 +107,7 @@ func (s *sender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, 
 // Unbind implements webrtc.TrackLocal. It returns once the binding's
 // encoder is closed, which takes until the frame being read is in (at most
 // one frame interval).
-func (s *sender) Unbind(ctx webrtc.TrackLocalContext) error {
+func (s *videoSender) Unbind(ctx webrtc.TrackLocalContext) error {
 	s.mu.Lock()
 	b := s.bindings[ctx.ID()]
 	delete(s.bindings, ctx.ID())
@@ -121,7 +122,7 @@ func (s *sender) Unbind(ctx webrtc.TrackLocalContext) error {
 
 // EncoderController is the latest binding's encoder (nil before the first
 // Bind): codec.KeyFrameController and codec.BitRateController.
-func (s *sender) EncoderController() codec.EncoderController {
+func (s *videoSender) EncoderController() codec.EncoderController {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ctl
@@ -130,7 +131,7 @@ func (s *sender) EncoderController() codec.EncoderController {
 // OnEnded registers the handler for the track's first error: the camera's
 // (reported through mediadevices) or an encoder's. Like mediadevices, a
 // handler registered after the error is called at once.
-func (s *sender) OnEnded(h func(error)) {
+func (s *videoSender) OnEnded(h func(error)) {
 	s.mu.Lock()
 	s.onEnded = h
 	err := s.endErr
@@ -140,7 +141,7 @@ func (s *sender) OnEnded(h func(error)) {
 	}
 }
 
-func (s *sender) fail(err error) {
+func (s *videoSender) fail(err error) {
 	s.mu.Lock()
 	if s.endErr == nil {
 		s.endErr = err
@@ -152,11 +153,11 @@ func (s *sender) fail(err error) {
 	}
 }
 
-// send encodes frames and writes their packets, stamped by timer, until
-// Unbind or the source ends. A failed write ends only this
+// send encodes frames and writes their packets, stamped with their capture
+// time, until Unbind or the source ends. A failed write ends only this
 // binding: it means the PeerConnection is closing, which is no reason to
 // end the camera for everyone else (mediadevices ends the track for good).
-func (s *sender) send(b *binding, enc mediadevices.EncodedReadCloser, timer rtpTimer, p rtp.Packetizer, w webrtc.TrackLocalWriter) {
+func (s *videoSender) send(b *binding, enc mediadevices.EncodedReadCloser, clock capturedClock, p rtp.Packetizer, rc *rtpClock, w webrtc.TrackLocalWriter) {
 	defer close(b.done)
 	defer enc.Close()
 	for {
@@ -170,7 +171,7 @@ func (s *sender) send(b *binding, enc mediadevices.EncodedReadCloser, timer rtpT
 			s.fail(err)
 			return
 		}
-		ts := timer.timestamp(frame)
+		ts := rc.at(clock.Captured())
 		pkts := p.Packetize(frame.Data, 0)
 		release()
 		for _, pkt := range pkts {
@@ -210,13 +211,43 @@ func keyFrameRequests(b *binding, r interceptor.RTCPReader, kf codec.KeyFrameCon
 	}
 }
 
-// payloaderFor returns the RTP payloader for a codec Parley sends.
+// payloaderFor returns the RTP payloader for a video codec Parley encodes.
 func payloaderFor(mime string) rtp.Payloader {
-	switch {
-	case strings.EqualFold(mime, webrtc.MimeTypeVP8):
+	if strings.EqualFold(mime, webrtc.MimeTypeVP8) {
 		return &codecs.VP8Payloader{}
-	case strings.EqualFold(mime, webrtc.MimeTypeOpus):
-		return &codecs.OpusPayloader{}
 	}
 	return nil
+}
+
+// rtpClock turns capture times into RTP timestamps: a random start (RFC
+// 3550) plus the time since the binding's first frame, on the codec clock.
+type rtpClock struct {
+	rate    int64
+	base    uint32
+	first   time.Time
+	last    uint32
+	started bool
+}
+
+func newRTPClock(rate uint32) *rtpClock {
+	return &rtpClock{rate: int64(rate), base: rand.Uint32()}
+}
+
+// at returns the timestamp of a frame captured at t. Timestamps only move
+// forward: two frames with one timestamp would be taken for one frame, so
+// a capture time that does not advance (a driver's coarse clock) gets one
+// tick more than the last.
+func (c *rtpClock) at(t time.Time) uint32 {
+	if !c.started {
+		c.first, c.last, c.started = t, c.base, true
+		return c.base
+	}
+	d := t.Sub(c.first)
+	ticks := int64(d/time.Second)*c.rate + int64(d%time.Second)*c.rate/int64(time.Second)
+	ts := c.base + uint32(ticks)
+	if int32(ts-c.last) <= 0 {
+		ts = c.last + 1
+	}
+	c.last = ts
+	return ts
 }

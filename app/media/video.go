@@ -103,7 +103,7 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 	}
 	t := mediadevices.NewVideoTrack(newVideoSource(v, r), codecs)
 	v.vt = t.(*mediadevices.VideoTrack)
-	v.track = newBoundTrack(newSender(v.vt, videoTimer))
+	v.track = newBoundTrack(newVideoSender(v.vt))
 	go v.pump(ctx)
 	return v, nil
 }

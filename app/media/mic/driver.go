@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -96,12 +95,20 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	chunks := make(chan []byte, queued)
 	stopped := make(chan struct{})
 	var stopOnce sync.Once
-	dropped := new(atomic.Int64)
 	dev, err := malgo.InitDevice(m.ctx.Context, cfg, malgo.DeviceCallbacks{
 		Data: func(_, in []byte, _ uint32) {
 			b := append([]byte(nil), in...) // miniaudio reuses in
-			if lost := enqueue(chunks, b); lost != nil {
-				dropped.Add(int64(len(lost) / 2 / channels))
+			select {
+			case chunks <- b:
+			default:
+				select { // drop the oldest, keep the newest
+				case <-chunks:
+				default:
+				}
+				select {
+				case chunks <- b:
+				default:
+				}
 			}
 		},
 		Stop: func() { stopOnce.Do(func() { close(stopped) }) },
@@ -115,7 +122,7 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	}
 	m.dev = dev
 	closed := m.closed
-	return &reader{dropped: dropped, ReaderFunc: func() (wave.Audio, func(), error) {
+	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
 		select {
 		case <-closed: // checked first: queued chunks must not outlive Close
 			return nil, func() {}, io.EOF
@@ -135,36 +142,7 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 			// The device stopped on its own: unplugged or taken away.
 			return nil, func() {}, availability.ErrNoDevice
 		}
-	}}, nil
-}
-
-// reader is one recording. Drops happen on the audio thread, so a loss
-// can be counted just before the chunk ahead of the gap is handed on; the
-// sender's timestamp then jumps one packet early, and is right again after.
-type reader struct {
-	audio.ReaderFunc
-	dropped *atomic.Int64
-}
-
-// Dropped implements captured.Dropper: samples lost to a full queue.
-func (r *reader) Dropped() int64 { return r.dropped.Load() }
-
-// enqueue adds a period to the queue without ever blocking the audio
-// thread: when the reader is so late that the queue is full, the oldest
-// period is dropped and returned, so the newest audio is kept.
-func enqueue(q chan []byte, b []byte) (lost []byte) {
-	for {
-		select {
-		case q <- b:
-			return lost
-		default:
-		}
-		select {
-		case old := <-q:
-			lost = append(lost, old...)
-		default:
-		}
-	}
+	}), nil
 }
 
 // toInt16 turns native-endian 16-bit samples into a mediadevices chunk.

@@ -2,11 +2,9 @@ package mic
 
 import (
 	"errors"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gen2brain/malgo"
-	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices/pkg/driver"
 )
 
@@ -85,28 +83,5 @@ func TestToInt16(t *testing.T) {
 	}
 	if toInt16(nil, 1).ChunkInfo().Len != 0 {
 		t.Error("empty chunk")
-	}
-}
-
-// A full queue drops its oldest period for the newest and says which;
-// the recording's Dropped counts the lost samples.
-func TestEnqueueDropsOldest(t *testing.T) {
-	q := make(chan []byte, 2)
-	for _, b := range [][]byte{{1}, {2}} {
-		if lost := enqueue(q, b); lost != nil {
-			t.Fatalf("queue with room dropped %v", lost)
-		}
-	}
-	if lost := enqueue(q, []byte{3}); len(lost) != 1 || lost[0] != 1 {
-		t.Fatalf("full queue dropped %v, want the oldest period [1]", lost)
-	}
-	if a, b := <-q, <-q; a[0] != 2 || b[0] != 3 {
-		t.Errorf("queue holds %v %v, want [2] [3]", a, b)
-	}
-	r := &reader{dropped: new(atomic.Int64)}
-	r.dropped.Add(960)
-	var d captured.Dropper = r
-	if d.Dropped() != 960 {
-		t.Errorf("Dropped %d", d.Dropped())
 	}
 }
