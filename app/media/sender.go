@@ -36,11 +36,12 @@ type capturedClock interface {
 // mediadevices' Bind, whose packetizer stamps each frame with the
 // wall-clock time between encoder outputs (newVideoSampler): the time a
 // frame takes to encode varies, by tens of milliseconds on a loaded
-// machine, and that variation became jitter in the RTP timestamps, which
-// receivers' jitter buffers (Chromium's especially) absorb by holding
-// frames longer, and which puts video out of step with audio (lip sync
-// compares RTP timestamps). Here every frame's RTP timestamp is its
-// capture time on the codec clock, as regular as the camera.
+// machine, and that variation went into the RTP timestamps, so receivers
+// played frames to the encoder's rhythm rather than the camera's, and lip
+// sync compared the audio's sample clock with the video's send times. Here
+// every frame's RTP timestamp is its capture time on the codec clock, as
+// libwebrtc does; a receiver then sees the sender's own delay variation as
+// jitter and buffers for it (docs/benchmarks.md has the measurements).
 type videoSender struct {
 	*mediadevices.VideoTrack
 
