@@ -16,9 +16,11 @@ import (
 
 // echoServer is a WebSocket server from the library the real server uses:
 // it checks the client's framing and masking, echoes every message, and
-// pings once first.
-func echoServer(t *testing.T) string {
+// pings once first. Each connection's ping result (nil once the client
+// answered) arrives on the returned channel when the connection ends.
+func echoServer(t *testing.T) (string, <-chan error) {
 	t.Helper()
+	pings := make(chan error, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{"json"}})
 		if err != nil {
@@ -28,24 +30,19 @@ func echoServer(t *testing.T) string {
 		c.SetReadLimit(1 << 20)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		go func() {
-			// The pong is read by the reader below.
-			if err := c.Ping(ctx); err != nil {
-				t.Errorf("ping: %v", err)
-			}
-		}()
+		pinged := make(chan error, 1)
+		go func() { pinged <- c.Ping(ctx) }() // the pong is read by the loop below
 		for {
 			typ, data, err := c.Read(ctx)
-			if err != nil {
-				return
-			}
-			if c.Write(ctx, typ, data) != nil {
-				return
+			if err != nil || c.Write(ctx, typ, data) != nil {
+				break
 			}
 		}
+		c.CloseNow()
+		pings <- <-pinged
 	}))
 	t.Cleanup(srv.Close)
-	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/"
+	return "ws" + strings.TrimPrefix(srv.URL, "http") + "/", pings
 }
 
 // Every length encoding (7-bit, 16-bit, 64-bit) on both sides of its
@@ -55,7 +52,8 @@ func TestWSClientEcho(t *testing.T) {
 	d := &wsDialer{bytesIn: &n}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ws, err := d.dial(ctx, echoServer(t))
+	url, pings := echoServer(t)
+	ws, err := d.dial(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +80,9 @@ func TestWSClientEcho(t *testing.T) {
 	}
 	ws.close(done, 5*time.Second)
 	<-done
+	if err := <-pings; err != nil {
+		t.Errorf("the server's ping got no pong: %v", err)
+	}
 	if n.Load() < 200001 {
 		t.Errorf("counted %d bytes read", n.Load())
 	}
@@ -92,7 +93,8 @@ func TestWSClientRejectsOversizedMessage(t *testing.T) {
 	d := &wsDialer{bytesIn: &n}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ws, err := d.dial(ctx, echoServer(t))
+	url, _ := echoServer(t)
+	ws, err := d.dial(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
