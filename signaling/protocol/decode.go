@@ -25,8 +25,11 @@ func Decode(data []byte) (*Message, error) {
 		return nil, Errorf(ErrBadJSON, "", "a frame must be one JSON object")
 	}
 	var m Message
-	if err := json.Unmarshal(trimmed, &m); err != nil {
-		return nil, Errorf(ErrBadJSON, "", "%s", describeJSONError(err))
+	if !decodeFast(trimmed, &m) {
+		m = Message{} // the fast path may have filled some fields
+		if err := json.Unmarshal(trimmed, &m); err != nil {
+			return nil, Errorf(ErrBadJSON, "", "%s", describeJSONError(err))
+		}
 	}
 	if m.Type == "" {
 		return nil, Errorf(ErrMissingField, "", `"type" is required`)
