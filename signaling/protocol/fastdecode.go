@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"encoding/binary"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 )
@@ -10,8 +11,9 @@ import (
 // decodeFast reads the plain frames the relay carries (offers, answers,
 // candidates, hang-ups, chat, usernames) into m in one pass over data, and
 // reports false for anything outside that plain subset: unknown, duplicate or
-// escaped keys, nulls, arrays, \u escapes, numbers that are not small
-// integers, and every malformed frame. Decode then falls back to
+// escaped keys, keys that match a field but for case, nulls in fields,
+// arrays, nested objects other than "sdp" and "candidate", \u escapes,
+// numbers in fields that are not small integers, and every malformed frame. Decode then falls back to
 // encoding/json, which gives such frames their exact meaning and errors.
 //
 // It exists because encoding/json scans an offer twice (validation, then
@@ -53,7 +55,7 @@ func decodeFast(data []byte, m *Message) bool {
 			m.Candidate = new(ICECandidate)
 			return p.iceCandidate(m.Candidate)
 		}
-		return false
+		return p.skipUnknown(key, messageFields)
 	})
 	return ok && p.skipSpace() == len(data)
 }
@@ -74,7 +76,7 @@ func (p *scanner) sessionDescription(d *SessionDescription) bool {
 		case "sdp":
 			return p.readString(&d.SDP)
 		}
-		return false
+		return p.skipUnknown(key, sessionDescriptionFields)
 	})
 }
 
@@ -93,12 +95,90 @@ func (p *scanner) iceCandidate(c *ICECandidate) bool {
 			c.UsernameFragment = new(string)
 			return p.readString(c.UsernameFragment)
 		}
-		return false
+		return p.skipUnknown(key, iceCandidateFields)
 	})
 }
 
-// maxMembers bounds the members of one object; no plain frame has more
-// than there are fields, so a longer object is left to encoding/json.
+// The JSON names of each decoded type's fields. encoding/json matches a
+// key that equals none of them exactly to one that equals it but for ASCII
+// case, so such a key is not unknown.
+var (
+	messageFields            = jsonNames(reflect.TypeFor[Message]())
+	sessionDescriptionFields = jsonNames(reflect.TypeFor[SessionDescription]())
+	iceCandidateFields       = jsonNames(reflect.TypeFor[ICECandidate]())
+)
+
+func jsonNames(t reflect.Type) []string {
+	names := make([]string, 0, t.NumField())
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}
+
+// skipUnknown steps over the value of a member that matches none of the
+// type's fields, as encoding/json ignores it, when the value is a plain
+// string, a number or a literal: clients add such members for their own
+// extensions (the load generator stamps each frame with "sent"). Keys
+// that match a field but for case, and other values, are left to
+// encoding/json.
+func (p *scanner) skipUnknown(key []byte, fields []string) bool {
+	for _, f := range fields {
+		if strings.EqualFold(string(key), f) {
+			return false
+		}
+	}
+	rest := p.data[p.i:]
+	switch {
+	case len(rest) == 0:
+		return false
+	case rest[0] == '"':
+		_, _, ok := p.scanString()
+		return ok
+	case rest[0] == '-' || (rest[0] >= '0' && rest[0] <= '9'):
+		return p.skipNumber()
+	}
+	for _, lit := range [...]string{"true", "false", "null"} {
+		if len(rest) >= len(lit) && string(rest[:len(lit)]) == lit {
+			p.i += len(lit)
+			return true
+		}
+	}
+	return false
+}
+
+// skipNumber steps over a number of JSON's grammar:
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+func (p *scanner) skipNumber() bool {
+	p.next('-')
+	if !p.next('0') && p.skipDigits() == 0 { // a leading zero stands alone
+		return false
+	}
+	if p.next('.') && p.skipDigits() == 0 {
+		return false
+	}
+	if p.next('e') || p.next('E') {
+		if !p.next('+') {
+			p.next('-')
+		}
+		if p.skipDigits() == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *scanner) skipDigits() int {
+	start := p.i
+	for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
+		p.i++
+	}
+	return p.i - start
+}
+
+// maxMembers bounds the members of one object that the fast path reads;
+// a longer object is left to encoding/json.
 const maxMembers = 16
 
 // object reads an object whose keys are plain ASCII without escapes, each
@@ -205,37 +285,46 @@ func plainWord(w uint64) bool {
 // encoding/json; other non-ASCII text is taken when it is valid UTF-8, which
 // encoding/json keeps as it is.
 func (p *scanner) readString(s *string) bool {
+	raw, escapes, ok := p.scanString()
+	if ok {
+		*s = unescape(raw, escapes)
+	}
+	return ok
+}
+
+// scanString checks the string at the position and returns its bytes
+// between the quotes and whether they hold escapes.
+func (p *scanner) scanString() (raw []byte, escapes, ok bool) {
 	if !p.next('"') {
-		return false
+		return nil, false, false
 	}
 	d := p.data
 	start := p.i
 	i := start
-	escapes, nonASCII := false, false
+	nonASCII := false
 	for {
 		for i+8 <= len(d) && plainWord(binary.LittleEndian.Uint64(d[i:])) {
 			i += 8
 		}
 		if i >= len(d) {
-			return false
+			return nil, false, false
 		}
 		c := d[i]
 		switch {
 		case c == '"':
-			raw := d[start:i]
+			raw = d[start:i]
 			p.i = i + 1
 			if nonASCII && !utf8.Valid(raw) {
-				return false
+				return nil, false, false
 			}
-			*s = unescape(raw, escapes)
-			return true
+			return raw, escapes, true
 		case c < 0x20:
-			return false
+			return nil, false, false
 		case c >= 0x80:
 			nonASCII = true
 		case c == '\\':
 			if i+1 >= len(d) || unescaped[d[i+1]] == 0 {
-				return false
+				return nil, false, false
 			}
 			escapes = true
 			i++

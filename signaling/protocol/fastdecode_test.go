@@ -45,6 +45,8 @@ func TestDecodeFastTakesRelayFrames(t *testing.T) {
 		[]byte(`{"type":"username","name":"  bob  ","id":0,"date":-0}`),
 		[]byte(`{"type":"hello","resume":"0123456789abcdef"}`),
 		[]byte(`{}`),
+		[]byte(`{"type":"video-offer","target":"bob","sent":1763712000123456789,"sdp":{"type":"offer","sdp":"v=0\r\n"}}`), // parley-sigload's frames
+		[]byte(`{"type":"x-parley-mute","target":"bob","muted":true,"level":-0.5e+3,"why":null,"note":"a\"b","sdp":{"type":"offer","sdp":"v=0","x":1},"candidate":{"candidate":"c","x":"y"}}`),
 	} {
 		if !decodeFastMatchesJSON(t, frame) {
 			t.Errorf("fast path refused %.80q", frame)
@@ -57,9 +59,17 @@ func TestDecodeFastTakesRelayFrames(t *testing.T) {
 func TestDecodeFastLeavesTheRestToJSON(t *testing.T) {
 	for _, frame := range []string{
 		`{"type":"hello","features":["user-delta"]}`, // arrays
-		`{"type":"x","target":"b","muted":true}`,     // unknown key
-		`{"Type":"hang-up","target":"b"}`,            // case-folded key
-		`{"t\u0079pe":"hang-up","target":"b"}`,       // escaped key
+		`{"type":"x","target":"b","muted":[true]}`,   // unknown key with an array
+		`{"type":"x","target":"b","muted":{}}`,       // unknown key with an object
+		`{"type":"x","target":"b","muted":"\u0041"}`, // unknown key with a \u escape
+		`{"type":"x","target":"b","sent":1.}`,
+		`{"type":"x","target":"b","sent":-}`,
+		`{"type":"x","target":"b","sent":1e}`,
+		`{"type":"x","target":"b","sent":nul}`,
+		`{"type":"x","candidate":{"SDPMID":"0"}}`,
+		`{"type":"x","sdp":{"SDP":"v=0"}}`,
+		`{"Type":"hang-up","target":"b"}`,      // case-folded key
+		`{"t\u0079pe":"hang-up","target":"b"}`, // escaped key
 		`{"type":"hang-up","target":"b","target":"c"}`,
 		`{"type":"video-offer","target":"b","sdp":{"type":"offer"},"sdp":{"sdp":"v=0"}}`, // encoding/json merges these
 		`{"type":null}`,
@@ -108,9 +118,11 @@ func FuzzDecodeFastMatchesJSON(f *testing.F) {
 // path accepts must read as encoding/json reads it.
 func TestDecodeFastMatchesJSONOnEveryMemberAndValue(t *testing.T) {
 	keys := []string{"type", "id", "name", "target", "date", "text", "reason", "resume", "audio", "video",
-		"candidate", "sdp", "sdpMid", "sdpMLineIndex", "usernameFragment", "Name", "users"}
+		"candidate", "sdp", "sdpMid", "sdpMLineIndex", "usernameFragment", "Name", "users", "USERS", "code",
+		"message", "Message", "iceServers", "SDPMid", "Candidate", "sent", "x-ext", ""}
 	values := []string{`""`, `"a"`, `"a\"b\\c\/d\b\f\n\r\t"`, `"é😀"`, "\"\xc3\"", `"\u00e9"`, `null`, `true`, `false`,
 		`0`, `-0`, `7`, `-7`, `65535`, `65536`, `999999999999999999`, `-999999999999999999`, `1.0`, `1e2`, `01`,
+		`-1.5E-7`, `2e+9`, `1.`, `.5`, `-`, `1e`, `0x1`, `tru`, `nul`,
 		`[]`, `["a"]`, `{}`, `{"type":"offer","sdp":"v=0"}`, `{"candidate":"c","sdpMid":"0","sdpMLineIndex":1}`}
 	for _, key := range keys {
 		for _, value := range values {
