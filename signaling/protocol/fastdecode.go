@@ -9,12 +9,13 @@ import (
 )
 
 // decodeFast reads the plain frames the relay carries (offers, answers,
-// candidates, hang-ups, chat, usernames) into m in one pass over data, and
-// reports false for anything outside that plain subset: unknown, duplicate or
-// escaped keys, keys that match a field but for case, nulls in fields,
-// arrays, nested objects other than "sdp" and "candidate", \u escapes,
-// numbers in fields that are not small integers, and every malformed frame. Decode then falls back to
-// encoding/json, which gives such frames their exact meaning and errors.
+// candidates, hang-ups, chat, usernames, media-state) into m in one pass
+// over data, and reports false for anything outside that plain subset:
+// duplicate or escaped keys, keys that match a field but for case, nulls in
+// fields, arrays, nested objects other than "sdp" and "candidate", \u
+// escapes, numbers in fields that are not small integers, and every
+// malformed frame. Decode then falls back to encoding/json, which gives
+// such frames their exact meaning and errors.
 //
 // It exists because encoding/json scans an offer twice (validation, then
 // decoding) byte by byte and copies the SDP twice while unescaping it; that
