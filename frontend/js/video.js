@@ -37,10 +37,11 @@ const LATENCY_WINDOW = 300;
  *                                   and the draw call itself (texture upload and shader)
  * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
  * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
- *                                   first ever, or the first after STARTED_AFTER_MS without one (0 = none yet)
+ *                                   first ever, the first after STARTED_AFTER_MS without one, or the first
+ *                                   since a pane showed the stream again (a new call) (0 = none yet)
  */
 
-/** A stream that draws nothing for this long starts again with its next picture. */
+/** A stream that draws nothing for this long, or whose panes were all hidden, starts again with its next picture. */
 const STARTED_AFTER_MS = 1000;
 
 export class VideoView {
@@ -172,6 +173,9 @@ export class VideoView {
       const t1 = performance.now();
       const c = this.counters[stream];
       const now = Date.now();
+      // A picture drawn while no pane shows the stream (one in flight as the
+      // call ended) does not count: the next call must start anew.
+      if (this.sentViews.get(stream) === '0x0') c.lastDrawnAt = -Infinity;
       const started = now - c.lastDrawnAt >= STARTED_AFTER_MS;
       c.lastDrawnAt = now;
       if (started) c.startedAt = now;
@@ -223,7 +227,10 @@ export class VideoView {
         if (cw * ch > w * h) [w, h] = [cw, ch];
       }
       const key = `${w}x${h}`;
-      if (this.sentViews.get(stream) !== key && this.stream.sendView(stream, w, h)) this.sentViews.set(stream, key);
+      if (this.sentViews.get(stream) === key) continue;
+      // Hidden: the stream's next picture starts it again (see startedAt).
+      if (key === '0x0') this.counters[stream].lastDrawnAt = -Infinity;
+      if (this.stream.sendView(stream, w, h)) this.sentViews.set(stream, key);
     }
   }
 }

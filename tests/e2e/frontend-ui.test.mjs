@@ -305,8 +305,19 @@ test('each stream comes at the size its pane shows it, and not at all when hidde
     const b = await received();
     assert.equal(b.local, a.local, 'preview frames still arrive while the preview is hidden');
     assert.ok(b.remote > a.remote + 10, `remote frames stopped too: ${a.remote} → ${b.remote}`);
+    const startedBefore = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].startedAt);
     await page.evaluate(() => document.body.removeAttribute('data-camera-off'));
     await waitDrawn(page, LOCAL, (await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].drawn)) + 10);
+    // Shown again, the stream started again (what ends call setup in
+    // benchmarks), even when it was hidden for less than a second.
+    const startedAfter = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].startedAt);
+    assert.ok(startedAfter > startedBefore, `startedAt ${startedBefore} → ${startedAfter}`);
+    await page.evaluate(() => document.body.setAttribute('data-camera-off', 'true'));
+    await page.waitForTimeout(300);
+    await page.evaluate(() => document.body.removeAttribute('data-camera-off'));
+    await waitDrawn(page, LOCAL, (await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].drawn)) + 10);
+    const startedBlink = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.counters[2].startedAt);
+    assert.ok(startedBlink > startedAfter, `after a short hide: startedAt ${startedAfter} → ${startedBlink}`);
     assert.deepEqual(problems, []);
     await page.close();
   } finally {
