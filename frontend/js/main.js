@@ -16,7 +16,7 @@ import { installShortcuts } from './shortcuts.js';
 import { StatsPanel } from './stats.js';
 import { Toasts } from './toasts.js';
 import { UserList } from './users.js';
-import { VideoView } from './video.js';
+import { VideoView, percentile } from './video.js';
 
 /** @typedef {import('./backend.js').Backend} Backend */
 /** @typedef {import('./backend.js').CallState} CallState */
@@ -208,15 +208,11 @@ main();
 
 
 /**
- * The q-quantile (0–1) of xs, 0 for none.
+ * The p-th percentile (0–100) of xs, 0 for none (Go reads the report as numbers).
  * @param {number[]} xs
- * @param {number} q
+ * @param {number} p
  */
-function quantile(xs, q) {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
-}
+const pct = (xs, p) => (xs.length ? percentile(xs, p) : 0);
 
 /**
  * Summarises the video counters for ReportVideo: frames drawn per second
@@ -238,10 +234,10 @@ function videoReport(counters, everyMs) {
     const stages = drawn > 0 ? c.stages.slice(-drawn) : [];
     const stage = (/** @type {number} */ i) => stages.map((st) => st[i]);
     out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev.drawn) * 1000) / everyMs,
-      p50Ms: quantile(lat, 0.5), p95Ms: quantile(lat, 0.95), skipped: c.skipped, startedAt: 0,
-      transitMs: [quantile(stage(0), 0.5), quantile(stage(0), 0.95)],
-      waitMs: [quantile(stage(1), 0.5), quantile(stage(1), 0.95)],
-      drawMs: [quantile(stage(2), 0.5), quantile(stage(2), 0.95)] });
+      p50Ms: pct(lat, 50), p95Ms: pct(lat, 95), skipped: c.skipped, startedAt: 0,
+      transitMs: [pct(stage(0), 50), pct(stage(0), 95)],
+      waitMs: [pct(stage(1), 50), pct(stage(1), 95)],
+      drawMs: [pct(stage(2), 50), pct(stage(2), 95)] });
   }
   return out;
 }

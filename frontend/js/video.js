@@ -52,10 +52,8 @@ export class VideoView {
    */
   constructor(getURL, opts = {}) {
     this.opts = opts;
-    /** @type {Map<number, Frame>} */
+    /** @type {Map<number, {f: Frame, at: number, transitMs: number}>} the newest frame per stream, with when it arrived */
     this.pending = new Map();
-    /** @type {Map<number, {at: number, transitMs: number}>} when each pending frame arrived */
-    this.arrivals = new Map();
     /** @type {Map<number, Set<HTMLCanvasElement>>} */
     this.targets = new Map([[STREAM_REMOTE, new Set()], [STREAM_LOCAL, new Set()]]);
     /** @type {Map<HTMLCanvasElement, Renderer>} */
@@ -159,25 +157,24 @@ export class VideoView {
       this.scheduleViews();
     }
     if (this.pending.has(f.stream)) this.counters[f.stream].skipped++;
-    this.pending.set(f.stream, f);
-    this.arrivals.set(f.stream, { at: performance.now(), transitMs: (nowMicros() - f.sent) / 1000 });
+    this.pending.set(f.stream, { f, at: performance.now(), transitMs: (nowMicros() - f.sent) / 1000 });
     if (!this.raf) this.raf = requestAnimationFrame(() => this.draw());
   }
 
   /** @private */
   draw() {
     this.raf = 0;
-    for (const [stream, f] of this.pending) {
+    for (const [stream, { f, at, transitMs }] of this.pending) {
       const t0 = performance.now();
       for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
       const t1 = performance.now();
       const c = this.counters[stream];
       const now = Date.now();
       // A picture drawn while no pane shows the stream (one in flight as the
-      // call ended) does not count: the next call must start anew.
-      if (this.sentViews.get(stream) === '0x0') c.lastDrawnAt = -Infinity;
-      const started = now - c.lastDrawnAt >= STARTED_AFTER_MS;
-      c.lastDrawnAt = now;
+      // call ended) neither starts it nor delays the next start.
+      const shown = this.sentViews.get(stream) !== '0x0';
+      const started = shown && now - c.lastDrawnAt >= STARTED_AFTER_MS;
+      if (shown) c.lastDrawnAt = now;
       if (started) c.startedAt = now;
       c.drawn++;
       c.width = f.width;
@@ -188,11 +185,8 @@ export class VideoView {
         c.latencies.push(c.lastLatencyMs);
         if (c.latencies.length > LATENCY_WINDOW) c.latencies.shift();
       }
-      const arrived = this.arrivals.get(stream);
-      if (arrived) {
-        c.stages.push([arrived.transitMs, t0 - arrived.at, t1 - t0]);
-        if (c.stages.length > LATENCY_WINDOW) c.stages.shift();
-      }
+      c.stages.push([transitMs, t0 - at, t1 - t0]);
+      if (c.stages.length > LATENCY_WINDOW) c.stages.shift();
       if (started) this.opts.onStart?.(stream);
     }
     this.pending.clear();
