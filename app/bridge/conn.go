@@ -57,9 +57,11 @@ func (c *conn) read(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		v, err := ParseView(msg)
-		if err == nil && typ != websocket.MessageText {
+		var v View
+		if typ != websocket.MessageText {
 			err = &ViewError{"binary message"}
+		} else {
+			v, err = ParseView(msg)
 		}
 		if err != nil {
 			c.ws.Close(websocket.StatusUnsupportedData, truncate(err.Error(), 120))

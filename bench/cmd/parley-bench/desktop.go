@@ -99,13 +99,13 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		return out, errors.New("desktop.mjs: no result")
 	}
 	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium), Where: "presented"})
-	if reps := windowReports(result.WindowReports, "remote"); len(reps) > 0 {
-		w := summarizeWindow(p.Size, reps)
-		out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "Chromium→desktop (bridge included)", MS: w.MS,
-			Where: fmt.Sprintf("drawn in the WebKit window at %.1f fps; p50, p95: medians of its 5-s reports, min: best p50, max: worst p95", w.FPS)})
-	} else {
+	reps := windowReports(result.WindowReports, "remote")
+	if len(reps) == 0 {
 		return out, errors.New("desktop.mjs: the window reported no remote drawing during the call")
 	}
+	w := summarizeWindow(p.Size, reps)
+	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "Chromium→desktop (bridge included)", MS: w.MS,
+		Where: fmt.Sprintf("drawn in the WebKit window at %.1f fps; p50, p95: medians of its 5-s reports, min: best p50, max: worst p95", w.FPS)})
 	out.fullRes = append(out.fullRes, FullResRow{Direction: "desktop→Chromium", Seconds: result.FullResS, Width: result.PeerWidth, WaitedS: max(p.Hold, p.FullResWait).Seconds()})
 	return out, nil
 }
