@@ -31,6 +31,21 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeRoute decodes into one reused Message, as a session does.
+func BenchmarkDecodeRoute(b *testing.B) {
+	for name, frame := range map[string][]byte{"offer": chromeOffer(b), "candidate": candidateFrame} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(frame)))
+			var m Message
+			for b.Loop() {
+				if err := DecodeRoute(frame, &m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkStamp(b *testing.B) {
 	for name, frame := range map[string][]byte{"offer": chromeOffer(b), "candidate": candidateFrame} {
 		b.Run(name, func(b *testing.B) {

@@ -17,30 +17,55 @@ import (
 // Unknown types are accepted when they carry a target, because the MDN server
 // relays them and clients use them for their own extensions.
 func Decode(data []byte) (*Message, error) {
-	if len(data) > MaxFrameBytes {
-		return nil, Errorf(ErrTooLarge, "", "frame is %d bytes; the limit is %d", len(data), MaxFrameBytes)
-	}
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil, Errorf(ErrBadJSON, "", "a frame must be one JSON object")
-	}
 	var m Message
-	if !decodeFast(trimmed, &m) {
-		m = Message{} // the fast path may have filled some fields
-		if err := json.Unmarshal(trimmed, &m); err != nil {
-			return nil, Errorf(ErrBadJSON, "", "%s", describeJSONError(err))
-		}
-	}
-	if m.Type == "" {
-		return nil, Errorf(ErrMissingField, "", `"type" is required`)
-	}
-	if err := validate(&m); err != nil {
+	if err := decode(data, &m, &Message{}, false); err != nil {
 		return nil, err
 	}
 	return &m, nil
 }
 
-func validate(m *Message) error {
+// decode is Decode and DecodeRoute: it reads data into m, which must be
+// zero, taking unchanged strings from prev (see scanner.message), and
+// validates the result. In route mode the relayed bodies are checked, not
+// read.
+func decode(data []byte, m, prev *Message, route bool) *Error {
+	if len(data) > MaxFrameBytes {
+		return Errorf(ErrTooLarge, "", "frame is %d bytes; the limit is %d", len(data), MaxFrameBytes)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return Errorf(ErrBadJSON, "", "a frame must be one JSON object")
+	}
+	p := scanner{data: trimmed, route: route}
+	fast := p.message(m, prev)
+	if !fast {
+		*m = Message{} // the fast path may have filled some fields
+		if err := json.Unmarshal(trimmed, m); err != nil {
+			return Errorf(ErrBadJSON, "", "%s", describeJSONError(err))
+		}
+	}
+	b := bodiesOf(m)
+	if fast && route {
+		b = p.bodies
+	}
+	if m.Type == "" {
+		return Errorf(ErrMissingField, "", `"type" is required`)
+	}
+	return validate(m, b)
+}
+
+// bodies is what validate needs to know of the relayed bodies, which
+// DecodeRoute checks without reading them into the Message.
+type bodies struct {
+	sdp       bool // "sdp" is an object with a non-empty "type" and "sdp"
+	candidate bool // "candidate" is an object
+}
+
+func bodiesOf(m *Message) bodies {
+	return bodies{sdp: m.SDP != nil && m.SDP.SDP != "" && m.SDP.Type != "", candidate: m.Candidate != nil}
+}
+
+func validate(m *Message, b bodies) *Error {
 	switch m.Type {
 	case TypeUsername:
 		name, err := ValidateName(m.Name)
@@ -64,14 +89,14 @@ func validate(m *Message) error {
 		if err := needTarget(m); err != nil {
 			return err
 		}
-		if m.SDP == nil || m.SDP.SDP == "" || m.SDP.Type == "" {
+		if !b.sdp {
 			return Errorf(ErrMissingField, m.Type, `"sdp" with "type" and "sdp" is required`)
 		}
 	case TypeNewICECandidate:
 		if err := needTarget(m); err != nil {
 			return err
 		}
-		if m.Candidate == nil {
+		if !b.candidate {
 			return Errorf(ErrMissingField, m.Type, `"candidate" is required`)
 		}
 	case TypeHangUp:
@@ -93,7 +118,7 @@ func validate(m *Message) error {
 	return nil
 }
 
-func needTarget(m *Message) error {
+func needTarget(m *Message) *Error {
 	if m.Target == "" {
 		return Errorf(ErrMissingField, m.Type, `"target" is required`)
 	}

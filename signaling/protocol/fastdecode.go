@@ -8,13 +8,14 @@ import (
 	"unicode/utf8"
 )
 
-// decodeFast reads the plain frames the relay carries (offers, answers,
-// candidates, hang-ups, chat, usernames, media-state) into m in one pass
-// over data, and reports false for anything outside that plain subset:
+// message is the fast path of Decode and DecodeRoute. It reads the plain
+// frames the relay carries (offers, answers, candidates, hang-ups, chat,
+// usernames, media-state) into m, which must be zero, in one pass over the
+// data, and reports false for anything outside that plain subset:
 // duplicate or escaped keys, keys that match a field but for case, nulls in
 // fields, arrays, nested objects other than "sdp" and "candidate", \u
 // escapes, numbers in fields that are not small integers, and every
-// malformed frame. Decode then falls back to encoding/json, which gives
+// malformed frame. The caller then falls back to encoding/json, which gives
 // such frames their exact meaning and errors.
 //
 // It exists because encoding/json scans an offer twice (validation, then
@@ -23,50 +24,69 @@ import (
 // Whatever it accepts, encoding/json accepts too and decodes to the same
 // Message (FuzzDecodeFastMatchesJSON checks this), so Decode's results do
 // not depend on which path read the frame.
-func decodeFast(data []byte, m *Message) bool {
-	p := scanner{data: data}
+//
+// Strings that equal prev's (the frame a session decoded before, for
+// DecodeRoute) are taken from prev, and known type and reason names from
+// this package's constants, so a session relaying to the same target over
+// and over allocates none of them; Decode passes an empty prev. In route
+// mode the relayed bodies are checked but not read (see sdpBody and
+// candidateBody).
+func (p *scanner) message(m, prev *Message) bool {
 	ok := p.object(func(key []byte) bool {
 		switch string(key) {
 		case "type":
-			return p.readString(&m.Type)
+			return p.readKnown(&m.Type, prev.Type)
 		case "id":
 			return p.readInt64(&m.ID)
 		case "name":
-			return p.readString(&m.Name)
+			return p.readReused(&m.Name, prev.Name)
 		case "target":
-			return p.readString(&m.Target)
+			return p.readReused(&m.Target, prev.Target)
 		case "date":
 			return p.readInt64(&m.Date)
 		case "text":
-			return p.readString(&m.Text)
+			return p.readReused(&m.Text, prev.Text)
 		case "reason":
-			return p.readString(&m.Reason)
+			return p.readKnown(&m.Reason, prev.Reason)
 		case "resume":
-			return p.readString(&m.Resume)
+			return p.readReused(&m.Resume, prev.Resume)
 		case "audio":
-			m.Audio = new(bool)
+			m.Audio = reusedBool(prev.Audio)
 			return p.readBool(m.Audio)
 		case "video":
-			m.Video = new(bool)
+			m.Video = reusedBool(prev.Video)
 			return p.readBool(m.Video)
 		case "sdp":
+			if p.route {
+				return p.sdpBody()
+			}
 			m.SDP = new(SessionDescription)
 			return p.sessionDescription(m.SDP)
 		case "candidate":
+			if p.route {
+				p.bodies.candidate = true
+				return p.candidateBody()
+			}
 			m.Candidate = new(ICECandidate)
 			return p.iceCandidate(m.Candidate)
 		}
 		return p.skipUnknown(key, messageFields)
 	})
-	return ok && p.skipSpace() == len(data)
+	return ok && p.skipSpace() == len(p.data)
 }
 
-// scanner walks a JSON text for decodeFast. Each method reads one value at
-// the current position and reports false when the value is not in the
-// plain subset decodeFast handles.
+// scanner walks a JSON text for the fast path. Each method reads one value
+// at the current position and reports false when the value is not in the
+// plain subset the fast path handles.
 type scanner struct {
 	data []byte
 	i    int
+
+	// route is DecodeRoute's mode: "sdp" and "candidate" are checked as
+	// they would be read, and what validate needs to know of them is
+	// recorded in bodies instead.
+	route  bool
+	bodies bodies
 }
 
 func (p *scanner) sessionDescription(d *SessionDescription) bool {
@@ -95,6 +115,44 @@ func (p *scanner) iceCandidate(c *ICECandidate) bool {
 		case "usernameFragment":
 			c.UsernameFragment = new(string)
 			return p.readString(c.UsernameFragment)
+		}
+		return p.skipUnknown(key, iceCandidateFields)
+	})
+}
+
+// sdpBody checks an "sdp" object exactly as sessionDescription reads it,
+// without copying its strings, and records whether its "type" and "sdp"
+// are both non-empty (an escape never unescapes to nothing, so the raw
+// text's length tells).
+func (p *scanner) sdpBody() bool {
+	var typ, sdp []byte
+	ok := p.object(func(key []byte) bool {
+		var ok bool
+		switch string(key) {
+		case "type":
+			typ, _, ok = p.scanString()
+		case "sdp":
+			sdp, _, ok = p.scanString()
+		default:
+			ok = p.skipUnknown(key, sessionDescriptionFields)
+		}
+		return ok
+	})
+	p.bodies.sdp = len(typ) > 0 && len(sdp) > 0
+	return ok
+}
+
+// candidateBody checks a "candidate" object exactly as iceCandidate reads
+// it, without copying its strings.
+func (p *scanner) candidateBody() bool {
+	return p.object(func(key []byte) bool {
+		switch string(key) {
+		case "candidate", "sdpMid", "usernameFragment":
+			_, _, ok := p.scanString()
+			return ok
+		case "sdpMLineIndex":
+			var v uint16
+			return p.readUint16(&v)
 		}
 		return p.skipUnknown(key, iceCandidateFields)
 	})
@@ -262,7 +320,7 @@ func (p *scanner) skipSpace() int {
 	return p.i
 }
 
-// unescaped maps the escape letters decodeFast accepts to their bytes; 0
+// unescaped maps the escape letters the fast path accepts to their bytes; 0
 // marks the rest (\u and invalid escapes).
 var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
 
@@ -280,6 +338,60 @@ func plainWord(w uint64) bool {
 	backslash := w ^ '\\'*ones
 	special := control | ((quote - ones) &^ quote) | ((backslash - ones) &^ backslash)
 	return (special|w)&highs == 0
+}
+
+// readReused reads a string into *s like readString, but takes prev when
+// the string is the same, instead of allocating a copy of it.
+func (p *scanner) readReused(s *string, prev string) bool {
+	raw, escapes, ok := p.scanString()
+	if ok {
+		*s = reuse(raw, escapes, prev)
+	}
+	return ok
+}
+
+// readKnown is readReused for the names of types and reasons: a name of
+// this package's is taken from its constant.
+func (p *scanner) readKnown(s *string, prev string) bool {
+	raw, escapes, ok := p.scanString()
+	if !ok {
+		return false
+	}
+	if known, found := knownNames[string(raw)]; found && !escapes {
+		*s = known
+	} else {
+		*s = reuse(raw, escapes, prev)
+	}
+	return true
+}
+
+// reuse returns prev if raw spells it without escapes, else a new string.
+func reuse(raw []byte, escapes bool, prev string) string {
+	if !escapes && string(raw) == prev {
+		return prev
+	}
+	return unescape(raw, escapes)
+}
+
+// knownNames holds the message types and hang-up reasons, for readKnown.
+var knownNames = func() map[string]string {
+	names := make(map[string]string)
+	for _, n := range []string{TypeID, TypeUsername, TypeRejectUsername, TypeUserlist, TypeMessage, TypeVideoOffer,
+		TypeVideoAnswer, TypeNewICECandidate, TypeHangUp, TypeHello, TypeUserJoined, TypeUserLeft, TypeError,
+		TypeICEServers, TypeSession, TypeMediaState, ReasonHangUp, ReasonDeclined, ReasonBusy, ReasonDisconnected,
+		ReasonFailed} {
+		names[n] = n
+	}
+	return names
+}()
+
+// reusedBool returns prev, or a new bool if there is none: a media-state
+// frame's two booleans then cost nothing after a session's first one.
+func reusedBool(prev *bool) *bool {
+	if prev != nil {
+		return prev
+	}
+	return new(bool)
 }
 
 // readString reads a string into *s. Control characters and \u escapes are left to

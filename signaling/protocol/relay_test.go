@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
@@ -78,6 +79,12 @@ func FuzzStamp(f *testing.F) {
 		}
 		var wantName string
 		enc, _ := json.Marshal(name)
+		if !bytes.HasPrefix(out, append([]byte(`{"name":`), enc...)) {
+			t.Fatalf("name %q written as %.80s, encoding/json writes %s", name, out, enc)
+		}
+		if len(out) > StampedLen(data, name) {
+			t.Fatalf("stamped %d bytes, more than StampedLen's %d", len(out), StampedLen(data, name))
+		}
 		json.Unmarshal(enc, &wantName) // invalid UTF-8 becomes U+FFFD on both sides
 		if after["name"] != wantName {
 			t.Fatalf("name = %q, want %q", after["name"], wantName)
@@ -88,4 +95,20 @@ func FuzzStamp(f *testing.F) {
 			t.Fatalf("members changed: %v became %v", before, after)
 		}
 	})
+}
+
+// The relay writes the sender's name itself; it must come out as
+// encoding/json writes it, escapes included.
+func TestStampQuotesNamesAsEncodingJSON(t *testing.T) {
+	for _, name := range []string{"alice", "", `a"b\c`, "<script>&", "tab\there\n\r\b\f\x01\x1f\x7f",
+		"Zoë 😀", "bad \xff\xc3 utf-8", "line\u2028para\u2029", "\u00e9\u200f"} {
+		out, err := Stamp([]byte(`{"type":"hang-up","target":"b"}`), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, _ := json.Marshal(name)
+		if want := `{"name":` + string(enc) + `,"type":"hang-up","target":"b"}`; string(out) != want {
+			t.Errorf("stamped %s, want %s", out, want)
+		}
+	}
 }
