@@ -13,8 +13,9 @@ import (
 // FuzzHub drives three connections with arbitrary frames (one per line; the
 // first byte picks the connection, '!' as the second byte disconnects and
 // reattaches it) and checks the hub's invariants after each step: no panic,
-// unique names, the roster, the router and the members agree, and every
-// frame sent to a peer is valid JSON with a type.
+// unique names, the roster, the router and the members agree, every
+// relayed frame is back in the pool, and every frame sent to a peer is
+// valid JSON with a type.
 func FuzzHub(f *testing.F) {
 	f.Add([]byte("0{\"type\":\"username\",\"name\":\"alice\"}\n1{\"type\":\"username\",\"name\":\"alice\"}\n" +
 		"0{\"type\":\"video-offer\",\"target\":\"alice1\",\"sdp\":{\"type\":\"offer\",\"sdp\":\"v=0\"}}\n" +
@@ -55,6 +56,9 @@ func FuzzHub(f *testing.F) {
 }
 
 func checkInvariants(t *testing.T, h *Hub, peers []*fakePeer) {
+	if n := h.FramesOutstanding(); n != 0 {
+		t.Fatalf("%d relayed frames not released", n) // the fake peers release each at once
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	names := slices.Clone(h.roster.names)

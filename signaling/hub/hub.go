@@ -66,6 +66,8 @@ type Hub struct {
 	lists     flusher            // newcomers' lists, every CoalesceInterval
 	deltas    flusher            // everyone else's updates, every intervalLocked()
 	closed    bool
+
+	frames framePool // stamped relay frames
 }
 
 // New returns a Hub.
@@ -270,17 +272,18 @@ func (m *Member) relay(msg *protocol.Message, raw []byte) *protocol.Error {
 	}
 	h.mu.Unlock()
 
-	var frame []byte
 	if msg.Type == protocol.TypeMessage {
 		// A private chat line: same server-set fields as a broadcast one.
-		frame = protocol.Encode(&protocol.Message{Type: msg.Type, ID: from, Name: name, Target: msg.Target, Text: msg.Text, Date: time.Now().UnixMilli()})
+		target.Send(protocol.Encode(&protocol.Message{Type: msg.Type, ID: from, Name: name, Target: msg.Target, Text: msg.Text, Date: time.Now().UnixMilli()}))
 	} else {
+		f := h.frames.get(protocol.StampedLen(raw, name))
 		var err error
-		if frame, err = protocol.Stamp(raw, name); err != nil {
+		if f.buf, err = protocol.AppendStamp(f.buf, raw, name); err != nil {
+			f.Release()
 			return protocol.Errorf(protocol.ErrBadJSON, msg.Type, "cannot relay the frame")
 		}
+		target.SendOwned(f)
 	}
-	target.Send(frame)
 	if h.log.Enabled(context.Background(), slog.LevelDebug) {
 		h.log.Debug("relay", "type", msg.Type, "from", name, "to", msg.Target, "size", len(raw))
 	}

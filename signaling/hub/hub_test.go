@@ -1,9 +1,11 @@
 package hub
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -18,7 +20,9 @@ type fakePeer struct {
 
 	mu     sync.Mutex
 	frames [][]byte
-	full   bool // Send refuses, as a session with a full queue does
+	full   bool     // Send refuses, as a session with a full queue does
+	hold   bool     // SendOwned keeps the frames in held instead of releasing them at once
+	held   []*Frame // owned frames not yet released
 }
 
 func (p *fakePeer) ID() int64 { return p.id }
@@ -31,6 +35,20 @@ func (p *fakePeer) Send(f []byte) bool {
 	}
 	p.frames = append(p.frames, f)
 	return true
+}
+
+// SendOwned records a copy of the frame and, like a session that has
+// written it, releases it; with hold set it keeps it as a queue would.
+func (p *fakePeer) SendOwned(f *Frame) bool {
+	ok := p.Send(bytes.Clone(f.Bytes()))
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if ok && p.hold {
+		p.held = append(p.held, f)
+	} else {
+		f.Release()
+	}
+	return ok
 }
 
 // take returns and forgets the decoded frames received so far.
@@ -356,6 +374,65 @@ func TestRelayStampsSenderName(t *testing.T) {
 	var fields map[string]any
 	if err := json.Unmarshal(mustFrame(t, am, raw, b), &fields); err != nil || fields["x-ext"] != float64(7) {
 		t.Fatalf("unknown field not relayed intact: %v %v", fields, err)
+	}
+}
+
+// A relayed frame belongs to its target until released: the hub counts it
+// out, its bytes are the stamped frame, and releasing brings the count back.
+func TestRelayedFramesAreOwnedByTheTarget(t *testing.T) {
+	hs := newHarness(t, time.Millisecond)
+	_, am := hs.join("alice", false)
+	b, _ := hs.join("bob", false)
+	b.mu.Lock()
+	b.hold = true
+	b.mu.Unlock()
+	var want [][]byte
+	for _, size := range []int{0, 400, 8000, 60000} {
+		raw := []byte(`{"type":"video-offer","target":"bob","sdp":{"type":"offer","sdp":"v=0` + strings.Repeat("a", size) + `"}}`)
+		msg, err := protocol.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := am.Handle(msg, raw); e != nil {
+			t.Fatal(e)
+		}
+		stamped, _ := protocol.Stamp(raw, "alice")
+		want = append(want, stamped)
+	}
+	if n := hs.h.FramesOutstanding(); n != int64(len(want)) {
+		t.Fatalf("%d frames outstanding, want %d", n, len(want))
+	}
+	b.mu.Lock()
+	held := b.held
+	b.held = nil
+	b.mu.Unlock()
+	for i, f := range held {
+		if !bytes.Equal(f.Bytes(), want[i]) {
+			t.Errorf("frame %d is %.80q, want %.80q", i, f.Bytes(), want[i])
+		}
+		f.Release()
+	}
+	if n := hs.h.FramesOutstanding(); n != 0 {
+		t.Fatalf("%d frames outstanding after releasing them all", n)
+	}
+}
+
+// Every frame the pool hands out holds the size asked for, whether new or
+// recycled, across the size classes and beyond them.
+func TestFramePoolSizes(t *testing.T) {
+	var p framePool
+	for _, size := range []int{0, 1, 511, 512, 513, 1024, 1025, 12000, 64<<10 + 300, 128 << 10, 128<<10 + 1, 300 << 10} {
+		for range 3 {
+			f := p.get(size)
+			if cap(f.Bytes()) < size || len(f.Bytes()) != 0 {
+				t.Fatalf("get(%d) gave len %d cap %d", size, len(f.Bytes()), cap(f.Bytes()))
+			}
+			f.buf = append(f.buf, make([]byte, size)...)
+			f.Release()
+		}
+	}
+	if n := p.outstanding.Load(); n != 0 {
+		t.Fatalf("%d outstanding", n)
 	}
 }
 

@@ -5,7 +5,9 @@ import "sync"
 // Router delivers frames to registered names. It is the seam for clustering:
 // LocalRouter knows the peers of this process; a distributed router (NATS,
 // say) can resolve names held by other nodes and return a Peer that forwards
-// to them, and sessions never notice the difference.
+// to them, and sessions never notice the difference. Such a forwarding
+// peer must honour Peer.SendOwned's contract too: copy or publish the
+// frame's bytes, then release it.
 type Router interface {
 	// Bind makes p reachable as name, replacing nothing: the hub guarantees
 	// names are unique before it binds them.
