@@ -551,6 +551,27 @@ func TestHangUpClearsCallPair(t *testing.T) {
 	}
 }
 
+// A hung-up call leaves its clients' (empty) call maps for the next call,
+// and the maps go when the clients do.
+func TestCallBookkeepingGoesWithItsClients(t *testing.T) {
+	hs := newHarness(t, time.Millisecond)
+	_, am := hs.join("alice", false)
+	_, bm := hs.join("bob", false)
+	sdp := &protocol.SessionDescription{Type: "offer", SDP: "v=0"}
+	for range 3 {
+		hs.handle(am, &protocol.Message{Type: protocol.TypeVideoOffer, Target: "bob", SDP: sdp})
+		hs.handle(bm, &protocol.Message{Type: protocol.TypeVideoAnswer, Target: "alice", SDP: sdp})
+		hs.handle(am, &protocol.Message{Type: protocol.TypeHangUp, Target: "bob"})
+	}
+	am.Detach()
+	bm.Detach()
+	hs.h.mu.Lock()
+	defer hs.h.mu.Unlock()
+	if len(hs.h.calls.pairs) != 0 || len(hs.h.calls.offers) != 0 {
+		t.Fatalf("calls left behind: %v %v", hs.h.calls.pairs, hs.h.calls.offers)
+	}
+}
+
 func TestRenamedCallPartnerStillHungUp(t *testing.T) {
 	hs := newHarness(t, time.Millisecond)
 	_, am := hs.join("alice", false)
