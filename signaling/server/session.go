@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -42,9 +43,10 @@ type session struct {
 	finished    chan struct{} // closed once the connection is closed and no writer runs
 	writer      func()        // s.write, made once: "go s.write()" allocates a closure per burst
 
-	ping  *time.Timer
-	stall *time.Timer // the writer's WriteTimeout; see writeBatch
-	ice   iceRefresher
+	ping     *time.Timer
+	pongWait *time.Timer // the ping's PingTimeout; see pingPeer
+	stall    *time.Timer // the writer's WriteTimeout; see writeBatch
+	ice      iceRefresher
 }
 
 func newSession(srv *Server, conn *websocket.Conn, id int64, addr string, grant auth.Grant) *session {
@@ -246,11 +248,18 @@ func (s *session) fail() {
 
 // pingPeer runs on the ping timer: a peer that does not answer within
 // PingTimeout is dropped, as is its TCP connection.
+//
+// The pong deadline is the session's pongWait timer, re-armed per ping,
+// and the ping itself takes context.Background (it returns when the pong
+// arrives or the connection closes): a context with a deadline per ping,
+// and the callbacks the WebSocket library hangs on it, were about 1 KB of
+// garbage per ping, most of what the server allocated while relaying once
+// relayed frames no longer did.
 func (s *session) pingPeer() {
 	cfg := s.srv.cfg
-	ctx, cancel := context.WithTimeout(context.Background(), cfg.PingTimeout)
-	err := s.conn.Ping(ctx)
-	cancel()
+	s.pongWait.Reset(cfg.PingTimeout)
+	err := s.conn.Ping(context.Background())
+	s.pongWait.Stop()
 	s.mu.Lock()
 	closing := s.closing
 	s.mu.Unlock()
@@ -265,6 +274,21 @@ func (s *session) pingPeer() {
 	s.ping.Reset(cfg.PingInterval)
 }
 
+// pongLate runs when a ping was not answered within PingTimeout: cutting
+// the connection ends the ping, and the reader, and run ends the session.
+func (s *session) pongLate() {
+	s.srv.cfg.Logger.Warn("no pong in time: dropping", "id", s.id, "addr", s.addr)
+	s.conn.CloseNow()
+}
+
+// firstPing is when a new connection is first pinged: at a random point
+// of the first interval, so that clients that connected together (all of
+// them, after a restart) are not pinged together every interval after,
+// which made bursts of thousands of pings a second.
+func firstPing(interval time.Duration) time.Duration {
+	return rand.N(interval) + 1
+}
+
 // run serves the connection until it closes.
 func (s *session) run(h *hub.Hub) {
 	cfg := s.srv.cfg
@@ -273,7 +297,9 @@ func (s *session) run(h *hub.Hub) {
 		s.conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	s.ping = time.AfterFunc(cfg.PingInterval, s.pingPeer)
+	s.pongWait = time.AfterFunc(cfg.PingTimeout, s.pongLate)
+	s.pongWait.Stop()
+	s.ping = time.AfterFunc(firstPing(cfg.PingInterval), s.pingPeer)
 	registerDeadline := time.AfterFunc(cfg.RegisterTimeout, func() {
 		if !member.Registered() {
 			s.sendError(protocol.Errorf(protocol.ErrNotRegistered, "", "no username within %s", cfg.RegisterTimeout))
