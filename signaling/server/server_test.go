@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -300,6 +301,38 @@ func TestDeadPeerIsDroppedByPing(t *testing.T) {
 	// alive has answered pings all along (several intervals by now).
 	if !slices.Contains(ts.Hub().Users(), "alive") {
 		t.Fatal("the live peer was dropped")
+	}
+}
+
+// A client that sent a frame since the last ping is spared the next one;
+// one that did not is pinged.
+func TestPingSparesClientsHeardFrom(t *testing.T) {
+	ts := start(t, Config{PingInterval: time.Hour}) // the timer never fires: the test pings
+	var pings atomic.Int32
+	c := dialWS(t, ts.url(), &websocket.DialOptions{
+		Subprotocols:   []string{protocol.Subprotocol},
+		OnPingReceived: func(context.Context, []byte) bool { pings.Add(1); return true },
+	})
+	c.register("c")
+	ts.mu.Lock()
+	var sess *session
+	for s := range ts.sessions {
+		sess = s
+	}
+	ts.mu.Unlock()
+	sess.pingPeer() // it sent its username
+	if n := pings.Load(); n != 0 {
+		t.Fatalf("pinged %d times right after sending a frame", n)
+	}
+	sess.pingPeer() // it has been quiet since
+	if n := pings.Load(); n != 1 {
+		t.Fatalf("a quiet client was pinged %d times, want 1", n)
+	}
+	c.send(&protocol.Message{Type: protocol.TypeHello})
+	c.until(protocol.TypeHello)
+	sess.pingPeer()
+	if n := pings.Load(); n != 1 {
+		t.Fatalf("pinged again (%d) after sending a frame", n)
 	}
 }
 
