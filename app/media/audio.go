@@ -91,6 +91,7 @@ func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, er
 	a := &Audio{name: e.Name, drv: e.drv, cancel: cancel, done: make(chan struct{})}
 	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs)
 	a.at = t.(*mediadevices.AudioTrack)
+	fastPollAudio(a.at)
 	a.track = newBoundTrack(t)
 	go a.pump(ctx)
 	return a, nil

@@ -11,9 +11,9 @@ import (
 // counted. While a sender reads the track, Parley's own consumers
 // (preview, level meter) take frames inline from the capture path; when
 // no sender reads it, a pump must pull frames instead. Two readers of a
-// mediadevices broadcaster would make the second one poll every 33 ms,
-// adding up to a frame of delay to the call, so the pump runs only while
-// the track is unbound.
+// mediadevices broadcaster make the second one poll for the first one's
+// frame (see broadcastPoll), so the pump runs only while the track is
+// unbound.
 type boundTrack struct {
 	mediadevices.Track
 	mu      sync.Mutex

@@ -103,6 +103,7 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 	}
 	t := mediadevices.NewVideoTrack(newVideoSource(v, r), codecs)
 	v.vt = t.(*mediadevices.VideoTrack)
+	fastPollVideo(v.vt)
 	v.track = newBoundTrack(newVideoSender(v.vt))
 	go v.pump(ctx)
 	return v, nil
