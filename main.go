@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&ice.credential, "ice-credential", "", "credential for the TURN servers given with --ice")
 	fs.DurationVar(&o.ICEDisconnected, "ice-disconnected", 0, "silence from the peer before the connection counts as down (headless; 0: the engine's 3s)")
 	fs.DurationVar(&o.ICERestartAfter, "ice-restart-after", 0, "how long a connection may stay down before ICE restarts (headless; 0: the engine's 3s)")
-	logLevel := fs.String("log-level", "", "log the engine's diagnostics to stderr at this level: debug, info, warn, error (headless; default none)")
+	logLevel := fs.String("log-level", "", "log diagnostics to stderr at this level: debug, info, warn, error (default: none headless, info in the window)")
 	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -85,21 +85,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "parley %s\n", version)
 		return exitOK
 	}
+	level := slog.LevelInfo
+	if *logLevel != "" {
+		if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+			fmt.Fprintf(stderr, "parley: --log-level: %v\n", err)
+			return exitUsage
+		}
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if *headlessRun {
 		if *logLevel != "" {
-			var level slog.Level
-			if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-				fmt.Fprintf(stderr, "parley: --log-level: %v\n", err)
-				return exitUsage
-			}
-			o.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+			o.Logger = logger
 		}
 		return runHeadless(ctx, o, stdout, stderr)
 	}
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency, Listen: *listen, Version: version}
+	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency, Listen: *listen, Version: version, Logger: logger}
 	fs.Visit(func(f *flag.Flag) {
 		if f.Name == "server" {
 			wo.Server = o.Server
@@ -145,6 +148,7 @@ type windowOptions struct {
 	StampLatency bool
 	Listen       string // address of the built-in server
 	Version      string
+	Logger       *slog.Logger // --log-level; Info unless set
 }
 
 // iceFlags collects --ice, --ice-username and --ice-credential.

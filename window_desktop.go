@@ -6,7 +6,6 @@ import (
 	"context"
 	"embed"
 	"io/fs"
-	"log/slog"
 	"os"
 
 	"github.com/parleyhq/parley/app/bridge"
@@ -48,7 +47,7 @@ func runWindow(_ context.Context, o windowOptions) error {
 		StampLatency:  o.StampLatency,
 		EmbeddedAddr:  o.Listen,
 		BridgeOrigins: origins,
-		Logger:        slog.New(slog.NewTextHandler(os.Stderr, nil)),
+		Logger:        o.Logger,
 	})
 	if err != nil {
 		return err
