@@ -78,8 +78,11 @@ export class VideoView {
     // A pane's size changes with the window; its visibility with the call
     // phase, the camera switch or the settings panel (attributes on the
     // page's elements). Either may change what the bridge should send.
+    // Resizes come in bursts while the window is dragged and are
+    // coalesced; an attribute change (a call connecting, a pane shown) is
+    // one event, sent at once: the first picture of a call waits for it.
     this.resizes = new ResizeObserver(() => this.scheduleViews());
-    this.mutations = new MutationObserver(() => this.scheduleViews());
+    this.mutations = new MutationObserver(() => this.sendViews());
   }
 
   /**
@@ -99,6 +102,7 @@ export class VideoView {
       canvas.addEventListener('webglcontextrestored', () => this.rebuild(canvas));
     }
     this.targets.get(stream)?.add(canvas);
+    canvas.dataset.empty = '';
     this.resizes.observe(canvas);
     this.scheduleViews();
   }
@@ -165,14 +169,18 @@ export class VideoView {
   draw() {
     this.raf = 0;
     for (const [stream, { f, at, transitMs }] of this.pending) {
+      // A picture drawn while no pane shows the stream (one in flight as the
+      // call ended) neither starts it nor delays the next start, and leaves
+      // its panes blank.
+      const shown = this.sentViews.get(stream) !== '0x0';
       const t0 = performance.now();
-      for (const canvas of this.targets.get(stream) ?? []) this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
+      for (const canvas of this.targets.get(stream) ?? []) {
+        this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
+        if (shown) delete canvas.dataset.empty;
+      }
       const t1 = performance.now();
       const c = this.counters[stream];
       const now = Date.now();
-      // A picture drawn while no pane shows the stream (one in flight as the
-      // call ended) neither starts it nor delays the next start.
-      const shown = this.sentViews.get(stream) !== '0x0';
       const started = shown && now - c.lastDrawnAt >= STARTED_AFTER_MS;
       if (shown) c.lastDrawnAt = now;
       if (started) c.startedAt = now;
@@ -222,8 +230,12 @@ export class VideoView {
       }
       const key = `${w}x${h}`;
       if (this.sentViews.get(stream) === key) continue;
-      // Hidden: the stream's next picture starts it again (see startedAt).
-      if (key === '0x0') this.counters[stream].lastDrawnAt = -Infinity;
+      // Hidden: the stream's next picture starts it again (see startedAt),
+      // and until it comes its panes show nothing rather than the last one.
+      if (key === '0x0') {
+        this.counters[stream].lastDrawnAt = -Infinity;
+        for (const canvas of canvases) canvas.dataset.empty = '';
+      }
       if (this.stream.sendView(stream, w, h)) this.sentViews.set(stream, key);
     }
   }

@@ -325,6 +325,46 @@ test('each stream comes at the size its pane shows it, and not at all when hidde
   }
 });
 
+test("the peer's pane takes pictures from connecting on, and a new call never shows the last one's", async () => {
+  const { page, problems } = await openWindow();
+  /** @returns {Promise<{ empty: boolean, opacity: string, visibility: string, drawn: number }>} */
+  const pane = () => page.evaluate(() => {
+    const c = /** @type {HTMLCanvasElement} */ (document.getElementById('received_video'));
+    const st = getComputedStyle(c);
+    return { empty: 'empty' in c.dataset, opacity: st.opacity, visibility: st.visibility, drawn: /** @type {any} */ (globalThis).parleyVideo.counters[1].drawn };
+  });
+  // Before any call the pane is hidden.
+  assert.equal((await pane()).visibility, 'hidden');
+  // Connecting: the pane asks for the peer's picture and shows the first
+  // one as soon as it is drawn, without waiting for "in-call".
+  await emit(page, 'state', { state: 'connecting', peer: 'Bob', since: Date.now() });
+  await waitDrawn(page, REMOTE, 3);
+  const connecting = await pane();
+  assert.equal(connecting.visibility, 'visible');
+  assert.ok(!connecting.empty && connecting.opacity === '1', `pane after its first picture: ${JSON.stringify(connecting)}`);
+  // The call ends: the pane forgets the picture.
+  await emit(page, 'state', { state: 'ended', peer: 'Bob', reason: 'hang-up', since: Date.now() });
+  await emit(page, 'state', { state: 'idle', since: Date.now() });
+  await page.waitForFunction(() => 'empty' in /** @type {HTMLCanvasElement} */ (document.getElementById('received_video')).dataset, undefined, { timeout: 5000 });
+  // The next call shows nothing until its own first picture is drawn.
+  await page.evaluate(() => {
+    const c = /** @type {HTMLCanvasElement} */ (document.getElementById('received_video'));
+    const v = /** @type {any} */ (globalThis).parleyVideo;
+    /** @type {any} */ (globalThis).__shownBeforeDraw = false;
+    const from = v.counters[1].drawn;
+    new MutationObserver(() => {
+      if (!('empty' in c.dataset) && v.counters[1].drawn === from) /** @type {any} */ (globalThis).__shownBeforeDraw = true;
+    }).observe(c, { attributes: true });
+  });
+  const before = (await pane()).drawn;
+  await emit(page, 'state', { state: 'connecting', peer: 'Carol', since: Date.now() });
+  await waitDrawn(page, REMOTE, before + 3);
+  assert.equal((await pane()).opacity, '1');
+  assert.equal(await page.evaluate(() => /** @type {any} */ (globalThis).__shownBeforeDraw), false, 'the pane was unblanked before a new picture was drawn');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('both renderers convert BT.601 limited range correctly', async () => {
   const { page, problems } = await openWindow();
   const results = await page.evaluate(async () => {
