@@ -9,16 +9,17 @@ import (
 	"github.com/parleyhq/parley/app/media/testmedia"
 )
 
-// BenchmarkEncoderStart measures what binding a track to a PeerConnection
-// waits for before pion may go on (ICE on the caller's side, the answer on
-// the callee's): mediadevices reads one frame or audio chunk to learn the
-// format, then builds the encoder. The preview (video) and the level meter
-// (audio) are reading the track meanwhile, as in the app, so the format
-// read lands on their capture in progress. Each start comes at a random
-// moment of the frame interval, as a call's does, so ns/op is the mean
-// wait: 34 ms for either kind with the broadcasters' default 33 ms poll,
-// 18 ms (video, 30 fps) and 13 ms (audio) with broadcastPoll (2-core
-// machine).
+// BenchmarkEncoderStart measures how long making a track's encoder waits:
+// mediadevices reads one frame or audio chunk to learn the format, then
+// builds the encoder. Audio tracks do this in Bind, which pion calls before
+// it starts ICE (caller) or sends the answer (callee); the video sender
+// does it after Bind has returned (see videoSender.Bind). The preview
+// (video) and the level meter (audio) are reading the track meanwhile, as
+// in the app, so the format read lands on their capture in progress. Each
+// start comes at a random moment of the frame interval, as a call's does,
+// so ns/op is the mean wait: 34 ms for either kind with the broadcasters'
+// default 33 ms poll, 18 ms (video, 30 fps) and 13 ms (audio) with
+// broadcastPoll (2-core machine).
 func BenchmarkEncoderStart(b *testing.B) {
 	b.Run("video", func(b *testing.B) {
 		v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480}, nil)

@@ -21,9 +21,10 @@ import (
 // stay the size they were.
 const rtpMTU = 1200
 
-// ErrNoCaptureClock is what Bind reports when the encoder for a negotiated
-// codec cannot say when its frames were captured (every encoder in
-// NewCodecSelector can), or the codec has no payloader here.
+// ErrNoCaptureClock is what Bind reports when no negotiated codec has a
+// payloader here, and what ends the track (OnEnded) when the encoder made
+// for the codec cannot say when its frames were captured (every encoder in
+// NewCodecSelector can).
 var ErrNoCaptureClock = errors.New("media: video encoder does not report capture times")
 
 // capturedClock is what an encoder implements to report the capture time
@@ -65,8 +66,16 @@ type binding struct {
 	done chan struct{} // closed when the send loop has ended
 }
 
-// Bind implements webrtc.TrackLocal: it starts encoding for the first
-// negotiated codec the selector can encode.
+// Bind implements webrtc.TrackLocal: it picks the first negotiated codec
+// Parley can packetize and starts encoding it.
+//
+// The encoder is made after Bind has returned, by the binding's goroutine:
+// mediadevices reads a frame to learn the picture's format before it makes
+// one, which is 17 ms on average at 30 fps (BenchmarkEncoderStart), and
+// pion binds before it starts ICE on the caller's side and before the
+// answer goes out on the callee's. Nothing can be sent before DTLS is up
+// anyway. If the encoder cannot be made, the track ends with the error
+// (OnEnded), as it would for a failed encoder later.
 func (s *videoSender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
 	var errs []error
 	for _, c := range ctx.CodecParameters() {
@@ -75,28 +84,12 @@ func (s *videoSender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamet
 			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrNoCaptureClock))
 			continue
 		}
-		enc, err := s.VideoTrack.NewEncodedReader(c.MimeType)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, err))
-			continue
-		}
-		ctl := enc.Controller()
-		clock, ok := ctl.(capturedClock)
-		if !ok {
-			enc.Close()
-			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrNoCaptureClock))
-			continue
-		}
 		b := &binding{stop: make(chan struct{}), done: make(chan struct{})}
 		s.mu.Lock()
 		s.bindings[ctx.ID()] = b
-		s.ctl = ctl
 		s.mu.Unlock()
 		p := rtp.NewPacketizer(rtpMTU, uint8(c.PayloadType), uint32(ctx.SSRC()), pay, rtp.NewRandomSequencer(), c.ClockRate)
-		go s.send(b, enc, clock, p, newRTPClock(c.ClockRate), ctx.WriteStream())
-		if kf, ok := ctl.(codec.KeyFrameController); ok {
-			go keyFrameRequests(b, ctx.RTCPReader(), kf)
-		}
+		go s.start(b, c.MimeType, p, newRTPClock(c.ClockRate), ctx.WriteStream(), ctx.RTCPReader())
 		return c, nil
 	}
 	if len(errs) == 0 {
@@ -105,9 +98,35 @@ func (s *videoSender) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamet
 	return webrtc.RTPCodecParameters{}, errors.Join(errs...)
 }
 
+// start makes the binding's encoder, then sends until Unbind.
+func (s *videoSender) start(b *binding, mime string, p rtp.Packetizer, rc *rtpClock, w webrtc.TrackLocalWriter, rtcpIn interceptor.RTCPReader) {
+	enc, err := s.VideoTrack.NewEncodedReader(mime)
+	if err != nil {
+		close(b.done)
+		s.fail(fmt.Errorf("%s: %w", mime, err))
+		return
+	}
+	ctl := enc.Controller()
+	clock, ok := ctl.(capturedClock)
+	if !ok {
+		enc.Close()
+		close(b.done)
+		s.fail(fmt.Errorf("%s: %w", mime, ErrNoCaptureClock))
+		return
+	}
+	s.mu.Lock()
+	s.ctl = ctl
+	s.mu.Unlock()
+	if kf, ok := ctl.(codec.KeyFrameController); ok {
+		go keyFrameRequests(b, rtcpIn, kf)
+	}
+	s.send(b, enc, clock, p, rc, w)
+}
+
 // Unbind implements webrtc.TrackLocal. It returns once the binding's
-// encoder is closed, which takes until the frame being read is in (at most
-// one frame interval).
+// encoder is closed (or, if it was still being made, once it is made and
+// closed), which takes until the frame being read is in (at most one frame
+// interval).
 func (s *videoSender) Unbind(ctx webrtc.TrackLocalContext) error {
 	s.mu.Lock()
 	b := s.bindings[ctx.ID()]
@@ -121,8 +140,9 @@ func (s *videoSender) Unbind(ctx webrtc.TrackLocalContext) error {
 	return nil
 }
 
-// EncoderController is the latest binding's encoder (nil before the first
-// Bind): codec.KeyFrameController and codec.BitRateController.
+// EncoderController is the latest binding's encoder (nil until the first
+// binding's encoder is made, a frame after Bind):
+// codec.KeyFrameController and codec.BitRateController.
 func (s *videoSender) EncoderController() codec.EncoderController {
 	s.mu.Lock()
 	defer s.mu.Unlock()
