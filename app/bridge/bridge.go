@@ -196,17 +196,23 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 			b.stats[s].dropped.Add(1)
 		}
 	}
+	for _, p := range made {
+		if p != nil {
+			p.release() // WriteFrame's own reference
+		}
+	}
 	if accepted {
 		b.seq[s] = seq
 		b.stats[s].accepted.Add(1)
 	}
 }
 
-// prepare copies f, divided by k, into a frame message body.
+// prepare copies f, divided by k, into a frame message body; the caller
+// holds its one reference.
 func prepare(s frames.Stream, f *frames.Frame, k int, seq uint32) *pending {
 	w, h := shrunkSize(f.Width, f.Height, k)
-	hdr := Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)}
-	body := make([]byte, hdr.PayloadSize())
+	p := newPending(Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)})
+	body := p.body
 	if k == 1 {
 		n := copy(body, f.Y[:f.Width*f.Height])
 		cw, ch := f.ChromaSize()
@@ -215,7 +221,7 @@ func prepare(s frames.Stream, f *frames.Frame, k int, seq uint32) *pending {
 	} else {
 		shrinkInto(body, f, k)
 	}
-	return &pending{hdr: hdr, body: body}
+	return p
 }
 
 // wellFormed reports whether f's planes hold the I420 picture its size

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"runtime"
@@ -361,4 +362,83 @@ func TestPageDisconnectIsNoticed(t *testing.T) {
 	c := connect(t, b)
 	c.Close(websocket.StatusNormalClosure, "")
 	testwait.Until(t, "the bridge to drop the closed page", 15*time.Second, func() bool { return b.Clients() == 0 })
+}
+
+// Frame bodies are recycled between frames (see pending). Two pages, one
+// of them shown a shrunk copy and one reading slowly, take every frame the
+// engine writes, and each one they receive must still be the picture its
+// sequence number was written with: a body recycled while a page was
+// still sending it would show another frame's bytes.
+func TestRecycledBodiesStayIntact(t *testing.T) {
+	b := newTestBridge(t)
+	fast := connect(t, b)
+	slow := connect(t, b)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := slow.Write(ctx, websocket.MessageText, []byte(`{"stream":1,"width":320,"height":180}`)); err != nil {
+		t.Fatal(err)
+	}
+	const n = 200
+	f := testFrame(640, 360, 0)
+	// fill makes frame i's picture: every byte of every plane is i.
+	fill := func(i int) {
+		for _, p := range [][]byte{f.Y, f.U, f.V} {
+			for j := range p {
+				p[j] = byte(i)
+			}
+		}
+	}
+	check := func(name string, c *websocket.Conn, pause time.Duration, done chan<- error) {
+		for {
+			_, msg, err := c.Read(ctx)
+			if err != nil {
+				done <- fmt.Errorf("%s: %w", name, err)
+				return
+			}
+			h, err := DecodeHeader(msg)
+			if err != nil {
+				done <- fmt.Errorf("%s: %w", name, err)
+				return
+			}
+			for j, v := range msg[HeaderSize:] {
+				if v != byte(h.Seq) {
+					done <- fmt.Errorf("%s: frame %d (%dx%d) has byte %d = %d", name, h.Seq, h.Width, h.Height, j, v)
+					return
+				}
+			}
+			if h.Seq >= n {
+				done <- nil
+				return
+			}
+			time.Sleep(pause)
+		}
+	}
+	// The slow page's view applies before the first frame, so that frame
+	// i is the bridge's sequence number i for both pages.
+	testwait.Until(t, "the slow page's view", 10*time.Second, func() bool { return slowView(b) })
+	errs := make(chan error, 2)
+	go check("fast", fast, 0, errs)
+	go check("slow", slow, 3*time.Millisecond, errs)
+	for i := 1; i <= n; i++ {
+		fill(i)
+		b.WriteFrame(frames.Remote, f)
+		time.Sleep(time.Millisecond)
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// slowView reports whether some page asked for the remote stream shrunk.
+func slowView(b *Bridge) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for c := range b.conns {
+		if c.shrinkFor(frames.Remote, 640, 360) > 1 {
+			return true
+		}
+	}
+	return false
 }

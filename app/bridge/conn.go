@@ -3,16 +3,57 @@ package bridge
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/parleyhq/parley/app/frames"
 )
 
-// pending is one accepted frame, shared read-only by every connection.
+// pending is one accepted frame, shared read-only by the connections it
+// was offered to.
+//
+// Its body is recycled: a 720p picture is 1.4 MB, and making one per frame
+// meant zeroing it and collecting it again 30 times a second, most of the
+// window's garbage. WriteFrame holds a reference while it offers the frame,
+// each connection holds one from offer until it has written the frame or
+// a newer one replaced it, and the last release returns the body to its
+// stream's pool. A connection that ends with a frame still pending simply
+// drops it: the collector takes that one.
 type pending struct {
 	hdr  Header
 	body []byte
+	refs atomic.Int32
+}
+
+// bodies holds released frame bodies, one pool per stream so that a
+// preview-sized body is not offered for a full-sized picture.
+var bodies [3]sync.Pool // of *[]byte, by frames.Stream
+
+// newPending returns a frame with one reference (the caller's) and a body
+// of hdr's payload size, recycled when one is free. Its contents are
+// whatever the last frame left: the caller overwrites all of it.
+func newPending(hdr Header) *pending {
+	n := hdr.PayloadSize()
+	p := &pending{hdr: hdr}
+	if b, ok := bodies[hdr.Stream].Get().(*[]byte); ok && cap(*b) >= n {
+		p.body = (*b)[:n]
+	} else {
+		p.body = make([]byte, n)
+	}
+	p.refs.Store(1)
+	return p
+}
+
+func (p *pending) hold() { p.refs.Add(1) }
+
+// release drops a reference; the last one recycles the body.
+func (p *pending) release() {
+	if p.refs.Add(-1) == 0 {
+		b := p.body
+		p.body = nil
+		bodies[p.hdr.Stream].Put(&b)
+	}
 }
 
 // conn is one connected page: at most one pending frame per stream.
@@ -84,18 +125,22 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// offer makes p the frame to send next for its stream and reports whether it
-// replaced one that was never sent.
+// offer makes p the frame to send next for its stream, holding a reference
+// to it, and reports whether it replaced one that was never sent.
 func (c *conn) offer(p *pending) (replaced bool) {
+	p.hold()
 	c.mu.Lock()
-	replaced = c.pending[p.hdr.Stream] != nil
+	old := c.pending[p.hdr.Stream]
 	c.pending[p.hdr.Stream] = p
 	c.mu.Unlock()
+	if old != nil {
+		old.release()
+	}
 	select {
 	case c.wake <- struct{}{}:
 	default:
 	}
-	return replaced
+	return old != nil
 }
 
 func (c *conn) take(s frames.Stream) *pending {
@@ -119,7 +164,9 @@ func (c *conn) run(ctx context.Context) error {
 			if p == nil {
 				continue
 			}
-			if err := c.write(ctx, p); err != nil {
+			err := c.write(ctx, p)
+			p.release()
+			if err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
