@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/parleyhq/parley/app/frames"
@@ -50,12 +51,19 @@ func naiveShrink(src []byte, w, h, sw, sh, k int) []byte {
 }
 
 func TestShrinkIntoMatchesBoxFilter(t *testing.T) {
-	for _, size := range [][2]int{{1280, 720}, {641, 363}, {33, 17}, {100, 2}} {
+	for _, size := range [][2]int{{1280, 720}, {641, 363}, {33, 17}, {100, 2}, {8, 8}, {7, 9}, {1283, 727}} {
 		for _, k := range []int{1, 2, 4, 8} {
-			f := testFrame(size[0], size[1], byte(k*7))
-			for i := range f.U { // make chroma vary too
-				f.U[i] = byte(i * 3)
-				f.V[i] = byte(i * 5)
+			// Noise, with runs of the extremes that would show a carry
+			// between the fast path's 16-bit lanes.
+			f := testFrame(size[0], size[1], 0)
+			rng := rand.New(rand.NewPCG(uint64(k), uint64(size[0])))
+			for _, p := range [][]byte{f.Y, f.U, f.V} {
+				for i := range p {
+					p[i] = byte(rng.Uint32())
+					if i%97 < 20 {
+						p[i] = 255
+					}
+				}
 			}
 			sw, sh := shrunkSize(f.Width, f.Height, k)
 			h := Header{Width: sw, Height: sh}
