@@ -122,33 +122,54 @@ func BenchmarkEncodeStock(b *testing.B) {
 	}
 }
 
-// BenchmarkDecode is mediadevices' VP8 decoder (what the receive path
-// uses) on Parley's encoder output.
+// BenchmarkDecode compares mediadevices' VP8 decoder (what the receive
+// path used before) with Parley's, which copies into a reused buffer
+// instead of a new image per frame, on Parley's encoder output.
 func BenchmarkDecode(b *testing.B) {
 	for _, sz := range sizes {
-		b.Run(sz.name, func(b *testing.B) {
-			fs := benchFrames(b, sz.w, sz.h)
-			e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{})
-			t0 := time.Now()
-			var enc [][]byte
-			for i, f := range fs {
-				out, _, err := e.EncodeAt(f, t0.Add(time.Duration(i)*time.Second/30))
-				if err != nil {
-					b.Fatal(err)
+		decoders := []struct {
+			name string
+			open func(b *testing.B) func([]byte)
+		}{
+			{"mediadevices", func(b *testing.B) func([]byte) {
+				d := newDecoder(b, sz.w, sz.h)
+				return func(f []byte) { d.decode(b, f) }
+			}},
+			{"parley", func(b *testing.B) func([]byte) {
+				d := newParleyDecoder(b)
+				return func(f []byte) {
+					if _, err := d.Decode(f); err != nil {
+						b.Fatal(err)
+					}
 				}
-				enc = append(enc, out)
-			}
-			e.Close()
-			d := newDecoder(b, sz.w, sz.h)
-			per := make([]time.Duration, 0, b.N)
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				start := time.Now()
-				d.decode(b, enc[i%len(enc)]) // frame 0 is a keyframe, so cycling is valid
-				per = append(per, time.Since(start))
-			}
-			b.StopTimer()
-			report(b, per)
-		})
+			}},
+		}
+		for _, dec := range decoders {
+			b.Run(dec.name+"/"+sz.name, func(b *testing.B) {
+				fs := benchFrames(b, sz.w, sz.h)
+				e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{})
+				t0 := time.Now()
+				var enc [][]byte
+				for i, f := range fs {
+					out, _, err := e.EncodeAt(f, t0.Add(time.Duration(i)*time.Second/30))
+					if err != nil {
+						b.Fatal(err)
+					}
+					enc = append(enc, out)
+				}
+				e.Close()
+				decode := dec.open(b)
+				per := make([]time.Duration, 0, b.N)
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					start := time.Now()
+					decode(enc[i%len(enc)]) // frame 0 is a keyframe, so cycling is valid
+					per = append(per, time.Since(start))
+				}
+				b.StopTimer()
+				report(b, per)
+			})
+		}
 	}
 }

@@ -1,5 +1,7 @@
-// Package vp8 is Parley's realtime VP8 encoder: a small cgo binding to
-// libvpx behind pion/mediadevices' codec interfaces. It exists because the
+// Package vp8 is Parley's realtime VP8 encoder and decoder: small cgo
+// bindings to libvpx. The encoder sits behind pion/mediadevices' codec
+// interfaces; the decoder (see Decoder) reuses one picture buffer instead
+// of allocating a picture per frame. The encoder exists because the
 // encoder shipped in mediadevices v0.10.0 never sets libvpx's cpu-used and
 // so runs at the slowest, best-quality speed (tens of milliseconds per 720p
 // frame), which cannot keep up with a 30 fps call. This one configures
