@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"image"
 	"log/slog"
 	"time"
 
-	"github.com/pion/mediadevices/pkg/codec/vpx"
-	"github.com/pion/mediadevices/pkg/prop"
-
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/vp8"
 )
 
 // VideoConfig says where a video receiver's pictures and keyframe requests go.
@@ -61,49 +58,45 @@ func NewVideoReceiver(track RTPReader, cfg VideoConfig) (*VideoReceiver, error) 
 // Stats returns the receiver's counters; safe to call at any time.
 func (r *VideoReceiver) Stats() VideoStats { return r.stats.snapshot() }
 
+// maxFrameBytes bounds one compressed VP8 frame; a bigger one counts as a
+// decode error. A 4K keyframe at a high bitrate is a few hundred kilobytes.
+const maxFrameBytes = 1 << 20
+
 // Run reads, rebuilds and decodes frames until ctx ends or the track
 // closes, and returns nil for either. A frame that fails to decode is
-// counted, a keyframe is requested and decoding goes on. Run starts no
+// counted, a keyframe is requested and decoding goes on. Each picture goes
+// to the sink in the decoder's reused buffer, so a frame costs no
+// allocation; sinks copy what they keep (see frames.Frame). Run starts no
 // goroutine; if the track has SetReadDeadline (a *webrtc.TrackRemote does)
 // a cancelled ctx also unblocks a pending read. Run may be called once.
 func (r *VideoReceiver) Run(ctx context.Context) error {
 	src := newSource(ctx, r.track, r.stats.badPacket)
 	defer src.close()
 	in := newVP8Frames(src, r.key, &r.stats, r.cfg.Logger)
-	dec, err := vpx.NewDecoder(in, prop.Media{})
+	dec, err := vp8.NewDecoder()
 	if err != nil {
 		return fmt.Errorf("receive: start vp8 decoder: %w", err)
 	}
 	defer dec.Close()
 
-	var (
-		fr  frames.Frame
-		buf []byte
-	)
+	buf := make([]byte, maxFrameBytes)
 	for {
-		img, release, err := dec.Read()
+		n, err := in.Read(buf)
 		if err != nil {
-			if in.err != nil {
-				return endOf(in.err)
-			}
+			return endOf(err)
+		}
+		fr, err := dec.Decode(buf[:n])
+		if err != nil {
 			r.stats.decodeError()
 			r.cfg.Logger.Debug("vp8 decode failed", "err", err)
 			in.afterError()
 			continue
 		}
-		yuv, ok := img.(*image.YCbCr)
-		if ok {
-			fillOddChromaEdge(yuv)
-		}
-		if !ok || !packI420(&fr, yuv, &buf) {
-			release()
-			r.stats.decodeError()
-			in.afterError()
-			continue
+		if fr == nil {
+			continue // decoded but not for showing
 		}
 		fr.Captured = time.Now()
-		r.cfg.Sink.WriteFrame(frames.Remote, &fr)
-		release()
+		r.cfg.Sink.WriteFrame(frames.Remote, fr)
 		r.stats.decoded(fr.Width, fr.Height, fr.Captured)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/pion/rtp"
 
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/internal/testwait"
 )
 
@@ -232,5 +233,38 @@ func TestVideoRefusesHugeKeyFrame(t *testing.T) {
 	}
 	if st := r.Stats(); st.DecodeErrors < 1 || st.FramesDecoded != 0 {
 		t.Fatalf("stats %+v, want one refused frame", st)
+	}
+}
+
+// An odd-sized stream must come out without the decoder's green edge.
+func TestVideoOddSizeHasNoGreenEdge(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	tr := newChanTrack(0)
+	snd := newVP8Sender(t, 161, 121)
+	var last frames.Frame
+	sink := frames.SinkFunc(func(_ frames.Stream, f *frames.Frame) {
+		last = frames.Frame{Width: f.Width, Height: f.Height, U: append([]byte(nil), f.U...)}
+	})
+	r, wait := runVideo(t, ctx, tr, VideoConfig{Sink: sink})
+	if err := stream(ctx, tr, snd, 5, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.FramesDecoded == 0 {
+		t.Fatal("nothing decoded")
+	}
+	if last.Width != 161 || last.Height != 121 {
+		t.Fatalf("size %dx%d", last.Width, last.Height)
+	}
+	cw, ch := last.ChromaSize()
+	// The sender's chroma is flat (128 + frame index); zero means unfilled.
+	if c := last.U[cw-1]; c < 100 {
+		t.Errorf("last chroma column is %d", c)
+	}
+	if c := last.U[(ch-1)*cw]; c < 100 {
+		t.Errorf("last chroma row is %d", c)
 	}
 }

@@ -34,7 +34,7 @@ const (
 // whole frame was lost even when no packet of it ever arrived.
 type pictureID struct{ id uint16 }
 
-// vp8Frames rebuilds VP8 frames from RTP packets and hands them to the vpx
+// vp8Frames rebuilds VP8 frames from RTP packets and hands them to the VP8
 // decoder one per Read. It drops frames that cannot be decoded correctly
 // (before the first keyframe, after a loss or decode error, until the next
 // keyframe) and asks for a keyframe for each one it drops. A stream that
