@@ -36,6 +36,10 @@ type assembler struct {
 	dropped uint16                // packets given up since the last frame
 	onLate  func()                // a packet was a duplicate or came after its turn
 	vp8     codecs.VP8Packet
+	// data holds the bytes of the frame pop returned last and is reused for
+	// the next, so a frame costs no growing buffer (about 60 KB of garbage
+	// per 720p frame otherwise).
+	data []byte
 }
 
 func newAssembler(onLate func()) *assembler { return &assembler{onLate: onLate} }
@@ -103,7 +107,8 @@ func (a *assembler) giveUp() {
 	a.next++
 }
 
-// pop returns the next complete frame, or nil if none is ready.
+// pop returns the next complete frame, or nil if none is ready. The
+// frame's Data is valid until the next pop.
 func (a *assembler) pop() *media.Sample {
 	for a.started && !seqAfter(a.next, a.highest) {
 		p := a.at(a.next)
@@ -185,7 +190,7 @@ func (a *assembler) stale() bool {
 // build passes on the frame from next to end.
 func (a *assembler) build(end uint16) *media.Sample {
 	head := a.at(a.next)
-	var data []byte
+	data := a.data[:0]
 	var pic *pictureID
 	ok := true
 	for s := a.next; ; s++ {
@@ -203,6 +208,7 @@ func (a *assembler) build(end uint16) *media.Sample {
 			break
 		}
 	}
+	a.data = data
 	count := end - a.next + 1
 	a.next = end + 1
 	if !ok {

@@ -126,3 +126,41 @@ func TestAssemblerDropsFrameWithoutItsStart(t *testing.T) {
 		t.Fatalf("got %+v, want the frame at 6000 with two packets dropped", s)
 	}
 }
+
+// Frames reuse the assembler's buffer: a frame of several packets costs
+// only its Sample, not a growing byte slice.
+func TestAssemblerReusesFrameBuffer(t *testing.T) {
+	a := newAssembler(func() {})
+	body := make([]byte, 1200)
+	const runs, per = 50, 4
+	pkts := make([]*rtp.Packet, 0, (runs+1)*per)
+	for f := 0; f <= runs; f++ {
+		for i := 0; i < per; i++ {
+			seq := uint16(f*per + i)
+			p := vp8Pkt(seq, uint32(f*3000), i == 0, i == per-1, byte(f))
+			p.Payload = append(p.Payload, body...)
+			pkts = append(pkts, p)
+		}
+	}
+	// The first frame sizes the buffer.
+	for _, p := range pkts[:per] {
+		a.push(p)
+	}
+	if s := a.pop(); s == nil || len(s.Data) != per*(1+len(body)) {
+		t.Fatalf("first frame %+v", s)
+	}
+	next := per
+	allocs := testing.AllocsPerRun(runs-1, func() {
+		for _, p := range pkts[next : next+per] {
+			a.push(p)
+		}
+		s := a.pop()
+		if s == nil || len(s.Data) != per*(1+len(body)) || s.Data[0] != byte(next/per) {
+			t.Fatalf("frame %d: %+v", next/per, s)
+		}
+		next += per
+	})
+	if allocs > 1 {
+		t.Errorf("%.1f allocations per frame, want only the Sample", allocs)
+	}
+}
