@@ -34,7 +34,7 @@ func fullPlan(runs int) benchPlan {
 		},
 		codecBenchtime: "60x",
 		sigloadClients: 10000,
-		sigloadTime:    "5s",
+		sigloadTime:    "10s", // the relay phase; 5 s runs let the first second of a fresh server weigh twice as much
 		bridgeSizes:    []bridgeSize{{"720p", 1280, 720}, {"1080p", 1920, 1080}},
 		bridgeTime:     31 * time.Second,
 		desktop:        true,
