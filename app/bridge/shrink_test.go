@@ -14,8 +14,11 @@ func TestShrinkFactor(t *testing.T) {
 	}{
 		{1280, 720, 1280, 720, 1},
 		{1280, 720, 1920, 1080, 1}, // a pane larger than the frame
-		{1280, 720, 641, 360, 1},   // half would be below one frame pixel per shown pixel
+		{1280, 720, 674, 379, 1},   // half would be stretched by more than 5 %
+		{1280, 720, 673, 378, 2},   // half, stretched by 5 %
 		{1280, 720, 640, 360, 2},   // exactly half
+		{1920, 1080, 976, 549, 2},  // a 1080p call in the main pane of a 1280×800 window
+		{1280, 720, 976, 549, 1},   // a 720p one
 		{1280, 720, 282, 159, 4},   // the corner preview
 		{1280, 720, 400, 225, 2},   // between: the larger picture
 		{1280, 720, 1, 1, 8},       // never more than MaxShrink
