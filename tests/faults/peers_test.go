@@ -9,12 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/internal/syncbuf"
 )
 
 // bins holds bin/parley and bin/parley-signal built for this run (from the
@@ -46,27 +46,9 @@ func TestMain(m *testing.M) {
 // proc is one process started inside a namespace.
 type proc struct {
 	cmd  *exec.Cmd
-	out  *lockedBuffer
+	out  *syncbuf.Buffer
 	done chan struct{}
 	err  error
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	return len(p), nil
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return string(b.buf)
 }
 
 // start runs name inside ns; the process is killed when the test ends if it
@@ -75,7 +57,7 @@ func (b *lockedBuffer) String() string {
 func start(t *testing.T, ns, name string, args ...string) *proc {
 	t.Helper()
 	full := append([]string{"netns", "exec", ns, filepath.Join(bins, name)}, args...)
-	p := &proc{cmd: exec.Command("ip", full...), out: &lockedBuffer{}, done: make(chan struct{})}
+	p := &proc{cmd: exec.Command("ip", full...), out: &syncbuf.Buffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

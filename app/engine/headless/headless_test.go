@@ -17,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/syncbuf"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
@@ -128,7 +129,7 @@ func TestKilledPeerEndsTheCall(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var events lockedBuffer
+	var events syncbuf.Buffer
 	done := make(chan *headless.Result, 1)
 	go func() {
 		res, _ := headless.Run(ctx, headless.Options{

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/internal/syncbuf"
 	"github.com/parleyhq/parley/internal/testproxy"
 	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
@@ -27,7 +28,7 @@ func TestHeadlessKeepsItsNameWhileTheServerHoldsTheOldConnection(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out lockedBuffer
+	var out syncbuf.Buffer
 	done := make(chan *headless.Result, 1)
 	go func() {
 		res, _ := headless.Run(ctx, headless.Options{

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -10,10 +9,10 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/bench/internal/stats"
+	"github.com/parleyhq/parley/internal/syncbuf"
 )
 
 // windowMissing says why the real-window cases cannot run here, or "".
@@ -46,7 +45,7 @@ func measureWindow(ctx context.Context, e *env, s bridgeSize, d time.Duration) (
 		return BridgeRow{}, err
 	}
 	name := "win" + strconv.Itoa(int(time.Now().UnixNano()%1e6))
-	var log lockedBuffer
+	var log syncbuf.Buffer
 	win := exec.CommandContext(ctx, e.window, "--fake-media", "--server", e.signal.wsURL(), "--name", name, "--auto-answer")
 	win.Env = append(os.Environ(), "DISPLAY="+x.display, "XDG_CONFIG_HOME="+home, "NO_AT_BRIDGE=1")
 	win.Stdout, win.Stderr = &log, &log
@@ -140,22 +139,4 @@ func summarizeWindow(size string, reps []windowReport) BridgeRow {
 		Stages: BridgeStages{TransitMs: stats.Summarize(transit).Median, WaitMs: stats.Summarize(wait).Median,
 			DrawMs: stats.Summarize(drawn).Median},
 	}
-}
-
-// lockedBuffer collects a process's output written from its own goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

@@ -8,30 +8,12 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/syncbuf"
 	"github.com/parleyhq/parley/signaling/client"
 )
-
-// syncBuffer lets the test read what run prints while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
 	var out bytes.Buffer
@@ -76,7 +58,7 @@ func TestBadArguments(t *testing.T) {
 func TestServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &syncbuf.Buffer{}
 	errc := make(chan error, 1)
 	go func() { errc <- run(ctx, []string{"--addr", "127.0.0.1:0", "--log-level", "error"}, out, io.Discard) }()
 
