@@ -60,27 +60,13 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 	if fps <= 0 {
 		fps = 30
 	}
-	interval := time.Duration(float64(time.Second) / float64(fps))
+	// Keep the rate; a frame late by any amount restarts the pace.
+	pace := newPacer(ctx, time.Duration(float64(time.Second)/float64(fps)), 0)
 	var seq uint32
-	next := time.Now()
-	timer := time.NewTimer(0)
 	return video.ReaderFunc(func() (image.Image, func(), error) {
-		if ctx.Err() != nil { // checked first: when behind, the timer is ready too
+		now, ok := pace.wait()
+		if !ok {
 			return nil, func() {}, io.EOF
-		}
-		timer.Reset(time.Until(next))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, func() {}, io.EOF
-		case <-timer.C:
-		}
-		now := time.Now()
-		// Keep the rate; after a stall, restart from now instead of
-		// delivering a burst.
-		next = next.Add(interval)
-		if next.Before(now) {
-			next = now.Add(interval)
 		}
 		img := g.Frame(seq, now)
 		seq++

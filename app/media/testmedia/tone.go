@@ -48,23 +48,13 @@ func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 		latency = toneChunk
 	}
 	n := int(int64(rate) * int64(latency) / int64(time.Second))
+	// A chunk late by up to one chunk is caught up; a longer stall
+	// restarts the pace.
+	pace := newPacer(ctx, latency, latency)
 	var sample int64
-	next := time.Now()
-	timer := time.NewTimer(0)
 	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
-		if ctx.Err() != nil { // checked first: when behind, the timer is ready too
+		if _, ok := pace.wait(); !ok {
 			return nil, func() {}, io.EOF
-		}
-		timer.Reset(time.Until(next))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, func() {}, io.EOF
-		case <-timer.C:
-		}
-		next = next.Add(latency)
-		if now := time.Now(); next.Before(now.Add(-latency)) {
-			next = now // after a long stall, do not burst
 		}
 		a := wave.NewFloat32Interleaved(wave.ChunkInfo{Len: n, Channels: channels, SamplingRate: rate})
 		for i := 0; i < n; i++ {
