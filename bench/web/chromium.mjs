@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
+import { waitFor } from '../../tests/e2e/lib/signal.mjs';
 import { installProbe } from './probe.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,24 +51,6 @@ function probeScript(/** @type {object} */ cfg) {
 /** @param {object} v */
 function emit(v) {
   process.stdout.write(JSON.stringify(v) + '\n');
-}
-
-/**
- * Polls fn until it returns truthy or ms pass.
- * @template T
- * @param {() => Promise<T>} fn
- * @param {number} ms
- * @param {string} what
- * @returns {Promise<T>}
- */
-async function until(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /**
@@ -135,12 +118,12 @@ async function main() {
     }
     /** @param {import('playwright-core').Page} page */
     const probe = (page) => page.evaluate(() => /** @type {any} */ (window).__bench);
-    await until(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.firstFrameAt > 0), cfg.timeout, 'remote video on every page');
+    await waitFor(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.firstFrameAt > 0), { timeout: cfg.timeout, interval: 25, what: 'remote video on every page' });
     const flowing = Date.now();
     emit({ event: 'flowing', at: flowing });
     await new Promise((r) => setTimeout(r, cfg.hold));
     if (cfg.fullResWait) {
-      await until(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.fullResAt > 0), Math.max(0, flowing + cfg.fullResWait - Date.now()), 'full resolution').catch(() => null);
+      await waitFor(async () => (await Promise.all(pages.map((p) => probe(p.page)))).every((b) => b.fullResAt > 0), { timeout: Math.max(0, flowing + cfg.fullResWait - Date.now()), interval: 25, what: 'full resolution' }).catch(() => null);
     }
     // Chromium's own codec cost over the last few seconds of the call, from
     // its encode/decode time counters, to set beside Parley's codec

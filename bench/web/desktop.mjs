@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
 import { startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
+import { waitFor } from '../../tests/e2e/lib/signal.mjs';
 import { installProbe } from './probe.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,23 +64,6 @@ function deskProbe() {
  */
 function windowStarts(log) {
   return [...log.matchAll(/msg="window video started" stream=remote \S+ at_ms=(\d+)/g)].map((m) => Number(m[1]));
-}
-
-/**
- * @template T
- * @param {() => Promise<T>} fn
- * @param {number} ms
- * @param {string} what
- * @returns {Promise<T>}
- */
-async function until(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function main() {
@@ -128,15 +112,15 @@ async function main() {
       await callButton.waitFor({ timeout: cfg.timeout });
       await callButton.click();
       const d = await ui.evaluate(() => /** @type {any} */ (window).__desk);
-      d.firstDrawAt = await until(() => windowStarts(desk?.log() ?? '').find((t) => t >= d.clickAt), cfg.timeout, 'the window to draw remote video');
-      await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, cfg.timeout, 'the peer to show the desktop video');
+      d.firstDrawAt = await waitFor(() => windowStarts(desk?.log() ?? '').find((t) => t >= d.clickAt), { timeout: cfg.timeout, interval: 20, what: 'the window to draw remote video' });
+      await waitFor(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, { timeout: cfg.timeout, interval: 20, what: 'the peer to show the desktop video' });
       d.peerFirstFrameAt = await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt);
       return d;
     };
     const hangUp = async () => {
       await ui.click('#btn-hangup');
-      await until(async () => (await peer.evaluate(() => window.parley?.state)) === 'idle', cfg.timeout, 'the peer to return to idle');
-      await until(async () => (await ui.evaluate(() => document.body.dataset.phase)) !== 'in-call', cfg.timeout, 'the desktop to leave the call').catch(async (err) => {
+      await waitFor(async () => (await peer.evaluate(() => window.parley?.state)) === 'idle', { timeout: cfg.timeout, interval: 20, what: 'the peer to return to idle' });
+      await waitFor(async () => (await ui.evaluate(() => document.body.dataset.phase)) !== 'in-call', { timeout: cfg.timeout, interval: 20, what: 'the desktop to leave the call' }).catch(async (err) => {
         throw new Error(`${err.message} (phase ${await ui.evaluate(() => document.body.dataset.phase)})`);
       });
       await new Promise((r) => setTimeout(r, 500));
@@ -157,7 +141,7 @@ async function main() {
     const fromLog = desk.log().length;
     await new Promise((r) => setTimeout(r, Math.max(0, cfg.hold - cfg.warmup - 5000)));
     if (cfg.fullResWait) {
-      await until(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.fullResAt)) > 0, Math.max(0, d.firstDrawAt + cfg.fullResWait - Date.now()), 'full resolution').catch(() => null);
+      await waitFor(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.fullResAt)) > 0, { timeout: Math.max(0, d.firstDrawAt + cfg.fullResWait - Date.now()), interval: 20, what: 'full resolution' }).catch(() => null);
     }
     const u = await ui.evaluate(() => /** @type {any} */ (window).__desk);
     const p = await peer.evaluate(() => /** @type {any} */ (window).__bench);
