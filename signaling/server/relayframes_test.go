@@ -139,26 +139,6 @@ func TestRelayedFramesArriveIntactUnderConcurrency(t *testing.T) {
 	waitFor(t, "every relayed frame to be released", func() bool { return ts.Hub().FramesOutstanding() == 0 })
 }
 
-// A receiver that stops reading is dropped as a slow consumer, and the
-// relayed frames in its queue and in the write it was stuck in go back to
-// the pool.
-func TestSlowConsumerReleasesRelayedFrames(t *testing.T) {
-	ts := start(t, Config{SendQueue: 1 << 20, SendQueueBytes: 256 << 10, Rate: 1e6, Burst: 1e6, WriteTimeout: time.Minute})
-	slow := dialIdle(t, ts.url(), nil)
-	slow.send(&protocol.Message{Type: protocol.TypeUsername, Name: "slow"})
-	sender := mdnDial(t, ts.url())
-	sender.register("sender")
-	waitFor(t, "slow to register", func() bool { return slices.Contains(ts.Hub().Users(), "slow") })
-	blob := `{"type":"video-offer","target":"slow","sdp":{"type":"offer","sdp":"` + strings.Repeat("x", 60<<10) + `"}}`
-	for sent := 0; slices.Contains(ts.Hub().Users(), "slow"); sent++ {
-		if sent > 2000 {
-			t.Fatalf("not dropped after %d frames of 60 KB", sent)
-		}
-		sender.sendRaw(blob)
-	}
-	waitFor(t, "the dropped queue's frames to be released", func() bool { return ts.Hub().FramesOutstanding() == 0 })
-}
-
 // A receiver whose connection breaks while relayed frames wait to be
 // written releases them all: the failed write's batch and the queue behind
 // it.
