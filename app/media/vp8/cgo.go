@@ -133,11 +133,20 @@ func newSession(st sessionSettings) (*session, error) {
 }
 
 func (s *session) err(op string, code C.vpx_codec_err_t) error {
-	msg := C.GoString(C.vpx_codec_err_to_string(code))
+	var detail *C.char
 	if s.c.initialised != 0 {
-		if d := C.session_error(s.c); d != nil {
-			msg += ": " + C.GoString(d)
-		}
+		detail = C.session_error(s.c)
+	}
+	return libvpxError(op, code, detail)
+}
+
+// libvpxError describes a failed libvpx call, the encoder's or the
+// decoder's: the code's text and the codec's own detail, if it gave one
+// (detail may be nil).
+func libvpxError(op string, code C.vpx_codec_err_t, detail *C.char) error {
+	msg := C.GoString(C.vpx_codec_err_to_string(code))
+	if detail != nil {
+		msg += ": " + C.GoString(detail)
 	}
 	return &Error{Op: op, Code: int(code), Msg: msg}
 }

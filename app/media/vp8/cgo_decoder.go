@@ -116,13 +116,11 @@ func newDSession() (*dsession, error) {
 }
 
 func (s *dsession) err(op string, code C.vpx_codec_err_t) error {
-	msg := C.GoString(C.vpx_codec_err_to_string(code))
+	var detail *C.char
 	if s.c.initialised != 0 {
-		if d := C.dsession_error(s.c); d != nil {
-			msg += ": " + C.GoString(d)
-		}
+		detail = C.dsession_error(s.c)
 	}
-	return &Error{Op: op, Code: int(code), Msg: msg}
+	return libvpxError(op, code, detail)
 }
 
 // decode decodes one compressed frame. It reports shown false for a frame
