@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,7 @@ type Bridge struct {
 	closed bool
 	conns  map[*conn]struct{}
 	seq    [3]uint32 // by frames.Stream
+	scaler scaler
 
 	stats [3]counters // by frames.Stream
 }
@@ -166,10 +168,10 @@ func (b *Bridge) Close() error {
 func validStream(s frames.Stream) bool { return s == frames.Remote || s == frames.Local }
 
 // WriteFrame implements frames.Sink. It copies f (the producer reuses its
-// buffers) once per size the connected pages want it at, shrunk for pages
-// that show it small, and never blocks on the network. With no page
-// connected, or none showing the stream, it does nothing, so an engine
-// without a window pays no copy.
+// buffers) once per size the connected pages want it at, scaled for pages
+// that show it smaller than it is, and never blocks on the network. With
+// no page connected, or none showing the stream, it does nothing, so an
+// engine without a window pays no copy.
 func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	if !validStream(s) {
 		return
@@ -181,45 +183,49 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	seq := b.seq[s] + 1
-	var made [MaxShrink + 1]*pending // by shrink factor
-	accepted := false
+	var buf [4]sized // pages rarely differ, so a few sizes at most
+	made := buf[:0]
 	for c := range b.conns {
-		k := c.shrinkFor(s, f.Width, f.Height)
-		if k == 0 {
+		w, h := c.sizeFor(s, f.Width, f.Height)
+		if w == 0 {
 			continue
 		}
-		if made[k] == nil {
-			made[k] = prepare(s, f, k, seq)
-			accepted = true
+		i := slices.IndexFunc(made, func(m sized) bool { return m.w == w && m.h == h })
+		if i < 0 {
+			made = append(made, sized{w, h, b.prepare(s, f, w, h, seq)})
+			i = len(made) - 1
 		}
-		if c.offer(made[k]) {
+		if c.offer(made[i].p) {
 			b.stats[s].dropped.Add(1)
 		}
 	}
-	for _, p := range made {
-		if p != nil {
-			p.release() // WriteFrame's own reference
-		}
+	for _, m := range made {
+		m.p.release() // WriteFrame's own reference
 	}
-	if accepted {
+	if len(made) > 0 {
 		b.seq[s] = seq
 		b.stats[s].accepted.Add(1)
 	}
 }
 
-// prepare copies f, divided by k, into a frame message body; the caller
-// holds its one reference.
-func prepare(s frames.Stream, f *frames.Frame, k int, seq uint32) *pending {
-	w, h := shrunkSize(f.Width, f.Height, k)
+// sized is one copy of a frame WriteFrame made, by its size.
+type sized struct {
+	w, h int
+	p    *pending
+}
+
+// prepare copies f, at w×h, into a frame message body; the caller holds
+// its one reference. It runs under b.mu, which guards the scaler.
+func (b *Bridge) prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32) *pending {
 	p := newPending(Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)})
 	body := p.body
-	if k == 1 {
+	if w == f.Width && h == f.Height {
 		n := copy(body, f.Y[:f.Width*f.Height])
 		cw, ch := f.ChromaSize()
 		n += copy(body[n:], f.U[:cw*ch])
 		copy(body[n:], f.V[:cw*ch])
 	} else {
-		shrinkInto(body, f, k)
+		b.scaler.scaleInto(body, f, w, h)
 	}
 	return p
 }

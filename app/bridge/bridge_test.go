@@ -431,12 +431,12 @@ func TestRecycledBodiesStayIntact(t *testing.T) {
 	}
 }
 
-// slowView reports whether some page asked for the remote stream shrunk.
+// slowView reports whether some page asked for the remote stream scaled down.
 func slowView(b *Bridge) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for c := range b.conns {
-		if c.shrinkFor(frames.Remote, 640, 360) > 1 {
+		if w, _ := c.sizeFor(frames.Remote, 640, 360); w > 0 && w < 640 {
 			return true
 		}
 	}

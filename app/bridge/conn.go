@@ -73,19 +73,19 @@ func newConn(ws *websocket.Conn, b *Bridge) *conn {
 	return &conn{ws: ws, b: b, wake: make(chan struct{}, 1)}
 }
 
-// shrinkFor returns the factor to divide a w×h frame of stream s by for
-// this page, or 0 if the page shows no pane of it.
-func (c *conn) shrinkFor(s frames.Stream, w, h int) int {
+// sizeFor returns the size to send a w×h frame of stream s at to this
+// page (see sendSize), or 0×0 if the page shows no pane of it.
+func (c *conn) sizeFor(s frames.Stream, w, h int) (int, int) {
 	c.mu.Lock()
 	v := c.view[s]
 	c.mu.Unlock()
 	switch {
 	case v.Stream == 0: // no view yet: full size
-		return 1
+		return w, h
 	case v.Width == 0: // shown nowhere
-		return 0
+		return 0, 0
 	}
-	return shrinkFactor(w, h, v.Width, v.Height)
+	return sendSize(w, h, v.Width, v.Height)
 }
 
 // read applies the page's view messages until the connection ends. A

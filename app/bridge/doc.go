@@ -53,11 +53,12 @@
 //
 // is the size in device pixels at which the page's largest pane of the
 // stream shows the picture; 0×0 means no pane shows it. Why: a WebKit page
-// without a GPU spends most of its time uploading planes, and the corner
-// preview of a 720p camera needs a sixteenth of them. The bridge divides
-// the frame's sides by the largest power of two (up to 8) that keeps at
-// least one frame pixel per shown pixel, so the picture is as sharp as the
-// page can show it, and sends nothing for a stream no pane shows. A page
+// without a GPU runs its shader on the CPU, and a frame the size of its
+// canvas can be drawn without filtering and uploaded in fewer bytes; the
+// corner preview of a 720p camera needs a twentieth of them. The bridge
+// scales the frame to that size (never up: a larger pane gets the frame as
+// it is), so the picture is as sharp as the page can show it, and sends
+// nothing for a stream no pane shows. A page
 // that sends nothing gets full-size frames of both streams. Anything else
 // closes the connection with status 1003 and the reason.
 // The page's latency is its clock minus the capture time; both clocks are

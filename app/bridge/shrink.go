@@ -7,32 +7,14 @@ import (
 	"github.com/parleyhq/parley/app/frames"
 )
 
-// MaxShrink is the largest factor the bridge divides a frame's sides by.
+// MaxShrink is the largest factor the box filter divides a frame's sides
+// by before the bilinear pass (see scaleInto): a picture shown at an eighth
+// or less is small enough that the rest of the step costs nothing.
 const MaxShrink = 8
 
-// minShrunkSide keeps a shrunk frame from becoming too small to be useful,
+// minShrunkSide keeps a scaled frame from becoming too small to be useful,
 // whatever the page asks for.
 const minShrunkSide = 16
-
-// shrinkFactor returns the power of two (1 to MaxShrink) to divide a w×h
-// frame's sides by for a page that shows it at dw×dh device pixels: the
-// largest one that still leaves about one frame pixel per shown pixel, so
-// the page's own filtering, not the bridge's, makes the final picture.
-// About: the shrunk side may be up to 5 % short of the shown one, a stretch
-// nobody sees, so that a 1080p call in the usual 960–1010 pixel wide pane
-// comes at 960×540, a quarter of the bytes. A corner preview a quarter of
-// the camera's width costs the page a sixteenth of the upload.
-func shrinkFactor(w, h, dw, dh int) int {
-	k := 1
-	for k < MaxShrink && fits(w/(2*k), dw) && fits(h/(2*k), dh) {
-		k *= 2
-	}
-	return k
-}
-
-// fits reports whether a side of n frame pixels may show as shown device
-// pixels: at least 95 % of them, and never below minShrunkSide.
-func fits(n, shown int) bool { return n*20 >= shown*19 && n >= minShrunkSide }
 
 // shrunkSize is the size of a w×h frame divided by k (rounded up, so an odd
 // edge keeps its last pixels).

@@ -7,31 +7,6 @@ import (
 	"github.com/parleyhq/parley/app/frames"
 )
 
-func TestShrinkFactor(t *testing.T) {
-	for _, c := range []struct {
-		w, h, dw, dh int
-		want         int
-	}{
-		{1280, 720, 1280, 720, 1},
-		{1280, 720, 1920, 1080, 1}, // a pane larger than the frame
-		{1280, 720, 674, 379, 1},   // half would be stretched by more than 5 %
-		{1280, 720, 673, 378, 2},   // half, stretched by 5 %
-		{1280, 720, 640, 360, 2},   // exactly half
-		{1920, 1080, 976, 549, 2},  // a 1080p call in the main pane of a 1280×800 window
-		{1280, 720, 976, 549, 1},   // a 720p one
-		{1280, 720, 282, 159, 4},   // the corner preview
-		{1280, 720, 400, 225, 2},   // between: the larger picture
-		{1280, 720, 1, 1, 8},       // never more than MaxShrink
-		{64, 48, 1, 1, 2},          // never below minShrunkSide
-		{16, 16, 1, 1, 1},          // already at the floor
-		{1920, 1080, 240, 135, 8},
-	} {
-		if got := shrinkFactor(c.w, c.h, c.dw, c.dh); got != c.want {
-			t.Errorf("shrinkFactor(%d, %d, %d, %d) = %d, want %d", c.w, c.h, c.dw, c.dh, got, c.want)
-		}
-	}
-}
-
 // naiveShrink is the definition shrinkInto must meet: every output pixel is
 // the rounded mean of the source pixels its k×k block covers, clipped at
 // the plane's edges (a block past the edge repeats the last row/column).

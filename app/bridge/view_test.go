@@ -98,7 +98,7 @@ func readUntil(t *testing.T, ctx context.Context, c *websocket.Conn, s frames.St
 	}
 }
 
-func TestViewShrinksAndStopsAStream(t *testing.T) {
+func TestViewScalesAndStopsAStream(t *testing.T) {
 	b := newTestBridge(t)
 	c := connect(t, b)
 	f := testFrame(1280, 720, 9)
@@ -107,11 +107,12 @@ func TestViewShrinksAndStopsAStream(t *testing.T) {
 	defer cancel()
 
 	sendView(t, c, `{"stream":2,"width":282,"height":159}`)
-	hdr, body := readUntil(t, ctx, c, frames.Local, 320, 180)
+	hdr, body := readUntil(t, ctx, c, frames.Local, 282, 159)
 	want := make([]byte, hdr.PayloadSize())
-	shrinkInto(want, f, 4)
+	var s scaler
+	s.scaleInto(want, f, 282, 159)
 	if string(body) != string(want) {
-		t.Fatal("the shrunk planes differ from shrinkInto's")
+		t.Fatal("the scaled planes differ from scaleInto's")
 	}
 	// The remote stream is untouched by the local one's view.
 	readUntil(t, ctx, c, frames.Remote, 1280, 720)

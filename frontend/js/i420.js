@@ -10,7 +10,9 @@
  * without a GPU composites the canvas in software, so every backing pixel
  * it does not need costs a copy per frame (measured in the real window
  * during a 720p call shown at 900 px: remote p50 drawn 21–25 ms against
- * 26–40 ms at the frame's size).
+ * 26–40 ms at the frame's size). The bridge sends each stream at the size
+ * its largest pane shows it, so a canvas and its frame normally match and
+ * the shader samples without filtering.
  *
  * Colour: BT.601 limited range (Y 16–235, Cb/Cr 16–240), which is what
  * libvpx's VP8 produces and what the engine's capture path converts to.
@@ -97,9 +99,8 @@ function glRenderer(canvas, gl) {
     const t = gl.createTexture();
     gl.activeTexture(gl.TEXTURE0 + i);
     gl.bindTexture(gl.TEXTURE_2D, t);
-    // Non-power-of-two sizes need clamping and no mipmaps in WebGL 1.
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    // Non-power-of-two sizes need clamping and no mipmaps in WebGL 1;
+    // the filter is set per frame size in draw.
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     gl.uniform1i(gl.getUniformLocation(prog, name), i);
@@ -108,6 +109,8 @@ function glRenderer(canvas, gl) {
 
   let w = 0;
   let h = 0;
+  /** @type {number} the textures' filter: 0 until the first frame */
+  let filter = 0;
   return {
     kind: 'webgl',
     draw(f, maxWidth = Infinity) {
@@ -124,6 +127,21 @@ function glRenderer(canvas, gl) {
         canvas.width = bw;
         canvas.height = bh;
         gl.viewport(0, 0, bw, bh);
+      }
+      // A frame the canvas's size (the bridge scales to the size shown)
+      // maps texel to pixel, and NEAREST reads one texel per plane where
+      // LINEAR reads four: on the CPU's GL that is most of the draw
+      // (measured: 0.1 core of a 720p call). The chroma planes then repeat
+      // each sample over 2×2 pixels, as libyuv's conversions do.
+      const want = bw === w && bh === h ? gl.NEAREST : gl.LINEAR;
+      if (want !== filter) {
+        filter = want;
+        for (let i = 0; i < 3; i++) {
+          gl.activeTexture(gl.TEXTURE0 + i);
+          gl.bindTexture(gl.TEXTURE_2D, textures[i]);
+          gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, filter);
+          gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, filter);
+        }
       }
       const planes = [[f.y, w, h], [f.u, cw, ch], [f.v, cw, ch]];
       for (let i = 0; i < 3; i++) {

@@ -241,9 +241,10 @@ for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?re
     }
     assert.ok(moved > 20, 'received_video did not change within 15 s');
     const local = await sample(page, 'local_video');
-    // WebGL draws only as many pixels as the corner shows; 2D the frame's 320.
+    // The bridge sends the 320-pixel camera at the size the corner shows
+    // it, and either renderer draws it at that size.
     const shown = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.shownWidths.get(document.getElementById('local_video')));
-    const want = kind === 'webgl' ? Math.min(320, shown) : 320;
+    const want = Math.min(320, shown);
     assert.ok(local.mean > 30 && local.width === want, `local preview: mean ${local.mean}, width ${local.width}, want ${want}`);
     // The header's capture time gives the latency: bridge-demo stamps
     // frames when it makes them, on this machine's clock.
@@ -276,8 +277,7 @@ test('each stream comes at the size its pane shows it, and not at all when hidde
     await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
     await waitDrawn(page, LOCAL, 5);
     // The corner preview shows the 1280×720 camera at a fraction of its
-    // size: the bridge halves the frame while that still leaves at least
-    // one frame pixel per shown pixel.
+    // size, and the bridge sends it at exactly that size.
     const got = await page.waitForFunction(() => {
       const v = /** @type {any} */ (globalThis).parleyVideo;
       const box = /** @type {HTMLElement} */ (document.getElementById('local_video')).getBoundingClientRect();
@@ -285,7 +285,7 @@ test('each stream comes at the size its pane shows it, and not at all when hidde
       const w = v.counters[2].width;
       return w < 1280 && { w, shown };
     }, undefined, { timeout: 20000 }).then((h) => h.jsonValue());
-    assert.ok(got.w >= got.shown && got.w / 2 < got.shown, `preview ${got.w} px wide for a pane ${got.shown} px wide`);
+    assert.equal(got.w, got.shown, `preview ${got.w} px wide for a pane ${got.shown} px wide`);
     const local = await sample(page, 'local_video');
     // The canvas itself is only as wide as the pane shows it.
     assert.ok(local.mean > 30 && local.width === got.shown, `local preview: mean ${local.mean}, width ${local.width}, shown ${got.shown}`);
