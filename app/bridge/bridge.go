@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/yuv"
 )
 
 // DefaultOrigins are the pages allowed to connect when Config.Origins is nil:
@@ -63,7 +64,6 @@ type Bridge struct {
 	closed bool
 	conns  map[*conn]struct{}
 	seq    [3]uint32 // by frames.Stream
-	scaler scaler
 
 	stats [3]counters // by frames.Stream
 }
@@ -192,7 +192,12 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 		}
 		i := slices.IndexFunc(made, func(m sized) bool { return m.w == w && m.h == h })
 		if i < 0 {
-			made = append(made, sized{w, h, b.prepare(s, f, w, h, seq)})
+			p, err := prepare(s, f, w, h, seq)
+			if err != nil {
+				b.stats[s].rejected.Add(1)
+				continue
+			}
+			made = append(made, sized{w, h, p})
 			i = len(made) - 1
 		}
 		if c.offer(made[i].p) {
@@ -215,8 +220,9 @@ type sized struct {
 }
 
 // prepare copies f, at w×h, into a frame message body; the caller holds
-// its one reference. It runs under b.mu, which guards the scaler.
-func (b *Bridge) prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32) *pending {
+// its one reference. It fails only if scaling does, which wellFormed and
+// sendSize rule out.
+func prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32) (*pending, error) {
 	p := newPending(Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)})
 	body := p.body
 	if w == f.Width && h == f.Height {
@@ -224,10 +230,11 @@ func (b *Bridge) prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32)
 		cw, ch := f.ChromaSize()
 		n += copy(body[n:], f.U[:cw*ch])
 		copy(body[n:], f.V[:cw*ch])
-	} else {
-		b.scaler.scaleInto(body, f, w, h)
+	} else if err := yuv.Scale(body, w, h, f.Y, f.U, f.V, f.Width, f.Height); err != nil {
+		p.release()
+		return nil, err
 	}
-	return p
+	return p, nil
 }
 
 // wellFormed reports whether f's planes hold the I420 picture its size

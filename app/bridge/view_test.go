@@ -9,6 +9,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/yuv"
 )
 
 func TestParseView(t *testing.T) {
@@ -109,10 +110,11 @@ func TestViewScalesAndStopsAStream(t *testing.T) {
 	sendView(t, c, `{"stream":2,"width":282,"height":159}`)
 	hdr, body := readUntil(t, ctx, c, frames.Local, 282, 159)
 	want := make([]byte, hdr.PayloadSize())
-	var s scaler
-	s.scaleInto(want, f, 282, 159)
+	if err := yuv.Scale(want, 282, 159, f.Y, f.U, f.V, f.Width, f.Height); err != nil {
+		t.Fatal(err)
+	}
 	if string(body) != string(want) {
-		t.Fatal("the scaled planes differ from scaleInto's")
+		t.Fatal("the scaled planes differ from yuv.Scale's")
 	}
 	// The remote stream is untouched by the local one's view.
 	readUntil(t, ctx, c, frames.Remote, 1280, 720)
