@@ -2,9 +2,11 @@
 /**
  * VideoView draws the bridge's streams: Remote into the big pane, Local
  * into the corner preview and, while the settings panel is open, into its
- * camera preview. Only the newest frame of each stream is kept; the drawing
- * happens in requestAnimationFrame, so a page that draws slower than frames
- * arrive skips frames instead of falling behind.
+ * camera preview. Only the newest frame of each stream is kept. The peer's
+ * picture is drawn the moment it arrives, and the preview with it (see
+ * accept); otherwise, and whenever the page falls behind, drawing happens in
+ * requestAnimationFrame, so a page that draws slower than frames arrive
+ * skips frames instead of falling behind.
  *
  * It also tells the bridge how large each stream is shown (the largest
  * visible pane's picture, in device pixels; 0×0 when no pane shows it), so
@@ -33,13 +35,16 @@ const LATENCY_WINDOW = 300;
  * @property {number} measured       latencies recorded in all (the list keeps the last LATENCY_WINDOW)
  * @property {number[][]} stages     where each recent drawn frame's time went, oldest first, one
  *                                   [transit, wait, draw] in ms per frame drawn (the last LATENCY_WINDOW):
- *                                   bridge send → page receives, received → requestAnimationFrame,
- *                                   and the draw call itself (texture upload and shader)
+ *                                   bridge send → page receives, received → drawn (0 when drawn on
+ *                                   arrival), and the draw call itself (texture upload and shader)
  * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
  * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
  *                                   first ever, the first after STARTED_AFTER_MS without one, or the first
  *                                   since a pane showed the stream again (a new call) (0 = none yet)
  */
+
+/** A frame longer than this on its way from the bridge means the page is behind (one display frame at 60 Hz). */
+const BEHIND_MS = 1000 / 60;
 
 /** A stream that draws nothing for this long, or whose panes were all hidden, starts again with its next picture. */
 const STARTED_AFTER_MS = 1000;
@@ -161,8 +166,23 @@ export class VideoView {
       this.scheduleViews();
     }
     if (this.pending.has(f.stream)) this.counters[f.stream].skipped++;
-    this.pending.set(f.stream, { f, at: performance.now(), transitMs: (nowMicros() - f.sent) / 1000 });
-    if (!this.raf) this.raf = requestAnimationFrame(() => this.draw());
+    const transitMs = (nowMicros() - f.sent) / 1000;
+    this.pending.set(f.stream, { f, at: performance.now(), transitMs });
+    // Without a GPU, WebKit shows a changed canvas at once rather than at
+    // the next display frame, so the peer's picture drawn on arrival
+    // reaches the screen sooner: on the X screen during a 720p call, 41–44
+    // against 48–56 ms p50 from capture, 58–61 against 68–78 ms p95. The
+    // preview is drawn along with it: drawn on its own arrival as well, the
+    // two updates per frame left 5–80 % of screen grabs showing half of one
+    // picture and half of the next. A frame that spent more than a display
+    // frame on the way means the page is behind; requestAnimationFrame then
+    // draws only the newest of those that queued up.
+    if (f.stream === STREAM_REMOTE && transitMs < BEHIND_MS) {
+      cancelAnimationFrame(this.raf);
+      this.draw();
+    } else if (!this.raf) {
+      this.raf = requestAnimationFrame(() => this.draw());
+    }
   }
 
   /** @private */

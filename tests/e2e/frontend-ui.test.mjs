@@ -270,6 +270,23 @@ for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?re
   });
 }
 
+test("the peer's picture is drawn on arrival, and the preview with it, without waiting for a display frame", async () => {
+  const { page, problems } = await openWindow();
+  // No display frames from here on: whatever is still drawn is drawn on
+  // arrival. (Before the call only the preview flows, drawn in display frames.)
+  const before = await page.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    g.requestAnimationFrame = () => 0;
+    g.cancelAnimationFrame = () => {};
+    return { remote: g.parleyVideo.counters[1].drawn, local: g.parleyVideo.counters[2].drawn };
+  });
+  await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
+  await waitDrawn(page, REMOTE, before.remote + 10);
+  await waitDrawn(page, LOCAL, before.local + 10);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('each stream comes at the size its pane shows it, and not at all when hidden', async () => {
   const big = await startDemo(['-local-width', '1280', '-local-height', '720']);
   try {

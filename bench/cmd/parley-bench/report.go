@@ -81,7 +81,7 @@ func markdown(r *Results) string {
 	}
 
 	w("\n## Frame bridge in the real window (decode → drawn by the page; medians of its 5-s reports; target 30 fps, p95 ≤ 15 ms)\n\n")
-	w("| Call | Where | fps drawn | frames | p50 ms | p95 ms | best 5-s p50 | worst 5-s p95 | p50 transit / wait for rAF / draw call ms |\n|---|---|---|---|---|---|---|---|---|\n")
+	w("| Call | Where | fps drawn | frames | p50 ms | p95 ms | best 5-s p50 | worst 5-s p95 | p50 transit / wait to draw / draw call ms |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, br := range r.Bridge {
 		st := br.Stages
 		w("| %s | %s | %.1f | %d | %s | %s | %s | %s | %s / %s / %s |\n", br.Size, br.Where, br.FPS, br.MS.N, f1(br.MS.Median), f1(br.MS.P95), f1(br.MS.Min), f1(br.MS.Max),
