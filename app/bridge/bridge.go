@@ -224,25 +224,30 @@ type sized struct {
 // sendSize rule out.
 func prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32) (*pending, error) {
 	p := newPending(Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)})
-	body := p.body
+	dst := packed(p.body, w, h)
 	if w == f.Width && h == f.Height {
-		n := copy(body, f.Y[:f.Width*f.Height])
-		cw, ch := f.ChromaSize()
-		n += copy(body[n:], f.U[:cw*ch])
-		copy(body[n:], f.V[:cw*ch])
-	} else if err := yuv.Scale(body, w, h, f.Y, f.U, f.V, f.Width, f.Height); err != nil {
+		copy(dst.Y, f.Y)
+		copy(dst.U, f.U)
+		copy(dst.V, f.V)
+	} else if err := yuv.Scale(dst, f); err != nil {
 		p.release()
 		return nil, err
 	}
 	return p, nil
 }
 
-// wellFormed reports whether f's planes hold the I420 picture its size
-// announces.
-func wellFormed(f *frames.Frame) bool {
-	if f == nil || f.Width < 1 || f.Height < 1 || f.Width > MaxDimension || f.Height > MaxDimension {
-		return false
-	}
+// packed views body, the payload of a w×h frame message, as the frame's
+// three planes.
+func packed(body []byte, w, h int) *frames.Frame {
+	f := &frames.Frame{Width: w, Height: h}
 	cw, ch := f.ChromaSize()
-	return len(f.Y) >= f.Width*f.Height && len(f.U) >= cw*ch && len(f.V) >= cw*ch
+	n, c := w*h, cw*ch
+	f.Y, f.U, f.V = body[:n:n], body[n:n+c:n+c], body[n+c:n+2*c:n+2*c]
+	return f
+}
+
+// wellFormed reports whether f's planes hold the I420 picture its size
+// announces, and that size is one a page accepts.
+func wellFormed(f *frames.Frame) bool {
+	return f != nil && f.Whole() && f.Width <= MaxDimension && f.Height <= MaxDimension
 }

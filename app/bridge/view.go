@@ -17,7 +17,7 @@ const MaxViewMessage = 256
 // the pane), or 0×0 when no pane shows the stream, which stops the stream
 // for that page. A page that never sends one gets every stream at full
 // size. The page knows the picture's aspect ratio from the frames it
-// receives, whose aspect scaling keeps, so the size it asks for does not depend
+// receives (scaling keeps the aspect), so the size it asks for does not depend
 // on the size it is sent.
 //
 //	{"stream":2,"width":282,"height":159}

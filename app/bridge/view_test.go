@@ -110,7 +110,7 @@ func TestViewScalesAndStopsAStream(t *testing.T) {
 	sendView(t, c, `{"stream":2,"width":282,"height":159}`)
 	hdr, body := readUntil(t, ctx, c, frames.Local, 282, 159)
 	want := make([]byte, hdr.PayloadSize())
-	if err := yuv.Scale(want, 282, 159, f.Y, f.U, f.V, f.Width, f.Height); err != nil {
+	if err := yuv.Scale(packed(want, 282, 159), f); err != nil {
 		t.Fatal(err)
 	}
 	if string(body) != string(want) {

@@ -42,6 +42,16 @@ func (f *Frame) ChromaSize() (int, int) {
 	return (f.Width + 1) / 2, (f.Height + 1) / 2
 }
 
+// Whole reports whether f has a size and planes that hold the picture
+// that size announces.
+func (f *Frame) Whole() bool {
+	if f.Width < 1 || f.Height < 1 {
+		return false
+	}
+	cw, ch := f.ChromaSize()
+	return len(f.Y) >= f.Width*f.Height && len(f.U) >= cw*ch && len(f.V) >= cw*ch
+}
+
 // Sink receives frames. WriteFrame must not block for long: producers call it
 // on their media path, and a slow sink drops frames rather than delaying them.
 type Sink interface {

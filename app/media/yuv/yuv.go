@@ -18,40 +18,27 @@ import "C"
 import (
 	"fmt"
 	"unsafe"
+
+	"github.com/parleyhq/parley/app/frames"
 )
 
-// ChromaSize is the size of an I420 chroma plane for a w×h picture.
-func ChromaSize(w, h int) (int, int) { return (w + 1) / 2, (h + 1) / 2 }
-
-// Size is the bytes packed I420 planes of a w×h picture take.
-func Size(w, h int) int {
-	cw, ch := ChromaSize(w, h)
-	return w*h + 2*cw*ch
-}
-
-// Scale writes the packed I420 planes y, u, v of a w×h picture into dst at
-// dw×dh as packed I420 planes. Each output pixel is the mean of the source
-// pixels it covers when the picture shrinks by more than half, and
-// bilinearly filtered otherwise: alias-free for a small preview, sharp for
-// a pane a little smaller than the picture. dst must hold Size(dw, dh).
-func Scale(dst []byte, dw, dh int, y, u, v []byte, w, h int) error {
-	cw, ch := ChromaSize(w, h)
-	dcw, dch := ChromaSize(dw, dh)
-	switch {
-	case w < 1 || h < 1 || dw < 1 || dh < 1:
-		return fmt.Errorf("yuv: cannot scale %dx%d to %dx%d", w, h, dw, dh)
-	case len(y) < w*h || len(u) < cw*ch || len(v) < cw*ch:
-		return fmt.Errorf("yuv: planes too short for %dx%d", w, h)
-	case len(dst) < Size(dw, dh):
-		return fmt.Errorf("yuv: %d bytes cannot hold %dx%d", len(dst), dw, dh)
+// Scale writes src into dst at dst's size. Each output pixel is the mean
+// of the source pixels it covers when the picture shrinks by more than
+// half, and bilinearly filtered otherwise: alias-free for a small preview,
+// sharp for a pane a little smaller than the picture. Both frames' planes
+// must hold their pictures (frames.Frame.Whole).
+func Scale(dst, src *frames.Frame) error {
+	if !src.Whole() || !dst.Whole() {
+		return fmt.Errorf("yuv: cannot scale %dx%d to %dx%d: a size or a plane is short", src.Width, src.Height, dst.Width, dst.Height)
 	}
-	dy, du, dv := dst[:dw*dh], dst[dw*dh:dw*dh+dcw*dch], dst[dw*dh+dcw*dch:]
+	cw, _ := src.ChromaSize()
+	dcw, _ := dst.ChromaSize()
 	if r := C.I420Scale(
-		ptr(y), C.int(w), ptr(u), C.int(cw), ptr(v), C.int(cw), C.int(w), C.int(h),
-		ptr(dy), C.int(dw), ptr(du), C.int(dcw), ptr(dv), C.int(dcw), C.int(dw), C.int(dh),
+		ptr(src.Y), C.int(src.Width), ptr(src.U), C.int(cw), ptr(src.V), C.int(cw), C.int(src.Width), C.int(src.Height),
+		ptr(dst.Y), C.int(dst.Width), ptr(dst.U), C.int(dcw), ptr(dst.V), C.int(dcw), C.int(dst.Width), C.int(dst.Height),
 		C.kFilterBox,
 	); r != 0 {
-		return fmt.Errorf("yuv: libyuv I420Scale %dx%d to %dx%d failed (%d)", w, h, dw, dh, int(r))
+		return fmt.Errorf("yuv: libyuv I420Scale %dx%d to %dx%d failed (%d)", src.Width, src.Height, dst.Width, dst.Height, int(r))
 	}
 	return nil
 }

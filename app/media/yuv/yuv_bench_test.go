@@ -3,15 +3,10 @@ package yuv
 import "testing"
 
 func bench(b *testing.B, w, h, dw, dh int) {
-	src := make([]byte, Size(w, h))
-	for i := range src {
-		src[i] = byte(i * 7)
-	}
-	cw, ch := ChromaSize(w, h)
-	y, u, v := src[:w*h], src[w*h:w*h+cw*ch], src[w*h+cw*ch:]
-	dst := make([]byte, Size(dw, dh))
+	src := picture(w, h, func(x, y int) byte { return byte(x*7 + y) }, func(x, y int) byte { return byte(x + 3*y) })
+	dst := blank(dw, dh)
 	for b.Loop() {
-		if err := Scale(dst, dw, dh, y, u, v, w, h); err != nil {
+		if err := Scale(dst, src); err != nil {
 			b.Fatal(err)
 		}
 	}
