@@ -63,9 +63,9 @@ func (c *countingSignaling) Send(ctx context.Context, m *protocol.Message) error
 // reported.
 type peer struct {
 	eng    *engine.Engine
-	client *client.Client
-	sig    *countingSignaling
-	sess   *engine.SessionSignaling // set with peerOpts.session
+	client *client.Client           // without peerOpts.session
+	sig    *countingSignaling       // without peerOpts.session
+	sess   *engine.SessionSignaling // with peerOpts.session
 	video  probe.Video
 	cancel context.CancelFunc
 	done   chan error
@@ -120,24 +120,26 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 		o.width, o.height, fps = testWidth, testHeight, testFPS
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := client.Dial(ctx, client.Config{URL: url, Name: o.name})
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	p := &peer{client: c, sig: &countingSignaling{Client: c}, cancel: cancel, done: make(chan error, 1)}
-	var sig engine.Signaling = p.sig
+	p := &peer{cancel: cancel, done: make(chan error, 1)}
+	// One connection per peer: a plain client closed just before the
+	// session registers may still hold the name on a busy server, and
+	// the session then comes up as bob1.
+	var sig engine.Signaling
+	var err error
 	if o.session {
-		_ = c.Close()
 		p.sess, err = engine.ConnectSession(ctx, client.SessionConfig{
 			Config:     client.Config{URL: url, Name: o.name},
 			MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
 		})
-		if err != nil {
-			cancel()
-			t.Fatal(err)
-		}
 		sig = p.sess
+	} else {
+		p.client, err = client.Dial(ctx, client.Config{URL: url, Name: o.name})
+		p.sig = &countingSignaling{Client: p.client}
+		sig = p.sig
+	}
+	if err != nil {
+		cancel()
+		t.Fatal(err)
 	}
 	p.eng, err = engine.New(engine.Config{
 		Devices:       engine.NewMediaDevices(media.VideoRequest{Width: o.width, Height: o.height, FPS: fps}, media.CodecConfig{}),
@@ -180,9 +182,10 @@ func (p *peer) stop(t testing.TB) {
 		t.Errorf("engine did not stop:\n%s", buf[:runtime.Stack(buf, true)])
 	}
 	p.done <- nil // a second stop returns at once
-	_ = p.client.Close()
 	if p.sess != nil {
 		_ = p.sess.Close()
+	} else {
+		_ = p.client.Close()
 	}
 }
 
@@ -248,11 +251,10 @@ func (p *peer) hasUser(name string) bool {
 
 // users is the list of users online as the peer's connection last heard.
 func (p *peer) users() []string {
-	users := p.client.Users()
 	if p.sess != nil {
-		users = p.sess.Users()
+		return p.sess.Users()
 	}
-	return users
+	return p.client.Users()
 }
 
 // eventually polls cond until it holds or a generous deadline passes.
