@@ -3,7 +3,9 @@
  * Draws I420 frames on a canvas. WebGL uploads the three planes as
  * LUMINANCE textures and converts to RGB in the fragment shader (measured at
  * 30 fps for 720p in WebKitGTK without a GPU); where WebGL is missing, a 2D
- * canvas and a CPU conversion take over, slower but correct.
+ * canvas and a CPU conversion take over, slower but correct. A page that
+ * asks the bridge for JPEG (jpeg.js) draws the I420 frames that still come
+ * with the CPU conversion too, its canvas being a 2D one.
  *
  * The WebGL canvas is only as large as the picture is shown, never larger
  * than the frame: the shader scales while it converts, and a web view
@@ -18,7 +20,7 @@
  * libvpx's VP8 produces and what the engine's capture path converts to.
  */
 
-/** @typedef {import('./framestream.js').Frame} Frame */
+/** @typedef {import('./framestream.js').I420Frame} I420Frame */
 
 const VERTEX = `
 attribute vec2 pos;
@@ -48,7 +50,7 @@ void main() {
 /**
  * @typedef {Object} Renderer
  * @property {'webgl'|'2d'} kind
- * @property {(f: Frame, maxWidth?: number) => void} draw  maxWidth: the most device pixels the canvas
+ * @property {(f: I420Frame, maxWidth?: number) => void} draw  maxWidth: the most device pixels the canvas
  *   shows the picture across; WebGL then draws at that size (the 2D fallback always draws the frame's)
  */
 
@@ -160,10 +162,11 @@ function glRenderer(canvas, gl) {
 }
 
 /**
+ * cpuRenderer draws on a 2D canvas, at the frame's size.
  * @param {HTMLCanvasElement} canvas
  * @returns {Renderer}
  */
-function cpuRenderer(canvas) {
+export function cpuRenderer(canvas) {
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('canvas offers neither WebGL nor 2D');
   /** @type {ImageData|null} */
@@ -171,10 +174,12 @@ function cpuRenderer(canvas) {
   return {
     kind: '2d',
     draw(f) {
-      if (!img || img.width !== f.width || img.height !== f.height) {
+      if (!img || img.width !== f.width || img.height !== f.height) img = ctx.createImageData(f.width, f.height);
+      // Checked apart from img: a JPEG renderer sharing the canvas may have
+      // sized it for its own pictures.
+      if (canvas.width !== f.width || canvas.height !== f.height) {
         canvas.width = f.width;
         canvas.height = f.height;
-        img = ctx.createImageData(f.width, f.height);
       }
       i420ToRGBA(f, img.data);
       ctx.putImageData(img, 0, 0);
@@ -185,7 +190,7 @@ function cpuRenderer(canvas) {
 /**
  * i420ToRGBA converts with the same BT.601 limited-range matrix as the
  * shader, in 16.16 fixed point.
- * @param {Frame} f
+ * @param {I420Frame} f
  * @param {Uint8ClampedArray} out  width*height*4 bytes
  */
 export function i420ToRGBA(f, out) {
