@@ -9,7 +9,6 @@ set -euo pipefail
 #   build-essential pkg-config   cgo toolchain
 #   libvpx-dev                   VP8 encoder/decoder (cgo)
 #   libyuv-dev                   scaling frames for the window (cgo)
-#   libjpeg62-turbo-dev          compressing frames for the window (cgo)
 #   libwebkit2gtk-4.1-dev libgtk-3-dev   Wails v2 window on Linux
 #   xvfb xauth                   a real X server for the window under test
 #   chromium                     the browser peer in end-to-end tests
@@ -18,7 +17,7 @@ set -euo pipefail
 #   nftables                     packet loss in fault tests where the kernel has no netem
 #   fonts-dejavu-core            readable text in screenshots
 #   imagemagick                  screenshots of the real window (import, convert, compare)
-PKGS=(build-essential pkg-config libvpx-dev libyuv-dev libjpeg62-turbo-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+PKGS=(build-essential pkg-config libvpx-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick)
 
 missing=()

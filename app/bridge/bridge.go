@@ -15,16 +15,8 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/frames"
-	"github.com/parleyhq/parley/app/media/jpeg"
 	"github.com/parleyhq/parley/app/media/yuv"
 )
-
-// jpegQuality is the libjpeg quality of JPEG frames. The pictures were
-// VP8-compressed at a few kilobytes a frame before they got here, so at 85
-// the JPEG adds no artefact one can see. A 976×549 frame of the test
-// camera's detailed pattern is then about 148 KB, against 804 KB in I420,
-// and takes 1.3 ms to encode (app/media/jpeg's benchmark).
-const jpegQuality = 85
 
 // DefaultOrigins are the pages allowed to connect when Config.Origins is nil:
 // the Wails web view on Linux and macOS, on Windows, and the Wails dev server.
@@ -68,13 +60,10 @@ type Bridge struct {
 	cancel       context.CancelFunc
 	wg           sync.WaitGroup
 
-	mu      sync.Mutex
-	closed  bool
-	conns   map[*conn]struct{}
-	seq     [3]uint32     // by frames.Stream
-	jpeg    *jpeg.Encoder // for pages that draw JPEG; used under mu
-	scaled  []byte        // the planes of a picture scaled for JPEG encoding, reused under mu
-	encoded []byte        // the last JPEG, reused under mu
+	mu     sync.Mutex
+	closed bool
+	conns  map[*conn]struct{}
+	seq    [3]uint32 // by frames.Stream
 
 	stats [3]counters // by frames.Stream
 }
@@ -101,13 +90,8 @@ func New(cfg Config) (*Bridge, error) {
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, fmt.Errorf("bridge: token: %w", err)
 	}
-	enc, err := jpeg.NewEncoder(jpegQuality)
-	if err != nil {
-		return nil, fmt.Errorf("bridge: %w", err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		enc.Close()
 		return nil, fmt.Errorf("bridge: listen: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -119,7 +103,6 @@ func New(cfg Config) (*Bridge, error) {
 		ctx:          ctx,
 		cancel:       cancel,
 		conns:        make(map[*conn]struct{}),
-		jpeg:         enc,
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/frames", b.serveFrames)
@@ -176,9 +159,6 @@ func (b *Bridge) Close() error {
 	b.cancel()
 	err := b.srv.Close()
 	b.wg.Wait()
-	b.mu.Lock()
-	b.jpeg.Close() // WriteFrame checks closed under mu: nothing encodes any more
-	b.mu.Unlock()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
@@ -188,10 +168,10 @@ func (b *Bridge) Close() error {
 func validStream(s frames.Stream) bool { return s == frames.Remote || s == frames.Local }
 
 // WriteFrame implements frames.Sink. It copies f (the producer reuses its
-// buffers) once per size and format the connected pages want it in,
-// scaled for pages that show it smaller than it is, and never blocks on
-// the network. With no page connected, or none showing the stream, it does
-// nothing, so an engine without a window pays no copy.
+// buffers) once per size the connected pages want it at, scaled for pages
+// that show it smaller than it is, and never blocks on the network. With
+// no page connected, or none showing the stream, it does nothing, so an
+// engine without a window pays no copy.
 func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	if !validStream(s) {
 		return
@@ -202,26 +182,22 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return
-	}
 	seq := b.seq[s] + 1
 	var buf [4]sized // pages rarely differ, so a few sizes at most
 	made := buf[:0]
 	for c := range b.conns {
-		w, h, format := c.wants(s, f.Width, f.Height)
+		w, h := c.sizeFor(s, f.Width, f.Height)
 		if w == 0 {
 			continue
 		}
-		i := slices.IndexFunc(made, func(m sized) bool { return m.w == w && m.h == h && m.format == format })
+		i := slices.IndexFunc(made, func(m sized) bool { return m.w == w && m.h == h })
 		if i < 0 {
-			hdr := Header{Stream: s, Format: format, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)}
-			p, err := b.prepare(hdr, f)
+			p, err := prepare(s, f, w, h, seq)
 			if err != nil {
 				b.stats[s].rejected.Add(1)
 				continue
 			}
-			made = append(made, sized{w, h, format, p})
+			made = append(made, sized{w, h, p})
 			i = len(made) - 1
 		}
 		if c.offer(made[i].p) {
@@ -237,23 +213,17 @@ func (b *Bridge) WriteFrame(s frames.Stream, f *frames.Frame) {
 	}
 }
 
-// sized is one copy of a frame WriteFrame made, by its size and format.
+// sized is one copy of a frame WriteFrame made, by its size.
 type sized struct {
-	w, h   int
-	format uint8
-	p      *pending
+	w, h int
+	p    *pending
 }
 
-// prepare turns f into the body of the frame message hdr describes (its
-// size and format); the caller holds its one reference. It fails only if
-// scaling or encoding does, which wellFormed and sendSize rule out. Called
-// with b.mu held.
-func (b *Bridge) prepare(hdr Header, f *frames.Frame) (*pending, error) {
-	if hdr.Format == FormatJPEG {
-		return b.prepareJPEG(hdr, f)
-	}
-	w, h := hdr.Width, hdr.Height
-	p := newPending(hdr, hdr.I420Size())
+// prepare copies f, at w×h, into a frame message body; the caller holds
+// its one reference. It fails only if scaling does, which wellFormed and
+// sendSize rule out.
+func prepare(s frames.Stream, f *frames.Frame, w, h int, seq uint32) (*pending, error) {
+	p := newPending(Header{Stream: s, Format: FormatI420, Seq: seq, Width: w, Height: h, Captured: micros(f.Captured)})
 	dst := packed(p.body, w, h)
 	if w == f.Width && h == f.Height {
 		copy(dst.Y, f.Y)
@@ -263,30 +233,6 @@ func (b *Bridge) prepare(hdr Header, f *frames.Frame) (*pending, error) {
 		p.release()
 		return nil, err
 	}
-	return p, nil
-}
-
-// prepareJPEG encodes f, scaled to the header's size first if it is not
-// that size, as a JPEG message body. Called with b.mu held.
-func (b *Bridge) prepareJPEG(hdr Header, f *frames.Frame) (*pending, error) {
-	src := f
-	if hdr.Width != f.Width || hdr.Height != f.Height {
-		n := hdr.I420Size()
-		if cap(b.scaled) < n {
-			b.scaled = make([]byte, n) // grown once, then reused
-		}
-		src = packed(b.scaled[:n], hdr.Width, hdr.Height)
-		if err := yuv.Scale(src, f); err != nil {
-			return nil, err
-		}
-	}
-	enc, err := b.jpeg.Encode(b.encoded[:0], src)
-	if err != nil {
-		return nil, err
-	}
-	b.encoded = enc
-	p := newPending(hdr, len(enc))
-	copy(p.body, enc)
 	return p, nil
 }
 

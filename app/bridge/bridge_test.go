@@ -436,7 +436,7 @@ func slowView(b *Bridge) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for c := range b.conns {
-		if w, _, _ := c.wants(frames.Remote, 640, 360); w > 0 && w < 640 {
+		if w, _ := c.sizeFor(frames.Remote, 640, 360); w > 0 && w < 640 {
 			return true
 		}
 	}

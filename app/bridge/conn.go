@@ -13,7 +13,7 @@ import (
 // pending is one accepted frame, shared read-only by the connections it
 // was offered to.
 //
-// Its body is recycled: a 720p I420 picture is 1.4 MB, and making one per frame
+// Its body is recycled: a 720p picture is 1.4 MB, and making one per frame
 // meant zeroing it and collecting it again 30 times a second, most of the
 // window's garbage. WriteFrame holds a reference while it offers the frame,
 // each connection holds one from offer until it has written the frame or
@@ -31,9 +31,10 @@ type pending struct {
 var bodies [3]sync.Pool // of *[]byte, by frames.Stream
 
 // newPending returns a frame with one reference (the caller's) and a body
-// of n bytes, recycled when one is free. Its contents are whatever the
-// last frame left: the caller overwrites all of it.
-func newPending(hdr Header, n int) *pending {
+// of hdr's payload size, recycled when one is free. Its contents are
+// whatever the last frame left: the caller overwrites all of it.
+func newPending(hdr Header) *pending {
+	n := hdr.PayloadSize()
 	p := &pending{hdr: hdr}
 	if b, ok := bodies[hdr.Stream].Get().(*[]byte); ok && cap(*b) >= n {
 		p.body = (*b)[:n]
@@ -63,63 +64,54 @@ type conn struct {
 	mu      sync.Mutex
 	pending [3]*pending // by frames.Stream
 	view    [3]View     // by frames.Stream: the page's last View; zero until it sends one
-	format  uint8       // what the page is sent: FormatI420 until it offers JPEG
 	wake    chan struct{}
 
 	hbuf [HeaderSize]byte
 }
 
 func newConn(ws *websocket.Conn, b *Bridge) *conn {
-	return &conn{ws: ws, b: b, wake: make(chan struct{}, 1), format: FormatI420}
+	return &conn{ws: ws, b: b, wake: make(chan struct{}, 1)}
 }
 
-// wants returns the size to send a w×h frame of stream s at to this page
-// (see sendSize), or 0×0 if the page shows no pane of it, and the format
-// to send it in.
-func (c *conn) wants(s frames.Stream, w, h int) (int, int, uint8) {
+// sizeFor returns the size to send a w×h frame of stream s at to this
+// page (see sendSize), or 0×0 if the page shows no pane of it.
+func (c *conn) sizeFor(s frames.Stream, w, h int) (int, int) {
 	c.mu.Lock()
-	v, format := c.view[s], c.format
+	v := c.view[s]
 	c.mu.Unlock()
 	switch {
 	case v.Stream == 0: // no view yet: full size
-		return w, h, format
+		return w, h
 	case v.Width == 0: // shown nowhere
-		return 0, 0, format
+		return 0, 0
 	}
-	w, h = sendSize(w, h, v.Width, v.Height)
-	return w, h, format
+	return sendSize(w, h, v.Width, v.Height)
 }
 
-// read applies the page's messages until the connection ends. A malformed
-// one closes the connection with the reason: only a broken page sends one,
-// and it reconnects.
+// read applies the page's view messages until the connection ends. A
+// malformed one closes the connection with the reason: only a broken page
+// sends one, and it reconnects.
 func (c *conn) read(ctx context.Context) error {
-	c.ws.SetReadLimit(MaxPageMessage)
+	c.ws.SetReadLimit(MaxViewMessage)
 	for {
 		typ, msg, err := c.ws.Read(ctx)
 		if err != nil {
 			return err
 		}
-		var m PageMessage
+		var v View
 		if typ != websocket.MessageText {
-			err = &PageMessageError{"binary message"}
+			err = &ViewError{"binary message"}
 		} else {
-			m, err = ParsePageMessage(msg)
+			v, err = ParseView(msg)
 		}
 		if err != nil {
 			c.ws.Close(websocket.StatusUnsupportedData, truncate(err.Error(), 120))
 			return err
 		}
 		c.mu.Lock()
-		if v := m.View; v != nil {
-			c.view[v.Stream] = *v
-			if v.Width == 0 {
-				c.pending[v.Stream] = nil
-			}
-		} else if m.Formats.JPEG {
-			c.format = FormatJPEG
-		} else {
-			c.format = FormatI420
+		c.view[v.Stream] = v
+		if v.Width == 0 {
+			c.pending[v.Stream] = nil
 		}
 		c.mu.Unlock()
 	}

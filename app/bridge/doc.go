@@ -25,60 +25,42 @@
 // # Wire format
 //
 // Every frame is one binary WebSocket message: a 32-byte header followed by
-// the picture. All integers are little-endian.
+// the planes. All integers are little-endian.
 //
 //	offset size field
 //	0      2    magic "PF" (0x50 0x46)
 //	2      1    version (1)
 //	3      1    stream (1 = remote, 2 = local; frames.Stream)
-//	4      1    format (1 = I420, 2 = JPEG)
+//	4      1    format (1 = I420)
 //	5      3    reserved, zero
 //	8      4    sequence number (uint32, per stream, counts accepted frames)
 //	12     2    width in pixels (uint16)
 //	14     2    height in pixels (uint16)
 //	16     8    capture time, µs since the Unix epoch (int64; 0 = unknown)
 //	24     8    send time, µs since the Unix epoch (int64)
-//	32          the picture
-//
-// An I420 picture is the Y plane (w*h bytes), then the U and V planes
-// (cw*ch bytes each, cw = (w+1)/2, ch = (h+1)/2), tightly packed. A JPEG
-// picture is one baseline JFIF image of w×h pixels, 4:2:0, in full-range
-// colour (the video's limited range is converted before encoding), which
-// the page decodes with createImageBitmap and draws on a 2D canvas.
-//
-// Why JPEG: WebKit hands every WebSocket message to the page in fresh
-// shared memory, so an 804 KB I420 frame costs the web process tens of
-// thousands of page faults a second, and without a GPU its WebGL shader
-// runs on the CPU (llvmpipe). Measured in WebKitGTK with the same 976×549
-// pictures at 30 fps, the web and network processes took 0.20 + 0.05
-// cores with JPEG against 0.32–0.36 + 0.07 with I420, and send → drawn
-// p50 was 4.0–4.5 ms against 5.8–6.0 ms. Encoding costs the bridge
-// about 2 ms a frame (app/media/jpeg, libjpeg-turbo).
+//	32     w*h  Y plane, tightly packed
+//	...    cw*ch U plane, cw = (w+1)/2, ch = (h+1)/2
+//	...    cw*ch V plane
 //
 // A gap in sequence numbers means the bridge dropped frames for this page,
 // or that the page showed no pane of the stream for a while.
 //
 // # What the page sends
 //
-// Text messages (PageMessage). First, when it draws JPEG (Formats):
-//
-//	{"formats":["jpeg"]}
-//
-// after which both streams come as JPEG; a page that never sends it gets
-// I420. Then one per stream whose display changed (View):
+// Text messages, one per stream whose display changed (View):
 //
 //	{"stream":2,"width":282,"height":159}
 //
 // is the size in device pixels at which the page's largest pane of the
-// stream shows the picture; 0×0 means no pane shows it. Why: a web view
-// without a GPU scales on the CPU, and a frame the size of its canvas is
-// drawn without filtering from fewer bytes; the corner preview of a 720p
-// camera needs a twentieth of them. The bridge scales the frame to that
-// size (never up: a larger pane gets the frame as it is), so the picture
-// is as sharp as the page can show it, and sends nothing for a stream no
-// pane shows. A page that sends no view gets full-size frames of both
-// streams. Anything else closes the connection with status 1003 and the
-// reason.
+// stream shows the picture; 0×0 means no pane shows it. Why: a WebKit page
+// without a GPU runs its shader on the CPU, and a frame the size of its
+// canvas can be drawn without filtering and uploaded in fewer bytes; the
+// corner preview of a 720p camera needs a twentieth of them. The bridge
+// scales the frame to that size (never up: a larger pane gets the frame as
+// it is), so the picture is as sharp as the page can show it, and sends
+// nothing for a stream no pane shows. A page
+// that sends nothing gets full-size frames of both streams. Anything else
+// closes the connection with status 1003 and the reason.
 // The page's latency is its clock minus the capture time; both clocks are
 // the same machine's.
 package bridge

@@ -12,12 +12,7 @@ import (
 const (
 	HeaderSize = 32
 	Version    = 1
-	FormatI420 = 1 // the three planes, tightly packed
-	FormatJPEG = 2 // one baseline JFIF JPEG, full range, of the header's size
-
-	// minJPEG is the shortest payload a JPEG message may have: the start
-	// and end markers.
-	minJPEG = 4
+	FormatI420 = 1
 
 	// MaxDimension bounds width and height. It is far above any camera
 	// Parley negotiates and keeps a corrupt header from asking a reader to
@@ -38,9 +33,8 @@ type Header struct {
 	Sent     int64 // µs since the Unix epoch
 }
 
-// I420Size returns the number of plane bytes of an I420 picture of the
-// header's size.
-func (h Header) I420Size() int {
+// PayloadSize returns the number of plane bytes that follow the header.
+func (h Header) PayloadSize() int {
 	cw, ch := (h.Width+1)/2, (h.Height+1)/2
 	return h.Width*h.Height + 2*cw*ch
 }
@@ -72,7 +66,6 @@ const (
 	ErrFormat
 	ErrDimensions
 	ErrLength
-	ErrJPEG
 )
 
 // HeaderError is the typed error DecodeHeader returns.
@@ -84,10 +77,9 @@ type HeaderError struct {
 func (e *HeaderError) Error() string { return "bridge: bad frame message: " + e.Detail }
 
 // DecodeHeader parses and checks the header of a whole frame message msg,
-// including that the payload fits its format: I420 planes of exactly the
-// size the header announces, or bytes that start like a JPEG. Readers
-// (the tests, the fuzzer; the page has its own copy in
-// frontend/js/framestream.js) trust nothing they did not check.
+// including that the planes that follow have exactly the size the header
+// announces. Readers (the tests, the fuzzer; the page has its own copy in
+// frontend/js/i420.js) trust nothing they did not check.
 func DecodeHeader(msg []byte) (Header, error) {
 	if len(msg) < HeaderSize {
 		return Header{}, &HeaderError{ErrShort, fmt.Sprintf("%d bytes, header needs %d", len(msg), HeaderSize)}
@@ -113,20 +105,13 @@ func DecodeHeader(msg []byte) (Header, error) {
 	if h.Stream != frames.Remote && h.Stream != frames.Local {
 		return Header{}, &HeaderError{ErrStream, fmt.Sprintf("unknown stream %d", h.Stream)}
 	}
-	if h.Format != FormatI420 && h.Format != FormatJPEG {
+	if h.Format != FormatI420 {
 		return Header{}, &HeaderError{ErrFormat, fmt.Sprintf("unknown format %d", h.Format)}
 	}
 	if h.Width < 1 || h.Height < 1 || h.Width > MaxDimension || h.Height > MaxDimension {
 		return Header{}, &HeaderError{ErrDimensions, fmt.Sprintf("size %dx%d", h.Width, h.Height)}
 	}
-	payload := msg[HeaderSize:]
-	if h.Format == FormatJPEG {
-		if len(payload) < minJPEG || payload[0] != 0xFF || payload[1] != 0xD8 {
-			return Header{}, &HeaderError{ErrJPEG, "payload is not a JPEG"}
-		}
-		return h, nil
-	}
-	if got, want := len(payload), h.I420Size(); got != want {
+	if got, want := len(msg)-HeaderSize, h.PayloadSize(); got != want {
 		return Header{}, &HeaderError{ErrLength, fmt.Sprintf("%d plane bytes, %dx%d needs %d", got, h.Width, h.Height, want)}
 	}
 	return h, nil

@@ -12,7 +12,7 @@ import (
 	"github.com/parleyhq/parley/app/media/yuv"
 )
 
-func TestParsePageMessage(t *testing.T) {
+func TestParseView(t *testing.T) {
 	for _, c := range []struct {
 		msg  string
 		want View
@@ -21,23 +21,9 @@ func TestParsePageMessage(t *testing.T) {
 		{`{"stream":2,"width":282,"height":159}`, View{frames.Local, 282, 159}},
 		{`{"stream":2,"width":0,"height":0}`, View{frames.Local, 0, 0}},
 	} {
-		got, err := ParsePageMessage([]byte(c.msg))
-		if err != nil || got.View == nil || *got.View != c.want || got.Formats != nil {
-			t.Errorf("ParsePageMessage(%s) = %+v, %v; want view %+v", c.msg, got, err, c.want)
-		}
-	}
-	for _, c := range []struct {
-		msg  string
-		want Formats
-	}{
-		{`{"formats":["jpeg"]}`, Formats{JPEG: true}},
-		{`{"formats":["webp","jpeg"]}`, Formats{JPEG: true}}, // unknown names are skipped
-		{`{"formats":["webp"]}`, Formats{}},
-		{`{"formats":[]}`, Formats{}},
-	} {
-		got, err := ParsePageMessage([]byte(c.msg))
-		if err != nil || got.Formats == nil || *got.Formats != c.want || got.View != nil {
-			t.Errorf("ParsePageMessage(%s) = %+v, %v; want formats %+v", c.msg, got, err, c.want)
+		got, err := ParseView([]byte(c.msg))
+		if err != nil || got != c.want {
+			t.Errorf("ParseView(%s) = %+v, %v; want %+v", c.msg, got, err, c.want)
 		}
 	}
 	for _, msg := range []string{
@@ -46,41 +32,31 @@ func TestParsePageMessage(t *testing.T) {
 		`{"stream":257,"width":1,"height":1}`, `{"stream":1,"width":-1,"height":1}`, `{"stream":1,"width":0,"height":5}`,
 		`{"stream":1,"width":9000,"height":1}`, `{"stream":1,"width":1.5,"height":1}`, `{"stream":1,"width":"1","height":1}`,
 		`{"stream":1,"width":1,"height":1,"extra":true}`, `{"stream":1,"width":1,"height":1}{}`,
-		`{"stream":1,"width":1,"height":1,"pad":"` + string(make([]byte, MaxPageMessage)) + `"}`,
-		`{"formats":"jpeg"}`, `{"formats":[1]}`, `{"formats":null}`, `{"formats":["jpeg"],"stream":1}`,
-		`{"formats":["jpeg"],"stream":1,"width":1,"height":1}`,
+		`{"stream":1,"width":1,"height":1,"pad":"` + string(make([]byte, MaxViewMessage)) + `"}`,
 	} {
-		_, err := ParsePageMessage([]byte(msg))
-		var pe *PageMessageError
-		if !errors.As(err, &pe) {
-			t.Errorf("ParsePageMessage(%.40q) = %v, want a *PageMessageError", msg, err)
+		_, err := ParseView([]byte(msg))
+		var ve *ViewError
+		if !errors.As(err, &ve) {
+			t.Errorf("ParseView(%.40q) = %v, want a *ViewError", msg, err)
 		}
 	}
 }
 
-func FuzzParsePageMessage(f *testing.F) {
+func FuzzParseView(f *testing.F) {
 	f.Add([]byte(`{"stream":2,"width":282,"height":159}`))
 	f.Add([]byte(`{"stream":1,"width":0,"height":0}`))
-	f.Add([]byte(`{"formats":["jpeg"]}`))
 	f.Fuzz(func(t *testing.T, msg []byte) {
-		m, err := ParsePageMessage(msg)
+		v, err := ParseView(msg)
 		if err != nil {
-			var pe *PageMessageError
-			if !errors.As(err, &pe) {
-				t.Fatalf("untyped error %v", err)
-			}
 			return
 		}
-		if (m.View == nil) == (m.Formats == nil) {
-			t.Fatalf("ParsePageMessage(%q) = %+v: want exactly one field set", msg, m)
-		}
-		if v := m.View; v != nil && (!validStream(v.Stream) || v.Width < 0 || v.Height < 0 || v.Width > MaxDimension || v.Height > MaxDimension || (v.Width == 0) != (v.Height == 0)) {
-			t.Fatalf("ParsePageMessage(%q) accepted %+v", msg, v)
+		if !validStream(v.Stream) || v.Width < 0 || v.Height < 0 || v.Width > MaxDimension || v.Height > MaxDimension || (v.Width == 0) != (v.Height == 0) {
+			t.Fatalf("ParseView(%q) accepted %+v", msg, v)
 		}
 	})
 }
 
-func sendView(t testing.TB, c *websocket.Conn, msg string) {
+func sendView(t *testing.T, c *websocket.Conn, msg string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -133,7 +109,7 @@ func TestViewScalesAndStopsAStream(t *testing.T) {
 
 	sendView(t, c, `{"stream":2,"width":282,"height":159}`)
 	hdr, body := readUntil(t, ctx, c, frames.Local, 282, 159)
-	want := make([]byte, hdr.I420Size())
+	want := make([]byte, hdr.PayloadSize())
 	if err := yuv.Scale(packed(want, 282, 159), f); err != nil {
 		t.Fatal(err)
 	}

@@ -1,51 +1,34 @@
 // @ts-check
 /**
  * FrameStream receives frames from the Go frame bridge (app/bridge) over a
- * loopback WebSocket and hands each parsed header, with views of its
- * picture's bytes, to a callback. It reconnects when the socket drops, asking for the URL again
+ * loopback WebSocket and hands each decoded header with plane views to a
+ * callback. It reconnects when the socket drops, asking for the URL again
  * because a restarted engine has a new port and token.
  *
  * Wire format (app/bridge, docs/architecture.md): a 32-byte little-endian
- * header, then the picture.
- *   0 "P" "F" magic | 2 version=1 | 3 stream (1 remote, 2 local) | 4 format
+ * header, then the Y, U and V planes.
+ *   0 "P" "F" magic | 2 version=1 | 3 stream (1 remote, 2 local) | 4 format (1 = I420)
  *   5..7 reserved 0 | 8 uint32 seq | 12 uint16 width | 14 uint16 height
  *   16 int64 capture µs since epoch (0 = unknown) | 24 int64 send µs since epoch
- * Format 1 (I420): the Y, U and V planes, tightly packed. Format 2 (JPEG):
- * one baseline JFIF JPEG of exactly width×height pixels, in full-range
- * colours (the bridge converts from the video's limited range), to be drawn
- * as it is.
- *
- * The page sends text messages: a view per stream (sendView) and, if it
- * draws JPEG, {"formats":["jpeg"]} (sendFormats), which switches both
- * streams to JPEG. Without it the bridge sends I420.
  */
 
 export const HEADER_SIZE = 32;
 export const STREAM_REMOTE = 1;
 export const STREAM_LOCAL = 2;
-const FORMAT_I420 = 1;
-const FORMAT_JPEG = 2;
 const MAX_DIMENSION = 8192;
 
 /**
- * What every frame's header says.
- * @typedef {Object} FrameHeader
+ * @typedef {Object} Frame
  * @property {number} stream
  * @property {number} seq
  * @property {number} width
  * @property {number} height
  * @property {number} captured  µs since epoch, 0 if unknown
  * @property {number} sent      µs since epoch
+ * @property {Uint8Array} y
+ * @property {Uint8Array} u
+ * @property {Uint8Array} v
  */
-
-/**
- * @typedef {FrameHeader & { format: 'i420', y: Uint8Array, u: Uint8Array, v: Uint8Array }} I420Frame
- * @typedef {FrameHeader & { format: 'jpeg', jpeg: Uint8Array<ArrayBuffer> }} JpegFrame
- *   jpeg: the whole JPEG file (a view of the message; a Blob takes only ArrayBuffer-backed views)
- * @typedef {I420Frame | JpegFrame} Frame
- */
-
-/** @typedef {'jpeg'} ExtraFormat  a format the page can draw besides I420 (sendFormats) */
 
 /**
  * parseFrame checks a message the way app/bridge.DecodeHeader does and
@@ -61,38 +44,22 @@ export function parseFrame(buf) {
   if (d.getUint8(5) | d.getUint8(6) | d.getUint8(7)) return 'reserved bytes set';
   const stream = d.getUint8(3);
   if (stream !== STREAM_REMOTE && stream !== STREAM_LOCAL) return `stream ${stream}`;
-  const format = d.getUint8(4);
-  if (format !== FORMAT_I420 && format !== FORMAT_JPEG) return `format ${format}`;
+  if (d.getUint8(4) !== 1) return `format ${d.getUint8(4)}`;
   const width = d.getUint16(12, true);
   const height = d.getUint16(14, true);
   if (width < 1 || height < 1 || width > MAX_DIMENSION || height > MAX_DIMENSION) return `size ${width}x${height}`;
-  /** @type {FrameHeader} */
-  const header = {
-    stream,
-    seq: d.getUint32(8, true),
-    width,
-    height,
-    captured: Number(d.getBigInt64(16, true)),
-    sent: Number(d.getBigInt64(24, true)),
-  };
-  if (format === FORMAT_JPEG) {
-    // Whether the JPEG is whole and of the header's size shows only when it
-    // is decoded (jpeg.js); an empty or foreign payload is turned away here
-    // already, with its own reason. Every JPEG file starts with the
-    // start-of-image marker FF D8.
-    const n = buf.byteLength - HEADER_SIZE;
-    if (n < 4) return `JPEG payload of ${n} bytes`;
-    if (d.getUint8(HEADER_SIZE) !== 0xff || d.getUint8(HEADER_SIZE + 1) !== 0xd8) return 'JPEG payload does not start with FF D8';
-    return { ...header, format: 'jpeg', jpeg: new Uint8Array(buf, HEADER_SIZE) };
-  }
   const cw = (width + 1) >> 1;
   const ch = (height + 1) >> 1;
   const ySize = width * height;
   const cSize = cw * ch;
   if (buf.byteLength !== HEADER_SIZE + ySize + 2 * cSize) return 'length does not match size';
   return {
-    ...header,
-    format: 'i420',
+    stream,
+    seq: d.getUint32(8, true),
+    width,
+    height,
+    captured: Number(d.getBigInt64(16, true)),
+    sent: Number(d.getBigInt64(24, true)),
     y: new Uint8Array(buf, HEADER_SIZE, ySize),
     u: new Uint8Array(buf, HEADER_SIZE + ySize, cSize),
     v: new Uint8Array(buf, HEADER_SIZE + ySize + cSize, cSize),
@@ -107,10 +74,7 @@ export function nowMicros() {
 /**
  * @typedef {Object} StreamCounters
  * @property {number} received     frames parsed
- * @property {number} i420         of those, I420 frames
- * @property {number} jpeg         of those, JPEG frames
- * @property {number} rejected     messages that failed parseFrame, and JPEG frames the page could not
- *                                 decode (counted by VideoView, which decodes them)
+ * @property {number} rejected     messages that failed parseFrame
  * @property {number} gaps         frames the bridge dropped for us (sequence gaps)
  * @property {number} connects     successful connections
  * @property {number} lastTransitMs  arrival minus the header's send time: the WebSocket's own delay
@@ -128,7 +92,7 @@ export class FrameStream {
     this.onFrame = onFrame;
     this.onOpen = onOpen;
     /** @type {StreamCounters} */
-    this.counters = { received: 0, i420: 0, jpeg: 0, rejected: 0, gaps: 0, connects: 0, lastTransitMs: NaN, lastError: '' };
+    this.counters = { received: 0, rejected: 0, gaps: 0, connects: 0, lastTransitMs: NaN, lastError: '' };
     /** @type {WebSocket|null} */
     this.ws = null;
     this.stopped = true;
@@ -185,7 +149,6 @@ export class FrameStream {
         return;
       }
       this.counters.received++;
-      this.counters[f.format]++;
       this.counters.lastTransitMs = (nowMicros() - f.sent) / 1000;
       const last = this.lastSeq.get(f.stream);
       if (last !== undefined && f.seq > last + 1) this.counters.gaps += f.seq - last - 1;
@@ -201,7 +164,7 @@ export class FrameStream {
   }
 
   /**
-   * sendView tells the bridge how large a stream is shown (app/bridge View):
+   * send tells the bridge how large a stream is shown (app/bridge View):
    * width×height device pixels, 0×0 for not shown. It reports whether the
    * message went out; a closed socket sends nothing, and onOpen is the
    * place to send again.
@@ -212,20 +175,6 @@ export class FrameStream {
   sendView(stream, width, height) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify({ stream, width, height }));
-    return true;
-  }
-
-  /**
-   * sendFormats tells the bridge which formats the page draws besides I420
-   * (app/bridge Formats); it applies to both streams until the socket
-   * closes, so onOpen sends it again, before the views. Frames the bridge
-   * queued before reading it still come as I420. It reports whether the
-   * message went out, as sendView does.
-   * @param {readonly ExtraFormat[]} formats
-   */
-  sendFormats(formats) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify({ formats }));
     return true;
   }
 

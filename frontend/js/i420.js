@@ -3,9 +3,7 @@
  * Draws I420 frames on a canvas. WebGL uploads the three planes as
  * LUMINANCE textures and converts to RGB in the fragment shader (measured at
  * 30 fps for 720p in WebKitGTK without a GPU); where WebGL is missing, a 2D
- * canvas and a CPU conversion take over, slower but correct. A page that
- * asks the bridge for JPEG (jpeg.js) draws the I420 frames that still come
- * with the CPU conversion too, its canvas being a 2D one.
+ * canvas and a CPU conversion take over, slower but correct.
  *
  * The WebGL canvas is only as large as the picture is shown, never larger
  * than the frame: the shader scales while it converts, and a web view
@@ -20,7 +18,7 @@
  * libvpx's VP8 produces and what the engine's capture path converts to.
  */
 
-/** @typedef {import('./framestream.js').I420Frame} I420Frame */
+/** @typedef {import('./framestream.js').Frame} Frame */
 
 const VERTEX = `
 attribute vec2 pos;
@@ -50,7 +48,7 @@ void main() {
 /**
  * @typedef {Object} Renderer
  * @property {'webgl'|'2d'} kind
- * @property {(f: I420Frame, maxWidth?: number) => void} draw  maxWidth: the most device pixels the canvas
+ * @property {(f: Frame, maxWidth?: number) => void} draw  maxWidth: the most device pixels the canvas
  *   shows the picture across; WebGL then draws at that size (the 2D fallback always draws the frame's)
  */
 
@@ -162,11 +160,10 @@ function glRenderer(canvas, gl) {
 }
 
 /**
- * cpuRenderer draws on a 2D canvas, at the frame's size.
  * @param {HTMLCanvasElement} canvas
  * @returns {Renderer}
  */
-export function cpuRenderer(canvas) {
+function cpuRenderer(canvas) {
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('canvas offers neither WebGL nor 2D');
   /** @type {ImageData|null} */
@@ -174,12 +171,10 @@ export function cpuRenderer(canvas) {
   return {
     kind: '2d',
     draw(f) {
-      if (!img || img.width !== f.width || img.height !== f.height) img = ctx.createImageData(f.width, f.height);
-      // Checked apart from img: a JPEG renderer sharing the canvas may have
-      // sized it for its own pictures.
-      if (canvas.width !== f.width || canvas.height !== f.height) {
+      if (!img || img.width !== f.width || img.height !== f.height) {
         canvas.width = f.width;
         canvas.height = f.height;
+        img = ctx.createImageData(f.width, f.height);
       }
       i420ToRGBA(f, img.data);
       ctx.putImageData(img, 0, 0);
@@ -190,7 +185,7 @@ export function cpuRenderer(canvas) {
 /**
  * i420ToRGBA converts with the same BT.601 limited-range matrix as the
  * shader, in 16.16 fixed point.
- * @param {I420Frame} f
+ * @param {Frame} f
  * @param {Uint8ClampedArray} out  width*height*4 bytes
  */
 export function i420ToRGBA(f, out) {

@@ -44,11 +44,8 @@ async function main() {
 
   const received = byId('received_video', HTMLCanvasElement);
   const local = byId('local_video', HTMLCanvasElement);
-  // ?renderer=webgl or ?renderer=2d draws I420 (the WebGL shader or the CPU
-  // conversion) instead of JPEG, for comparison and tests.
-  const renderer = new URLSearchParams(location.search).get('renderer');
   const video = new VideoView(() => backend.FrameBridgeURL(), {
-    renderer: renderer === 'webgl' || renderer === '2d' ? renderer : undefined,
+    forceCPU: new URLSearchParams(location.search).get('renderer') === '2d',
     // A stream's first picture is reported at once: it ends call setup.
     onStart: (stream) => {
       const c = video.counters[stream];

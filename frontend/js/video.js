@@ -8,38 +8,18 @@
  * requestAnimationFrame, so a page that draws slower than frames arrive
  * skips frames instead of falling behind.
  *
- * How it draws is chosen once, in the constructor, because a canvas's
- * context type cannot change: 'jpeg' wherever createImageBitmap exists (the
- * page asks the bridge for JPEG and draws it on 2D canvases, the cheapest
- * way without a GPU, see jpeg.js), else, or when asked, I420 with the WebGL
- * shader ('webgl') or the CPU conversion ('2d') of i420.js.
- *
  * It also tells the bridge how large each stream is shown (the largest
  * visible pane's picture, in device pixels; 0×0 when no pane shows it), so
  * that the corner preview arrives at preview size and a hidden pane costs
- * nothing: taking in and converting or decoding pictures is most of a
- * GPU-less web view's work.
+ * nothing: uploading planes is most of a GPU-less web view's work.
  *
  * Counters (per stream) are public for the stats panel and for tests.
  */
 import { FrameStream, STREAM_LOCAL, STREAM_REMOTE, nowMicros } from './framestream.js';
 import { createRenderer } from './i420.js';
-import { decodeJPEG, jpegRenderer } from './jpeg.js';
 
 /** @typedef {import('./framestream.js').Frame} Frame */
-/** @typedef {import('./jpeg.js').Picture} Picture */
-/** @typedef {import('./i420.js').Renderer | import('./jpeg.js').JpegRenderer} Renderer */
-/** @typedef {'jpeg' | 'webgl' | '2d'} DrawMode */
-
-/**
- * A stream's newest picture, waiting to be drawn.
- * @typedef {Object} Pending
- * @property {Frame} f           the frame, for its header
- * @property {Picture} pic       what the renderers draw: the frame itself, or its decoded JPEG
- * @property {number} at         when the frame arrived, performance.now()
- * @property {number} transitMs  bridge send → arrival
- * @property {number} decodeMs   arrival → JPEG decoded (0 for I420)
- */
+/** @typedef {import('./i420.js').Renderer} Renderer */
 
 /** How many recent latencies the percentiles are computed over. */
 const LATENCY_WINDOW = 300;
@@ -47,8 +27,7 @@ const LATENCY_WINDOW = 300;
 /**
  * @typedef {Object} DrawCounters
  * @property {number} drawn          frames drawn
- * @property {number} skipped        frames replaced by a newer one before they were drawn, or
- *                                   decoded only after a newer one was taken
+ * @property {number} skipped        frames replaced by a newer one before they were drawn
  * @property {number} lastLatencyMs  draw time minus capture time of the last drawn frame (NaN if unknown)
  * @property {number} width
  * @property {number} height
@@ -56,10 +35,8 @@ const LATENCY_WINDOW = 300;
  * @property {number} measured       latencies recorded in all (the list keeps the last LATENCY_WINDOW)
  * @property {number[][]} stages     where each recent drawn frame's time went, oldest first, one
  *                                   [transit, wait, draw] in ms per frame drawn (the last LATENCY_WINDOW):
- *                                   transit: bridge send → page received (what BEHIND_MS judges);
- *                                   wait: received → draw start, less the decode (about 0 when drawn
- *                                   on arrival); draw: the JPEG's decode (0 for I420) and the draw
- *                                   calls (drawImage, texture upload and shader, or CPU conversion)
+ *                                   bridge send → page receives, received → drawn (0 when drawn on
+ *                                   arrival), and the draw call itself (texture upload and shader)
  * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
  * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
  *                                   first ever, the first after STARTED_AFTER_MS without one, or the first
@@ -75,20 +52,13 @@ const STARTED_AFTER_MS = 1000;
 export class VideoView {
   /**
    * @param {() => Promise<string>} getURL  the backend's FrameBridgeURL
-   * @param {{ renderer?: 'webgl' | '2d', onStart?: (stream: number) => void }} [opts]
-   *   renderer: I420 with that renderer instead of JPEG (for comparison and tests);
+   * @param {{ forceCPU?: boolean, onStart?: (stream: number) => void }} [opts]
    *   onStart is told when a stream's first picture is drawn (see startedAt)
    */
   constructor(getURL, opts = {}) {
     this.opts = opts;
-    /** @type {DrawMode} */
-    this.mode = opts.renderer ?? (typeof createImageBitmap === 'function' ? 'jpeg' : 'webgl');
-    /** @type {Map<number, Pending>} the newest picture per stream */
+    /** @type {Map<number, {f: Frame, at: number, transitMs: number}>} the newest frame per stream, with when it arrived */
     this.pending = new Map();
-    /** How many frames arrived, all streams together: a frame's number orders its decode against others'. */
-    this.arrived = 0;
-    /** @type {Map<number, number>} per stream, the number of the newest frame taken into pending */
-    this.newest = new Map();
     /** @type {Map<number, Set<HTMLCanvasElement>>} */
     this.targets = new Map([[STREAM_REMOTE, new Set()], [STREAM_LOCAL, new Set()]]);
     /** @type {Map<HTMLCanvasElement, Renderer>} */
@@ -99,9 +69,6 @@ export class VideoView {
       [STREAM_LOCAL]: newCounters(),
     };
     this.stream = new FrameStream(getURL, (f) => this.accept(f), () => {
-      // The formats first: a view starts its stream, and its first
-      // frames should already be JPEG.
-      if (this.mode === 'jpeg') this.stream.sendFormats(['jpeg']);
       this.sentViews.clear();
       this.sendViews();
     });
@@ -131,15 +98,13 @@ export class VideoView {
   attach(stream, canvas) {
     let r = this.renderers.get(canvas);
     if (!r) {
-      r = this.newRenderer(canvas);
+      r = createRenderer(canvas, this.opts);
       this.renderers.set(canvas, r);
-      if (this.mode === 'webgl') {
-        // A GPU reset or sleep loses WebGL contexts; preventing the default
-        // lets the browser restore it, and a new renderer rebuilds the
-        // textures and the shader.
-        canvas.addEventListener('webglcontextlost', (ev) => ev.preventDefault());
-        canvas.addEventListener('webglcontextrestored', () => this.rebuild(canvas));
-      }
+      // A GPU reset or sleep loses WebGL contexts; preventing the default
+      // lets the browser restore it, and a new renderer rebuilds the
+      // textures and the shader.
+      canvas.addEventListener('webglcontextlost', (ev) => ev.preventDefault());
+      canvas.addEventListener('webglcontextrestored', () => this.rebuild(canvas));
     }
     this.targets.get(stream)?.add(canvas);
     canvas.dataset.empty = '';
@@ -150,20 +115,11 @@ export class VideoView {
   /**
    * @private
    * @param {HTMLCanvasElement} canvas
-   * @returns {Renderer}
-   */
-  newRenderer(canvas) {
-    return this.mode === 'jpeg' ? jpegRenderer(canvas) : createRenderer(canvas, { forceCPU: this.mode === '2d' });
-  }
-
-  /**
-   * @private
-   * @param {HTMLCanvasElement} canvas
    */
   rebuild(canvas) {
     const old = this.renderers.get(canvas);
     if (!old) return;
-    this.renderers.set(canvas, this.newRenderer(canvas));
+    this.renderers.set(canvas, createRenderer(canvas, this.opts));
   }
 
   /**
@@ -176,7 +132,7 @@ export class VideoView {
   }
 
   /**
-   * The renderer kind used for canvas ('jpeg', 'webgl' or '2d', '' if none), for the stats panel.
+   * The renderer kind used for canvas ('webgl' or '2d', '' if none), for the stats panel.
    * @param {HTMLCanvasElement} canvas
    */
   kindOf(canvas) {
@@ -200,67 +156,18 @@ export class VideoView {
   }
 
   /**
-   * accept takes a frame from the bridge: an I420 frame at once, a JPEG
-   * frame once decoded (which is asynchronous). A JPEG that does not
-   * decode is counted as rejected, like a malformed message.
    * @private
    * @param {Frame} f
    */
   accept(f) {
-    if (f.format === 'jpeg' && this.mode !== 'jpeg') {
-      this.reject(`JPEG frame ${f.seq} on a page that draws I420`);
-      return;
-    }
     const aspect = f.width / f.height;
     if (Math.abs((this.aspects.get(f.stream) ?? 0) - aspect) > 0.01) {
       this.aspects.set(f.stream, aspect);
       this.scheduleViews();
     }
-    const at = performance.now();
+    if (this.pending.has(f.stream)) this.counters[f.stream].skipped++;
     const transitMs = (nowMicros() - f.sent) / 1000;
-    const n = ++this.arrived;
-    if (f.format === 'i420') {
-      this.take({ f, pic: f, at, transitMs, decodeMs: 0 }, n);
-      return;
-    }
-    decodeJPEG(f).then(
-      (bitmap) => this.take({ f, pic: bitmap, at, transitMs, decodeMs: performance.now() - at }, n),
-      (e) => this.reject(`JPEG frame ${f.seq}: ${e instanceof Error ? e.message : e}`));
-  }
-
-  /**
-   * @private
-   * @param {string} why
-   */
-  reject(why) {
-    this.stream.counters.rejected++;
-    this.stream.counters.lastError = why;
-  }
-
-  /**
-   * take makes p its stream's picture to draw next, and draws it now or
-   * in the next display frame.
-   * @private
-   * @param {Pending} p
-   * @param {number} n  its frame's number (see arrived)
-   */
-  take(p, n) {
-    const stream = p.f.stream;
-    const c = this.counters[stream];
-    // Decodes may finish out of order: a picture older than the one taken
-    // last would step back in time.
-    if (n < (this.newest.get(stream) ?? 0)) {
-      c.skipped++;
-      release(p.pic);
-      return;
-    }
-    this.newest.set(stream, n);
-    const replaced = this.pending.get(stream);
-    if (replaced) {
-      c.skipped++;
-      release(replaced.pic);
-    }
-    this.pending.set(stream, p);
+    this.pending.set(f.stream, { f, at: performance.now(), transitMs });
     // Without a GPU, WebKit shows a changed canvas at once rather than at
     // the next display frame, so the peer's picture drawn on arrival
     // reaches the screen sooner: on the X screen during a 720p call, 41–44
@@ -269,10 +176,8 @@ export class VideoView {
     // two updates per frame left 5–80 % of screen grabs showing half of one
     // picture and half of the next. A frame that spent more than a display
     // frame on the way means the page is behind; requestAnimationFrame then
-    // draws only the newest of those that queued up. (A JPEG is drawn on
-    // arrival as soon as it is decoded; the decode does not count as being
-    // behind, it is the drawing's own cost.)
-    if (stream === STREAM_REMOTE && p.transitMs < BEHIND_MS) {
+    // draws only the newest of those that queued up.
+    if (f.stream === STREAM_REMOTE && transitMs < BEHIND_MS) {
       cancelAnimationFrame(this.raf);
       this.draw();
     } else if (!this.raf) {
@@ -283,20 +188,16 @@ export class VideoView {
   /** @private */
   draw() {
     this.raf = 0;
-    for (const [stream, { f, pic, at, transitMs, decodeMs }] of this.pending) {
+    for (const [stream, { f, at, transitMs }] of this.pending) {
       // A picture drawn while no pane shows the stream (one in flight as the
       // call ended) neither starts it nor delays the next start, and leaves
       // its panes blank.
       const shown = this.sentViews.get(stream) !== '0x0';
       const t0 = performance.now();
       for (const canvas of this.targets.get(stream) ?? []) {
-        const r = this.renderers.get(canvas);
-        // Bitmaps come only in JPEG mode (see accept).
-        if (r?.kind === 'jpeg') r.draw(pic);
-        else if (!(pic instanceof ImageBitmap)) r?.draw(pic, this.shownWidths.get(canvas));
+        this.renderers.get(canvas)?.draw(f, this.shownWidths.get(canvas));
         if (shown) delete canvas.dataset.empty;
       }
-      release(pic);
       const t1 = performance.now();
       const c = this.counters[stream];
       const now = Date.now();
@@ -312,7 +213,7 @@ export class VideoView {
         c.latencies.push(c.lastLatencyMs);
         if (c.latencies.length > LATENCY_WINDOW) c.latencies.shift();
       }
-      c.stages.push([transitMs, t0 - at - decodeMs, decodeMs + t1 - t0]);
+      c.stages.push([transitMs, t0 - at, t1 - t0]);
       if (c.stages.length > LATENCY_WINDOW) c.stages.shift();
       if (started) this.opts.onStart?.(stream);
     }
@@ -388,15 +289,6 @@ export function shownSize(canvas, aspect) {
       h = Math.min(bw / aspect, bh);
   }
   return [Math.ceil(h * aspect), Math.ceil(h)];
-}
-
-/**
- * release frees a decoded JPEG's memory now rather than whenever the
- * garbage collector gets to it: at 720p and 30 fps, 110 MB a second.
- * @param {Picture} pic
- */
-function release(pic) {
-  if (pic instanceof ImageBitmap) pic.close();
 }
 
 /** @returns {DrawCounters} */

@@ -1,9 +1,8 @@
 // The desktop window's real frontend (frontend/) in headless Chromium, fed
 // by the REAL Go frame bridge (app/bridge/cmd/bridge-demo pushes moving
-// synthetic frames at 30 fps, as JPEG to a page that asks for it, as I420
-// otherwise). The engine's side of the UI contract is a recording test
-// backend injected as globalThis.parleyBackend; tests emit its events and
-// check what the page calls.
+// synthetic I420 frames at 30 fps). The engine's side of the UI contract is
+// a recording test backend injected as globalThis.parleyBackend; tests emit
+// its events and check what the page calls.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
@@ -20,14 +19,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const frontendDir = path.join(root, 'frontend');
 const REMOTE = 1;
 const LOCAL = 2;
-// How far (0–255, per channel, averaged over a frame) a JPEG-mode page's
-// picture may be from the I420 path's for the same frame: the mean
-// difference (a colour cast) and the mean absolute difference (what
-// compression adds). Measured with the demo's pictures: at most 1.3 for
-// either; drawing the video's limited range as if it were full range is off
-// by 4.5–10 absolute in red and green.
-const COLOUR_BIAS = 2;
-const COLOUR_ERROR = 3;
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -210,45 +201,6 @@ function changed(a, b) {
   return n;
 }
 
-/**
- * From now on keeps, for each of the last 60 remote frames drawn, its
- * format and the received_video canvas right after drawing (RGB at 64×36),
- * by seq; readDrawn returns them.
- * @param {import('playwright-core').Page} page
- */
-function recordDrawn(page) {
-  return page.evaluate(() => {
-    const g = /** @type {any} */ (globalThis);
-    const v = g.parleyVideo;
-    const canvas = /** @type {HTMLCanvasElement} */ (document.getElementById('received_video'));
-    const t = document.createElement('canvas');
-    t.width = 64;
-    t.height = 36;
-    const ctx = /** @type {CanvasRenderingContext2D} */ (t.getContext('2d', { willReadFrequently: true }));
-    /** @type {Map<number, { format: string, px: number[] }>} */
-    const drawn = new Map();
-    g.__drawn = drawn;
-    const draw = v.draw;
-    v.draw = () => {
-      const p = v.pending.get(1);
-      draw.call(v);
-      if (!p) return;
-      ctx.drawImage(canvas, 0, 0, 64, 36);
-      const d = ctx.getImageData(0, 0, 64, 36).data;
-      drawn.set(p.f.seq, { format: p.f.format, px: Array.from(d).filter((_, i) => i % 4 !== 3) });
-      if (drawn.size > 60) drawn.delete(drawn.keys().next().value);
-    };
-  });
-}
-
-/**
- * @param {import('playwright-core').Page} page
- * @returns {Promise<Map<number, { format: string, px: number[] }>>}
- */
-async function readDrawn(page) {
-  return new Map(await page.evaluate(() => [.../** @type {any} */ (globalThis).__drawn]));
-}
-
 /** @param {import('playwright-core').Page} page @param {string} name @param {any} payload */
 function emit(page, name, payload) {
   return page.evaluate(([n, p]) => /** @type {any} */ (globalThis).__test.emit(n, p), [name, payload]);
@@ -264,7 +216,7 @@ async function waitCalled(page, method, n = 1) {
   await page.waitForFunction(([m, n]) => /** @type {any} */ (globalThis).__test.calls.filter((/** @type {any[]} */ c) => c[0] === m).length >= n, [method, n], { timeout: 10000 });
 }
 
-for (const [label, query, kind] of [['JPEG', '', 'jpeg'], ['WebGL', '?renderer=webgl', 'webgl'], ['2D fallback', '?renderer=2d', '2d']]) {
+for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?renderer=2d', '2d']]) {
   test(`draws the bridge's moving frames (${label})`, async () => {
     const { page, problems } = await openWindow(query);
     await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
@@ -274,9 +226,8 @@ for (const [label, query, kind] of [['JPEG', '', 'jpeg'], ['WebGL', '?renderer=w
       const v = /** @type {any} */ (globalThis).parleyVideo;
       return { kind: v.kindOf(document.getElementById('received_video')), r: v.counters[1], s: v.stream.counters };
     });
-    // JPEG wherever createImageBitmap exists. Headless Chromium without a
-    // GPU still offers WebGL (SwiftShader), as WebKitGTK does with its GPU
-    // policy set to Never.
+    // Headless Chromium without a GPU still offers WebGL (SwiftShader), as
+    // WebKitGTK does with its GPU policy set to Never.
     assert.equal(got.kind, kind);
     const a = await sample(page, 'received_video');
     assert.equal(a.width, 640);
@@ -291,7 +242,7 @@ for (const [label, query, kind] of [['JPEG', '', 'jpeg'], ['WebGL', '?renderer=w
     assert.ok(moved > 20, 'received_video did not change within 15 s');
     const local = await sample(page, 'local_video');
     // The bridge sends the 320-pixel camera at the size the corner shows
-    // it, and every renderer draws it at that size.
+    // it, and either renderer draws it at that size.
     const shown = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.shownWidths.get(document.getElementById('local_video')));
     const want = Math.min(320, shown);
     assert.ok(local.mean > 30 && local.width === want, `local preview: mean ${local.mean}, width ${local.width}, want ${want}`);
@@ -314,59 +265,9 @@ for (const [label, query, kind] of [['JPEG', '', 'jpeg'], ['WebGL', '?renderer=w
       return { fps, n: l.length, p50: l[Math.floor(l.length / 2)], p95: l[Math.floor(l.length * 0.95)] };
     });
     console.log(`${label}: renderer ${got.kind}, 640x360 from the bridge: ${lat.fps.toFixed(1)} fps drawn, capture→draw p50 ${lat.p50.toFixed(1)} ms, p95 ${lat.p95.toFixed(1)} ms over ${lat.n} frames`);
-    const s = await page.evaluate(() => /** @type {any} */ (globalThis).parleyVideo.stream.counters);
-    if (kind === 'jpeg') {
-      // The bridge switched to JPEG (only frames queued before it read the
-      // page's formats may be I420), and the colours are those the I420
-      // path draws for the same frame.
-      assert.ok(s.jpeg >= 30 && s.jpeg > s.i420, `frames by format: ${s.jpeg} JPEG, ${s.i420} I420`);
-      await sameColoursAsI420(page);
-    } else {
-      assert.ok(s.i420 >= 30 && s.jpeg === 0, `frames by format: ${s.jpeg} JPEG, ${s.i420} I420`);
-    }
     assert.deepEqual(problems, []);
     await page.close();
   });
-}
-
-/**
- * Checks that page, in JPEG mode and in a call, draws the demo's frames in
- * the colours that a page drawing I420 on the CPU (?renderer=2d, whose
- * BT.601 conversion is checked below) draws for the same frames: the bridge
- * numbers frames once for all pages, so equal seqs are the same picture.
- * @param {import('playwright-core').Page} page
- */
-async function sameColoursAsI420(page) {
-  const ref = await openWindow('?renderer=2d');
-  try {
-    await emit(ref.page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
-    await waitDrawn(ref.page, REMOTE, 5);
-    await recordDrawn(page);
-    await recordDrawn(ref.page);
-    await page.waitForTimeout(2000);
-    const [jpeg, i420] = await Promise.all([readDrawn(page), readDrawn(ref.page)]);
-    const pairs = [...jpeg].filter(([seq, d]) => d.format === 'jpeg' && i420.get(seq)?.format === 'i420');
-    assert.ok(pairs.length >= 10, `only ${pairs.length} frames drawn by both pages (${jpeg.size} JPEG, ${i420.size} I420)`);
-    for (const [seq, d] of pairs) {
-      const want = /** @type {{ px: number[] }} */ (i420.get(seq)).px;
-      // Per channel: the mean difference (a colour cast) and the mean
-      // absolute difference (compression, and a range or matrix mistake).
-      for (let ch = 0; ch < 3; ch++) {
-        let diff = 0;
-        let abs = 0;
-        for (let i = ch; i < want.length; i += 3) {
-          diff += d.px[i] - want[i];
-          abs += Math.abs(d.px[i] - want[i]);
-        }
-        const n = want.length / 3;
-        assert.ok(Math.abs(diff / n) <= COLOUR_BIAS && abs / n <= COLOUR_ERROR,
-          `frame ${seq}, ${'RGB'[ch]}: JPEG differs from I420 by ${(diff / n).toFixed(2)} on average, ${(abs / n).toFixed(2)} absolute`);
-      }
-    }
-    assert.deepEqual(ref.problems, []);
-  } finally {
-    await ref.page.close();
-  }
 }
 
 test("the peer's picture is drawn on arrival, and the preview with it, without waiting for a display frame", async () => {
@@ -484,11 +385,10 @@ test("the peer's pane takes pictures from connecting on, and a new call never sh
   await page.close();
 });
 
-test('every renderer converts BT.601 limited range correctly', async () => {
+test('both renderers convert BT.601 limited range correctly', async () => {
   const { page, problems } = await openWindow();
   const results = await page.evaluate(async () => {
     const { createRenderer } = await import('/js/i420.js');
-    const { jpegRenderer } = await import('/js/jpeg.js');
     // 2×2 frames of one colour: Y, U, V → expected RGB.
     const cases = [
       { yuv: [235, 128, 128], rgb: [255, 255, 255] },
@@ -499,15 +399,12 @@ test('every renderer converts BT.601 limited range correctly', async () => {
     ];
     /** @type {any[]} */
     const out = [];
-    // The JPEG renderer draws the I420 frames that come before the bridge
-    // switches to JPEG.
-    const makers = [(/** @type {HTMLCanvasElement} */ c) => createRenderer(c), (/** @type {HTMLCanvasElement} */ c) => createRenderer(c, { forceCPU: true }), jpegRenderer];
-    for (const make of makers) {
+    for (const forceCPU of [false, true]) {
       for (const c of cases) {
         const canvas = document.createElement('canvas');
-        const r = make(canvas);
+        const r = createRenderer(canvas, { forceCPU });
         const [y, u, v] = c.yuv;
-        r.draw({ stream: 1, seq: 1, width: 2, height: 2, captured: 0, sent: 0, format: 'i420',
+        r.draw({ stream: 1, seq: 1, width: 2, height: 2, captured: 0, sent: 0,
           y: new Uint8Array(4).fill(y), u: new Uint8Array(1).fill(u), v: new Uint8Array(1).fill(v) });
         const t = document.createElement('canvas');
         t.width = 2;
@@ -519,7 +416,6 @@ test('every renderer converts BT.601 limited range correctly', async () => {
     }
     return out;
   });
-  assert.deepEqual([...new Set(results.map((r) => r.kind))], ['webgl', '2d', 'jpeg']);
   for (const r of results) {
     for (let i = 0; i < 3; i++) {
       assert.ok(Math.abs(r.got[i] - r.want[i]) <= 4, `${r.kind}: got ${r.got}, want ${r.want}`);
@@ -529,112 +425,8 @@ test('every renderer converts BT.601 limited range correctly', async () => {
   await page.close();
 });
 
-test('parseFrame reads JPEG frames and turns away bad JPEG payloads', async () => {
-  const { page, problems } = await openWindow();
-  const r = await page.evaluate(async () => {
-    const { parseFrame, HEADER_SIZE } = await import('/js/framestream.js');
-    /** A 4×2 frame of stream 1, seq 7, captured at 1000 µs and sent at 2000. @param {number} format @param {number[]} payload */
-    const parse = (format, payload) => {
-      const buf = new ArrayBuffer(HEADER_SIZE + payload.length);
-      const d = new DataView(buf);
-      [0x50, 0x46, 1, 1, format].forEach((b, i) => d.setUint8(i, b));
-      d.setUint32(8, 7, true);
-      d.setUint16(12, 4, true);
-      d.setUint16(14, 2, true);
-      d.setBigInt64(16, 1000n, true);
-      d.setBigInt64(24, 2000n, true);
-      new Uint8Array(buf, HEADER_SIZE).set(payload);
-      const f = parseFrame(buf);
-      if (typeof f === 'string') return f;
-      return { ...f, ...(f.format === 'jpeg' ? { jpeg: Array.from(f.jpeg) } : { y: f.y.length, u: f.u.length, v: f.v.length }) };
-    };
-    return {
-      good: parse(2, [0xff, 0xd8, 0xff, 0xe0, 0xff, 0xd9]),
-      smallest: parse(2, [0xff, 0xd8, 0xff, 0xd9]),
-      short: parse(2, [0xff, 0xd8, 0xff]),
-      empty: parse(2, []),
-      png: parse(2, [0x89, 0x50, 0x4e, 0x47]),
-      unknown: parse(3, [0xff, 0xd8, 0xff, 0xd9]),
-      i420: parse(1, new Array(4 * 2 + 2 * 2).fill(128)),
-    };
-  });
-  const header = { stream: 1, seq: 7, width: 4, height: 2, captured: 1000, sent: 2000 };
-  assert.deepEqual(r.good, { ...header, format: 'jpeg', jpeg: [0xff, 0xd8, 0xff, 0xe0, 0xff, 0xd9] });
-  assert.deepEqual(r.smallest, { ...header, format: 'jpeg', jpeg: [0xff, 0xd8, 0xff, 0xd9] });
-  assert.equal(r.short, 'JPEG payload of 3 bytes');
-  assert.equal(r.empty, 'JPEG payload of 0 bytes');
-  assert.equal(r.png, 'JPEG payload does not start with FF D8');
-  assert.equal(r.unknown, 'format 3');
-  assert.deepEqual(r.i420, { ...header, format: 'i420', y: 8, u: 2, v: 2 });
-  assert.deepEqual(problems, []);
-  await page.close();
-});
-
-test('JPEG mode: a late decode is dropped, bitmaps are closed, an undecodable JPEG is rejected', async () => {
-  const { page, problems } = await openWindow();
-  const r = await page.evaluate(async () => {
-    const g = /** @type {any} */ (globalThis);
-    const v = g.parleyVideo;
-    // Only these frames: none from the bridge.
-    v.stream.stop();
-    const { nowMicros } = await import('/js/framestream.js');
-    const settle = () => new Promise((res) => setTimeout(res, 50));
-    const real = createImageBitmap;
-    const src = document.createElement('canvas');
-    src.width = 2;
-    src.height = 2;
-    const bitmaps = [await real(src), await real(src), await real(src)];
-    /** @type {{ resolve: (b: ImageBitmap) => void, reject: (e: Error) => void }[]} */
-    const decodes = [];
-    g.createImageBitmap = () => new Promise((resolve, reject) => decodes.push({ resolve, reject }));
-    /** @param {number} seq @param {number} [width] */
-    const frame = (seq, width = 2) => ({ stream: 1, seq, width, height: 2, captured: 0, sent: nowMicros(), format: 'jpeg',
-      jpeg: new Uint8Array([0xff, 0xd8, 0xff, 0xd9]) });
-    const counts = () => ({ drawn: v.counters[1].drawn, skipped: v.counters[1].skipped, rejected: v.stream.counters.rejected });
-    const steps = [counts()];
-    // Frame 2 decodes before frame 1: 2 is drawn, 1 is dropped.
-    v.accept(frame(1));
-    v.accept(frame(2));
-    decodes[1].resolve(bitmaps[1]);
-    await settle();
-    steps.push(counts());
-    decodes[0].resolve(bitmaps[0]);
-    await settle();
-    steps.push(counts());
-    const closed = bitmaps.slice(0, 2).map((b) => b.width === 0);
-    // A decoder error, and a JPEG of another size than its header's.
-    v.accept(frame(3));
-    decodes[2].reject(new Error('broken'));
-    await settle();
-    const broken = v.stream.counters.lastError;
-    v.accept(frame(4, 4));
-    decodes[3].resolve(bitmaps[2]);
-    await settle();
-    const wrongSize = v.stream.counters.lastError;
-    closed.push(bitmaps[2].width === 0);
-    steps.push(counts());
-    // The browser's own decoder on something that is no picture.
-    g.createImageBitmap = real;
-    v.accept(frame(5));
-    await new Promise((res) => { const t = setInterval(() => { if (v.stream.counters.rejected > steps[3].rejected) { clearInterval(t); res(0); } }, 20); });
-    steps.push(counts());
-    return { steps, closed, broken, wrongSize, garbage: v.stream.counters.lastError };
-  });
-  const [s0, s1, s2, s3, s4] = r.steps;
-  assert.deepEqual(s1, { drawn: s0.drawn + 1, skipped: s0.skipped, rejected: s0.rejected }, 'the newer frame was not drawn');
-  assert.deepEqual(s2, { drawn: s1.drawn, skipped: s1.skipped + 1, rejected: s1.rejected }, 'the late frame was not dropped');
-  assert.deepEqual(s3, { drawn: s2.drawn, skipped: s2.skipped, rejected: s2.rejected + 2 });
-  assert.deepEqual(s4, { drawn: s3.drawn, skipped: s3.skipped, rejected: s3.rejected + 1 });
-  assert.deepEqual(r.closed, [true, true, true], 'bitmaps left open (dropped, drawn, wrong size)');
-  assert.equal(r.broken, 'JPEG frame 3: broken');
-  assert.equal(r.wrongSize, 'JPEG frame 4: JPEG of 2x2 in a 4x2 frame');
-  assert.match(r.garbage, /^JPEG frame 5: /);
-  assert.deepEqual(problems, []);
-  await page.close();
-});
-
 test('drawing resumes after the WebGL context is lost and restored', async () => {
-  const { page, problems } = await openWindow('?renderer=webgl');
+  const { page, problems } = await openWindow();
   await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
   await waitDrawn(page, REMOTE, 5);
   await page.evaluate(async () => {
