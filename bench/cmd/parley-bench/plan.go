@@ -85,19 +85,25 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 		}
 		res.Skipped = append(res.Skipped, Skip{What: "case (d) desktop UI ↔ Chromium: setup, latency and CPU of Go + WebKit", Why: why})
 	} else {
-		cp := p.calls[len(p.calls)-1]
-		step("case (d): desktop app on Xvfb calls Chromium, %d short calls and one of %s at %s", p.setupRuns, cp.Hold, cp.Size)
-		out, err := measureDesktop(ctx, e, p.setupRuns, cp)
-		if len(out.setup) > 0 {
-			setups["d"] = out.setup
-			setups["d-peer"] = out.peerSetup
+		// Latency at every call size; setup runs and CPU with the last.
+		for i, cp := range p.calls {
+			runs := 0
+			if i == len(p.calls)-1 {
+				runs = p.setupRuns
+			}
+			step("case (d): desktop app on Xvfb calls Chromium, %d short calls and one of %s at %s", runs, cp.Hold, cp.Size)
+			out, err := measureDesktop(ctx, e, runs, cp)
+			if len(out.setup) > 0 {
+				setups["d"] = out.setup
+				setups["d-peer"] = out.peerSetup
+			}
+			if err != nil {
+				fail("case (d) at "+cp.Size, err)
+			}
+			res.Glass = append(res.Glass, out.glass...)
+			res.FullRes = append(res.FullRes, out.fullRes...)
+			res.CPU = append(res.CPU, out.cpu...)
 		}
-		if err != nil {
-			fail("case (d)", err)
-		}
-		res.Glass = append(res.Glass, out.glass...)
-		res.FullRes = append(res.FullRes, out.fullRes...)
-		res.CPU = append(res.CPU, out.cpu...)
 	}
 	for name, xs := range setups {
 		res.Setup[name] = stats.Summarize(xs)

@@ -5,7 +5,7 @@
 // the same UI and calls the same bound Go methods.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, repoRoot, waitFor } from './signal.mjs';
@@ -50,14 +50,19 @@ export async function startXvfb() {
 
 /**
  * Starts the desktop app's dev build on display with the given flags, in a
- * fresh config directory, and waits until its dev server answers.
- * @param {{display: string, args?: string[], bin?: string}} opts
+ * fresh config directory (holding settings.json when settings are given),
+ * and waits until its dev server answers.
+ * @param {{display: string, args?: string[], bin?: string, settings?: object}} opts
  * @returns {Promise<Desktop>}
  */
-export async function startDesktop({ display, args = [], bin = path.join(repoRoot, 'bin/parley-dev') }) {
+export async function startDesktop({ display, args = [], bin = path.join(repoRoot, 'bin/parley-dev'), settings }) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run "make bin/parley-dev" first`);
   const port = await freePort();
   const configDir = mkdtempSync(path.join(tmpdir(), 'parley-desktop-'));
+  if (settings) {
+    mkdirSync(path.join(configDir, 'parley'));
+    writeFileSync(path.join(configDir, 'parley', 'settings.json'), JSON.stringify(settings));
+  }
   const env = {
     ...process.env,
     DISPLAY: display,
