@@ -385,6 +385,19 @@ func (a *App) certDir() string {
 // outside, so this is how its frame rate and latency are measured.
 type VideoReport struct {
 	Streams []StreamReport `json:"streams"`
+	// Bridge is the page's frame-bridge connection since the previous
+	// report; nil in the report of a stream's start.
+	Bridge *BridgeReport `json:"bridge,omitempty"`
+}
+
+// BridgeReport says what went wrong between the page and the frame bridge
+// since the previous report. Both are zero while frames flow as they
+// should; otherwise the page shows a frozen or blank picture, and this is
+// the one place the window's log can say why.
+type BridgeReport struct {
+	Reconnects int    `json:"reconnects"` // connections opened after the page's first
+	Rejected   int    `json:"rejected"`   // frame messages the page could not parse
+	LastError  string `json:"lastError"`  // the page's last reason, e.g. "socket closed (1003 …)"
 }
 
 // StreamReport is one pane's drawing since the previous report.
@@ -412,8 +425,11 @@ type StreamReport struct {
 func pair(p [2]float64) string { return fmt.Sprintf("%.1f/%.1f", p[0], p[1]) }
 
 // ReportVideo logs the page's drawing figures for panes that are showing
-// something.
+// something, and a warning when its frame-bridge connection had trouble.
 func (a *App) ReportVideo(r VideoReport) {
+	if b := r.Bridge; b != nil && (b.Reconnects > 0 || b.Rejected > 0) {
+		a.log.Warn("window frame bridge trouble", "reconnects", b.Reconnects, "rejected", b.Rejected, "last_error", b.LastError)
+	}
 	for _, s := range r.Streams {
 		if s.Width == 0 {
 			continue

@@ -243,6 +243,16 @@
 /**
  * @typedef {Object} VideoReport
  * @property {StreamReport[]} streams
+ * @property {BridgeReport} [bridge]  the frame bridge connection since the last report
+ */
+
+/**
+ * What went wrong between the page and the frame bridge since the last report (all zero
+ * while frames flow): Go logs it as a warning, the one trace a frozen picture leaves.
+ * @typedef {Object} BridgeReport
+ * @property {number} reconnects  connections opened after the page's first
+ * @property {number} rejected    frame messages that failed to parse
+ * @property {string} lastError   the last reason, e.g. "socket closed (1003 …)"
  */
 
 /**

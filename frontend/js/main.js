@@ -29,6 +29,9 @@ const REPORT_EVERY_MS = 5000;
 /** @type {Record<string, {drawn: number, measured: number}>} */
 const lastReported = {};
 
+/** The bridge counters as of the last report. */
+const lastBridge = { connects: 0, rejected: 0 };
+
 async function main() {
   const toasts = new Toasts(byId('toasts', HTMLElement));
   const backend = await connectBackend();
@@ -65,7 +68,7 @@ async function main() {
   // measured (the Go side logs them).
   setInterval(() => {
     if (typeof backend.ReportVideo !== 'function') return;
-    backend.ReportVideo(videoReport(video.counters, REPORT_EVERY_MS)).catch(() => {});
+    backend.ReportVideo({ ...videoReport(video.counters, REPORT_EVERY_MS), bridge: bridgeReport(video.stream.counters) }).catch(() => {});
   }, REPORT_EVERY_MS);
 
   const call = new CallView({
@@ -213,6 +216,20 @@ main();
  * @param {number} p
  */
 const pct = (xs, p) => (xs.length ? percentile(xs, p) : 0);
+
+/**
+ * The frame bridge's trouble since the last report: reconnections (the
+ * first connection is not one) and rejected messages.
+ * @param {import('./framestream.js').StreamCounters} c
+ * @returns {import('./backend.js').BridgeReport}
+ */
+function bridgeReport(c) {
+  const reconnects = Math.max(0, c.connects - 1) - Math.max(0, lastBridge.connects - 1);
+  const rejected = c.rejected - lastBridge.rejected;
+  lastBridge.connects = c.connects;
+  lastBridge.rejected = c.rejected;
+  return { reconnects, rejected, lastError: reconnects > 0 || rejected > 0 ? c.lastError : '' };
+}
 
 /**
  * Summarises the video counters for ReportVideo: frames drawn per second

@@ -87,6 +87,17 @@ describe('desktop app in a real window', { timeout: 240000 }, () => {
       const offersAfter = await web.evaluate(() => window.parley?.pc?.remoteDescription?.sdp ?? '');
       assert.equal(offersAfter, offersBefore, 'switching cameras renegotiated the call');
 
+      // Moving pictures alone do not show that the frame bridge held: a page
+      // whose connection keeps being closed still draws a frame now and
+      // then. This page, and the real window by its reports in the log,
+      // must have kept their one connection and rejected nothing.
+      const bridge = await ui.evaluate(() => {
+        const c = /** @type {any} */ (globalThis).parleyVideo.stream.counters;
+        return { connects: c.connects, rejected: c.rejected, lastError: c.lastError };
+      });
+      assert.deepEqual({ connects: bridge.connects, rejected: bridge.rejected }, { connects: 1, rejected: 0 }, `frame bridge: ${bridge.lastError}`);
+      assert.doesNotMatch(desk.log(), /window frame bridge trouble/);
+
       await ui.click('#btn-hangup');
       await waitState(web, 'idle');
       await waitPhase(ui, 'idle');
