@@ -48,7 +48,8 @@ async function main() {
   const received = byId('received_video', HTMLCanvasElement);
   const local = byId('local_video', HTMLCanvasElement);
   const video = new VideoView(() => backend.FrameBridgeURL(), {
-    forceCPU: new URLSearchParams(location.search).get('renderer') === '2d',
+    // ?renderer=2d or ?renderer=webgl overrides the web view's preferred one.
+    renderer: rendererParam(new URLSearchParams(location.search).get('renderer')),
     // A stream's first picture is reported at once: it ends call setup.
     onStart: (stream) => {
       const c = video.counters[stream];
@@ -216,6 +217,15 @@ main();
  * @param {number} p
  */
 const pct = (xs, p) => (xs.length ? percentile(xs, p) : 0);
+
+/**
+ * The renderer a ?renderer= parameter names, undefined for none or another.
+ * @param {string|null} v
+ * @returns {'2d'|'webgl'|undefined}
+ */
+function rendererParam(v) {
+  return v === '2d' || v === 'webgl' ? v : undefined;
+}
 
 /**
  * The frame bridge's trouble since the last report: reconnections (the

@@ -52,7 +52,8 @@ const STARTED_AFTER_MS = 1000;
 export class VideoView {
   /**
    * @param {() => Promise<string>} getURL  the backend's FrameBridgeURL
-   * @param {{ forceCPU?: boolean, onStart?: (stream: number) => void }} [opts]
+   * @param {{ renderer?: '2d'|'webgl', onStart?: (stream: number) => void }} [opts]
+   *   renderer overrides i420.js's preferredRenderer
    *   onStart is told when a stream's first picture is drawn (see startedAt)
    */
   constructor(getURL, opts = {}) {

@@ -216,7 +216,8 @@ async function waitCalled(page, method, n = 1) {
   await page.waitForFunction(([m, n]) => /** @type {any} */ (globalThis).__test.calls.filter((/** @type {any[]} */ c) => c[0] === m).length >= n, [method, n], { timeout: 10000 });
 }
 
-for (const [label, query, kind] of [['WebGL', '', 'webgl'], ['2D fallback', '?renderer=2d', '2d']]) {
+// No query: the renderer this web view prefers, WebGL outside WebKitGTK.
+for (const [label, query, kind] of [['preferred: WebGL in Chromium', '', 'webgl'], ['2D, as WebKitGTK prefers', '?renderer=2d', '2d']]) {
   test(`draws the bridge's moving frames (${label})`, async () => {
     const { page, problems } = await openWindow(query);
     await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
@@ -399,10 +400,10 @@ test('both renderers convert BT.601 limited range correctly', async () => {
     ];
     /** @type {any[]} */
     const out = [];
-    for (const forceCPU of [false, true]) {
+    for (const renderer of /** @type {const} */ (['webgl', '2d'])) {
       for (const c of cases) {
         const canvas = document.createElement('canvas');
-        const r = createRenderer(canvas, { forceCPU });
+        const r = createRenderer(canvas, { renderer });
         const [y, u, v] = c.yuv;
         r.draw({ stream: 1, seq: 1, width: 2, height: 2, captured: 0, sent: 0,
           y: new Uint8Array(4).fill(y), u: new Uint8Array(1).fill(u), v: new Uint8Array(1).fill(v) });
@@ -425,8 +426,52 @@ test('both renderers convert BT.601 limited range correctly', async () => {
   await page.close();
 });
 
-test('drawing resumes after the WebGL context is lost and restored', async () => {
+test('the 2D conversion equals the BT.601 formula on every pixel, odd sizes included', async () => {
   const { page, problems } = await openWindow();
+  const bad = await page.evaluate(async () => {
+    const { i420ToRGBA } = await import('/js/i420.js');
+    /** @type {string[]} */
+    const bad = [];
+    for (const [w, h] of [[7, 5], [1, 1], [2, 3], [976, 549]]) {
+      const cw = (w + 1) >> 1;
+      const ch = (h + 1) >> 1;
+      let seed = w * 31 + h;
+      const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24;
+      const f = { stream: 1, seq: 1, width: w, height: h, captured: 0, sent: 0,
+        y: Uint8Array.from({ length: w * h }, rnd), u: Uint8Array.from({ length: cw * ch }, rnd), v: Uint8Array.from({ length: cw * ch }, rnd) };
+      const out = new Uint8ClampedArray(w * h * 4);
+      i420ToRGBA(f, out);
+      const clamp = (/** @type {number} */ x) => Math.max(0, Math.min(255, x));
+      for (let i = 0; i < w * h && bad.length < 5; i++) {
+        const c = ((i / w) >> 1) * cw + ((i % w) >> 1);
+        const y = (f.y[i] - 16) * 76309;
+        const u = f.u[c] - 128;
+        const v = f.v[c] - 128;
+        const want = [clamp((y + 104597 * v) >> 16), clamp((y - 25675 * u - 53279 * v) >> 16), clamp((y + 132201 * u) >> 16), 255];
+        const got = Array.from(out.subarray(i * 4, i * 4 + 4));
+        if (got.join() !== want.join()) bad.push(`${w}x${h} pixel ${i}: got ${got}, want ${want}`);
+      }
+    }
+    return bad;
+  });
+  assert.deepEqual(bad, []);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('WebKitGTK prefers the 2D renderer, other web views WebGL', async () => {
+  const { preferredRenderer } = await import('../../frontend/js/i420.js');
+  const cases = {
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15 wails.io': '2d',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36': 'webgl',
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0': 'webgl',
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)': 'webgl',
+  };
+  for (const [ua, want] of Object.entries(cases)) assert.equal(preferredRenderer(ua), want, ua);
+});
+
+test('drawing resumes after the WebGL context is lost and restored', async () => {
+  const { page, problems } = await openWindow('?renderer=webgl');
   await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() });
   await waitDrawn(page, REMOTE, 5);
   await page.evaluate(async () => {
