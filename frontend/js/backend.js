@@ -235,7 +235,7 @@
  * @property {number} skipped  frames replaced by a newer one before drawing, in all
  * @property {number[]} transitMs  [p50, p95] of bridge send → page receives, frames drawn since the last report
  * @property {number[]} waitMs     [p50, p95] of received → drawn (on arrival, or in requestAnimationFrame)
- * @property {number[]} drawMs     [p50, p95] of the draw call itself (texture upload and shader)
+ * @property {number[]} drawMs     [p50, p95] of the draw call itself (2D: conversion and putImageData; WebGL: upload and shader)
  * @property {number} startedAt  non-zero only in the report sent the moment a stream's first picture is
  *                               drawn: that moment, ms since the epoch (the figures are then zero)
  */

@@ -36,7 +36,7 @@ const LATENCY_WINDOW = 300;
  * @property {number[][]} stages     where each recent drawn frame's time went, oldest first, one
  *                                   [transit, wait, draw] in ms per frame drawn (the last LATENCY_WINDOW):
  *                                   bridge send → page receives, received → drawn (0 when drawn on
- *                                   arrival), and the draw call itself (texture upload and shader)
+ *                                   arrival), and the draw call itself (2D: conversion and putImageData; WebGL: upload and shader)
  * @property {number} lastDrawnAt    when the last picture was drawn, ms since the epoch
  * @property {number} startedAt      when the stream's first picture was drawn, ms since the epoch: the
  *                                   first ever, the first after STARTED_AFTER_MS without one, or the first
