@@ -21,11 +21,12 @@
  * to drawn (the app runs with --stamp-latency, so remote pictures are timed
  * by the stamp the peer's canvas camera draws into them).
  *
- * The desktop's camera runs at cfg.resolution, a size its settings offer
- * ("480p" is 854×480 there: the app offers 16:9 sizes); the peer's canvas
- * camera at cfg.width×cfg.height. runs may be 0: then only the long call.
+ * The desktop starts with cfg.settings as its settings.json (parley-bench
+ * passes the app's defaults at the call's size: "480p" is 854×480 there, as
+ * the app offers 16:9 sizes); the peer's canvas camera runs at
+ * cfg.width×cfg.height. runs may be 0: then only the long call.
  *
- * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"resolution":"720p","width":1280,"height":720,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
+ * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,7 +85,7 @@ async function main() {
     desk = await startDesktop({
       display: x.display,
       args: ['--fake-media', '--stamp-latency', '--server', cfg.ws],
-      settings: { version: 1, resolution: cfg.resolution, frameRate: 30, iceServers: [] },
+      settings: cfg.settings,
     });
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));

@@ -45,8 +45,11 @@ func desktopMissing(e *env) string {
 // size of that name (854×480 for 480p: the app offers 16:9 sizes).
 func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopOut, error) {
 	var out desktopOut
+	// The app's first-start settings, at the call's size.
+	s := settings.Defaults()
+	s.Resolution = p.Size
 	cfg, err := json.Marshal(map[string]any{
-		"ws": e.signal.wsURL(), "http": e.signal.httpURL(), "chromium": e.chromium, "runs": runs, "resolution": p.Size,
+		"ws": e.signal.wsURL(), "http": e.signal.httpURL(), "chromium": e.chromium, "runs": runs, "settings": s,
 		"width": p.Width, "height": p.Height, "hold": ms(p.Hold), "fullResWait": ms(p.FullResWait), "warmup": ms(p.Warmup), "timeout": 45000,
 	})
 	if err != nil {
