@@ -18,6 +18,19 @@ var (
 	rates = []float32{30, 15}
 )
 
+// ClockSkew is how much slower than its nominal rate a test camera runs:
+// 1/480, so 29.94 fps for 30. A real camera keeps time by its own crystal,
+// so its frames drift against every display's refresh. A test camera timed
+// by this machine's clock at exactly 30 fps would not: Chromium paints on a
+// 60 Hz frame clock that every Chromium process on a machine aligns to the
+// same CLOCK_MONOTONIC grid, so each frame would wait the same 0–16.7 ms
+// for a Chromium receiver's next paint for a whole call, and a benchmark
+// would measure that phase rather than Parley (a Parley→Chromium call's p50
+// took anything from 22 to 44 ms with the camera's phase alone). At 1/480 the phase
+// sweeps one 60 Hz period every 8 s, as a camera's clock would in a few
+// minutes. bench/web/probe.mjs runs its Chromium camera with the same skew.
+const ClockSkew = 1.0 / 480
+
 // camera is a mediadevices driver adapter that renders a pattern.
 type camera struct {
 	id uint8
@@ -39,10 +52,11 @@ func (c *camera) Properties() []prop.Media {
 }
 
 // VideoRecord implements driver.VideoRecorder: frames of the requested
-// size, paced at the requested rate, each a new *captured.Picture stamped
-// with this camera's id, a sequence number from 0 and the capture time,
-// which it also carries as Captured (so the RTP timestamps of what is sent
-// and the stamps in the pictures come from one clock reading).
+// size, paced at the requested rate less ClockSkew, each a new
+// *captured.Picture stamped with this camera's id, a sequence number from
+// 0 and the capture time, which it also carries as Captured (so the RTP
+// timestamps of what is sent and the stamps in the pictures come from one
+// clock reading).
 func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 	ctx, err := c.opened()
 	if err != nil {
@@ -61,7 +75,7 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 		fps = 30
 	}
 	// Keep the rate; a frame late by any amount restarts the pace.
-	pace := newPacer(ctx, time.Duration(float64(time.Second)/float64(fps)), 0)
+	pace := newPacer(ctx, time.Duration(float64(time.Second)/float64(fps)*(1+ClockSkew)), 0)
 	var seq uint32
 	return video.ReaderFunc(func() (image.Image, func(), error) {
 		now, ok := pace.wait()
