@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
 import { waitFor } from '../../tests/e2e/lib/signal.mjs';
-import { installProbe } from './probe.mjs';
+import { installProbe, splitLatencies } from './probe.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -35,6 +35,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * @property {number} width
  * @property {number} height
  * @property {number} fps
+ * @property {number} clockSkew how much slower than fps the page's camera runs (app/media/testmedia's ClockSkew)
  * @property {number} hold       ms to stay in the call once video flows
  * @property {number} [fullResWait] ms after flowing to wait, at most, for full-width video
  * @property {number} warmup     ms after the first frame before latencies count
@@ -60,7 +61,7 @@ function emit(v) {
  */
 function codecCounters(page) {
   return page.evaluate(async () => {
-    const c = { framesEncoded: 0, totalEncodeTime: 0, framesDecoded: 0, totalDecodeTime: 0, sendWidth: 0, jitterBufferDelay: 0, jitterBufferEmittedCount: 0, jitterBufferTargetDelay: 0, totalAssemblyTime: 0, framesAssembled: 0, audioJitterBufferDelay: 0, audioEmitted: 0 };
+    const c = { framesEncoded: 0, totalEncodeTime: 0, framesDecoded: 0, totalDecodeTime: 0, sendWidth: 0, jitterBufferDelay: 0, jitterBufferEmittedCount: 0, jitterBufferTargetDelay: 0, jitterBufferMinimumDelay: 0, totalAssemblyTime: 0, framesAssembled: 0, audioJitterBufferDelay: 0, audioEmitted: 0 };
     const pc = window.parley?.pc;
     if (!pc) return c;
     const stats = await RTCPeerConnection.prototype.getStats.call(pc);
@@ -79,6 +80,7 @@ function codecCounters(page) {
         c.totalDecodeTime += s.totalDecodeTime ?? 0;
         c.jitterBufferDelay += s.jitterBufferDelay ?? 0;
         c.jitterBufferTargetDelay += s.jitterBufferTargetDelay ?? 0;
+        c.jitterBufferMinimumDelay += s.jitterBufferMinimumDelay ?? 0;
         c.jitterBufferEmittedCount += s.jitterBufferEmittedCount ?? 0;
         c.totalAssemblyTime += s.totalAssemblyTime ?? 0;
         c.framesAssembled += s.framesAssembledFromMultiplePackets ?? 0;
@@ -99,7 +101,7 @@ async function main() {
     const pages = await Promise.all(
       cfg.pages.map(async (spec, i) => {
         const context = await browsers[i].newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1100, height: 700 } });
-        await context.addInitScript(probeScript({ width: cfg.width, height: cfg.height, fps: cfg.fps, camera: spec.camera, fullWidth: cfg.width }));
+        await context.addInitScript(probeScript({ width: cfg.width, height: cfg.height, fps: cfg.fps, camera: spec.camera, fullWidth: cfg.width, clockSkew: cfg.clockSkew }));
         const page = await context.newPage();
         await page.goto(cfg.signal);
         await page.fill('#login_name', spec.name);
@@ -154,9 +156,12 @@ async function main() {
           // and target delay per frame) and packet assembly.
           jitterBufferMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferDelay')) / d('jitterBufferEmittedCount') : 0,
           jitterTargetMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferTargetDelay')) / d('jitterBufferEmittedCount') : 0,
+          // The target as the network alone would set it: the rest of the
+          // target is lip sync's (audio and video are one stream).
+          jitterMinimumMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferMinimumDelay')) / d('jitterBufferEmittedCount') : 0,
           audioJitterBufferMs: d('audioEmitted') > 0 ? (1000 * d('audioJitterBufferDelay')) / d('audioEmitted') : 0,
           assemblyMs: d('framesAssembled') > 0 ? (1000 * d('totalAssemblyTime')) / d('framesAssembled') : 0,
-          latencies: b.latencies.filter((/** @type {number[]} */ l) => l[0] >= from).map((/** @type {number[]} */ l) => l[1]),
+          ...splitLatencies(b.latencies, from, cfg.width),
         };
       }),
     );

@@ -24,9 +24,10 @@
  * The desktop starts with cfg.settings as its settings.json (parley-bench
  * passes the app's defaults at the call's size: "480p" is 854×480 there, as
  * the app offers 16:9 sizes); the peer's canvas camera runs at
- * cfg.width×cfg.height. runs may be 0: then only the long call.
+ * cfg.width×cfg.height, on the test cameras' clock (cfg.clockSkew; see
+ * probe.mjs). runs may be 0: then only the long call.
  *
- * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
+ * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"clockSkew":0.002,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
 import { startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
 import { waitFor } from '../../tests/e2e/lib/signal.mjs';
-import { installProbe } from './probe.mjs';
+import { installProbe, splitLatencies } from './probe.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const stampSrc = readFileSync(path.join(here, 'stamp.mjs'), 'utf8').replace(/^export /gm, '');
@@ -100,7 +101,7 @@ async function main() {
     await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout });
 
     const peerCtx = await browsers[1].newContext({ permissions: ['camera', 'microphone'] });
-    await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width }));
+    await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width, clockSkew: cfg.clockSkew }));
     const peer = await peerCtx.newPage();
     await peer.goto(cfg.http);
     await peer.fill('#login_name', 'dpeer');
@@ -157,7 +158,7 @@ async function main() {
     emit({
       event: 'result',
       windowReports: desk.log().slice(fromLog).split('\n').filter((l) => l.includes('msg="window video"')).join('\n'),
-      toChromium: p.latencies.filter((/** @type {number[]} */ l) => l[0] >= p.firstFrameAt + cfg.warmup).map((/** @type {number[]} */ l) => l[1]),
+      toChromium: splitLatencies(p.latencies, p.firstFrameAt + cfg.warmup, cfg.width),
       fullResS: p.fullResAt ? (p.fullResAt - u.clickAt) / 1000 : -1,
       peerWidth: p.width,
     });

@@ -6,16 +6,25 @@
  *
  *  - the camera is faked with a canvas captureStream that draws a moving
  *    picture and the block code of app/media/stamp (capture time, sequence)
- *    on every frame, the way Parley's test cameras do; the microphone stays
- *    Chromium's fake device;
+ *    on every frame, the way Parley's test cameras do, and on their clock:
+ *    free-running, clockSkew slower than fps (see ClockSkew in
+ *    app/media/testmedia), each frame handed over with requestFrame the
+ *    moment it is drawn. A captureStream left to capture by itself takes
+ *    frames on Chromium's 60 Hz frame clock, which every Chromium process
+ *    on a machine shares, so the sender's frames would keep one phase
+ *    against the receiver's paints for the whole call. The microphone
+ *    stays Chromium's fake device;
  *  - a click in the people list records when the call was placed;
  *  - an incoming call is accepted the moment its prompt shows (the
  *    headless Parley peer's --auto-answer), so setup time holds no human;
  *  - every frame presented by #received_video (requestVideoFrameCallback)
  *    is read back from a canvas: the first frame's time, the first frame at
- *    full width, and capture-to-presentation latency from the stamp.
+ *    full width, and capture-to-presentation latency from the stamp, split
+ *    at the moment the frame's last packet arrived (the callback's
+ *    receiveTime) into the sender's part and the receiving Chromium's.
  *
- * Results are read through window.__bench.
+ * Results are read through window.__bench; splitLatencies, which runs in
+ * the Node driver, sorts its latency records.
  */
 
 /**
@@ -25,6 +34,7 @@
  * @property {number} fps
  * @property {number} camera  the stamp's camera id
  * @property {number} fullWidth width at which the received video counts as full resolution
+ * @property {number} clockSkew how much slower than fps the camera runs
  */
 
 /**
@@ -44,7 +54,7 @@ export function installProbe(cfg, stamp) {
     width: 0,
     height: 0,
     sent: 0,
-    /** @type {number[][]} [presented ms, latency ms] */
+    /** @type {number[][]} [presented ms, latency ms, received → presented ms (-1: unknown), frame width] */
     latencies: [],
   };
   /** @type {any} */ (window).__bench = b;
@@ -58,7 +68,7 @@ export function installProbe(cfg, stamp) {
     return stream;
   };
 
-  /** A canvas camera: moving bars and a square, and the code on top. */
+  /** A canvas camera: moving bars and a square, and the code on top, on a free-running clock. */
   function stampedCamera() {
     const canvas = document.createElement('canvas');
     canvas.width = cfg.width;
@@ -79,13 +89,22 @@ export function installProbe(cfg, stamp) {
       stamp.drawOnCanvas(ctx, w, { camera: cfg.camera, seq: seq++, capturedMS: Date.now() });
       b.sent++;
     };
-    draw();
-    const track = canvas.captureStream(cfg.fps).getVideoTracks()[0];
-    const timer = setInterval(draw, 1000 / cfg.fps);
-    track.addEventListener('ended', () => clearInterval(timer));
+    const track = /** @type {CanvasCaptureMediaStreamTrack} */ (canvas.captureStream(0).getVideoTracks()[0]);
+    const period = (1000 / cfg.fps) * (1 + cfg.clockSkew);
+    let next = performance.now();
+    let timer = 0;
+    const tick = () => {
+      draw();
+      track.requestFrame();
+      // Scheduled from the start, so timer lateness does not add up.
+      next += period;
+      timer = window.setTimeout(tick, Math.max(0, next - performance.now()));
+    };
+    tick();
+    track.addEventListener('ended', () => clearTimeout(timer));
     const stop = track.stop.bind(track);
     track.stop = () => {
-      clearInterval(timer);
+      clearTimeout(timer);
       stop();
     };
     return track;
@@ -124,7 +143,8 @@ export function installProbe(cfg, stamp) {
     const code = stamp.decode(y, meta.width, bh, meta.width);
     if (code) {
       b.stamped++;
-      b.latencies.push([t, t - code.capturedMS]);
+      const held = meta.receiveTime ? t - (performance.timeOrigin + meta.receiveTime) : -1;
+      b.latencies.push([t, t - code.capturedMS, held, meta.width]);
     }
     video.requestVideoFrameCallback((n, m) => onFrame(video, n, m));
   }
@@ -143,4 +163,22 @@ export function installProbe(cfg, stamp) {
       }).observe(prompt, { attributes: true, attributeFilter: ['hidden'] });
     }
   });
+}
+
+/**
+ * A probe's latency records from `from` on: every frame's latency, the
+ * receiving Chromium's part of it (held), and the latencies of the frames
+ * that came at full width (a Chromium sender starts small and takes
+ * 20-40 s to reach 1280 wide, so most of its "720p" frames are not).
+ * @param {number[][]} records [presented ms, latency ms, held ms (-1: unknown), width]
+ * @param {number} from
+ * @param {number} fullWidth
+ */
+export function splitLatencies(records, from, fullWidth) {
+  const rs = records.filter((l) => l[0] >= from);
+  return {
+    latencies: rs.map((l) => l[1]),
+    held: rs.filter((l) => l[2] >= 0).map((l) => l[2]),
+    fullWidth: rs.filter((l) => l[3] >= fullWidth).map((l) => l[1]),
+  };
 }

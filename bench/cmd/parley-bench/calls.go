@@ -91,7 +91,9 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 	}
 	caller, callee := res.Pages[0], res.Pages[1]
 	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "a", Direction: "Chromium→Chromium",
-		MS: stats.Summarize(append(append([]float64(nil), caller.Latencies...), callee.Latencies...)), Where: "presented"})
+		MS:   stats.Summarize(append(append([]float64(nil), caller.Latencies...), callee.Latencies...)),
+		Held: optSummary(append(append([]float64(nil), caller.Held...), callee.Held...)),
+		Full: optSummary(append(append([]float64(nil), caller.FullWidth...), callee.FullWidth...)), Where: "presented"})
 	if p.FullResWait > 0 {
 		out.fullRes = append(out.fullRes, fullRes("Chromium→Chromium", caller.ClickAt, callee, p))
 	}
@@ -104,8 +106,18 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 	return out, nil
 }
 
+// optSummary summarizes figures a receiver may not have (receive times,
+// full-width frames): nil when there are none.
+func optSummary(xs []float64) *stats.Summary {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := stats.Summarize(xs)
+	return &s
+}
+
 func receiveRow(size, sender string, rx pageResult) ReceiveRow {
-	return ReceiveRow{Size: size, Sender: sender, JitterBufferMs: rx.JitterBufferMs, JitterTargetMs: rx.JitterTargetMs,
+	return ReceiveRow{Size: size, Sender: sender, JitterBufferMs: rx.JitterBufferMs, JitterTargetMs: rx.JitterTargetMs, JitterMinimumMs: rx.JitterMinimumMs,
 		AssemblyMs: rx.AssemblyMs, DecodeMs: rx.DecodeMsPerFrame, AudioJitterMs: rx.AudioJitterBufferMs}
 }
 
@@ -163,7 +175,8 @@ func callParleyChromium(ctx context.Context, env *env, p callPlan) (callOut, err
 	}
 	rx := res.Pages[0]
 	out.glass = append(out.glass,
-		GlassRow{Size: p.Size, Case: "b", Direction: "Parley→Chromium", MS: stats.Summarize(rx.Latencies), Where: "presented"},
+		GlassRow{Size: p.Size, Case: "b", Direction: "Parley→Chromium", MS: stats.Summarize(rx.Latencies),
+			Held: optSummary(rx.Held), Full: optSummary(rx.FullWidth), Where: "presented"},
 		headlessGlass(p.Size, "b", "Chromium→Parley", hr))
 	out.receive = append(out.receive, receiveRow(p.Size, "Parley", rx))
 	if p.FullResWait > 0 {

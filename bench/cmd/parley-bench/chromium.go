@@ -11,6 +11,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/parleyhq/parley/app/media/testmedia"
 )
 
 // pageSpec and chromiumConfig mirror the Config of bench/web/chromium.mjs.
@@ -27,6 +29,7 @@ type chromiumConfig struct {
 	Width       int        `json:"width"`
 	Height      int        `json:"height"`
 	FPS         int        `json:"fps"`
+	ClockSkew   float64    `json:"clockSkew"`
 	Hold        int64      `json:"hold"`
 	FullResWait int64      `json:"fullResWait,omitempty"`
 	Warmup      int64      `json:"warmup"`
@@ -47,6 +50,12 @@ type pageResult struct {
 	Width        int       `json:"width"`
 	Height       int       `json:"height"`
 	Latencies    []float64 `json:"latencies"`
+	// Held is, for the same frames, the part of the latency from the
+	// frame's last packet arriving to its presentation.
+	Held []float64 `json:"held"`
+	// FullWidth are the latencies of the frames that came at the call's
+	// full width.
+	FullWidth []float64 `json:"fullWidth"`
 	// Chromium's codec time per frame over the call's last seconds, and
 	// the width it was sending.
 	EncodeMsPerFrame float64 `json:"encodeMsPerFrame"`
@@ -55,7 +64,10 @@ type pageResult struct {
 	// Chromium's receive path over the same seconds, per frame.
 	JitterBufferMs float64 `json:"jitterBufferMs"`
 	JitterTargetMs float64 `json:"jitterTargetMs"`
-	AssemblyMs     float64 `json:"assemblyMs"`
+	// JitterMinimumMs is the target the network alone would set; the
+	// rest is lip sync's.
+	JitterMinimumMs float64 `json:"jitterMinimumMs"`
+	AssemblyMs      float64 `json:"assemblyMs"`
 	// AudioJitterBufferMs is the audio jitter buffer's delay per sample:
 	// Chromium delays video to match it when both are in one stream.
 	AudioJitterBufferMs float64 `json:"audioJitterBufferMs"`
@@ -81,6 +93,7 @@ type chromiumRun struct {
 // run.events, which is closed when the script's stdout ends.
 func startChromium(ctx context.Context, env *env, cfg chromiumConfig) (*chromiumRun, error) {
 	cfg.Chromium = env.chromium
+	cfg.ClockSkew = testmedia.ClockSkew
 	b, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/bench/internal/procstat"
 	"github.com/parleyhq/parley/bench/internal/stats"
@@ -50,7 +51,7 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 	s.Resolution = p.Size
 	cfg, err := json.Marshal(map[string]any{
 		"ws": e.signal.wsURL(), "http": e.signal.httpURL(), "chromium": e.chromium, "runs": runs, "settings": s,
-		"width": p.Width, "height": p.Height, "hold": ms(p.Hold), "fullResWait": ms(p.FullResWait), "warmup": ms(p.Warmup), "timeout": 45000,
+		"width": p.Width, "height": p.Height, "clockSkew": testmedia.ClockSkew, "hold": ms(p.Hold), "fullResWait": ms(p.FullResWait), "warmup": ms(p.Warmup), "timeout": 45000,
 	})
 	if err != nil {
 		return out, err
@@ -63,11 +64,13 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		PeerMS float64 `json:"peerMs"`
 		// WindowReports are the window's "window video" log lines
 		// during the hold, after warmup.
-		WindowReports string    `json:"windowReports"`
-		ToChromium    []float64 `json:"toChromium"`
-		FullResS      float64   `json:"fullResS"`
-		PeerWidth     int       `json:"peerWidth"`
-		Text          string    `json:"text"`
+		WindowReports string `json:"windowReports"`
+		// ToChromium is the peer's probe: its latencies, their held
+		// parts and the full-width frames' latencies.
+		ToChromium pageResult `json:"toChromium"`
+		FullResS   float64    `json:"fullResS"`
+		PeerWidth  int        `json:"peerWidth"`
+		Text       string     `json:"text"`
 	}
 	lines, err := startLines(r)
 	if err != nil {
@@ -108,7 +111,8 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 	if w, h, _ := settings.Size(p.Size); w != p.Width || h != p.Height {
 		where = fmt.Sprintf("presented; the desktop's camera is %d×%d, its settings' %s", w, h, p.Size)
 	}
-	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium), Where: where})
+	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium.Latencies),
+		Held: optSummary(result.ToChromium.Held), Full: optSummary(result.ToChromium.FullWidth), Where: where})
 	reps := windowReports(result.WindowReports, "remote")
 	if len(reps) == 0 {
 		return out, errors.New("desktop.mjs: the window reported no remote drawing during the call")

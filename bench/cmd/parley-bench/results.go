@@ -51,6 +51,16 @@ type GlassRow struct {
 	Case      string        `json:"case"`
 	Direction string        `json:"direction"`
 	MS        stats.Summary `json:"ms"`
+	// Held is the receiving Chromium's part of MS: from the frame's last
+	// packet arriving to its presentation (requestVideoFrameCallback's
+	// receiveTime). What is left of MS is the sender's: capture, encode
+	// and the network. Nil for rows a Chromium did not receive.
+	Held *stats.Summary `json:"heldByChromiumMs,omitempty"`
+	// Full is MS over the frames that came at the call's full width only:
+	// a Chromium sender starts a 720p call small and takes 20–40 s to
+	// reach 1280 wide, and smaller frames are quicker through every stage.
+	// Nil for rows a Chromium did not receive, or with no such frame.
+	Full *stats.Summary `json:"atFullWidthMs,omitempty"`
 	// Where says where the receiver took the time: "presented" (Chromium's
 	// requestVideoFrameCallback) or "decoded" (Parley's engine frames).
 	Where string `json:"where"`
@@ -111,9 +121,11 @@ type ReceiveRow struct {
 	Sender         string  `json:"sender"`
 	JitterBufferMs float64 `json:"jitterBufferMs"`
 	JitterTargetMs float64 `json:"jitterTargetMs"`
-	AssemblyMs     float64 `json:"assemblyMs"`
-	DecodeMs       float64 `json:"decodeMs"`
-	AudioJitterMs  float64 `json:"audioJitterBufferMs"`
+	// JitterMinimumMs is the target without lip sync's share.
+	JitterMinimumMs float64 `json:"jitterMinimumMs"`
+	AssemblyMs      float64 `json:"assemblyMs"`
+	DecodeMs        float64 `json:"decodeMs"`
+	AudioJitterMs   float64 `json:"audioJitterBufferMs"`
 }
 
 // Skip says what was not measured and why.
