@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/bench/internal/stats"
 )
 
@@ -45,7 +46,7 @@ func markdown(r *Results) string {
 		w("| %s | (%s) | %s | %s | %d | %s | %s | %s | %s | %s / %s | %s |\n", g.Size, g.Case, g.Direction, g.Where, g.MS.N,
 			f0(g.MS.Median), f0(g.MS.P95), mn, mx, ratio(g.MS.Median, ref.Median), ratio(g.MS.P95, ref.P95), split)
 	}
-	w("\nThe split: a frame's last packet arriving at the receiving Chromium (requestVideoFrameCallback's receiveTime). Both senders' cameras run free, 0.21%% slow (app/media/testmedia ClockSkew), so their frames meet every phase of the receiver's 60 Hz paint clock.\n")
+	w("\nThe split: a frame's last packet arriving at the receiving Chromium (requestVideoFrameCallback's receiveTime). Both senders' cameras run free, %.2f%% slow (app/media/testmedia ClockSkew), so their frames meet every phase of the receiver's 60 Hz paint clock.\n", 100*testmedia.ClockSkew)
 	w("\n### The same, over the frames that came at full width only\n\n")
 	w("| Size | Case | Direction | frames | p50 | p95 | ratio p50 / p95 to Chromium→Chromium |\n|---|---|---|---|---|---|---|\n")
 	for _, g := range r.Glass {
