@@ -137,6 +137,9 @@ async function main() {
       pages.map(async (p, i) => {
         const b = await probe(p.page);
         const d = (/** @type {string} */ k) => after[i][k] - before[i][k];
+        // ms per unit of counter n (frames, samples) over the window: the
+        // counter k is in seconds.
+        const msPer = (/** @type {string} */ k, /** @type {string} */ n) => (d(n) > 0 ? (1000 * d(k)) / d(n) : 0);
         const from = b.firstFrameAt + cfg.warmup;
         return {
           name: p.given,
@@ -149,18 +152,18 @@ async function main() {
           sent: b.sent,
           width: b.width,
           height: b.height,
-          encodeMsPerFrame: d('framesEncoded') > 0 ? (1000 * d('totalEncodeTime')) / d('framesEncoded') : 0,
-          decodeMsPerFrame: d('framesDecoded') > 0 ? (1000 * d('totalDecodeTime')) / d('framesDecoded') : 0,
+          encodeMsPerFrame: msPer('totalEncodeTime', 'framesEncoded'),
+          decodeMsPerFrame: msPer('totalDecodeTime', 'framesDecoded'),
           sendWidth: after[i].sendWidth,
           // Where received frames waited: Chromium's jitter buffer (actual
           // and target delay per frame) and packet assembly.
-          jitterBufferMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferDelay')) / d('jitterBufferEmittedCount') : 0,
-          jitterTargetMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferTargetDelay')) / d('jitterBufferEmittedCount') : 0,
+          jitterBufferMs: msPer('jitterBufferDelay', 'jitterBufferEmittedCount'),
+          jitterTargetMs: msPer('jitterBufferTargetDelay', 'jitterBufferEmittedCount'),
           // The target as the network alone would set it: the rest of the
           // target is lip sync's (audio and video are one stream).
-          jitterMinimumMs: d('jitterBufferEmittedCount') > 0 ? (1000 * d('jitterBufferMinimumDelay')) / d('jitterBufferEmittedCount') : 0,
-          audioJitterBufferMs: d('audioEmitted') > 0 ? (1000 * d('audioJitterBufferDelay')) / d('audioEmitted') : 0,
-          assemblyMs: d('framesAssembled') > 0 ? (1000 * d('totalAssemblyTime')) / d('framesAssembled') : 0,
+          jitterMinimumMs: msPer('jitterBufferMinimumDelay', 'jitterBufferEmittedCount'),
+          audioJitterBufferMs: msPer('audioJitterBufferDelay', 'audioEmitted'),
+          assemblyMs: msPer('totalAssemblyTime', 'framesAssembled'),
           ...splitLatencies(b.latencies, from, cfg.width),
         };
       }),

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,9 +92,9 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 	}
 	caller, callee := res.Pages[0], res.Pages[1]
 	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "a", Direction: "Chromium→Chromium",
-		MS:   stats.Summarize(append(append([]float64(nil), caller.Latencies...), callee.Latencies...)),
-		Held: optSummary(append(append([]float64(nil), caller.Held...), callee.Held...)),
-		Full: optSummary(append(append([]float64(nil), caller.FullWidth...), callee.FullWidth...)), Where: "presented"})
+		MS:   stats.Summarize(slices.Concat(caller.Latencies, callee.Latencies)),
+		Held: optSummary(slices.Concat(caller.Held, callee.Held)),
+		Full: optSummary(slices.Concat(caller.FullWidth, callee.FullWidth)), Where: "presented"})
 	if p.FullResWait > 0 {
 		out.fullRes = append(out.fullRes, fullRes("Chromium→Chromium", caller.ClickAt, callee, p))
 	}

@@ -34,7 +34,7 @@ func markdown(r *Results) string {
 	w("\n## Glass to glass (ms, capture → presented in Chromium / decoded in headless Parley; 30 fps)\n\n")
 	w("| Size | Case | Direction | taken when | frames | p50 | p95 | min | max | ratio p50 / p95 to Chromium→Chromium | p50 sender's part / receiving Chromium's |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, g := range r.Glass {
-		ref := glassRef(r, g.Size)
+		ref := chromiumRow(r, g.Size).MS
 		mn, mx := f0(g.MS.Min), f0(g.MS.Max)
 		if g.Only50and95 {
 			mn, mx = "–", "–"
@@ -53,7 +53,10 @@ func markdown(r *Results) string {
 		if g.Full == nil {
 			continue
 		}
-		ref := fullRef(r, g.Size)
+		var ref stats.Summary // zero when Chromium→Chromium never reached full width
+		if a := chromiumRow(r, g.Size); a.Full != nil {
+			ref = *a.Full
+		}
 		w("| %s | (%s) | %s | %d | %s | %s | %s / %s |\n", g.Size, g.Case, g.Direction, g.Full.N, f0(g.Full.Median), f0(g.Full.P95), ratio(g.Full.Median, ref.Median), ratio(g.Full.P95, ref.P95))
 	}
 
@@ -141,24 +144,15 @@ func cpuSize(r *Results) string {
 	return r.CPUSize
 }
 
-// fullRef is glassRef over full-width frames (zero when Chromium→Chromium
-// never reached full width).
-func fullRef(r *Results, size string) stats.Summary {
-	for _, g := range r.Glass {
-		if g.Size == size && g.Case == "a" && g.Full != nil {
-			return *g.Full
-		}
-	}
-	return stats.Summary{}
-}
-
-func glassRef(r *Results, size string) stats.Summary {
+// chromiumRow is the Chromium→Chromium row at size, the reference every
+// other row's ratio is to (the zero row when there is none).
+func chromiumRow(r *Results, size string) GlassRow {
 	for _, g := range r.Glass {
 		if g.Size == size && g.Case == "a" {
-			return g.MS
+			return g
 		}
 	}
-	return stats.Summary{}
+	return GlassRow{}
 }
 
 func ratio(a, b float64) string {
