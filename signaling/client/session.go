@@ -240,9 +240,14 @@ func (s *Session) keepAlive(c *Client) (stop func()) {
 }
 
 // permanent reports errors that another attempt would repeat: the server
-// refused the token or the name, refused the Origin, or handed the name to
-// a newer connection (a second tab or process of the same user).
+// refused the token or the name, refused the Origin, handed the name to a
+// newer connection (a second tab or process of the same user), or is not
+// the server pinned for the address.
 func permanent(err error) bool {
+	var ie *IdentityError
+	if errors.As(err, &ie) {
+		return true
+	}
 	var pe *protocol.Error
 	if errors.As(err, &pe) {
 		return pe.Code == protocol.ErrUnauthorized || pe.Code == protocol.ErrBadName

@@ -14,6 +14,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -147,12 +148,40 @@ func writeFile(path string, data []byte, perm os.FileMode) error {
 
 // Fingerprint formats the SHA-256 of a certificate the way browsers show it.
 func Fingerprint(c *x509.Certificate) string {
-	sum := sha256.Sum256(c.Raw)
+	return formatFingerprint(sha256.Sum256(c.Raw))
+}
+
+func formatFingerprint(sum [sha256.Size]byte) string {
 	parts := make([]string, len(sum))
 	for i, b := range sum {
 		parts[i] = fmt.Sprintf("%02X", b)
 	}
 	return strings.Join(parts, ":")
+}
+
+// ErrBadFingerprint is wrapped by ParseFingerprint's errors.
+var ErrBadFingerprint = errors.New("not a SHA-256 certificate fingerprint")
+
+// ParseFingerprint reads a SHA-256 fingerprint written either as browsers
+// show it ("AB:CD:…") or as invite links carry it (64 hex digits), in any
+// case, and returns it in Fingerprint's form, so that two spellings of one
+// fingerprint compare equal.
+func ParseFingerprint(s string) (string, error) {
+	hexDigits := strings.ReplaceAll(s, ":", "")
+	if strings.Contains(s, ":") && len(s) != sha256.Size*3-1 {
+		return "", fmt.Errorf("%w: %q", ErrBadFingerprint, s)
+	}
+	raw, err := hex.DecodeString(hexDigits)
+	if err != nil || len(raw) != sha256.Size {
+		return "", fmt.Errorf("%w: %q", ErrBadFingerprint, s)
+	}
+	return formatFingerprint([sha256.Size]byte(raw)), nil
+}
+
+// FingerprintHex writes a fingerprint in Fingerprint's form as the 64
+// lower-case hex digits an invite link carries.
+func FingerprintHex(fp string) string {
+	return strings.ToLower(strings.ReplaceAll(fp, ":", ""))
 }
 
 // Pool returns a certificate pool that trusts only c, for the app's own

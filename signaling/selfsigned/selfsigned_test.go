@@ -2,11 +2,13 @@ package selfsigned
 
 import (
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -93,5 +95,24 @@ func TestPoolTrustsServer(t *testing.T) {
 	resp.Body.Close()
 	if _, err := http.Get(srv.URL); err == nil {
 		t.Fatal("a client with system roots trusted the self-signed certificate")
+	}
+}
+
+func TestParseFingerprint(t *testing.T) {
+	c, err := LoadOrCreate(t.TempDir(), nil, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{c.Fingerprint, FingerprintHex(c.Fingerprint), strings.ToLower(c.Fingerprint)} {
+		got, err := ParseFingerprint(in)
+		if err != nil || got != c.Fingerprint {
+			t.Errorf("ParseFingerprint(%q) = %q, %v; want %q", in, got, err, c.Fingerprint)
+		}
+	}
+	for _, bad := range []string{"", "AB:CD", FingerprintHex(c.Fingerprint)[:63], FingerprintHex(c.Fingerprint) + "00",
+		strings.Replace(FingerprintHex(c.Fingerprint), FingerprintHex(c.Fingerprint)[:1], "g", 1), ":" + c.Fingerprint[1:] + "0"} {
+		if got, err := ParseFingerprint(bad); !errors.Is(err, ErrBadFingerprint) {
+			t.Errorf("ParseFingerprint(%q) = %q, %v; want ErrBadFingerprint", bad, got, err)
+		}
 	}
 }
