@@ -113,20 +113,26 @@ func (s *Store) Save(st Settings) error {
 	return s.write(st)
 }
 
-func (s *Store) write(st Settings) (err error) {
+func (s *Store) write(st Settings) error {
 	if st.ICEServers == nil {
 		st.ICEServers = []ICEServer{}
 	}
-	data, err := json.MarshalIndent(st, "", "  ")
+	return writeJSON(s.path, ".settings-*.tmp", st)
+}
+
+// writeJSON writes v as indented JSON to path atomically, private to the
+// user (0600), through a temporary file named by pattern.
+func writeJSON(path, pattern string, v any) (err error) {
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("settings: encode: %w", err)
 	}
 	data = append(data, '\n')
-	dir := filepath.Dir(s.path)
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".settings-*.tmp")
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
@@ -148,8 +154,8 @@ func (s *Store) write(st Settings) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fmt.Errorf("settings: %w", err)
 	}
-	if err = os.Rename(tmp.Name(), s.path); err != nil {
-		return fmt.Errorf("settings: replace %s: %w", s.path, err)
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("settings: replace %s: %w", path, err)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -66,6 +67,12 @@ type SessionConfig struct {
 	// that silently stops carrying packets (Wi-Fi gone, no RST) would look
 	// online until TCP gives up, many minutes later. 0 means the defaults.
 	PingInterval, PingTimeout time.Duration
+	// Target, if set, is asked before every connection attempt for the
+	// server to dial, and overrides Config.URL and Config.TLS. It is for a
+	// server that can move: the desktops of a LAN follow whichever of their
+	// built-in servers is the meeting point, and Refresh moves a session to
+	// a new one without ending it. It must not block.
+	Target func() (url string, tlsConf *tls.Config)
 	// OnStatus, if set, is called on every status change with the error
 	// that caused it (nil when going online). It runs on the session's
 	// goroutine: it must not block or call Close.
@@ -82,11 +89,13 @@ type Session struct {
 	msgs chan *protocol.Message
 	stop context.CancelFunc
 	done chan struct{}
+	wake chan struct{} // Refresh cuts a backoff wait short
 
 	mu     sync.Mutex
 	client *Client // nil while not online
 	status Status
 	name   string // the name to register next time: the one last given
+	url    string // the server of the current or last attempt
 	resume string
 	err    error // why the session stopped
 }
@@ -119,6 +128,7 @@ func Connect(ctx context.Context, cfg SessionConfig) (*Session, error) {
 		msgs: make(chan *protocol.Message, cfg.Buffer),
 		stop: stop,
 		done: make(chan struct{}),
+		wake: make(chan struct{}, 1),
 		name: cfg.Name,
 	}
 	go s.run(ctx)
@@ -147,6 +157,7 @@ func (s *Session) run(ctx context.Context) {
 		s.setStatus(Offline, err)
 		select {
 		case <-time.After(s.backoff(attempt)):
+		case <-s.wake:
 		case <-ctx.Done():
 			s.finish(ErrClosed)
 			return
@@ -157,7 +168,15 @@ func (s *Session) run(ctx context.Context) {
 
 func (s *Session) dial(ctx context.Context) (*Client, error) {
 	cfg := s.cfg.Config
+	if s.cfg.Target != nil {
+		cfg.URL, cfg.TLS = s.cfg.Target()
+	}
 	s.mu.Lock()
+	if cfg.URL != s.url && s.url != "" {
+		// Another server knows neither the token nor the name's holder.
+		s.resume = ""
+	}
+	s.url = cfg.URL
 	cfg.Name, cfg.Resume = s.name, s.resume
 	s.mu.Unlock()
 	// Registration must not hang on a half-dead server: bound it.
@@ -169,6 +188,10 @@ func (s *Session) dial(ctx context.Context) (*Client, error) {
 // serve forwards c's messages until c ends; it keeps the name and resume
 // token current for the next dial.
 func (s *Session) serve(ctx context.Context, c *Client) error {
+	select {
+	case <-s.wake: // a Refresh from before this connection is done with
+	default:
+	}
 	s.mu.Lock()
 	s.client = c
 	s.name, s.resume = c.Name(), c.ResumeToken()
@@ -299,6 +322,13 @@ func (s *Session) Status() Status {
 	return s.status
 }
 
+// URL is the server of the current connection, or of the last attempt.
+func (s *Session) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
 // Name is the name registered (or to be registered on the next connect).
 func (s *Session) Name() string {
 	s.mu.Lock()
@@ -366,13 +396,19 @@ func (s *Session) Done() <-chan struct{} { return s.done }
 var errRefreshed = errors.New("signaling: connection dropped to reconnect at once")
 
 // Refresh drops the current connection, if any, and reconnects at once
-// (after MinBackoff at most) with the resume token, taking the name back.
+// (after MinBackoff at most; a backoff wait under way is cut short) with
+// the resume token, taking the name back, or to the server Target now
+// names.
 // It is for a caller that knows better than the session's pings that the
 // link is dead: after a network change the old connection runs over an
 // address the machine no longer has, and a ping would notice only after
 // PingInterval+PingTimeout. It does not block and may be called from
 // OnStatus.
 func (s *Session) Refresh() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 	if c := s.current(); c != nil {
 		c.fail(errRefreshed)
 		// No close handshake: over a dead link it would only wait.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"runtime"
@@ -156,4 +157,40 @@ func resumeToken(t *testing.T, s *Session) string {
 
 func waitGoroutines(t *testing.T, base int) {
 	testwait.Goroutines(t, base, 20*time.Second)
+}
+
+// A session whose Target moves (the LAN's meeting place changed) goes to
+// the new server on Refresh, under its name, with its one Messages
+// channel; the old server sees it leave. A long backoff does not delay it.
+func TestSessionFollowsTarget(t *testing.T) {
+	a, b := startServer(t), startServer(t)
+	var mu sync.Mutex
+	target := "ws://" + a.Addr + "/"
+	s, err := Connect(context.Background(), SessionConfig{
+		Config:     Config{Name: "alice"},
+		MinBackoff: time.Minute, MaxBackoff: time.Minute,
+		Target: func() (string, *tls.Config) {
+			mu.Lock()
+			defer mu.Unlock()
+			return target, nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	go func() {
+		for range s.Messages() {
+		}
+	}()
+	watcher := dial(t, "ws://"+b.Addr+"/", "watcher", nil)
+	drain(watcher)
+	waitFor(t, "alice on the first server", func() bool { return s.Status() == Online && s.URL() == "ws://"+a.Addr+"/" })
+	mu.Lock()
+	target = "ws://" + b.Addr + "/"
+	mu.Unlock()
+	s.Refresh()
+	waitFor(t, "alice on the second server", func() bool {
+		return s.Status() == Online && s.URL() == "ws://"+b.Addr+"/" && slices.Contains(watcher.Users(), "alice")
+	})
 }
