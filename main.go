@@ -19,7 +19,10 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/invite"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -46,10 +49,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var (
 		showVersion = fs.Bool("version", false, "print the version and exit")
 		headlessRun = fs.Bool("headless", false, "run without a window: connect, take part in one call, report")
-		listen      = fs.String("listen", ":6503", "address of the built-in signaling server the window runs when no server is set (HTTPS/WSS)")
+		join        = fs.String("join", "", "invite link of a Parley server to join (https://HOST:PORT/?fp=…, as Settings shows it, or parley://…): its certificate is accepted by the fingerprint in the link")
+		noDiscovery = fs.Bool("no-discovery", false, "do not look for other Parley desktops on the LAN, nor advertise the built-in server")
 		o           headless.Options
 	)
-	fs.StringVar(&o.Server, "server", "ws://127.0.0.1:6503", "signaling server URL")
+	fs.StringVar(&o.Listen, "listen", builtin.DefaultAddr, "address of the built-in signaling server, run when no server is set (HTTPS/WSS)")
+	fs.StringVar(&o.Server, "server", "", "signaling server URL (default: the built-in server, or another desktop's found on the LAN)")
 	fs.StringVar(&o.Name, "name", "", "user name to register (required with --headless)")
 	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
@@ -76,10 +81,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
+	// The system's URL handler starts the app with the link as its one
+	// argument (the .desktop file's Exec=parley %u).
+	if fs.NArg() == 1 && *join == "" && strings.HasPrefix(fs.Arg(0), invite.Scheme+":") {
+		*join = fs.Arg(0)
+	} else if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "parley: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
+	o.Discovery = !*noDiscovery
 	o.ICEServers = ice.servers()
 	if *showVersion {
 		fmt.Fprintf(stdout, "parley %s\n", version)
@@ -97,17 +107,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *logLevel != "" {
 			o.Logger = logger
 		}
+		if *join != "" {
+			l, err := invite.Parse(*join)
+			if err != nil {
+				fmt.Fprintf(stderr, "parley: --join: %v\n", err)
+				return exitUsage
+			}
+			if o.TLS, err = client.PinnedTLS(l.Fingerprint); err != nil {
+				fmt.Fprintf(stderr, "parley: --join: %v\n", err)
+				return exitUsage
+			}
+			o.Server = l.WebSocketURL()
+		}
 		return runHeadless(ctx, o, stdout, stderr)
 	}
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency, Listen: *listen, Version: version, Logger: logger}
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "server" {
-			wo.Server = o.Server
-		}
-	})
+	wo := windowOptions{Server: o.Server, Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency,
+		Listen: o.Listen, NoDiscovery: *noDiscovery, Join: *join, Version: version, Logger: logger}
 	if err := runWindow(ctx, wo); err != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
 		return exitFailed
@@ -147,6 +165,8 @@ type windowOptions struct {
 	// StampLatency makes the logged remote latency glass to glass (benchmarks).
 	StampLatency bool
 	Listen       string // address of the built-in server
+	NoDiscovery  bool   // stay off the LAN this run (--no-discovery)
+	Join         string // invite link to join at start (--join or a parley:// argument)
 	Version      string
 	Logger       *slog.Logger // --log-level; Info unless set
 }

@@ -46,6 +46,8 @@ func runWindow(_ context.Context, o windowOptions) error {
 		AutoAnswer:    o.AutoAnswer,
 		StampLatency:  o.StampLatency,
 		EmbeddedAddr:  o.Listen,
+		NoDiscovery:   o.NoDiscovery,
+		Join:          o.Join,
 		BridgeOrigins: origins,
 		Logger:        o.Logger,
 	})

@@ -1,51 +1,68 @@
-package ui
+// Package builtin runs the signaling server a desktop serves itself when
+// no server is set (the same code as parley-signal, over HTTPS/WSS with a
+// self-signed certificate), and chooses which desktop's built-in server
+// the Parley desktops of one LAN meet on (Meeting).
+package builtin
 
 import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"strconv"
 	"syscall"
 	"time"
 
+	"github.com/parleyhq/parley/signaling/invite"
 	"github.com/parleyhq/parley/signaling/selfsigned"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
-// embedded is the signaling server the app runs itself when no server is
-// configured: the same code as parley-signal, serving the browser client
-// over HTTPS/WSS on the LAN so a browser user can call this desktop user.
-type embedded struct {
-	cert  *selfsigned.Cert
-	port  int
-	links []string
-	stop  context.CancelFunc
-	done  chan struct{}
+// DefaultAddr is where a built-in server listens unless told otherwise:
+// every interface, so that others on the LAN reach it.
+const DefaultAddr = ":6503"
+
+// Config configures Start.
+type Config struct {
+	// Addr is the listening address; "" means DefaultAddr. When its port is
+	// taken (a second Parley on the machine), a free one is used.
+	Addr string
+	// CertDir holds the certificate, made on first start and kept. Required.
+	CertDir string
+	// Logger gets the server's diagnostics; nil discards them.
+	Logger *slog.Logger
 }
 
-// ServerInfo is what ServerInfo() returns to the page.
-type ServerInfo struct {
-	Embedded    bool     `json:"embedded"`
-	Links       []string `json:"links"`
-	Fingerprint string   `json:"fingerprint"`
+// Server is a running built-in signaling server.
+type Server struct {
+	cert     *selfsigned.Cert
+	port     int
+	links    []invite.Link
+	loopback bool
+	since    time.Time
+	stop     context.CancelFunc
+	done     chan struct{}
 }
 
-// startEmbedded listens on addr (falling back to a free port when it is
-// taken, for example by a second Parley on the same machine), and serves
-// until ctx ends or close is called.
-func startEmbedded(ctx context.Context, addr, certDir string, log *slog.Logger) (*embedded, error) {
+// Start listens and serves until ctx ends or Close is called.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Addr == "" {
+		cfg.Addr = DefaultAddr
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	lan := lanAddresses()
-	cert, err := selfsigned.LoadOrCreate(certDir, lan, time.Now())
+	cert, err := selfsigned.LoadOrCreate(cfg.CertDir, lan, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
-		host, _, _ := net.SplitHostPort(addr)
-		log.Warn("signaling port in use; using another", "addr", addr)
+		host, _, _ := net.SplitHostPort(cfg.Addr)
+		log.Warn("signaling port in use; using another", "addr", cfg.Addr)
 		ln, err = net.Listen("tcp", net.JoinHostPort(host, "0"))
 	}
 	if err != nil {
@@ -57,48 +74,69 @@ func startEmbedded(ctx context.Context, addr, certDir string, log *slog.Logger) 
 		return nil, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
+	loopback := false
 	// Bound to one address: that is the only one others can open.
-	if host, _, _ := net.SplitHostPort(addr); host != "" {
+	if host, _, _ := net.SplitHostPort(cfg.Addr); host != "" {
 		if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() {
 			lan = []string{ip.String()}
+			loopback = ip.IsLoopback()
 		}
 	}
 	tlsLn := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert.TLS}, MinVersion: tls.VersionTLS12})
 	ctx, cancel := context.WithCancel(ctx)
-	e := &embedded{cert: cert, port: port, stop: cancel, done: make(chan struct{})}
-	for _, ip := range lan {
-		e.links = append(e.links, "https://"+net.JoinHostPort(ip, strconv.Itoa(port)))
+	// Since goes out in milliseconds: keep no more here, or two desktops
+	// started in the same millisecond would each find the other older.
+	since := time.UnixMilli(time.Now().UnixMilli())
+	s := &Server{cert: cert, port: port, loopback: loopback, since: since, stop: cancel, done: make(chan struct{})}
+	if len(lan) == 0 {
+		lan = []string{"localhost"}
 	}
-	if len(e.links) == 0 {
-		e.links = []string{fmt.Sprintf("https://localhost:%d", port)}
+	for _, ip := range lan {
+		s.links = append(s.links, invite.Link{Host: net.JoinHostPort(ip, strconv.Itoa(port)), Fingerprint: cert.Fingerprint})
 	}
 	go func() {
-		defer close(e.done)
+		defer close(s.done)
 		if err := srv.Serve(ctx, tlsLn, "", ""); err != nil {
-			log.Error("embedded signaling server stopped", "err", err)
+			log.Error("built-in signaling server stopped", "err", err)
 		}
 	}()
-	log.Info("embedded signaling server", "links", e.links, "fingerprint", cert.Fingerprint)
-	return e, nil
+	for _, l := range s.links {
+		log.Info("invite link: " + l.String())
+	}
+	log.Info("built-in signaling server", "port", port, "fingerprint", cert.Fingerprint)
+	return s, nil
 }
 
-// localURL is how this app's own engine reaches the embedded server.
-func (e *embedded) localURL() string {
-	return "wss://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(e.port)) + "/"
+// Links are the invite links to this server, one per LAN address.
+func (s *Server) Links() []invite.Link { return append([]invite.Link(nil), s.links...) }
+
+// Fingerprint is the SHA-256 fingerprint of the server's certificate.
+func (s *Server) Fingerprint() string { return s.cert.Fingerprint }
+
+// Port is the port the server listens on.
+func (s *Server) Port() int { return s.port }
+
+// Since is when the server started.
+func (s *Server) Since() time.Time { return s.since }
+
+// Loopback reports a server bound to a loopback address, which nobody else
+// can reach: it is not worth advertising.
+func (s *Server) Loopback() bool { return s.loopback }
+
+// LocalURL is how this app's own engine reaches the server.
+func (s *Server) LocalURL() string {
+	return "wss://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port)) + "/"
 }
 
-// clientTLS trusts exactly the embedded server's certificate.
-func (e *embedded) clientTLS() *tls.Config {
-	return &tls.Config{RootCAs: e.cert.Pool(), MinVersion: tls.VersionTLS12}
+// ClientTLS trusts exactly the server's certificate.
+func (s *Server) ClientTLS() *tls.Config {
+	return &tls.Config{RootCAs: s.cert.Pool(), MinVersion: tls.VersionTLS12}
 }
 
-func (e *embedded) info() ServerInfo {
-	return ServerInfo{Embedded: true, Links: append([]string(nil), e.links...), Fingerprint: e.cert.Fingerprint}
-}
-
-func (e *embedded) close() {
-	e.stop()
-	<-e.done
+// Close stops the server and waits for it.
+func (s *Server) Close() {
+	s.stop()
+	<-s.done
 }
 
 // lanAddresses lists this machine's non-loopback unicast IPv4 addresses

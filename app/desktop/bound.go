@@ -34,6 +34,7 @@ func (a *App) ListDevices() (ui.Devices, error)       { return a.ui.ListDevices(
 func (a *App) PreviewDevices(d ui.DeviceChoice) error { return a.ui.PreviewDevices(d) }
 func (a *App) FrameBridgeURL() (string, error)        { return a.ui.FrameBridgeURL() }
 func (a *App) ServerInfo() ui.ServerInfo              { return a.ui.ServerInfo() }
+func (a *App) JoinLink(link string) error             { return a.ui.JoinLink(link) }
 func (a *App) PlayTestSound(speaker string) error     { return a.ui.PlayTestSound(speaker) }
 func (a *App) Version() string                        { return a.version }
 func (a *App) ReportVideo(r ui.VideoReport)           { a.ui.ReportVideo(r) }

@@ -39,6 +39,10 @@ type Settings struct {
 	// SignalingURL is the server to log in to; empty runs the embedded one.
 	SignalingURL string      `json:"signalingUrl"`
 	ICEServers   []ICEServer `json:"iceServers"`
+	// Discovery finds the other Parley desktops on the LAN and meets them
+	// on one built-in server (when SignalingURL is empty). Defaults turns
+	// it on; a file written before it existed reads as on.
+	Discovery bool `json:"discovery"`
 }
 
 // Defaults returns the settings of a first start: default devices, 720p at
@@ -50,6 +54,7 @@ func Defaults() Settings {
 		Resolution: "720p",
 		FrameRate:  30,
 		ICEServers: []ICEServer{},
+		Discovery:  true,
 	}
 }
 

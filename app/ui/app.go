@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/bridge"
+	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/settings"
 )
@@ -18,16 +19,23 @@ import (
 type Options struct {
 	// Settings is where the user's choices live. Required.
 	Settings *settings.Store
-	// ConfigDir holds the embedded server's certificate; "" means the
-	// directory of the settings file.
+	// ConfigDir holds the built-in server's certificate; "" means the
+	// tls directory beside the settings file.
 	ConfigDir string
 	// Server overrides the settings' signaling URL (the --server flag).
 	Server string
 	// Name overrides the settings' display name at start (the --name flag).
 	Name string
-	// EmbeddedAddr is where the embedded server listens; "" means ":6503"
-	// (every interface, so browser users on the LAN reach it).
+	// EmbeddedAddr is where the built-in server listens; "" means
+	// builtin.DefaultAddr (every interface, so others on the LAN reach it).
 	EmbeddedAddr string
+	// NoDiscovery keeps the app off the LAN for this run (the
+	// --no-discovery flag) whatever the settings say: it neither
+	// advertises its built-in server nor looks for other desktops'.
+	NoDiscovery bool
+	// Join is an invite link to join at start (--join, or a parley:// link
+	// the system hands the app), as JoinLink does.
+	Join string
 	// FakeMedia marks a run with the test cameras and tone: no real
 	// speaker is opened, so a machine without sound hardware stays quiet.
 	FakeMedia bool
@@ -55,7 +63,8 @@ type App struct {
 	events  *eventQueue
 	devices *devices
 	bridge  *bridge.Bridge
-	server  *embedded // nil unless the embedded server runs
+	local   *builtin.Local // the built-in server; nil unless it runs
+	pins    *settings.Pins
 	conn    *connection
 
 	// switchMu serialises device switches (applyDevices). It is never held
@@ -63,18 +72,19 @@ type App struct {
 	// engine's loop takes mu when it reports events.
 	switchMu sync.Mutex
 
-	mu        sync.Mutex
-	settings  settings.Settings
-	live      settings.Settings // the device fields in use (see applyDevices)
-	stateSeq  uint64
-	warning   *SettingsWarning
-	eng       *engine.Engine
-	speaker   *speakerSwitch // the live engine's audio output
-	name      string
-	users     []string
-	call      CallState
-	muted     bool
-	cameraOff bool
+	mu         sync.Mutex
+	serverFlag string // Options.Server until JoinLink replaces it
+	settings   settings.Settings
+	live       settings.Settings // the device fields in use (see applyDevices)
+	stateSeq   uint64
+	warning    *SettingsWarning
+	eng        *engine.Engine
+	speaker    *speakerSwitch // the live engine's audio output
+	name       string
+	users      []string
+	call       CallState
+	muted      bool
+	cameraOff  bool
 	// peerMedia is what the call's peer last said it sends; nil outside a
 	// call and until the peer says (MDN's client never does).
 	peerMedia *engine.PeerMediaChanged
@@ -135,7 +145,13 @@ func New(opts Options) (*App, error) {
 		st.DisplayName = opts.Name
 	}
 	a.settings, a.live = st, st
+	a.serverFlag = opts.Server
 	a.devices = newDevices(st)
+	pins, err := settings.OpenPins(settings.PinsPath(a.store.Path()))
+	if err != nil {
+		a.log.Warn("pinned server certificates reset", "err", err)
+	}
+	a.pins = pins
 	return a, nil
 }
 
@@ -156,14 +172,26 @@ func (a *App) Start(ctx context.Context, em Emitter) error {
 	}
 	a.bridge = br
 
+	if a.opts.Join != "" {
+		if err := a.JoinLink(a.opts.Join); err != nil {
+			a.emitError("signaling", err.Error())
+		}
+	}
 	if a.serverURL() == "" {
-		srv, err := startEmbedded(ctx, a.embeddedAddr(), a.certDir(), a.log)
+		st := a.currentSettings()
+		l, err := builtin.StartLocal(ctx, builtin.LocalConfig{
+			Config:    builtin.Config{Addr: a.opts.EmbeddedAddr, CertDir: a.certDir(), Logger: a.log},
+			Discovery: a.discovery(),
+			Host:      st.DisplayName,
+			Pins:      a.pins,
+			OnMove:    a.onMove,
+		})
 		if err != nil {
 			// Without a server of its own the app can still log in to
 			// another one: say so instead of refusing to start.
 			a.emitError("signaling", fmt.Sprintf("The built-in server could not start (%v). Enter a server address in Settings.", err))
 		} else {
-			a.server = srv
+			a.local = l
 		}
 	}
 	if w := a.snapshotWarning(); w != nil {
@@ -186,8 +214,8 @@ func (a *App) Stop() {
 	if a.bridge != nil {
 		_ = a.bridge.Close()
 	}
-	if a.server != nil {
-		a.server.close()
+	if a.local != nil {
+		a.local.Close()
 	}
 }
 
@@ -200,21 +228,14 @@ func (a *App) goRun(fn func()) {
 }
 
 // serverURL is the signaling server to use: the flag, else the settings,
-// else "" for the embedded one.
+// else "" for the built-in one.
 func (a *App) serverURL() string {
-	if a.opts.Server != "" {
-		return a.opts.Server
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.settings.SignalingURL
-}
-
-func (a *App) embeddedAddr() string {
-	if a.opts.EmbeddedAddr != "" {
-		return a.opts.EmbeddedAddr
+	if a.serverFlag != "" {
+		return a.serverFlag
 	}
-	return ":6503"
+	return a.settings.SignalingURL
 }
 
 func (a *App) snapshotWarning() *SettingsWarning {

@@ -208,7 +208,7 @@ func (b *bobPeer) stop() {
 func dialEmbedded(t *testing.T, a *App, name string) *bobPeer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	c, err := client.Dial(ctx, client.Config{URL: a.server.localURL(), Name: name, TLS: a.server.clientTLS()})
+	c, err := client.Dial(ctx, client.Config{URL: a.local.LocalURL(), Name: name, TLS: a.local.ClientTLS()})
 	if err != nil {
 		cancel()
 		t.Fatal(err)

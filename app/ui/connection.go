@@ -35,7 +35,8 @@ type connection struct {
 
 	mu        sync.Mutex
 	status    SignalingStatus
-	cancelRun context.CancelFunc // ends the live connection, nil if none
+	cancelRun context.CancelFunc       // ends the live connection, nil if none
+	sig       *engine.SessionSignaling // the live session, nil if none
 	waiters   []chan loginResult
 }
 
@@ -106,7 +107,7 @@ func (c *connection) run(ctx context.Context) {
 			continue
 		}
 		url, tlsConf := c.target()
-		if url == "" {
+		if url == "" && c.a.local == nil {
 			c.setStatus(Offline, "")
 			c.settle("", errors.New("no signaling server: the built-in one did not start; enter a server in Settings"))
 			if !c.wait(ctx, 0) {
@@ -160,14 +161,23 @@ func jitter(d time.Duration) time.Duration {
 	return d/2 + rand.N(d/2)
 }
 
+// target is the server set by URL, with its pinned certificate if a link
+// pinned one; "" means the built-in server's Meeting decides.
 func (c *connection) target() (string, *tls.Config) {
 	if u := c.a.serverURL(); u != "" {
-		return u, nil
-	}
-	if c.a.server != nil {
-		return c.a.server.localURL(), c.a.server.clientTLS()
+		return u, c.a.serverTLS(u)
 	}
 	return "", nil
+}
+
+// move sends the live session to where the Meeting now says, at once.
+func (c *connection) move() {
+	c.mu.Lock()
+	sig := c.sig
+	c.mu.Unlock()
+	if sig != nil {
+		sig.Refresh()
+	}
 }
 
 // session runs one logical connection: a reconnecting signaling session
@@ -187,13 +197,31 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 		c.mu.Unlock()
 	}()
 
+	local := c.a.local
+	following := url == "" // the Meeting decides, and may move the session
+	if following {
+		// The Meeting listens to the LAN a moment before its first choice.
+		select {
+		case <-local.Ready():
+		case <-runCtx.Done():
+			return nil
+		}
+		url = local.Place().URL
+	}
+	where := func() string {
+		if following {
+			return local.Place().URL
+		}
+		return url
+	}
 	c.setStatus(Connecting, url)
 	var wasOnline, reported bool // touched only by the session's goroutine
-	sig, err := engine.ConnectSession(runCtx, client.SessionConfig{
+	cfg := client.SessionConfig{
 		Config:     client.Config{URL: url, Name: name, TLS: tlsConf},
 		MinBackoff: backoffMin,
 		MaxBackoff: backoffMax,
 		OnStatus: func(st client.Status, err error) {
+			url := where()
 			switch st {
 			case client.Online:
 				reported = false
@@ -216,7 +244,11 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 				}
 			}
 		},
-	})
+	}
+	if following {
+		local.Follow(&cfg)
+	}
+	sig, err := engine.ConnectSession(runCtx, cfg)
 	if err != nil {
 		if runCtx.Err() != nil {
 			return nil
@@ -224,6 +256,14 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 		return err
 	}
 	defer sig.Close()
+	c.mu.Lock()
+	c.sig = sig
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.sig = nil
+		c.mu.Unlock()
+	}()
 
 	eng, speaker, err := c.a.newEngine(sig.Name())
 	if err != nil {
@@ -243,7 +283,7 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 
 	c.a.setEngine(eng, sig.Name(), sig.Users())
 	defer c.a.setEngine(nil, "", nil)
-	c.setStatus(Online, url)
+	c.setStatus(Online, where())
 	c.settle(sig.Name(), nil)
 	c.a.applyControls(eng)
 	err = eng.Run(runCtx, sig)

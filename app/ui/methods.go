@@ -206,6 +206,9 @@ func (a *App) save(s settings.Settings) error {
 	a.mu.Lock()
 	a.settings = s
 	a.mu.Unlock()
+	if a.local != nil {
+		a.local.SetHost(s.DisplayName)
+	}
 	return nil
 }
 
@@ -338,14 +341,6 @@ func (a *App) FrameBridgeURL() (string, error) {
 		return "", errors.New("the frame bridge is not running")
 	}
 	return a.bridge.URL(), nil
-}
-
-// ServerInfo describes the embedded server for the page's "invite" box.
-func (a *App) ServerInfo() ServerInfo {
-	if a.server == nil {
-		return ServerInfo{Links: []string{}}
-	}
-	return a.server.info()
 }
 
 // PlayTestSound plays a short chime on the named speaker.

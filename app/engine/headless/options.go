@@ -1,6 +1,7 @@
 package headless
 
 import (
+	"crypto/tls"
 	"io"
 	"log/slog"
 	"time"
@@ -10,9 +11,23 @@ import (
 
 // Options are the headless peer's command-line settings.
 type Options struct {
-	Server string // ws:// or wss:// URL of the signaling server
-	Name   string // the name to register
-	Call   string // the user to call; empty to wait for a call
+	// Server is the ws:// or wss:// URL of the signaling server; "" runs
+	// the built-in server, as the desktop window does, and with Discovery
+	// meets the other desktops of the LAN on one of theirs.
+	Server string
+	// TLS checks Server's certificate; nil uses the system's authorities
+	// (--join sets one that accepts exactly the link's certificate).
+	TLS *tls.Config
+	// Listen is the built-in server's address; "" means builtin.DefaultAddr.
+	Listen string
+	// Discovery advertises the built-in server on the LAN and follows the
+	// other desktops'.
+	Discovery bool
+	// ConfigDir holds the built-in server's certificate (tls/) and the
+	// pins of LAN servers joined; "" means the desktop app's config folder.
+	ConfigDir string
+	Name      string // the name to register
+	Call      string // the user to call; empty to wait for a call
 
 	AutoAnswer bool // accept incoming calls
 	FakeMedia  bool // register app/media's test cameras and tone

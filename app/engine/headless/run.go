@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/probe"
 	"github.com/parleyhq/parley/app/media"
@@ -31,11 +32,23 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	sessCtx, endSession := context.WithCancel(ctx)
 	defer endSession()
-	c, err := connect(sessCtx, endSession, o)
+	var (
+		local *builtin.Local
+		live  sessionRef
+	)
+	if o.Server == "" {
+		var err error
+		if local, err = startLocal(ctx, o, &live); err != nil {
+			return nil, err
+		}
+		defer local.Close()
+	}
+	c, err := connect(sessCtx, endSession, o, local)
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
+	live.set(c)
 
 	eng, err := engine.New(engine.Config{
 		Name:       c.Name(),
@@ -104,14 +117,14 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // progress outlives a server restart. Only the first connection's failure
 // ends the run, at once (by cancel, which ends ctx): there is no call to
 // keep yet, and a wrong address should not look like a wait.
-func connect(ctx context.Context, cancel context.CancelFunc, o Options) (*engine.SessionSignaling, error) {
+func connect(ctx context.Context, cancel context.CancelFunc, o Options, local *builtin.Local) (*engine.SessionSignaling, error) {
 	var (
 		mu       sync.Mutex
 		online   bool
 		firstErr error
 	)
-	sig, err := engine.ConnectSession(ctx, client.SessionConfig{
-		Config: client.Config{URL: o.Server, Name: o.Name},
+	cfg := client.SessionConfig{
+		Config: client.Config{URL: o.Server, Name: o.Name, TLS: o.TLS},
 		OnStatus: func(st client.Status, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -123,7 +136,16 @@ func connect(ctx context.Context, cancel context.CancelFunc, o Options) (*engine
 				cancel()
 			}
 		},
-	})
+	}
+	if local != nil {
+		select { // the Meeting listens to the LAN before its first choice
+		case <-local.Ready():
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		local.Follow(&cfg)
+	}
+	sig, err := engine.ConnectSession(ctx, cfg)
 	if err != nil {
 		mu.Lock()
 		defer mu.Unlock()

@@ -1,0 +1,116 @@
+package builtin
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/parleyhq/parley/app/lan"
+	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/signaling/client"
+)
+
+// LocalConfig configures StartLocal.
+type LocalConfig struct {
+	Config
+	// Discovery advertises the server on the LAN and follows the other
+	// desktops' (Meeting). Off, or with a server bound to loopback, the
+	// desktop meets on its own server only.
+	Discovery bool
+	// Host is this desktop's user name, advertised with the server.
+	Host string
+	// Pins remembers the certificates of LAN servers joined; nil: none.
+	Pins *settings.Pins
+	// OnMove is MeetingConfig.OnMove.
+	OnMove func(Place)
+}
+
+// Local is a desktop's built-in server with the Meeting that decides
+// whether to use it or another desktop's.
+type Local struct {
+	*Server
+	*Meeting
+	discovery *lan.Discovery // nil when off
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+// StartLocal starts the built-in server and, when asked, LAN discovery.
+// A discovery that cannot start (no multicast interface) leaves the
+// desktop on its own server, with the reason logged.
+func StartLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	srv, err := Start(ctx, cfg.Config)
+	if err != nil {
+		return nil, err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	l := &Local{Server: srv, stop: stop}
+	mc := MeetingConfig{Server: srv, Host: cfg.Host, Pins: cfg.Pins, OnMove: cfg.OnMove, Logger: log.With("component", "lan")}
+	switch {
+	case !cfg.Discovery:
+		log.Info("LAN discovery off")
+	case srv.Loopback():
+		log.Info("LAN discovery off: the built-in server listens on loopback only")
+	default:
+		d, err := lan.Start(ctx, lan.Config{Logger: log.With("component", "mdns")})
+		if err != nil {
+			log.Warn("LAN discovery could not start; using this desktop's own server", "err", err)
+			break
+		}
+		l.discovery = d
+		mc.Discovery = d
+	}
+	l.Meeting = NewMeeting(mc)
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		l.Meeting.Run(ctx)
+	}()
+	return l, nil
+}
+
+// Follow makes a signaling session dial wherever the Meeting says, and
+// tells the Meeting how each connection went. OnMove should Refresh the
+// session, to move it at once.
+func (l *Local) Follow(cfg *client.SessionConfig) {
+	var dialled atomic.Value // the URL of the latest attempt
+	dialled.Store("")
+	cfg.Target = func() (string, *tls.Config) {
+		url, conf := l.Meeting.Target()
+		dialled.Store(url)
+		return url, conf
+	}
+	user := cfg.OnStatus
+	cfg.OnStatus = func(st client.Status, err error) {
+		url := dialled.Load().(string)
+		switch st {
+		case client.Online:
+			l.Meeting.Connected(url)
+		case client.Offline, client.Stopped:
+			if err != nil && !errors.Is(err, client.ErrClosed) {
+				l.Meeting.Failed(url, err)
+			}
+		}
+		if user != nil {
+			user(st, err)
+		}
+	}
+}
+
+// Close withdraws the advertisement (a goodbye, so the others move at
+// once), stops the server and waits for everything Local started.
+func (l *Local) Close() {
+	if l.discovery != nil {
+		_ = l.discovery.Close()
+	}
+	l.stop()
+	l.wg.Wait()
+	l.Server.Close()
+}

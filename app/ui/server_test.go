@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/signaling/invite"
+)
+
+// One desktop joins another's built-in server by the invite link its
+// Settings show: the link's certificate is pinned and remembered, and the
+// two see each other. A link with one digit of the fingerprint changed is
+// refused, naming the identity mismatch; a link that is no link, too.
+func TestJoinLink(t *testing.T) {
+	host, _ := newApp(t, t.TempDir(), Options{})
+	if _, err := host.Login("host"); err != nil {
+		t.Fatal(err)
+	}
+	info := host.ServerInfo()
+	if len(info.Links) == 0 || !strings.Contains(info.Links[0], "/?fp=") {
+		t.Fatalf("the host's invite links: %+v", info)
+	}
+	link := info.Links[0]
+
+	dir := t.TempDir()
+	guest, rec := newApp(t, dir, Options{})
+	if _, err := guest.Login("guest"); err != nil {
+		t.Fatal(err)
+	}
+	if err := guest.JoinLink("https://example.org/"); err == nil || !strings.Contains(err.Error(), "not a Parley invite link") {
+		t.Fatalf("JoinLink of a plain address: %v", err)
+	}
+
+	l, err := invite.Parse(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := l
+	if wrong.Fingerprint[0] == '0' {
+		wrong.Fingerprint = "1" + wrong.Fingerprint[1:]
+	} else {
+		wrong.Fingerprint = "0" + wrong.Fingerprint[1:]
+	}
+	if err := guest.JoinLink(wrong.String()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the identity mismatch reported", 20*time.Second, func() bool {
+		_, ok := rec.find("error", func(p any) bool {
+			var e *engine.Error
+			return errors.As(p.(error), &e) && strings.Contains(e.Text, "identity changed") && strings.Contains(e.Text, l.Fingerprint)
+		})
+		return ok
+	})
+	if slices.Contains(host.Snapshot().Users, "guest") {
+		t.Fatal("the guest signed in to a server whose certificate did not match")
+	}
+
+	if err := guest.JoinLink(link); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "host and guest see each other", 20*time.Second, func() bool {
+		return slices.Contains(host.Snapshot().Users, "guest") && slices.Contains(guest.Snapshot().Users, "host")
+	})
+	if got := guest.GetSettings().SignalingURL; got != l.WebSocketURL() {
+		t.Fatalf("the joined server was not kept in the settings: %q", got)
+	}
+	pins, err := settings.OpenPins(filepath.Join(dir, "pins.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pin, ok := pins.Get(settings.LinkKey(l.Host)); !ok || pin.Fingerprint != l.Fingerprint {
+		t.Fatalf("the link's certificate was not remembered: %+v", pin)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "settings.json")); err != nil {
+		t.Fatal(err)
+	}
+}
