@@ -197,6 +197,8 @@
  * @property {string} displayName
  * @property {string} signalingUrl "" = run the embedded server
  * @property {ICEServer[]} iceServers
+ * @property {boolean} discovery  find other Parley desktops on the LAN and meet them on one built-in
+ *                                server (when signalingUrl is ""); applies at the app's next start
  */
 
 /**
@@ -216,11 +218,20 @@
  */
 
 /**
- * Result of ServerInfo(): the embedded signaling server, if running.
+ * Result of ServerInfo() and payload of the "server" event: the built-in
+ * signaling server in use, this desktop's own or another desktop's found on
+ * the LAN (app/ui.ServerInfo).
  * @typedef {Object} ServerInfo
- * @property {boolean} embedded     true when this app runs the server
- * @property {string[]} links       addresses others open or enter, e.g. "https://192.168.1.5:6503"
- * @property {string} fingerprint   SHA-256 of the server's TLS certificate, "AB:CD:…" ("" if not embedded)
+ * @property {boolean} embedded     true while the app signs in to a built-in server (its own or
+ *                                  another desktop's); false when a server is set in Settings
+ * @property {string[]} links       invite links to the server in use, e.g. "https://192.168.1.5:6503/?fp=…":
+ *                                  a browser opens them, a Parley desktop joins with them (JoinLink)
+ * @property {string} fingerprint   SHA-256 of the server's TLS certificate ("" if not embedded)
+ * @property {string} host          the user whose desktop runs the server in use; "" for this desktop's own.
+ *                                  It comes from the network: show it as text only
+ * @property {boolean} firstJoin    that desktop's server was just joined for the first time: its
+ *                                  certificate is now pinned, and later joins are held to it
+ * @property {boolean} discovery    whether the app looks for other desktops on the LAN (this run)
  */
 
 /**
@@ -272,7 +283,7 @@
 /**
  * Events, by name. The engine's events keep their Kind() names and JSON
  * (the adapter forwards them with runtime.EventsEmit(ctx, ev.Kind(), ev));
- * "signaling", "devices", "level", "settings-warning" and "menu" come from the adapter.
+ * "signaling", "devices", "level", "settings-warning", "menu" and "server" come from the adapter.
  * @typedef {Object} Events
  * @property {CallState} state
  * @property {UsersChanged} users
@@ -287,6 +298,7 @@
  * @property {Level} level
  * @property {SettingsWarning} settings-warning
  * @property {MenuAction} menu
+ * @property {ServerInfo} server  the server in use changed (another desktop's found on the LAN, or ours again)
  */
 
 /**
@@ -314,6 +326,9 @@
  * @property {(d: DeviceChoice) => Promise<void>} PreviewDevices  switch capture now (Local stream, level events) without saving
  * @property {() => Promise<string>} FrameBridgeURL  ws://127.0.0.1:PORT/frames?token=…
  * @property {() => Promise<ServerInfo>} ServerInfo
+ * @property {(link: string) => Promise<void>} JoinLink  sign in to the server an invite link names, holding it to the
+ *   link's certificate; saves it as settings.signalingUrl and reconnects (after a call in progress). Rejects with a
+ *   sentence when the link is not an invite link; a refused connection arrives later as "signaling" and "error" events
  * @property {(speaker: string) => Promise<void>} PlayTestSound
  * @property {(r: VideoReport) => Promise<void>} [ReportVideo]  the page's drawing counters, for measurement
  * @property {(text: string) => Promise<void>} CopyText  put text on the clipboard (WebKitGTK has no navigator.clipboard on wails://)
@@ -324,7 +339,7 @@
 export const methods = /** @type {const} */ ([
   'Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
   'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL',
-  'ServerInfo', 'PlayTestSound', 'CopyText', 'ReportVideo',
+  'ServerInfo', 'JoinLink', 'PlayTestSound', 'CopyText', 'ReportVideo',
 ]);
 
 /**

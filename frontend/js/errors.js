@@ -11,6 +11,7 @@
  * @typedef {Object} Actions
  * @property {() => void} reconnect
  * @property {() => void} openSettings
+ * @property {() => void} joinLink  opens the "Join a link" dialog
  */
 
 /**
@@ -26,6 +27,16 @@ export function errorToast(err, act) {
       return { ...base, kind: 'warning', title: 'No camera or microphone could be used. Others may not see or hear you.',
         actions: [{ label: 'Device settings', run: act.openSettings }] };
     case 'signaling':
+      // A server whose certificate is not the one pinned for it (by an
+      // invite link, or a first join on the LAN) is not "unreachable":
+      // retrying cannot help, and it may be someone posing as it. The
+      // engine's code is only "signaling", so its sentence
+      // (signaling/client.IdentityError) tells the case apart.
+      if (err.text.includes('identity changed')) {
+        return { ...base, sticky: true,
+          title: 'This server is not the one you were invited to: its certificate differs from the one the link named. Ask for the link again.',
+          actions: [{ label: 'Join a link…', run: act.joinLink }, { label: 'Server settings', run: act.openSettings }] };
+      }
       return { ...base, sticky: true, title: 'Cannot reach the Parley server. Check the network or the server address.',
         actions: [{ label: 'Retry', run: act.reconnect }, { label: 'Server settings', run: act.openSettings }] };
     case 'server':

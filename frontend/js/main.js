@@ -10,6 +10,7 @@ import { byId, errorText } from './dom.js';
 import { errorToast, failedCallToast } from './errors.js';
 import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { IncomingDialog } from './incoming.js';
+import { JoinDialog } from './join.js';
 import { Login } from './login.js';
 import { SettingsPanel } from './settings.js';
 import { installShortcuts } from './shortcuts.js';
@@ -22,6 +23,7 @@ import { VideoView, percentile } from './video.js';
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
 /** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
+/** @typedef {import('./backend.js').ServerInfo} ServerInfo */
 
 /** How often the page reports its drawing to Go. */
 const REPORT_EVERY_MS = 5000;
@@ -101,6 +103,13 @@ async function main() {
   const login = new Login({ form: byId('login-form', HTMLFormElement), input: byId('login-name', HTMLInputElement),
     status: byId('signaling-status', HTMLElement) }, (n) => backend.Login(n), notify);
   const settings = new SettingsPanel(backend, video, (m) => notify(m));
+  const join = new JoinDialog({
+    dialog: byId('join-dialog', HTMLDialogElement), form: byId('join-form', HTMLFormElement),
+    input: byId('join-link', HTMLInputElement), error: byId('join-error', HTMLElement),
+  }, (link) => backend.JoinLink(link),
+  (where) => toasts.show({ kind: 'info', key: 'server', title: `Joining ${where}…`,
+    // The engine moves only after the call, not in the middle of it.
+    detail: call.state.state !== 'idle' && call.state.state !== 'ended' ? 'The call goes on; Parley moves to that server when it ends.' : undefined }));
   const stats = new StatsPanel(byId('stats', HTMLElement), byId('stats-table', HTMLElement), video, received);
 
   const toggleMute = () => {
@@ -120,12 +129,14 @@ async function main() {
     backend.HangUp().catch((e) => { hangingUp = false; fail(e); });
   };
   const openSettings = () => { settings.open(); };
-  const actions = { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings };
+  const joinLink = () => join.open();
+  const actions = { reconnect: () => { backend.Reconnect().catch(fail); }, openSettings, joinLink };
   byId('btn-mute', HTMLButtonElement).addEventListener('click', toggleMute);
   byId('btn-camera', HTMLButtonElement).addEventListener('click', toggleCamera);
   byId('btn-hangup', HTMLButtonElement).addEventListener('click', hangUp);
   byId('btn-settings', HTMLButtonElement).addEventListener('click', () => (settings.isOpen ? settings.close() : settings.open()));
   byId('btn-stats', HTMLButtonElement).addEventListener('click', () => stats.toggle());
+  byId('btn-join-link', HTMLButtonElement).addEventListener('click', joinLink);
   installShortcuts({
     toggleMute, toggleCamera, hangUp,
     closePanel: () => {
@@ -158,6 +169,22 @@ async function main() {
     detail: w.backup ? `The old file is kept as ${w.backup}. ${w.message}` : w.message,
     actions: [{ label: 'Open settings', run: openSettings }] });
 
+  /** The host of the server in use as last shown; null until known. @type {string|null} */
+  let serverHost = null;
+  /** @param {ServerInfo} info */
+  const showServer = (info) => {
+    const host = (info.embedded && info.host) || '';
+    if (info.embedded && info.host && info.firstJoin) {
+      // The one moment the user can check that the desktop found is the
+      // one they think: its fingerprint is pinned from now on.
+      toasts.show(firstJoinToast(info.host, info.fingerprint));
+    } else if (serverHost !== null && host !== serverHost) {
+      toasts.show({ kind: 'info', key: 'server',
+        title: host ? `Now meeting on ${host}'s server` : 'Now meeting on this computer\'s server' });
+    }
+    serverHost = host;
+  };
+
   backend.on('signaling', (s) => {
     if (s.status === 'reconnecting') {
       toasts.show({ kind: 'warning', key: 'reconnect', sticky: true, title: 'Lost the connection to the server. Reconnecting…',
@@ -182,6 +209,7 @@ async function main() {
   backend.on('stats', (s) => stats.setCall(s.stats));
   backend.on('peer-media', (pm) => call.setPeerMedia(pm));
   backend.on('settings-warning', warnSettings);
+  backend.on('server', showServer);
   backend.on('menu', (action) => {
     switch (action) {
       case 'toggle-mute': toggleMute(); break;
@@ -206,10 +234,29 @@ async function main() {
   } catch (e) {
     notify('Could not read the engine state.', errorText(e));
   }
+  // The server in use as the page opens: a first join made while the app
+  // started (before this page listened) is announced now; a "server" event
+  // that came first already set the host and wins.
+  backend.ServerInfo().then((info) => { if (serverHost === null) showServer(info); }, () => {});
 }
 
 main();
 
+
+/**
+ * firstJoinToast tells that this desktop met another's built-in server for
+ * the first time, with the fingerprint it now holds that server to. The
+ * host's name comes from the network: the toast renders it as text.
+ * @param {string} host
+ * @param {string} fingerprint
+ * @returns {import('./toasts.js').Toast}
+ */
+function firstJoinToast(host, fingerprint) {
+  return { kind: 'info', sticky: true, key: 'server',
+    title: `Joined ${host}'s Parley server on this network`,
+    detail: `First time: its certificate fingerprint is ${fingerprint}. Later joins are held to it; ` +
+      `compare it with ${host}'s Settings if you want to be sure.` };
+}
 
 /**
  * The p-th percentile (0–100) of xs, 0 for none (Go reads the report as numbers).

@@ -10,6 +10,7 @@ import { STREAM_LOCAL } from './framestream.js';
 /** @typedef {import('./backend.js').Backend} Backend */
 /** @typedef {import('./backend.js').Settings} Settings */
 /** @typedef {import('./backend.js').Device} Device */
+/** @typedef {import('./backend.js').ServerInfo} ServerInfo */
 /** @typedef {import('./backend.js').Devices} Devices */
 /** @typedef {import('./backend.js').ICEServer} ICEServer */
 /** @typedef {import('./video.js').VideoView} VideoView */
@@ -39,6 +40,8 @@ export class SettingsPanel {
     this.ice = byId('set-ice', HTMLElement);
     this.level = byId('set-level', HTMLElement);
     this.preview = byId('settings_preview', HTMLCanvasElement);
+    this.discovery = byId('set-discovery', HTMLInputElement);
+    this.serverTitle = byId('server-title', HTMLElement);
     this.links = byId('server-links', HTMLElement);
     this.fingerprint = byId('server-fingerprint', HTMLElement);
     /** @type {Settings|null} the saved settings, for Cancel */
@@ -59,6 +62,9 @@ export class SettingsPanel {
       this.save();
     });
     backend.on('devices', (d) => { if (this.isOpen) this.fillDevices(d, this.current()); });
+    // The server in use can change while the panel is open (another
+    // desktop's found on the network, or ours again when its host quit).
+    backend.on('server', (info) => { if (this.isOpen) this.showServer(info); });
     backend.on('level', (l) => { this.level.style.setProperty('--level', String(Math.max(0, Math.min(1, l.level)))); });
   }
 
@@ -78,13 +84,23 @@ export class SettingsPanel {
     } catch (e) {
       this.onError(`Could not read the settings: ${errorText(e)}`);
     }
-    this.backend.ServerInfo().then((info) => {
-      this.links.replaceChildren(...info.links.map((l) => el('li', {},
-        el('code', { text: l }),
-        el('button', { type: 'button', text: 'Copy', onclick: () => this.copy(l) }))));
-      if (!info.embedded) this.links.append(el('li', { text: 'This app uses another server; see the address above.' }));
-      this.fingerprint.textContent = info.fingerprint || '–';
-    }, (e) => { this.fingerprint.textContent = `unknown (${errorText(e)})`; });
+    this.backend.ServerInfo().then((info) => this.showServer(info),
+      (e) => { this.fingerprint.textContent = `unknown (${errorText(e)})`; });
+  }
+
+  /**
+   * showServer describes the built-in server in use: this computer's, or
+   * another desktop's found on the network, named after its host. The
+   * host's name comes from the network, so it goes in as text only.
+   * @param {ServerInfo} info
+   */
+  showServer(info) {
+    this.serverTitle.textContent = info.host ? `${info.host}'s server (found on this network)` : 'This computer\'s server';
+    this.links.replaceChildren(...info.links.map((l) => el('li', {},
+      el('code', { text: l }),
+      el('button', { type: 'button', text: 'Copy', 'aria-label': `Copy ${l}`, onclick: () => this.copy(l) }))));
+    if (!info.embedded) this.links.append(el('li', { text: 'This app uses another server; see the address above.' }));
+    this.fingerprint.textContent = info.fingerprint || '–';
   }
 
   /** Closes without saving and reverts previewed devices. */
@@ -114,6 +130,8 @@ export class SettingsPanel {
     }
     this.name.value = s.displayName;
     this.server.value = s.signalingUrl;
+    // Absent only from an engine older than the setting, whose default is on.
+    this.discovery.checked = s.discovery !== false;
     this.ice.replaceChildren(...s.iceServers.map(iceRow));
   }
 
@@ -144,6 +162,8 @@ export class SettingsPanel {
       displayName: this.name.value.trim(),
       signalingUrl: this.server.value.trim(),
       iceServers: [...this.ice.querySelectorAll('.ice-row')].map(readIceRow),
+      // Always sent: a missing field would save as false and turn discovery off.
+      discovery: this.discovery.checked,
     };
   }
 

@@ -112,10 +112,10 @@ function testBackend(cfg) {
       Login: (/** @type {string} */ n) => n,
       FrameBridgeURL: () => t.bridgeURL,
       GetSettings: () => ({ version: 1, camera: 'Test Camera', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
-        displayName: 'tester', signalingUrl: '', iceServers: [{ urls: ['stun:stun.test:3478'] }] }),
+        displayName: 'tester', signalingUrl: '', iceServers: [{ urls: ['stun:stun.test:3478'] }], discovery: true }),
       ListDevices: () => ({ cameras: [{ name: 'Test Camera', isDefault: true }, { name: 'usb-0000:00:14.0-2', label: 'Other Camera', isDefault: false }],
         microphones: [{ name: 'Test Mic', isDefault: true }], speakers: [{ name: 'Test Speaker', isDefault: true }] }),
-      ServerInfo: () => ({ embedded: true, links: ['https://192.0.2.5:6503'], fingerprint: 'AB:CD:EF' }),
+      ServerInfo: () => ({ embedded: true, links: ['https://192.0.2.5:6503/?fp=abcdef'], fingerprint: 'AB:CD:EF', host: '', firstJoin: false, discovery: true }),
       SaveSettings: () => null,
     }),
     /** @param {string} name @param {any} payload */
@@ -123,7 +123,7 @@ function testBackend(cfg) {
     listeners,
   };
   const methods = ['Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
-    'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL', 'ServerInfo', 'PlayTestSound', 'CopyText'];
+    'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL', 'ServerInfo', 'JoinLink', 'PlayTestSound', 'CopyText'];
   /** @type {Record<string, any>} */
   const b = {
     /** @param {string} name @param {(p: any) => void} cb */
@@ -652,7 +652,7 @@ test('settings: preview, devices, validation errors, save', async () => {
   assert.equal(await page.inputValue('#set-camera'), 'Test Camera');
   assert.equal(await page.inputValue('#set-resolution'), '720p');
   assert.equal(await page.textContent('#server-fingerprint'), 'AB:CD:EF');
-  assert.equal(await page.textContent('#server-links code'), 'https://192.0.2.5:6503');
+  assert.equal(await page.textContent('#server-links code'), 'https://192.0.2.5:6503/?fp=abcdef');
   // The preview shows the Local stream.
   await page.waitForFunction(() => /** @type {HTMLCanvasElement} */ (document.getElementById('settings_preview')).width === 320, null, { timeout: 10000 });
   assert.ok((await sample(page, 'settings_preview')).mean > 30);
@@ -662,7 +662,7 @@ test('settings: preview, devices, validation errors, save', async () => {
   assert.equal((await callsOf(page, 'PreviewDevices'))[0][1].camera, 'usb-0000:00:14.0-2');
   await page.click('#server-links button');
   await waitCalled(page, 'CopyText');
-  assert.deepEqual(await callsOf(page, 'CopyText'), [['CopyText', 'https://192.0.2.5:6503']]);
+  assert.deepEqual(await callsOf(page, 'CopyText'), [['CopyText', 'https://192.0.2.5:6503/?fp=abcdef']]);
   await emit(page, 'level', { level: 0.5 });
   assert.equal(await page.evaluate(() => document.getElementById('set-level')?.style.getPropertyValue('--level')), '0.5');
   // A refused value is shown next to its field, and the panel stays open.
@@ -685,6 +685,7 @@ test('settings: preview, devices, validation errors, save', async () => {
     version: 1, camera: 'usb-0000:00:14.0-2', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
     displayName: 'tester', signalingUrl: '',
     iceServers: [{ urls: ['stun:stun.test:3478'] }, { urls: ['turn:turn.test:3478?transport=udp', 'turns:turn.test:5349'], username: 'u', credential: 'p' }],
+    discovery: true,
   });
   assert.deepEqual(problems, []);
   await page.close();

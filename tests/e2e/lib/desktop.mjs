@@ -171,3 +171,36 @@ export function waitPhase(page, phase) {
 export function logTail(desk) {
   return desk.log().split('\n').filter((l) => !l.includes('AssetHandler')).join('\n').slice(-3000);
 }
+
+/**
+ * The Call button of `name` in the desktop page's people list (#users),
+ * matching the whole name: "deska" must not find "deskab".
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ */
+export function desktopCallButton(page, name) {
+  const whole = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  return page.locator('#users li.user').filter({ has: page.locator('.user-name', { hasText: whole }) }).locator('button.user-call');
+}
+
+/**
+ * Waits until a canvas of the page shows a non-black picture that changes
+ * (frames are flowing and being drawn, not one frozen picture).
+ * @param {import('playwright-core').Page} page
+ * @param {string} id
+ * @param {string} what  for the timeout message
+ * @returns {Promise<{mean: number, moved: number}>}
+ */
+export function waitMovingPicture(page, id, what) {
+  return waitFor(
+    async () => {
+      const a = await sampleCanvas(page, id);
+      if (a.mean < 20) return null;
+      await new Promise((r) => setTimeout(r, 400));
+      const b = await sampleCanvas(page, id);
+      const moved = changedPixels(a.px, b.px);
+      return moved > 50 ? { mean: b.mean, moved } : null;
+    },
+    { timeout: 30000, interval: 200, what },
+  );
+}
