@@ -19,6 +19,10 @@ for f in /usr/bin/parley /usr/share/applications/parley.desktop /usr/share/icons
 	[[ -e $f ]] || { echo "package: $f is missing"; exit 1; }
 done
 /usr/bin/parley --version
+# parley:// invite links open the app (the system's URL handler runs Exec with the link).
+grep -qx 'MimeType=x-scheme-handler/parley;' /usr/share/applications/parley.desktop &&
+	grep -qx 'Exec=parley %u' /usr/share/applications/parley.desktop ||
+	{ echo "package: the desktop entry does not handle parley:// links"; exit 1; }
 
 start_signal
 trap 'kill $SIGNAL_PID 2>/dev/null || true' EXIT

@@ -56,7 +56,15 @@ type proc struct {
 // first).
 func start(t *testing.T, ns, name string, args ...string) *proc {
 	t.Helper()
-	full := append([]string{"netns", "exec", ns, filepath.Join(bins, name)}, args...)
+	return startEnv(t, ns, nil, name, args...)
+}
+
+// startEnv is start with environment variables (NAME=value) added; env
+// execs the program, so the pid is still the program's own.
+func startEnv(t *testing.T, ns string, env []string, name string, args ...string) *proc {
+	t.Helper()
+	full := append([]string{"netns", "exec", ns, "env"}, env...)
+	full = append(append(full, filepath.Join(bins, name)), args...)
 	p := &proc{cmd: exec.Command("ip", full...), out: &syncbuf.Buffer{}, done: make(chan struct{})}
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	if err := p.cmd.Start(); err != nil {

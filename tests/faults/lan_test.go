@@ -1,0 +1,236 @@
+//go:build faults
+
+package faults
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// lan is hosts in namespaces of their own, joined by a bridge in another,
+// as desktops on one office network are: 10.201.<n>.<i+1>/24. Multicast
+// (mDNS) crosses the bridge; nothing leaves the namespaces.
+type lan struct {
+	hosts []string
+}
+
+func newLAN(t *testing.T, n int) *lan {
+	t.Helper()
+	sub := 10 + subnet.Add(1)
+	tag := fmt.Sprintf("pl%d-%d", os.Getpid()%100000, sub)
+	br := tag + "br"
+	run(t, "ip", "netns", "add", br)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", br).Run() })
+	run(t, "ip", "-n", br, "link", "add", "br0", "type", "bridge")
+	run(t, "ip", "-n", br, "link", "set", "br0", "up")
+	l := &lan{}
+	for i := range n {
+		ns := fmt.Sprintf("%sh%d", tag, i)
+		run(t, "ip", "netns", "add", ns)
+		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+		port, nic := fmt.Sprintf("p%d", i), fmt.Sprintf("%sv%d", tag, i)
+		if len(nic) > 15 {
+			t.Fatalf("interface name %q too long", nic)
+		}
+		run(t, "ip", "-n", br, "link", "add", port, "type", "veth", "peer", "name", nic)
+		run(t, "ip", "-n", br, "link", "set", nic, "netns", ns)
+		run(t, "ip", "-n", br, "link", "set", port, "master", "br0", "up")
+		run(t, "ip", "-n", ns, "addr", "add", fmt.Sprintf("10.201.%d.%d/24", sub, i+1), "dev", nic)
+		run(t, "ip", "-n", ns, "link", "set", nic, "up")
+		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+		l.hosts = append(l.hosts, ns)
+	}
+	return l
+}
+
+// desktop is a headless bin/parley run the way the desktop window runs
+// with default settings: no --server, so it serves its built-in server
+// and, unless told otherwise, meets the LAN's other desktops.
+type desktop struct {
+	*proc
+	name    string
+	started time.Time
+}
+
+func startDesktop(t *testing.T, ns, name string, extra ...string) *desktop {
+	t.Helper()
+	args := append([]string{"--headless", "--fake-media", "--name", name, "--width", "320", "--height", "240",
+		"--wait", "2m", "--duration", "2m", "--log-level", "info"}, extra...)
+	env := []string{"XDG_CONFIG_HOME=" + t.TempDir()}
+	return &desktop{proc: startEnv(t, ns, env, "parley", args...), name: name, started: time.Now()}
+}
+
+// lines returns the event lines of one kind, in order, as JSON.
+func (d *desktop) lines(kind string) []string {
+	var out []string
+	for _, l := range strings.Split(d.out.String(), "\n") {
+		if rest, ok := strings.CutPrefix(l, kind+" {"); ok {
+			out = append(out, "{"+rest)
+		}
+	}
+	return out
+}
+
+// users is the last user list the desktop reported.
+func (d *desktop) users() []string {
+	ls := d.lines("users")
+	if len(ls) == 0 {
+		return nil
+	}
+	var u struct{ Users []string }
+	_ = json.Unmarshal([]byte(ls[len(ls)-1]), &u)
+	return u.Users
+}
+
+// sees says whether d's last user list holds every one of names.
+func (d *desktop) sees(names ...string) bool {
+	u := d.users()
+	for _, n := range names {
+		if !slices.Contains(u, n) {
+			return false
+		}
+	}
+	return true
+}
+
+// server is the certificate fingerprint of the last meeting place the
+// desktop reported: it names a server whatever address reaches it.
+func (d *desktop) server() string {
+	ls := d.lines("server")
+	if len(ls) == 0 {
+		return ""
+	}
+	var p struct{ Fingerprint string }
+	_ = json.Unmarshal([]byte(ls[len(ls)-1]), &p)
+	return p.Fingerprint
+}
+
+func (d *desktop) stop(t *testing.T) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Three desktops on one LAN with default settings: they find each other
+// and meet on the oldest one's server with nobody typing an address, two
+// of them call, and when the host quits the other two regain a server
+// within 10 s while their call goes on.
+func TestLANDesktopsMeetAndSurviveTheHost(t *testing.T) {
+	requireNetns(t)
+	t.Parallel()
+	l := newLAN(t, 3)
+	alice := startDesktop(t, l.hosts[0], "alice")
+	waitFor(t, "alice's own server", 10*time.Second, func() bool { return alice.server() != "" })
+	bob := startDesktop(t, l.hosts[1], "bob", "--auto-answer")
+	carol := startDesktop(t, l.hosts[2], "carol", "--call", "bob", "--duration", "25s")
+
+	everyone := []string{"alice", "bob", "carol"}
+	waitFor(t, "all three online together", 15*time.Second, func() bool {
+		return alice.sees(everyone...) && bob.sees(everyone...) && carol.sees(everyone...)
+	})
+	met := time.Since(carol.started)
+	t.Logf("bob and carol see everyone %v after they started; they meet on %s", met.Round(time.Millisecond), bob.server())
+	if met > 5*time.Second {
+		t.Errorf("desktops saw each other only after %v, want within 5 s", met)
+	}
+	if bob.server() != alice.server() || carol.server() != alice.server() {
+		t.Errorf("not one meeting place: alice %s, bob %s, carol %s", alice.server(), bob.server(), carol.server())
+	}
+
+	waitFor(t, "carol and bob in a call", 30*time.Second, func() bool { return inCall(&peer{proc: carol.proc}) && inCall(&peer{proc: bob.proc}) })
+	time.Sleep(2 * time.Second)
+	hostPlace := alice.server()
+	quit := time.Now()
+	alice.stop(t)
+	waitForOr(t, "bob and carol on a new server, seeing each other", 20*time.Second, func() {
+		t.Logf("bob:\n%s\ncarol:\n%s", tail(bob.out.String()), tail(carol.out.String()))
+	}, func() bool {
+		return bob.server() != hostPlace && bob.server() == carol.server() && bob.sees("bob", "carol") && carol.sees("bob", "carol") &&
+			!bob.sees("alice") && !carol.sees("alice")
+	})
+	back := time.Since(quit)
+	t.Logf("after the host quit, bob and carol meet again on %s after %v", bob.server(), back.Round(time.Millisecond))
+	if back > 10*time.Second {
+		t.Errorf("a server regained only after %v, want within 10 s", back)
+	}
+	// The call outlived the move: it ends when carol hangs up, as planned.
+	carol.wait(t, 60*time.Second)
+	if strings.Count(carol.out.String(), `"state":"ended"`) != 1 || !strings.Contains(carol.out.String(), `"state":"ended","peer":"bob","reason":"local-hang-up"`) {
+		t.Errorf("carol's call did not end by her own hang-up:\n%s", tail(carol.out.String()))
+	}
+}
+
+// The host dies (SIGKILL: no goodbye on the LAN): the others notice by
+// their connection dropping, find it gone, and meet on the next server
+// within 10 s.
+func TestLANHostKilled(t *testing.T) {
+	requireNetns(t)
+	t.Parallel()
+	l := newLAN(t, 3)
+	alice := startDesktop(t, l.hosts[0], "alice")
+	waitFor(t, "alice's own server", 10*time.Second, func() bool { return alice.server() != "" })
+	bob := startDesktop(t, l.hosts[1], "bob")
+	carol := startDesktop(t, l.hosts[2], "carol")
+	waitFor(t, "all three online together", 15*time.Second, func() bool {
+		return bob.sees("alice", "bob", "carol") && carol.sees("alice", "bob", "carol")
+	})
+	hostPlace := alice.server()
+	killed := time.Now()
+	alice.kill(t)
+	waitForOr(t, "bob and carol on a new server", 20*time.Second, func() {
+		t.Logf("bob:\n%s\ncarol:\n%s", tail(bob.out.String()), tail(carol.out.String()))
+	}, func() bool {
+		return bob.server() != hostPlace && bob.server() == carol.server() && bob.sees("bob", "carol") && carol.sees("bob", "carol")
+	})
+	back := time.Since(killed)
+	t.Logf("after the host was killed, bob and carol meet again on %s after %v", bob.server(), back.Round(time.Millisecond))
+	if back > 10*time.Second {
+		t.Errorf("a server regained only after %v, want within 10 s", back)
+	}
+}
+
+// Discovery off: two desktops on one LAN each keep to their own server
+// and never see each other.
+func TestLANDiscoveryOff(t *testing.T) {
+	requireNetns(t)
+	t.Parallel()
+	l := newLAN(t, 2)
+	a := startDesktop(t, l.hosts[0], "alice", "--no-discovery")
+	b := startDesktop(t, l.hosts[1], "bob", "--no-discovery")
+	waitFor(t, "both online", 10*time.Second, func() bool { return a.sees("alice") && b.sees("bob") })
+	time.Sleep(4 * time.Second) // discovery, when on, meets within about 1 s
+	if a.sees("bob") || b.sees("alice") {
+		t.Fatalf("with discovery off they met: alice sees %v, bob sees %v", a.users(), b.users())
+	}
+	if strings.Contains(a.out.String(), "_parley") || !strings.Contains(a.out.String(), "LAN discovery off") {
+		t.Errorf("alice's log does not say discovery is off:\n%s", tail(a.out.String()))
+	}
+}
+
+// waitForOr is waitFor that calls explain before failing.
+func waitForOr(t *testing.T, what string, d time.Duration, explain func(), cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			explain()
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		return s[len(s)-3000:]
+	}
+	return s
+}
