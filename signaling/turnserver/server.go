@@ -80,20 +80,9 @@ func Start(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 
-	udp, err := net.ListenPacket("udp4", cfg.Listen)
+	udp, tcp, err := listenPair(cfg.Listen)
 	if err != nil {
-		return nil, fmt.Errorf("turnserver: udp: %w", err)
-	}
-	port := udp.LocalAddr().(*net.UDPAddr).Port
-	host, _, err := net.SplitHostPort(cfg.Listen)
-	if err != nil {
-		udp.Close()
-		return nil, fmt.Errorf("turnserver: listen address: %w", err)
-	}
-	tcp, err := net.Listen("tcp4", net.JoinHostPort(host, strconv.Itoa(port)))
-	if err != nil {
-		udp.Close()
-		return nil, fmt.Errorf("turnserver: tcp: %w", err)
+		return nil, err
 	}
 
 	permit := func(client net.Addr, peer net.IP) bool {
@@ -127,7 +116,7 @@ func Start(cfg Config) (*Server, error) {
 		tcp.Close()
 		return nil, fmt.Errorf("turnserver: %w", err)
 	}
-	return &Server{cfg: cfg, turn: ts, port: port}, nil
+	return &Server{cfg: cfg, turn: ts, port: udp.LocalAddr().(*net.UDPAddr).Port}, nil
 }
 
 // Port is the UDP and TCP port the relay listens on.
@@ -154,3 +143,33 @@ func (s *Server) ICEServers(user string) ([]protocol.ICEServer, time.Time, error
 
 // Close stops the relay and frees every allocation.
 func (s *Server) Close() error { return s.turn.Close() }
+
+// listenPair opens UDP and TCP on one port. With port 0 the UDP socket
+// picks it, and that number may already be taken for TCP by an unrelated
+// socket (seen in CI: "bind: address already in use"): then it tries
+// another, a few times.
+func listenPair(addr string) (net.PacketConn, net.Listener, error) {
+	host, portText, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("turnserver: listen address: %w", err)
+	}
+	tries := 1
+	if portText == "0" {
+		tries = 10
+	}
+	for i := 0; ; i++ {
+		udp, err := net.ListenPacket("udp4", addr)
+		if err != nil {
+			return nil, nil, fmt.Errorf("turnserver: udp: %w", err)
+		}
+		port := udp.LocalAddr().(*net.UDPAddr).Port
+		tcp, err := net.Listen("tcp4", net.JoinHostPort(host, strconv.Itoa(port)))
+		if err == nil {
+			return udp, tcp, nil
+		}
+		udp.Close()
+		if i+1 >= tries {
+			return nil, nil, fmt.Errorf("turnserver: tcp: %w", err)
+		}
+	}
+}
