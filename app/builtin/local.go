@@ -33,9 +33,13 @@ type LocalConfig struct {
 type Local struct {
 	*Server
 	*Meeting
+	ctx  context.Context
+	log  *slog.Logger
+	stop context.CancelFunc
+	wg   sync.WaitGroup
+
+	mu        sync.Mutex
 	discovery *lan.Discovery // nil when off
-	stop      context.CancelFunc
-	wg        sync.WaitGroup
 }
 
 // StartLocal starts the built-in server and, when asked, LAN discovery.
@@ -51,19 +55,11 @@ func StartLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 		return nil, err
 	}
 	ctx, stop := context.WithCancel(ctx)
-	l := &Local{Server: srv, stop: stop}
+	l := &Local{Server: srv, ctx: ctx, log: log, stop: stop}
 	mc := MeetingConfig{Server: srv, Host: cfg.Host, Pins: cfg.Pins, OnMove: cfg.OnMove, Logger: log.With("component", "lan")}
-	switch {
-	case !cfg.Discovery:
-		log.Info("LAN discovery off")
-	case srv.Loopback():
-		log.Info("LAN discovery off: the built-in server listens on loopback only")
-	default:
-		d, err := lan.Start(ctx, lan.Config{Logger: log.With("component", "mdns")})
-		if err != nil {
-			log.Warn("LAN discovery could not start; using this desktop's own server", "err", err)
-			break
-		}
+	if d, err := l.startDiscovery(cfg.Discovery); err != nil {
+		log.Warn("LAN discovery could not start; using this desktop's own server", "err", err)
+	} else if d != nil {
 		l.discovery = d
 		mc.Discovery = d
 	}
@@ -104,12 +100,53 @@ func (l *Local) Follow(cfg *client.SessionConfig) {
 	}
 }
 
+// startDiscovery starts LAN discovery when on and worth it; nil, nil when not.
+func (l *Local) startDiscovery(on bool) (*lan.Discovery, error) {
+	switch {
+	case !on:
+		l.log.Info("LAN discovery off")
+		return nil, nil
+	case l.Server.Loopback():
+		l.log.Info("LAN discovery off: the built-in server listens on loopback only")
+		return nil, nil
+	}
+	return lan.Start(l.ctx, lan.Config{Logger: l.log.With("component", "mdns")})
+}
+
+// SetDiscovery turns LAN discovery on or off at once: off says goodbye on
+// the LAN and brings the session back to this desktop's own server; on
+// advertises it again and follows the others'.
+func (l *Local) SetDiscovery(on bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if on == (l.discovery != nil) {
+		return nil
+	}
+	if !on {
+		d := l.discovery
+		l.discovery = nil
+		l.Meeting.setDiscoverer(nil)
+		l.log.Info("LAN discovery off")
+		return d.Close()
+	}
+	d, err := l.startDiscovery(true)
+	if err != nil || d == nil {
+		return err
+	}
+	l.discovery = d
+	l.Meeting.setDiscoverer(d)
+	return nil
+}
+
 // Close withdraws the advertisement (a goodbye, so the others move at
 // once), stops the server and waits for everything Local started.
 func (l *Local) Close() {
+	l.mu.Lock()
 	if l.discovery != nil {
 		_ = l.discovery.Close()
+		l.discovery = nil
 	}
+	l.mu.Unlock()
 	l.stop()
 	l.wg.Wait()
 	l.Server.Close()

@@ -43,9 +43,11 @@ type Meeting struct {
 	cfg      MeetingConfig
 	instance string
 	settled  chan struct{}
+	rewired  chan struct{} // setDiscoverer was called
 
 	mu       sync.Mutex
-	host     string // this desktop's user, advertised
+	disc     Discoverer // cfg.Discovery until setDiscoverer
+	host     string     // this desktop's user, advertised
 	place    Place
 	failures map[string]int       // failed connections in a row, by instance
 	lastFail map[string]time.Time // when the last one counted
@@ -118,6 +120,8 @@ func NewMeeting(cfg MeetingConfig) *Meeting {
 		cfg:      cfg,
 		instance: InstanceName(cfg.Server.Fingerprint()),
 		settled:  make(chan struct{}),
+		rewired:  make(chan struct{}, 1),
+		disc:     cfg.Discovery,
 		host:     cfg.Host,
 		failures: map[string]int{},
 		lastFail: map[string]time.Time{},
@@ -143,30 +147,56 @@ func (m *Meeting) service() lan.Service {
 // Run advertises this desktop's server and follows the others' until ctx
 // ends.
 func (m *Meeting) Run(ctx context.Context) {
-	d := m.cfg.Discovery
-	if d == nil {
-		close(m.settled)
-		<-ctx.Done()
-		return
+	settleAfter := settleTime
+	if m.discoverer() == nil {
+		settleAfter = 0 // nobody to listen for
+	} else {
+		m.discoverer().Advertise(m.service())
 	}
-	d.Advertise(m.service())
-	settle := time.NewTimer(settleTime)
+	settle := time.NewTimer(settleAfter)
 	defer settle.Stop()
 	tick := time.NewTicker(5 * time.Second) // benched desktops come back
 	defer tick.Stop()
 	for {
+		var changes <-chan struct{}
+		if d := m.discoverer(); d != nil {
+			changes = d.Changes()
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-settle.C:
 			m.choose()
 			close(m.settled)
-		case <-d.Changes():
+		case <-changes:
+		case <-m.rewired:
+			if d := m.discoverer(); d != nil {
+				d.Advertise(m.service())
+			}
 		case <-tick.C:
 		}
 		if m.isSettled() {
 			m.choose()
 		}
+	}
+}
+
+// discoverer is the Discoverer in use, nil while discovery is off.
+func (m *Meeting) discoverer() Discoverer {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.disc
+}
+
+// setDiscoverer swaps the Discoverer (nil: off) while Run runs; the next
+// choice follows it.
+func (m *Meeting) setDiscoverer(d Discoverer) {
+	m.mu.Lock()
+	m.disc = d
+	m.mu.Unlock()
+	select {
+	case m.rewired <- struct{}{}:
+	default:
 	}
 }
 
@@ -195,8 +225,8 @@ func (m *Meeting) SetHost(name string) {
 	changed := m.host != name
 	m.host = name
 	m.mu.Unlock()
-	if changed && m.cfg.Discovery != nil {
-		m.cfg.Discovery.Advertise(m.service())
+	if d := m.discoverer(); changed && d != nil {
+		d.Advertise(m.service())
 	}
 }
 
@@ -252,8 +282,8 @@ func (m *Meeting) Failed(url string, err error) {
 		}
 	}
 	m.mu.Unlock()
-	if m.cfg.Discovery != nil {
-		m.cfg.Discovery.Reconfirm(p.Instance)
+	if d := m.discoverer(); d != nil {
+		d.Reconfirm(p.Instance)
 	}
 	m.choose()
 }
@@ -261,8 +291,8 @@ func (m *Meeting) Failed(url string, err error) {
 // choose applies the rule and moves when the winner changed.
 func (m *Meeting) choose() {
 	var svcs []lan.Service
-	if m.cfg.Discovery != nil {
-		svcs = m.cfg.Discovery.Services()
+	if d := m.discoverer(); d != nil {
+		svcs = d.Services()
 	}
 	now := time.Now()
 	own := m.cfg.Server

@@ -191,3 +191,35 @@ func TestMeetingFailures(t *testing.T) {
 	m.Failed(url, &client.IdentityError{Pinned: b.Fingerprint, Presented: own.Fingerprint()})
 	testwait.Until(t, "back on our own server", 5*time.Second, func() bool { return m.Place().Own })
 }
+
+// Discovery switched off while meeting on another desktop's server brings
+// the session home at once; switched on again, it goes back.
+func TestMeetingDiscoverySwitchedOffAndOn(t *testing.T) {
+	own := startServer(t)
+	older := peerService(t, own.Since().Add(-time.Hour))
+	view := newLANView()
+	view.set(older)
+	moves := make(chan Place, 8)
+	m := NewMeeting(MeetingConfig{Server: own, OnMove: func(p Place) { moves <- p }})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go m.Run(ctx)
+	<-m.Ready()
+	if !m.Place().Own {
+		t.Fatalf("discovery off from the start, yet: %+v", m.Place())
+	}
+	m.setDiscoverer(view)
+	if p := <-moves; p.Instance != older.Instance {
+		t.Fatalf("discovery on: %+v", p)
+	}
+	view.mu.Lock()
+	advertised := len(view.advertised)
+	view.mu.Unlock()
+	if advertised == 0 {
+		t.Fatal("discovery switched on, but this desktop's server was not advertised")
+	}
+	m.setDiscoverer(nil)
+	if p := <-moves; !p.Own {
+		t.Fatalf("discovery off: %+v", p)
+	}
+}

@@ -193,6 +193,9 @@ func (a *App) SaveSettings(s settings.Settings) (*FieldError, error) {
 	if err := a.applyDevices(s); err != nil {
 		a.emitError("media", err.Error())
 	}
+	if old.Discovery != s.Discovery || old.SignalingURL != s.SignalingURL {
+		a.syncDiscovery()
+	}
 	if old.DisplayName != s.DisplayName || old.SignalingURL != s.SignalingURL || !sameICE(old.ICEServers, s.ICEServers) {
 		a.restartWhenIdle()
 	}

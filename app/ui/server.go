@@ -92,6 +92,7 @@ func (a *App) JoinLink(link string) error {
 		return err
 	}
 	a.log.Info("joining by link", "server", next.SignalingURL, "fingerprint", l.Fingerprint)
+	a.syncDiscovery()
 	a.restartWhenIdle()
 	return nil
 }
@@ -115,8 +116,26 @@ func (a *App) serverTLS(raw string) *tls.Config {
 	return conf
 }
 
+// discovery says whether the app takes part in the LAN's meeting: the
+// settings allow it, --no-discovery does not forbid it, and no server is
+// set (a desktop signed in elsewhere would only lure the others to a
+// server its own user is not on).
 func (a *App) discovery() bool {
+	if a.serverURL() != "" {
+		return false
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.settings.Discovery && !a.opts.NoDiscovery
+}
+
+// syncDiscovery applies a change of the discovery setting or of the
+// server at once.
+func (a *App) syncDiscovery() {
+	if a.local == nil {
+		return
+	}
+	if err := a.local.SetDiscovery(a.discovery()); err != nil {
+		a.emitError("signaling", "Looking for other Parley desktops on this network failed: "+err.Error())
+	}
 }
