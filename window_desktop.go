@@ -4,7 +4,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"io/fs"
 	"os"
 
@@ -32,6 +34,15 @@ func runWindow(_ context.Context, o windowOptions) error {
 	if err != nil {
 		return err
 	}
+	// One window per settings folder: a parley:// link clicked while Parley
+	// runs goes to that window, and tests with several desktops (each with
+	// its own folder) stay apart.
+	sum := sha256.Sum256([]byte(path))
+	id := "parley-" + hex.EncodeToString(sum[:8])
+	if desktop.HandOver(id, os.Args[1:]) {
+		o.Logger.Info("handed the command line to the Parley window already open")
+		return nil
+	}
 	origins := bridge.DefaultOrigins
 	// The dev build serves the page from the address in $devserver; the
 	// frame bridge must accept that origin as well.
@@ -58,5 +69,5 @@ func runWindow(_ context.Context, o windowOptions) error {
 	if err != nil {
 		return err
 	}
-	return desktop.Run(backend, desktop.Options{Assets: assets, Icon: appIcon, Version: o.Version})
+	return desktop.Run(backend, desktop.Options{Assets: assets, Icon: appIcon, Version: o.Version, InstanceID: id})
 }

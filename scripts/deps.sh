@@ -17,8 +17,9 @@ set -euo pipefail
 #   nftables                     packet loss in fault tests where the kernel has no netem
 #   fonts-dejavu-core            readable text in screenshots
 #   imagemagick                  screenshots of the real window (import, convert, compare)
+#   dbus                         a private session bus: a second start hands its parley:// link to the open window
 PKGS=(build-essential pkg-config libvpx-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick)
+      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus)
 
 missing=()
 for p in "${PKGS[@]}"; do

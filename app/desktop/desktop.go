@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/menu"
@@ -18,6 +19,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/parleyhq/parley/app/ui"
+	"github.com/parleyhq/parley/signaling/invite"
 )
 
 // Options configure the window.
@@ -28,6 +30,12 @@ type Options struct {
 	Icon []byte
 	// Version is shown in About.
 	Version string
+	// InstanceID names this window among the running ones: a second start
+	// with the same ID hands its arguments (a parley:// link) to the first
+	// window and exits, as a click on a link while Parley runs should. ""
+	// allows any number of windows. On Linux it needs a D-Bus session bus;
+	// without one every start opens its own window.
+	InstanceID string
 }
 
 // Run opens the window and blocks until it closes. backend must not be
@@ -37,17 +45,18 @@ func Run(backend *ui.App, opts Options) error {
 	app := &App{ui: backend, version: opts.Version}
 	preferDarkTheme()
 	err := wails.Run(&options.App{
-		Title:            "Parley",
-		Width:            1280,
-		Height:           800,
-		MinWidth:         720,
-		MinHeight:        480,
-		BackgroundColour: &options.RGBA{R: 0x12, G: 0x14, B: 0x18, A: 0xff},
-		AssetServer:      &assetserver.Options{Assets: opts.Assets},
-		Menu:             app.menu(),
-		OnStartup:        app.startup,
-		OnShutdown:       app.shutdown,
-		Bind:             []any{app},
+		Title:              "Parley",
+		Width:              1280,
+		Height:             800,
+		MinWidth:           720,
+		MinHeight:          480,
+		BackgroundColour:   &options.RGBA{R: 0x12, G: 0x14, B: 0x18, A: 0xff},
+		AssetServer:        &assetserver.Options{Assets: opts.Assets},
+		Menu:               app.menu(),
+		OnStartup:          app.startup,
+		OnShutdown:         app.shutdown,
+		Bind:               []any{app},
+		SingleInstanceLock: singleInstance(opts.InstanceID, app.secondInstance),
 		Linux: &linux.Options{
 			Icon:        opts.Icon,
 			ProgramName: "parley",
@@ -75,6 +84,45 @@ func (a *App) startup(ctx context.Context) {
 }
 
 func (a *App) shutdown(context.Context) { a.ui.Stop() }
+
+func singleInstance(id string, onSecond func(options.SecondInstanceData)) *options.SingleInstanceLock {
+	if id == "" {
+		return nil
+	}
+	return &options.SingleInstanceLock{UniqueId: id, OnSecondInstanceLaunch: onSecond}
+}
+
+// secondInstance runs when Parley is started again while this window is
+// open: the window comes to the front, and a link it was started with is
+// joined here.
+func (a *App) secondInstance(d options.SecondInstanceData) {
+	if a.ctx == nil {
+		return
+	}
+	runtime.LogInfof(a.ctx, "parley started again with %d arguments", len(d.Args))
+	if link := linkArg(d.Args); link != "" {
+		a.ui.OpenLink(link)
+	}
+	runtime.WindowUnminimise(a.ctx)
+	runtime.WindowShow(a.ctx)
+}
+
+// linkArg finds the invite link in a command line: a parley:// argument,
+// as the system's URL handler passes it, or --join's value.
+func linkArg(args []string) string {
+	for i, arg := range args {
+		switch {
+		case strings.HasPrefix(arg, invite.Scheme+":"):
+			return arg
+		case (arg == "--join" || arg == "-join") && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(arg, "--join="), strings.HasPrefix(arg, "-join="):
+			_, v, _ := strings.Cut(arg, "=")
+			return v
+		}
+	}
+	return ""
+}
 
 // menu builds the native menu: Parley (About, Quit), Call (Hang up) and
 // Settings… (Ctrl+,). Menu actions that the page handles are sent to it as

@@ -173,9 +173,7 @@ func (a *App) Start(ctx context.Context, em Emitter) error {
 	a.bridge = br
 
 	if a.opts.Join != "" {
-		if err := a.JoinLink(a.opts.Join); err != nil {
-			a.emitError("signaling", err.Error())
-		}
+		a.OpenLink(a.opts.Join)
 	}
 	if a.serverURL() == "" {
 		st := a.currentSettings()

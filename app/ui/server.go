@@ -97,6 +97,15 @@ func (a *App) JoinLink(link string) error {
 	return nil
 }
 
+// OpenLink is JoinLink for a link the system hands over (a parley:// link
+// opened at start, or clicked while the window is open): there is no
+// caller to return an error to, so it goes to the page as an error event.
+func (a *App) OpenLink(link string) {
+	if err := a.JoinLink(link); err != nil {
+		a.emitError("signaling", err.Error())
+	}
+}
+
 // serverTLS is the TLS configuration for a server set by URL: the pinned
 // certificate when a link pinned one for its address, else nil (the
 // system's certificate authorities, for a server with a real certificate).

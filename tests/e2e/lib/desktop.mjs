@@ -52,10 +52,11 @@ export async function startXvfb() {
  * Starts the desktop app's dev build on display with the given flags, in a
  * fresh config directory (holding settings.json when settings are given),
  * and waits until its dev server answers.
- * @param {{display: string, args?: string[], bin?: string, settings?: object}} opts
+ * @param {{display: string, args?: string[], bin?: string, settings?: object, env?: Record<string, string>}} opts
+ *   env: variables added to the app's environment (a D-Bus session bus, say)
  * @returns {Promise<Desktop>}
  */
-export async function startDesktop({ display, args = [], bin = path.join(repoRoot, 'bin/parley-dev'), settings }) {
+export async function startDesktop({ display, args = [], bin = path.join(repoRoot, 'bin/parley-dev'), settings, env: extraEnv = {} }) {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run "make bin/parley-dev" first`);
   const port = await freePort();
   const configDir = mkdtempSync(path.join(tmpdir(), 'parley-desktop-'));
@@ -71,6 +72,7 @@ export async function startDesktop({ display, args = [], bin = path.join(repoRoo
     assetdir: path.join(repoRoot, 'frontend'),
     // No accessibility bus or D-Bus session on the test machine.
     NO_AT_BRIDGE: '1',
+    ...extraEnv,
   };
   const proc = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
