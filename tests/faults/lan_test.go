@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -233,4 +234,80 @@ func tail(s string) string {
 		return s[len(s)-3000:]
 	}
 	return s
+}
+
+// A real desktop window on the LAN (the Wails app under Xvfb, default
+// settings) and a headless desktop on another host: they find each other,
+// meet on the window's server (it started first), and the headless one
+// calls the window, which answers; media flows both ways and the window
+// draws bob's picture.
+func TestLANWindowMeetsDesktop(t *testing.T) {
+	requireNetns(t)
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Skip("needs Xvfb")
+	}
+	t.Parallel()
+	display := startXvfb(t)
+	l := newLAN(t, 2)
+	env := []string{"DISPLAY=" + display, "XDG_CONFIG_HOME=" + t.TempDir(), "NO_AT_BRIDGE=1",
+		// The dev build serves its page inside the namespace; nothing
+		// needs it, but it must have somewhere to listen.
+		"devserver=127.0.0.1:34115", "assetdir=" + filepath.Join(repoRoot(t), "frontend")}
+	win := startEnv(t, l.hosts[0], env, "parley-window", "--fake-media", "--name", "window", "--auto-answer")
+	waitFor(t, "the window's built-in server", 60*time.Second, func() bool {
+		return strings.Contains(win.out.String(), "invite link: https://10.201.")
+	})
+	bob := startDesktop(t, l.hosts[1], "bob", "--call", "window", "--duration", "6s")
+	bob.wait(t, 90*time.Second)
+	if bob.cmd.ProcessState.ExitCode() != 0 {
+		t.Fatalf("bob's call to the window did not carry media both ways:\n%s\nwindow:\n%s", tail(bob.out.String()), tail(win.out.String()))
+	}
+	if !strings.Contains(bob.out.String(), `"host":"window"`) {
+		t.Errorf("bob did not meet on the window's server:\n%s", tail(bob.out.String()))
+	}
+	if !strings.Contains(win.out.String(), `msg="window video started" stream=remote`) {
+		t.Errorf("the window never drew bob's picture:\n%s", tail(win.out.String()))
+	}
+	t.Logf("bob found the window and called it: %s", strings.TrimSpace(lastLine(bob.out.String(), "server ")))
+}
+
+// startXvfb runs an X server for the test and returns its display. Clients
+// in other network namespaces reach it through its socket file.
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	for n := 200 + os.Getpid()%500; ; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		cmd := exec.Command("Xvfb", fmt.Sprintf(":%d", n), "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		waitFor(t, "Xvfb", 10*time.Second, func() bool {
+			_, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n))
+			return err == nil
+		})
+		return fmt.Sprintf(":%d", n)
+	}
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// lastLine is the last line of out that starts with prefix.
+func lastLine(out, prefix string) string {
+	last := ""
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			last = l
+		}
+	}
+	return last
 }

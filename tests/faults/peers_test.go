@@ -29,8 +29,14 @@ func TestMain(m *testing.M) {
 	}
 	code := func() int {
 		defer os.RemoveAll(dir)
-		for pkg, name := range map[string]string{"../..": "parley", "../../signaling/cmd/parley-signal": "parley-signal"} {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg)
+		for name, build := range map[string][]string{
+			"parley":        {"../.."},
+			"parley-signal": {"../../signaling/cmd/parley-signal"},
+			// The window with its live frontend (as bin/parley-dev), for the
+			// LAN test that puts a real window on the network.
+			"parley-window": {"-tags", "dev,webkit2_41", "../.."},
+		} {
+			cmd := exec.Command("go", append([]string{"build", "-o", filepath.Join(dir, name)}, build...)...)
 			cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 			if err := cmd.Run(); err != nil {
 				fmt.Fprintf(os.Stderr, "building %s: %v\n", name, err)
