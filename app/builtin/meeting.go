@@ -326,7 +326,7 @@ func (m *Meeting) choose() {
 // eligible says whether s may be chosen; m.mu is held.
 func (m *Meeting) eligible(s lan.Service, now time.Time) bool {
 	switch {
-	case s.Instance == m.instance, s.TokenNeeded, len(s.Addrs) == 0, m.refused[s.Instance]:
+	case s.Instance == m.instance, s.TokenNeeded, len(preferred(s.Addrs)) == 0, m.refused[s.Instance]:
 		// Without an invite token there is no joining a server that
 		// wants one; the link that carries it is the way in.
 		return false
@@ -368,9 +368,11 @@ func (m *Meeting) remote(s lan.Service) Place {
 }
 
 // preferred orders addresses IPv4 first: every LAN routes it, and the
-// certificate's check does not depend on which address is dialled.
+// certificate's check does not depend on which address is dialled. Zoned
+// (link-local IPv6) addresses are left out: a URL cannot carry the zone
+// the WebSocket dialer would need.
 func preferred(addrs []netip.Addr) []netip.Addr {
-	out := slices.Clone(addrs)
+	out := slices.DeleteFunc(slices.Clone(addrs), func(a netip.Addr) bool { return a.Zone() != "" })
 	slices.SortStableFunc(out, func(a, b netip.Addr) int {
 		return cmp.Compare(boolInt(!a.Is4()), boolInt(!b.Is4()))
 	})

@@ -138,7 +138,7 @@ func TestMeetingSkips(t *testing.T) {
 	misnamed := peerService(t, old)
 	misnamed.Instance = "parley-0000000000000000"
 	noAddr := peerService(t, old)
-	noAddr.Addrs = nil
+	noAddr.Addrs = []netip.Addr{netip.MustParseAddr("fe80::1%eth0")} // no URL can name it
 	changed := peerService(t, old)
 	if err := pins.Set(settings.LANKey(changed.Instance), settings.Pin{Fingerprint: own.Fingerprint()}); err != nil {
 		t.Fatal(err)
