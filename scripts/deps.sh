@@ -8,6 +8,7 @@ set -euo pipefail
 # Packages and why:
 #   build-essential pkg-config   cgo toolchain
 #   libvpx-dev                   VP8 encoder/decoder (cgo)
+#   libopus-dev                  Opus decoder with FEC and concealment, encoder with FEC (cgo)
 #   libyuv-dev                   scaling frames for the window (cgo)
 #   libwebkit2gtk-4.1-dev libgtk-3-dev   Wails v2 window on Linux
 #   xvfb xauth                   a real X server for the window under test
@@ -18,7 +19,7 @@ set -euo pipefail
 #   fonts-dejavu-core            readable text in screenshots
 #   imagemagick                  screenshots of the real window (import, convert, compare)
 #   dbus                         a private session bus: a second start hands its parley:// link to the open window
-PKGS=(build-essential pkg-config libvpx-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+PKGS=(build-essential pkg-config libvpx-dev libopus-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus)
 
 missing=()

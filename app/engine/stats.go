@@ -36,6 +36,10 @@ type Stats struct {
 	AudioPacketsDecoded uint64  `json:"audioPacketsDecoded"`
 	AudioLevel          float64 `json:"audioLevel"`
 	AudioFrequency      float64 `json:"audioFrequency"`
+	// Lost audio packets rebuilt from the next packet's in-band FEC, and
+	// lost or broken ones filled by libopus's concealment.
+	AudioRecovered uint64 `json:"audioRecovered"`
+	AudioConcealed uint64 `json:"audioConcealed"`
 
 	// The peer's receiver reports acknowledge our video / audio.
 	PeerReceivesVideo bool `json:"peerReceivesVideo"`
@@ -65,35 +69,39 @@ func (s *session) videoStats() receive.VideoStats {
 	return sum
 }
 
-// audioStats sums the session's audio receivers; level and frequency come
-// from the one that decoded most.
-func (s *session) audioStats() (decoded uint64, level, hz float64) {
+// audioStats sums the session's audio receivers' counters; the level and
+// frequency come from the one that decoded most.
+func (s *session) audioStats() (sum receive.AudioStats, hz float64) {
 	s.recvMu.Lock()
 	defer s.recvMu.Unlock()
 	var best *receive.AudioReceiver
 	var bestN uint64
 	for _, r := range s.audio {
 		a := r.Stats()
-		decoded += a.PacketsDecoded
+		sum.PacketsDecoded += a.PacketsDecoded
+		sum.PacketsRecovered += a.PacketsRecovered
+		sum.PacketsConcealed += a.PacketsConcealed
 		if best == nil || a.PacketsDecoded > bestN {
-			best, bestN, level = r, a.PacketsDecoded, a.Level
+			best, bestN, sum.Level = r, a.PacketsDecoded, a.Level
 		}
 	}
 	if best != nil {
 		hz = best.DominantFrequency()
 	}
-	return decoded, level, hz
+	return sum, hz
 }
 
 // stats collects a snapshot of the session's call.
 func (s *session) stats(now time.Time) Stats {
 	n := s.call.Stats()
 	v := s.videoStats()
-	decoded, level, hz := s.audioStats()
+	a, hz := s.audioStats()
 	st := Stats{
-		AudioPacketsDecoded:  decoded,
-		AudioLevel:           level,
+		AudioPacketsDecoded:  a.PacketsDecoded,
+		AudioLevel:           a.Level,
 		AudioFrequency:       hz,
+		AudioRecovered:       a.PacketsRecovered,
+		AudioConcealed:       a.PacketsConcealed,
 		Peer:                 s.peer,
 		RTTMillis:            float64(n.RTT) / float64(time.Millisecond),
 		Loss:                 n.Loss,

@@ -7,20 +7,23 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pion/opus"
 	"github.com/pion/rtp"
 
 	"github.com/parleyhq/parley/app/audio"
+	"github.com/parleyhq/parley/app/media/opus"
 )
 
-// Audio decoding limits. An Opus packet holds at most 120 ms. Gaps of up
-// to maxConceal packets are filled with silence so that the audio after
-// them keeps its timing; a longer outage is skipped, since the speaker has
-// already played silence for it and filling it now would only add delay.
+// Audio decoding limits. A lost packet is rebuilt from the next packet's
+// in-band FEC when that packet is already here, and otherwise concealed by
+// libopus, which continues the voice and fades it out. Gaps of up to
+// maxConceal packets are filled so that the audio after them keeps its
+// timing; a longer outage is skipped (the speaker has already played
+// silence for it, and filling it now would only add delay), and the audio
+// after it fades in over fadeIn instead of starting with a click.
 const (
-	maxOpusSamples = audio.SampleRate * 120 / 1000
-	reorderDepth   = 3
-	maxConceal     = 3
+	reorderDepth = 3
+	maxConceal   = 5
+	fadeIn       = audio.SampleRate / 100 // 10 ms
 )
 
 // AudioConfig says where an audio receiver's sound goes.
@@ -92,11 +95,12 @@ func (r *AudioReceiver) DominantFrequency() float64 { return r.meter.dominantFre
 func (r *AudioReceiver) Run(ctx context.Context) error {
 	src := newSource(ctx, r.track, func() { r.stats.update(func(s *AudioStats) { s.PacketsBad++ }) })
 	defer src.close()
-	dec, err := opus.NewDecoderWithOutput(audio.SampleRate, r.cfg.Channels)
+	dec, err := opus.NewDecoder(r.cfg.Channels)
 	if err != nil {
 		return fmt.Errorf("receive: opus decoder: %w", err)
 	}
-	d := &audioDecoder{r: r, dec: &dec, pcm: make([]float32, maxOpusSamples*r.cfg.Channels)}
+	defer dec.Close()
+	d := &audioDecoder{r: r, dec: dec, pcm: make([]float32, opus.MaxFrameSamples*r.cfg.Channels)}
 	buf := reorder{depth: reorderDepth}
 	for {
 		pkt, err := src.next()
@@ -117,7 +121,7 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 				break
 			}
 			if lost {
-				d.lost()
+				d.lost(buf.peek())
 				continue
 			}
 			d.decode(p)
@@ -135,48 +139,77 @@ type audioDecoder struct {
 }
 
 func (d *audioDecoder) decode(p *rtp.Packet) {
+	skipped := d.lostRun > maxConceal
 	d.lostRun = 0
 	if len(p.Payload) == 0 {
 		// Padding only (browsers send such packets to probe bandwidth):
 		// it takes a sequence number but carries no audio.
 		return
 	}
-	n, err := d.dec.DecodeToFloat32(p.Payload, d.pcm)
+	n, err := d.dec.Decode(p.Payload, d.pcm)
 	if err != nil {
 		d.r.stats.update(func(s *AudioStats) { s.DecodeErrors++ })
 		d.r.cfg.Logger.Debug("opus decode failed", "err", err, "seq", p.SequenceNumber, "len", len(p.Payload), "toc", p.Payload[0])
-		d.silence()
+		d.conceal()
 		return
 	}
-	d.r.stats.update(func(s *AudioStats) { s.PacketsDecoded++ })
 	d.last = n
-	d.emit(d.pcm[:n*d.r.cfg.Channels])
-}
-
-// lost accounts for a packet that never came, concealing short gaps.
-func (d *audioDecoder) lost() {
-	d.lostRun++
-	conceal := d.lostRun <= maxConceal && d.last > 0
-	d.r.stats.update(func(s *AudioStats) {
-		s.PacketsLost++
-		if conceal {
-			s.PacketsConcealed++
-		}
-	})
-	if conceal {
-		d.silence()
+	out := d.pcm[:n*d.r.cfg.Channels]
+	if skipped {
+		rampUp(out, d.r.cfg.Channels)
 	}
+	d.emit(out)
+	// Counted once delivered, so a reader of the count finds the audio
+	// already at the Output.
+	d.r.stats.update(func(s *AudioStats) { s.PacketsDecoded++ })
 }
 
-// silence emits one packet's length of silence in place of a missing or
-// undecodable one.
-func (d *audioDecoder) silence() {
+// lost fills in for a packet that never came: from next's in-band FEC when
+// next (the packet after it) is here and carries some, else by libopus's
+// concealment, for gaps of up to maxConceal packets.
+func (d *audioDecoder) lost(next *rtp.Packet) {
+	d.lostRun++
+	if d.last == 0 || d.lostRun > maxConceal {
+		d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
+		return
+	}
+	if next != nil && opus.HasFEC(next.Payload) {
+		if n, err := d.dec.DecodeFEC(next.Payload, d.pcm, d.last); err == nil {
+			d.r.stats.update(func(s *AudioStats) { s.PacketsLost++; s.PacketsRecovered++ })
+			d.emit(d.pcm[:n*d.r.cfg.Channels])
+			return
+		}
+	}
+	d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
+	d.conceal()
+}
+
+// conceal emits one packet's length of libopus's concealment in place of
+// a missing or undecodable packet.
+func (d *audioDecoder) conceal() {
 	if d.last == 0 {
 		return
 	}
-	out := d.pcm[:d.last*d.r.cfg.Channels]
-	clear(out)
-	d.emit(out)
+	n, err := d.dec.Conceal(d.pcm, d.last)
+	if err != nil {
+		d.r.cfg.Logger.Debug("opus concealment failed", "err", err)
+		n = d.last
+		clear(d.pcm[:n*d.r.cfg.Channels])
+	}
+	d.r.stats.update(func(s *AudioStats) { s.PacketsConcealed++ })
+	d.emit(d.pcm[:n*d.r.cfg.Channels])
+}
+
+// rampUp fades in the first fadeIn samples of audio that follows a gap
+// too long to conceal, which would otherwise start with a click.
+func rampUp(pcm []float32, channels int) {
+	frames := min(fadeIn, len(pcm)/channels)
+	for i := range frames {
+		g := float32(i) / float32(fadeIn)
+		for c := range channels {
+			pcm[i*channels+c] *= g
+		}
+	}
 }
 
 func (d *audioDecoder) emit(pcm []float32) {

@@ -38,7 +38,7 @@ func TestAudioDecodesToneThroughReorderAndLoss(t *testing.T) {
 			st.PacketsDecoded, st.PacketsLost, st.PacketsConcealed, st.PacketsLate, st.DecodeErrors, n-1)
 	}
 	if got := len(out.Samples()); got != n*960 {
-		t.Errorf("output got %d samples, want %d (the lost packet as silence)", got, n*960)
+		t.Errorf("output got %d samples, want %d (the lost packet concealed)", got, n*960)
 	}
 	f := r.DominantFrequency()
 	t.Logf("dominant frequency %.2f Hz", f)

@@ -11,7 +11,8 @@ type AudioStats struct {
 	PacketsBad       uint64 // reads that failed without ending the track
 	PacketsLate      uint64 // arrived after their turn was given up, or twice
 	PacketsLost      uint64 // never arrived in time
-	PacketsConcealed uint64 // lost packets replaced by silence of the same length
+	PacketsRecovered uint64 // lost packets rebuilt from the next packet's in-band FEC
+	PacketsConcealed uint64 // lost or undecodable packets replaced by libopus's concealment
 	PacketsDecoded   uint64
 	DecodeErrors     uint64
 	OutputErrors     uint64    // Writes the Output refused (speaker gone)

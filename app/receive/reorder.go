@@ -48,6 +48,15 @@ func (r *reorder) push(p *rtp.Packet) {
 	r.held++
 }
 
+// peek returns the packet pop would return next, if it is here, without
+// taking it: after a loss, the packet whose FEC can rebuild the lost one.
+func (r *reorder) peek() *rtp.Packet {
+	if r.held == 0 {
+		return nil
+	}
+	return r.slots[r.next%reorderWindow]
+}
+
 // pop returns the next packet in order. When that packet is given up as
 // lost it returns (nil, true); when it may still come, (nil, false).
 func (r *reorder) pop() (p *rtp.Packet, lost bool) {

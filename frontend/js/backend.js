@@ -121,6 +121,8 @@
  * @property {number} height
  * @property {number} audioPacketsReceived
  * @property {number} videoPacketsReceived
+ * @property {number} [audioRecovered]  lost sound packets rebuilt from the next packet's FEC
+ * @property {number} [audioConcealed]  lost sound packets filled by concealment
  * @property {boolean} peerReceivesVideo
  * @property {boolean} peerReceivesAudio
  */

@@ -76,6 +76,7 @@ export class StatsPanel {
       rows.push(['Receiving', `${num(s.receiveBitrate / 1000)} kbit/s, ${s.width}×${s.height} at ${num(s.framesPerSecond)} fps`]);
       rows.push(['Decoded', `${s.framesDecoded} of ${s.framesReceived} frames`]);
       rows.push(['Packet loss', `${num(s.loss * 100, 1)} %`]);
+      rows.push(['Lost sound', `${s.audioRecovered ?? 0} packets rebuilt from FEC, ${s.audioConcealed ?? 0} concealed`]);
       rows.push(['Peer receives', `${s.peerReceivesVideo ? 'video' : 'no video'}, ${s.peerReceivesAudio ? 'audio' : 'no audio'}`]);
     }
     this.table.replaceChildren(...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));

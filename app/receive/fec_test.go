@@ -1,0 +1,93 @@
+package receive
+
+import (
+	"math"
+	"testing"
+
+	"github.com/pion/rtp"
+
+	"github.com/parleyhq/parley/app/audio"
+	"github.com/parleyhq/parley/app/media/opus"
+)
+
+// fecPackets encodes n 20 ms packets of a voiced signal with libopus, in-band
+// FEC on and 20 % loss announced, as a browser sends once we report loss.
+func fecPackets(t *testing.T, n int) []*rtp.Packet {
+	t.Helper()
+	enc, err := opus.NewEncoder(1, 32000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer enc.Close()
+	if err := enc.SetPacketLoss(20); err != nil {
+		t.Fatal(err)
+	}
+	const frame = 960
+	pcm := make([]float32, frame)
+	buf := make([]byte, 1500)
+	var pkts []*rtp.Packet
+	phase := 0.0
+	for i := range n {
+		for j := range pcm {
+			phase += 2 * math.Pi * 150 / audio.SampleRate
+			var s float64
+			for h := 1; h <= 8; h++ {
+				s += math.Sin(float64(h)*phase) / float64(h)
+			}
+			pcm[j] = float32(0.2 * s)
+		}
+		m, err := enc.Encode(pcm, buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pkts = append(pkts, &rtp.Packet{
+			Header:  rtp.Header{Version: 2, PayloadType: 111, SequenceNumber: uint16(1000 + i), Timestamp: uint32(i * frame), SSRC: 7},
+			Payload: append([]byte(nil), buf[:m]...),
+		})
+	}
+	return pkts
+}
+
+// One lost packet is rebuilt from the next one's FEC, not concealed; a
+// burst longer than maxConceal is concealed up to that length, then
+// skipped, and what follows it fades in rather than clicking.
+func TestAudioRecoversFromFECAndConcealsBursts(t *testing.T) {
+	pkts := fecPackets(t, 100)
+	var sent []*rtp.Packet
+	for i, p := range pkts {
+		if i == 20 || (i >= 60 && i < 68) {
+			continue
+		}
+		sent = append(sent, p)
+	}
+	out := audio.NewCapture(3)
+	r := runAudio(t, sent, AudioConfig{Output: out})
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	if st.PacketsLost != 9 || st.PacketsRecovered != 1 || st.PacketsConcealed != maxConceal {
+		t.Fatalf("lost %d, recovered %d, concealed %d; want 9, 1 (the single loss), %d (the burst's first)",
+			st.PacketsLost, st.PacketsRecovered, st.PacketsConcealed, maxConceal)
+	}
+	got := out.Samples()
+	if want := (100 - 8 + maxConceal) * 960; len(got) != want {
+		t.Fatalf("%d samples played, want %d", len(got), want)
+	}
+	// The concealed part of the burst is not silence.
+	burst := got[60*960 : (60+maxConceal)*960]
+	if peak(burst[:960]) < 0.05 {
+		t.Fatalf("the first concealed packet is near silence (peak %.3f)", peak(burst[:960]))
+	}
+	// The packet after the skipped part fades in from zero.
+	resumed := got[(60+maxConceal)*960:]
+	if math.Abs(float64(resumed[0])) > 1e-6 || peak(resumed[:48]) > peak(resumed[480:960]) {
+		t.Fatalf("audio after the gap does not fade in: first sample %.4f, first ms peak %.3f", resumed[0], peak(resumed[:48]))
+	}
+}
+
+func peak(x []float32) float64 {
+	var m float64
+	for _, v := range x {
+		m = max(m, math.Abs(float64(v)))
+	}
+	return m
+}
