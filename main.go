@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
 	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
+	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
 	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
 	fs.StringVar(&o.SwitchCamera, "switch-camera", "", "camera to switch to halfway through --duration (headless)")

@@ -18,9 +18,10 @@ set -euo pipefail
 #   nftables                     packet loss in fault tests where the kernel has no netem
 #   fonts-dejavu-core            readable text in screenshots
 #   imagemagick                  screenshots of the real window (import, convert, compare)
+#   espeak-ng                    speech for the sound tests (--mic-file), made at test time
 #   dbus                         a private session bus: a second start hands its parley:// link to the open window
 PKGS=(build-essential pkg-config libvpx-dev libopus-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus)
+      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus espeak-ng)
 
 missing=()
 for p in "${PKGS[@]}"; do

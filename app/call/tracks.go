@@ -2,6 +2,7 @@ package call
 
 import (
 	"github.com/pion/mediadevices"
+	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -36,10 +37,11 @@ func (c *Call) addTracks() error {
 	return nil
 }
 
-// drainRTCP reads a sender's RTCP so that the interceptors see it: receiver
-// reports feed the statistics and transport-cc feedback feeds the congestion
-// controller. mediadevices reads RTCP itself only for encoders that take
-// keyframe requests, which Opus does not.
+// drainRTCP reads the audio sender's RTCP so that the interceptors see it:
+// receiver reports feed the statistics and transport-cc feedback feeds the
+// congestion controller. mediadevices reads RTCP itself only for encoders
+// that take keyframe requests, which Opus does not. The receiver reports'
+// loss also goes to the Opus encoder, for its FEC (onAudioRTCP).
 func (c *Call) drainRTCP(s *webrtc.RTPSender) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -47,12 +49,22 @@ func (c *Call) drainRTCP(s *webrtc.RTPSender) {
 		return
 	}
 	c.wg.Add(1)
+	var ssrc webrtc.SSRC
+	if enc := s.GetParameters().Encodings; len(enc) > 0 {
+		ssrc = enc[0].SSRC
+	}
 	go func() {
 		defer c.wg.Done()
+		var loss audioLoss
 		buf := make([]byte, 1500)
 		for {
-			if _, _, err := s.Read(buf); err != nil {
+			n, _, err := s.Read(buf)
+			if err != nil {
 				return
+			}
+			// A packet we cannot parse still went through the interceptors.
+			if pkts, err := rtcp.Unmarshal(buf[:n]); err == nil {
+				c.onAudioRTCP(&loss, pkts, ssrc)
 			}
 		}
 	}()

@@ -1,11 +1,16 @@
 package media
 
 import (
-	"github.com/parleyhq/parley/app/media/vp8"
+	"time"
+
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/opus"
+	"github.com/pion/mediadevices/pkg/io/audio"
+	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/app/media/opus"
+	"github.com/parleyhq/parley/app/media/vp8"
 )
 
 // CodecConfig tunes the encoders NewCodecSelector builds.
@@ -26,11 +31,9 @@ type CodecConfig struct {
 // PeerConnection's MediaEngine so the SDP offers exactly these.
 func NewCodecSelector(cfg CodecConfig) *mediadevices.CodecSelector {
 	v := &vp8.Params{InitialBitrate: cfg.InitialBitrate}
-	a := &opusBuilder{}
-	a.Params, _ = opus.NewParams() // never fails
-	a.BitRate = cfg.AudioBitrate
-	if a.BitRate == 0 {
-		a.BitRate = 32_000
+	a := &opusBuilder{bitrate: cfg.AudioBitrate}
+	if a.bitrate == 0 {
+		a.bitrate = 32_000
 	}
 	return mediadevices.NewCodecSelector(
 		mediadevices.WithVideoEncoders(v),
@@ -38,17 +41,26 @@ func NewCodecSelector(cfg CodecConfig) *mediadevices.CodecSelector {
 	)
 }
 
-// opusBuilder is mediadevices' Opus encoder with transport-cc feedback
-// announced, so audio packets count towards the bandwidth estimate like
-// browsers' do.
+// opusFrame is the Opus packet duration WebRTC uses.
+const opusFrame = 20 * time.Millisecond
+
+// opusBuilder is libopus (app/media/opus) with in-band FEC that follows
+// the loss the peer reports, and transport-cc feedback announced, so that
+// audio packets count towards the bandwidth estimate as browsers' do.
 type opusBuilder struct {
-	opus.Params
+	bitrate int
 }
 
 // RTPCodec describes Opus for the SDP.
 func (b *opusBuilder) RTPCodec() *codec.RTPCodec {
-	c := b.Params.RTPCodec()
+	c := codec.NewRTPOpusCodec(opus.SampleRate)
+	c.Latency = opusFrame
 	c.SDPFmtpLine = "minptime=10;useinbandfec=1"
 	c.RTCPFeedback = []webrtc.RTCPFeedback{{Type: webrtc.TypeRTCPFBTransportCC}}
 	return c
+}
+
+// BuildAudioEncoder implements codec.AudioEncoderBuilder.
+func (b *opusBuilder) BuildAudioEncoder(r audio.Reader, p prop.Media) (codec.ReadCloser, error) {
+	return opus.NewStream(r, p, b.bitrate, opusFrame)
 }

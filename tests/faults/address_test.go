@@ -24,7 +24,7 @@ func TestAddressChange(t *testing.T) {
 	l := newLink(t)
 	// At debug the server logs each relay (type, sender, target: never
 	// SDP), which shows the restart's offer reaching bob.
-	s, alice, bob := call(t, l, 40*time.Second, "--log-level", "debug")
+	s, alice, bob := call(t, l, 40*time.Second, nil, "--log-level", "debug")
 	time.Sleep(3 * time.Second)
 
 	before := len(s.out.String())

@@ -31,6 +31,9 @@ type Options struct {
 
 	AutoAnswer bool // accept incoming calls
 	FakeMedia  bool // register app/media's test cameras and tone
+	// MicFile, with FakeMedia, is a 16-bit PCM WAV file the test microphone
+	// plays once from the moment the call connects, instead of the tone.
+	MicFile string
 
 	// ICEServers are STUN/TURN servers (the signaling server may send
 	// its own, which replace them).

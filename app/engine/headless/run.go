@@ -3,6 +3,7 @@ package headless
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -23,6 +24,14 @@ import (
 func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.FakeMedia {
 		testmedia.Register()
+	}
+	if o.MicFile != "" {
+		if !o.FakeMedia {
+			return nil, errors.New("--mic-file needs --fake-media: it plays through the test microphone")
+		}
+		if err := testmedia.SetMicFile(o.MicFile); err != nil {
+			return nil, fmt.Errorf("--mic-file: %w", err)
+		}
 	}
 	if o.Out == nil {
 		o.Out = io.Discard
@@ -214,6 +223,9 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 			case engine.StateChanged:
 				switch ev.State {
 				case engine.InCall:
+					if !res.Connected && o.MicFile != "" {
+						testmedia.StartMicFile()
+					}
 					res.Connected, res.Peer = true, ev.Peer
 					res.ConnectedAtMs = time.Now().UnixMilli()
 					localAtConnect = video.Report().LocalFrames

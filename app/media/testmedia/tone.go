@@ -52,11 +52,20 @@ func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	// restarts the pace.
 	pace := newPacer(ctx, latency, latency)
 	var sample int64
+	file := make([]float32, n)
 	return audio.ReaderFunc(func() (wave.Audio, func(), error) {
 		if _, ok := pace.wait(); !ok {
 			return nil, func() {}, io.EOF
 		}
 		a := wave.NewFloat32Interleaved(wave.ChunkInfo{Len: n, Channels: channels, SamplingRate: rate})
+		if rate == ToneSampleRate && fillFromFile(file) {
+			for i, v := range file {
+				for c := 0; c < channels; c++ {
+					a.SetFloat32(i, c, wave.Float32Sample(v))
+				}
+			}
+			return a, func() {}, nil
+		}
 		for i := 0; i < n; i++ {
 			// The phase is taken modulo one period so precision does not
 			// drift over a long call.

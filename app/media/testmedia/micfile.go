@@ -1,0 +1,59 @@
+package testmedia
+
+import (
+	"os"
+	"sync"
+)
+
+// The test microphone can play a file instead of the tone (--mic-file):
+// once, from the moment the call connects (StartMicFile), then silence,
+// so that a receiver's recording lines up with what was sent.
+var micFile struct {
+	mu      sync.Mutex
+	samples []float32 // 48 kHz mono; nil plays the tone
+	pos     int
+	playing bool
+}
+
+// SetMicFile makes the test microphone play the WAV file at path (see
+// ReadWAV) instead of the tone, from StartMicFile on; until then it is
+// silent.
+func SetMicFile(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	samples, err := ReadWAV(f)
+	if err != nil {
+		return err
+	}
+	micFile.mu.Lock()
+	micFile.samples, micFile.pos, micFile.playing = samples, 0, false
+	micFile.mu.Unlock()
+	return nil
+}
+
+// StartMicFile plays the file set with SetMicFile from its beginning.
+func StartMicFile() {
+	micFile.mu.Lock()
+	micFile.pos, micFile.playing = 0, true
+	micFile.mu.Unlock()
+}
+
+// fillFromFile writes the file's next len(out) samples into out (silence
+// before StartMicFile and after the end) and reports whether a file is
+// set at all.
+func fillFromFile(out []float32) bool {
+	micFile.mu.Lock()
+	defer micFile.mu.Unlock()
+	if micFile.samples == nil {
+		return false
+	}
+	clear(out)
+	if micFile.playing {
+		n := copy(out, micFile.samples[min(micFile.pos, len(micFile.samples)):])
+		micFile.pos += n
+	}
+	return true
+}
