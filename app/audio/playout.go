@@ -20,11 +20,38 @@ type playout struct {
 	playing  bool
 	underrun uint64 // times the device found the buffer empty while playing
 	dropped  uint64 // frames dropped because the buffer was full
+
+	// adapt, when set, moves target with the arrival jitter and brings
+	// the queue towards it during pauses in speech (newAdaptivePlayout).
+	adapt       *jitter
+	now         func() time.Time
+	accelerated uint64 // pauses shortened by a step to bring the delay down
+	expanded    uint64 // pauses lengthened by a step to build the delay up
 }
 
 func newPlayout(target, capacity int) *playout {
 	return &playout{buf: make([]float32, 2*capacity), target: target}
 }
+
+// adaptStep is how much a pause is shortened or lengthened at a time.
+const adaptStep = SampleRate / 100 // 10 ms
+
+// quiet is the level (peak, full scale 1) under which audio counts as a
+// pause that may be shortened or lengthened unheard: about -46 dBFS.
+const quiet = 0.005
+
+// newAdaptivePlayout is a playout whose target follows the measured
+// arrival jitter (see jitter), between minTarget and maxTarget. When the
+// queue holds more than the target it shortens pauses, and when it holds
+// less it lengthens them, a step at a time, so that speech itself is
+// never cut or stretched.
+func newAdaptivePlayout(capacity int) *playout {
+	p := newPlayout(framesOf(minTarget), capacity)
+	p.adapt, p.now = newJitter(), time.Now
+	return p
+}
+
+func framesOf(d time.Duration) int { return int(d * SampleRate / time.Second) }
 
 func (p *playout) capacity() int { return len(p.buf) / 2 }
 
@@ -58,6 +85,10 @@ func (p *playout) write(pcm []float32, channels int) {
 		}
 	}
 	p.n += frames
+	if p.adapt != nil {
+		p.adapt.arrive(p.now(), framesDuration(uint64(frames)))
+		p.target = min(framesOf(p.adapt.target()), c)
+	}
 }
 
 // read fills out (interleaved stereo) with queued frames, and with silence
@@ -68,6 +99,17 @@ func (p *playout) read(out []float32) {
 	want := len(out) / 2
 	if !p.playing && p.n >= p.target {
 		p.playing = true
+	}
+	if p.playing && p.adapt != nil {
+		if p.n > p.target+adaptStep && p.quietAhead(adaptStep) {
+			p.skip(adaptStep)
+			p.accelerated++
+		} else if p.n < p.target-adaptStep && p.n >= adaptStep && p.quietAhead(min(p.n, adaptStep)) {
+			// Play silence now and keep the queue: the pause grows.
+			clear(out)
+			p.expanded++
+			return
+		}
 	}
 	got := 0
 	if p.playing {
@@ -87,6 +129,32 @@ func (p *playout) read(out []float32) {
 		}
 	}
 	clear(out[2*got:])
+}
+
+// quietAhead says whether the next frames queued are all a pause.
+func (p *playout) quietAhead(frames int) bool {
+	c := p.capacity()
+	for i := range min(frames, p.n) {
+		j := (p.head + i) % c
+		if abs(p.buf[2*j]) > quiet || abs(p.buf[2*j+1]) > quiet {
+			return false
+		}
+	}
+	return true
+}
+
+// skip drops the next frames queued.
+func (p *playout) skip(frames int) {
+	frames = min(frames, p.n)
+	p.head = (p.head + frames) % p.capacity()
+	p.n -= frames
+}
+
+func abs(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // queued returns how many frames wait to be played.
@@ -110,9 +178,12 @@ func (p *playout) stats() PlayoutStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return PlayoutStats{
-		Queued:    framesDuration(uint64(p.n)),
-		Underruns: p.underrun,
-		Dropped:   framesDuration(p.dropped),
+		Queued:      framesDuration(uint64(p.n)),
+		Target:      framesDuration(uint64(p.target)),
+		Underruns:   p.underrun,
+		Dropped:     framesDuration(p.dropped),
+		Accelerated: p.accelerated,
+		Expanded:    p.expanded,
 	}
 }
 

@@ -12,14 +12,11 @@ import (
 	"github.com/gen2brain/malgo"
 )
 
-// Playout sizes. 60 ms of queued audio before playing absorbs the arrival
-// jitter of 20 ms Opus packets on an ordinary link without adding
-// noticeable delay; beyond 250 ms queued the oldest audio is dropped,
-// because a late word is worse than a lost one in a conversation.
-const (
-	playoutTarget   = SampleRate * 60 / 1000
-	playoutCapacity = SampleRate * 250 / 1000
-)
+// playoutCapacity bounds the speaker's queue: beyond 250 ms the oldest
+// audio is dropped, because a late word is worse than a lost one in a
+// conversation. How much is queued before playing follows the arrival
+// jitter (newAdaptivePlayout).
+const playoutCapacity = SampleRate * 250 / 1000
 
 // ErrSpeakerGone: the device stopped by itself (unplugged, audio server
 // restarted). The caller may open another speaker.
@@ -45,7 +42,7 @@ func Open(name string) (*Speaker, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Speaker{name: name, ctx: ctx, play: newPlayout(playoutTarget, playoutCapacity)}
+	s := &Speaker{name: name, ctx: ctx, play: newAdaptivePlayout(playoutCapacity)}
 	cfg := malgo.DefaultDeviceConfig(malgo.Playback)
 	cfg.Playback.Format = malgo.FormatF32
 	cfg.Playback.Channels = 2
@@ -102,8 +99,12 @@ func (s *Speaker) fill(out, _ []byte, _ uint32) {
 // PlayoutStats describes how well the speaker keeps up.
 type PlayoutStats struct {
 	Queued    time.Duration // audio waiting to be played
+	Target    time.Duration // the delay the arrival jitter calls for now
 	Underruns uint64        // times the device found nothing to play mid-stream
 	Dropped   time.Duration // audio thrown away because too much was queued
+	// Accelerated and Expanded count 10 ms steps by which pauses in
+	// speech were shortened or lengthened to follow Target.
+	Accelerated, Expanded uint64
 }
 
 // Stats returns the speaker's playout counters.

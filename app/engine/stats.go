@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/parleyhq/parley/app/audio"
 	"time"
 
 	"github.com/parleyhq/parley/app/receive"
@@ -40,6 +41,13 @@ type Stats struct {
 	// lost or broken ones filled by libopus's concealment.
 	AudioRecovered uint64 `json:"audioRecovered"`
 	AudioConcealed uint64 `json:"audioConcealed"`
+	// The speaker's jitter buffer (zero without a speaker): what it holds,
+	// the delay the arrival jitter calls for, and the 10 ms steps by which
+	// it shortened (accelerate) or lengthened (expand) pauses to follow it.
+	PlayoutDelayMs   float64 `json:"playoutDelayMs"`
+	PlayoutTargetMs  float64 `json:"playoutTargetMs"`
+	AudioAccelerated uint64  `json:"audioAccelerated"`
+	AudioExpanded    uint64  `json:"audioExpanded"`
 
 	// The peer's receiver reports acknowledge our video / audio.
 	PeerReceivesVideo bool `json:"peerReceivesVideo"`
@@ -139,8 +147,22 @@ func (e *Engine) tick(now time.Time) {
 		return
 	}
 	if s.call != nil && s.connected {
-		e.emit(StatsUpdated{Stats: s.stats(now)})
+		e.emit(StatsUpdated{Stats: e.withPlayout(s.stats(now))})
 	}
+}
+
+// withPlayout adds the speaker's jitter-buffer figures, when the output
+// has them.
+func (e *Engine) withPlayout(st Stats) Stats {
+	p, ok := e.cfg.Audio.(interface{ Stats() audio.PlayoutStats })
+	if !ok {
+		return st
+	}
+	ps := p.Stats()
+	st.PlayoutDelayMs = float64(ps.Queued) / float64(time.Millisecond)
+	st.PlayoutTargetMs = float64(ps.Target) / float64(time.Millisecond)
+	st.AudioAccelerated, st.AudioExpanded = ps.Accelerated, ps.Expanded
+	return st
 }
 
 // Stats returns a snapshot of the current call's statistics, or false when
@@ -152,7 +174,7 @@ func (e *Engine) Stats() (Stats, bool) {
 	)
 	err := e.do(func() error {
 		if s := e.sess; s != nil && s.call != nil && s.connected {
-			st, ok = s.stats(time.Now()), true
+			st, ok = e.withPlayout(s.stats(time.Now())), true
 		}
 		return nil
 	})

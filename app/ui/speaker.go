@@ -26,6 +26,16 @@ func (s *speakerSwitch) Write(pcm []float32, channels int) error {
 	return s.out.Write(pcm, channels)
 }
 
+// Stats is the speaker's playout figures (zero without one).
+func (s *speakerSwitch) Stats() audio.PlayoutStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.out.(interface{ Stats() audio.PlayoutStats }); ok {
+		return p.Stats()
+	}
+	return audio.PlayoutStats{}
+}
+
 // swap plays to out from now on and closes the previous speaker.
 func (s *speakerSwitch) swap(out audio.Output) {
 	s.mu.Lock()

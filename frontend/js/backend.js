@@ -123,6 +123,10 @@
  * @property {number} videoPacketsReceived
  * @property {number} [audioRecovered]  lost sound packets rebuilt from the next packet's FEC
  * @property {number} [audioConcealed]  lost sound packets filled by concealment
+ * @property {number} [playoutDelayMs]   sound queued in the speaker's jitter buffer
+ * @property {number} [playoutTargetMs]  the delay the arrival jitter calls for
+ * @property {number} [audioAccelerated] 10 ms steps by which pauses were shortened to follow the target
+ * @property {number} [audioExpanded]    10 ms steps by which pauses were lengthened
  * @property {boolean} peerReceivesVideo
  * @property {boolean} peerReceivesAudio
  */
