@@ -21,6 +21,7 @@ import (
 
 	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/invite"
 )
@@ -59,6 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
 	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
+	noEcho := fs.Bool("no-echo-cancel", false, "headless: do not cancel echo on the microphone (Settings has the same switch)")
+	noNoise := fs.Bool("no-noise-suppression", false, "headless: do not suppress noise on the microphone")
+	noGain := fs.Bool("no-auto-gain", false, "headless: do not control the microphone's gain")
 	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
 	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
@@ -91,6 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	o.Discovery = !*noDiscovery
+	o.Voice = voice.Config{EchoCancellation: !*noEcho, NoiseSuppression: !*noNoise, AutoGain: !*noGain}
 	o.ICEServers = ice.servers()
 	if *showVersion {
 		fmt.Fprintf(stdout, "parley %s\n", version)

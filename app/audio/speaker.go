@@ -32,6 +32,24 @@ type Speaker struct {
 	gone      atomic.Bool
 	closeOnce sync.Once
 	closing   atomic.Bool
+	far       atomic.Pointer[farBox]
+}
+
+// Far is told exactly what a speaker plays, as the device takes it: the
+// echo canceller's reference (voice.Processor has this method).
+type Far interface {
+	Render(pcm []float32, channels int)
+}
+
+type farBox struct{ Far }
+
+// SetFar reports what the speaker plays to f from now on (nil: to nobody).
+func (s *Speaker) SetFar(f Far) {
+	if f == nil {
+		s.far.Store(nil)
+		return
+	}
+	s.far.Store(&farBox{f})
 }
 
 // Open starts playback on the speaker called name ("" for the system
@@ -93,7 +111,11 @@ func (s *Speaker) fill(out, _ []byte, _ uint32) {
 	if len(out) < 4 {
 		return
 	}
-	s.play.read(unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), len(out)/4))
+	pcm := unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), len(out)/4)
+	s.play.read(pcm)
+	if f := s.far.Load(); f != nil {
+		f.Render(pcm, 2)
+	}
 }
 
 // PlayoutStats describes how well the speaker keeps up.

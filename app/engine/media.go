@@ -8,6 +8,7 @@ import (
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/app/media/vp8"
 )
 
@@ -16,6 +17,7 @@ import (
 type MediaDevices struct {
 	video  media.VideoRequest
 	codecs *mediadevices.CodecSelector
+	voice  *voice.Processor
 }
 
 // NewMediaDevices opens cameras with video's size and frame rate (its
@@ -24,6 +26,10 @@ type MediaDevices struct {
 func NewMediaDevices(video media.VideoRequest, codecs media.CodecConfig) *MediaDevices {
 	return &MediaDevices{video: video, codecs: media.NewCodecSelector(codecs)}
 }
+
+// SetVoice makes microphones opened from now on go through p (nil: sent
+// as captured). The caller owns p and closes it after the engine.
+func (d *MediaDevices) SetVoice(p *voice.Processor) { d.voice = p }
 
 // Codecs implements Devices.
 func (d *MediaDevices) Codecs() call.CodecRegistrar { return d.codecs }
@@ -41,7 +47,7 @@ func (d *MediaDevices) OpenCamera(_ context.Context, name string, preview frames
 
 // OpenMicrophone implements Devices.
 func (d *MediaDevices) OpenMicrophone(_ context.Context, name string) (Capture, error) {
-	a, err := media.OpenAudio(media.AudioRequest{Microphone: name}, d.codecs)
+	a, err := media.OpenAudio(media.AudioRequest{Microphone: name, Voice: d.voice}, d.codecs)
 	if err != nil {
 		return nil, err
 	}

@@ -14,11 +14,25 @@ import (
 	"github.com/pion/mediadevices/pkg/io/audio"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
+
+	"github.com/parleyhq/parley/app/media/voice"
 )
 
 // AudioRequest is what the settings ask of a microphone.
 type AudioRequest struct {
 	Microphone string // a Device.Name; "" is the preferred microphone
+	// Voice, if set, cleans what the microphone captures (echo, noise,
+	// level) before it is encoded; its switches apply at once. A test
+	// signal that asks to be left alone (Unprocessed) is not processed.
+	Voice *voice.Processor
+}
+
+// Unprocessed is implemented by virtual microphones whose signal voice
+// processing must not touch now: the test tone is a steady sine, which a
+// noise suppressor rightly removes as noise, and exists to prove that
+// sound flows.
+type Unprocessed interface {
+	Unprocessed() bool
 }
 
 // Level is the loudness of recent microphone input, for a level meter.
@@ -35,6 +49,7 @@ const levelWindow = 250 * time.Millisecond
 // Audio is an open microphone.
 type Audio struct {
 	name   string
+	voice  *voice.Processor // nil: sent as captured
 	drv    driver.Driver
 	at     *mediadevices.AudioTrack
 	track  *boundTrack
@@ -88,7 +103,10 @@ func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, er
 		return nil, deviceError(Microphone, e.Name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &Audio{name: e.Name, drv: e.drv, cancel: cancel, done: make(chan struct{})}
+	a := &Audio{name: e.Name, drv: e.drv, voice: req.Voice, cancel: cancel, done: make(chan struct{})}
+	if u, ok := virtualAdapter(e.Name).(Unprocessed); ok && u.Unprocessed() {
+		a.voice = nil
+	}
 	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs)
 	a.at = t.(*mediadevices.AudioTrack)
 	fastPollAudio(a.at)
@@ -201,12 +219,46 @@ func (s *audioSource) Read() (wave.Audio, func(), error) {
 		return nil, func() {}, deviceError(Microphone, s.a.name, err)
 	}
 	s.a.level.Store(&measured{Level: measure(chunk), at: time.Now()})
-	if s.a.muted.Load() {
+	switch {
+	case s.a.muted.Load():
 		chunk = silence(chunk)
 		release()
 		release = func() {}
+	case s.a.voice != nil:
+		processed, err := process(chunk, s.a.voice)
+		release()
+		release = func() {}
+		if err != nil {
+			return nil, func() {}, deviceError(Microphone, s.a.name, err)
+		}
+		chunk = processed
 	}
 	return chunk, release, nil
+}
+
+// process runs one captured chunk through p, on its channels' average,
+// and returns it as a new float chunk with the result on every channel
+// (the driver's buffer is its own again once released).
+func process(c wave.Audio, p *voice.Processor) (wave.Audio, error) {
+	info := c.ChunkInfo()
+	mono := make([]float32, info.Len)
+	for i := range mono {
+		var sum float64
+		for ch := 0; ch < info.Channels; ch++ {
+			sum += fullScale(c.At(i, ch))
+		}
+		mono[i] = float32(sum / float64(max(info.Channels, 1)))
+	}
+	if err := p.Capture(mono); err != nil {
+		return nil, err
+	}
+	out := wave.NewFloat32Interleaved(info)
+	for i, v := range mono {
+		for ch := 0; ch < info.Channels; ch++ {
+			out.SetFloat32(i, ch, wave.Float32Sample(v))
+		}
+	}
+	return out, nil
 }
 
 // measure returns peak and RMS of a chunk over all channels.

@@ -50,3 +50,14 @@ func reregisterVirtual(t driver.DeviceType) {
 		}
 	}
 }
+
+// virtualAdapter is the adapter of the virtual device called name, or nil.
+// Call with registry.mu held.
+func virtualAdapter(name string) driver.Adapter {
+	for _, v := range registry.virtual {
+		if v.info.Name == name {
+			return v.adapter
+		}
+	}
+	return nil
+}

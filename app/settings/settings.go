@@ -39,6 +39,12 @@ type Settings struct {
 	// SignalingURL is the server to log in to; empty runs the embedded one.
 	SignalingURL string      `json:"signalingUrl"`
 	ICEServers   []ICEServer `json:"iceServers"`
+	// Voice processing of the microphone, named as getUserMedia names
+	// them: echo cancellation, noise suppression, automatic gain. Defaults
+	// turns them on; headset and studio-microphone users turn them off.
+	EchoCancellation bool `json:"echoCancellation"`
+	NoiseSuppression bool `json:"noiseSuppression"`
+	AutoGainControl  bool `json:"autoGainControl"`
 	// Discovery finds the other Parley desktops on the LAN and meets them
 	// on one built-in server (when SignalingURL is empty). Defaults turns
 	// it on; a file written before it existed reads as on.
@@ -55,6 +61,10 @@ func Defaults() Settings {
 		FrameRate:  30,
 		ICEServers: []ICEServer{},
 		Discovery:  true,
+
+		EchoCancellation: true,
+		NoiseSuppression: true,
+		AutoGainControl:  true,
 	}
 }
 

@@ -248,7 +248,7 @@ func TestUIContractShapes(t *testing.T) {
 		v    any
 		want string
 	}{
-		{Defaults(), `{"version":1,"camera":"","resolution":"720p","frameRate":30,"microphone":"","speaker":"","displayName":"","signalingUrl":"","iceServers":[],"discovery":true}`},
+		{Defaults(), `{"version":1,"camera":"","resolution":"720p","frameRate":30,"microphone":"","speaker":"","displayName":"","signalingUrl":"","iceServers":[],"echoCancellation":true,"noiseSuppression":true,"autoGainControl":true,"discovery":true}`},
 		{&ValidationError{Field: "signalingUrl", Problem: "is bad"}, `{"field":"signalingUrl","problem":"is bad"}`},
 		{ICEServer{URLs: []string{"stun:h"}}, `{"urls":["stun:h"]}`},
 		{(&ResetError{Reason: ResetCorrupt, Backup: "/x.bak", Cause: errors.New("eof")}).Warning(),

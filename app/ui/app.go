@@ -146,7 +146,7 @@ func New(opts Options) (*App, error) {
 	}
 	a.settings, a.live = st, st
 	a.serverFlag = opts.Server
-	a.devices = newDevices(st)
+	a.devices = newDevices(st, a.log)
 	pins, err := settings.OpenPins(settings.PinsPath(a.store.Path()))
 	if err != nil {
 		a.log.Warn("pinned server certificates reset", "err", err)
@@ -215,6 +215,7 @@ func (a *App) Stop() {
 	if a.local != nil {
 		a.local.Close()
 	}
+	a.devices.close()
 }
 
 func (a *App) goRun(fn func()) {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/app/settings"
 )
 
@@ -49,12 +51,39 @@ type devices struct {
 	mu    sync.Mutex
 	inner *engine.MediaDevices
 	mic   *media.Audio
+	// voice cleans the microphone against what the speaker plays; nil
+	// if it could not start (the sound then goes out as captured).
+	voice *voice.Processor
 }
 
-func newDevices(st settings.Settings) *devices {
+func newDevices(st settings.Settings, log *slog.Logger) *devices {
 	d := &devices{}
+	if p, err := voice.New(voiceConfig(st)); err != nil {
+		log.Warn("microphone processing unavailable; sending sound as captured", "err", err)
+	} else {
+		d.voice = p
+	}
 	d.setVideo(st.Resolution, st.FrameRate)
 	return d
+}
+
+// voiceConfig is the microphone processing the settings ask for.
+func voiceConfig(st settings.Settings) voice.Config {
+	return voice.Config{EchoCancellation: st.EchoCancellation, NoiseSuppression: st.NoiseSuppression, AutoGain: st.AutoGainControl}
+}
+
+// setVoice applies the processing switches at once, mid-call too.
+func (d *devices) setVoice(st settings.Settings) {
+	if d.voice != nil {
+		d.voice.SetConfig(voiceConfig(st))
+	}
+}
+
+// close frees the processing, once no engine uses it.
+func (d *devices) close() {
+	if d.voice != nil {
+		d.voice.Close()
+	}
 }
 
 // setVideo makes later camera opens use a new size and frame rate.
@@ -64,6 +93,7 @@ func (d *devices) setVideo(resolution string, fps int) {
 		w, h, _ = settings.Size(settings.Defaults().Resolution)
 	}
 	inner := engine.NewMediaDevices(media.VideoRequest{Width: w, Height: h, FPS: float64(fps)}, media.CodecConfig{})
+	inner.SetVoice(d.voice)
 	d.mu.Lock()
 	d.inner = inner
 	d.mu.Unlock()
@@ -120,6 +150,9 @@ func (d *devices) openSpeaker(name string, fake bool) (audio.Output, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if d.voice != nil {
+		out.SetFar(d.voice) // the echo canceller's reference
 	}
 	return out, nil
 }

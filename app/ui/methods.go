@@ -193,6 +193,7 @@ func (a *App) SaveSettings(s settings.Settings) (*FieldError, error) {
 	if err := a.applyDevices(s); err != nil {
 		a.emitError("media", err.Error())
 	}
+	a.devices.setVoice(s)
 	if old.Discovery != s.Discovery || old.SignalingURL != s.SignalingURL {
 		a.syncDiscovery()
 	}

@@ -82,3 +82,26 @@ func TestJoinLink(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The microphone-processing switches are saved and reach the processor
+// at once, without a reconnect.
+func TestVoiceSwitchesApplyAtOnce(t *testing.T) {
+	a, _ := newApp(t, t.TempDir(), Options{})
+	if a.devices.voice == nil {
+		t.Fatal("no microphone processing")
+	}
+	if got := a.devices.voice.Config(); !got.EchoCancellation || !got.NoiseSuppression || !got.AutoGain {
+		t.Fatalf("defaults: %+v, want all on", got)
+	}
+	s := a.GetSettings()
+	s.EchoCancellation, s.AutoGainControl = false, false
+	if fe, err := a.SaveSettings(s); fe != nil || err != nil {
+		t.Fatalf("save: %v %v", fe, err)
+	}
+	if got := a.devices.voice.Config(); got.EchoCancellation || !got.NoiseSuppression || got.AutoGain {
+		t.Fatalf("after saving: %+v", got)
+	}
+	if got := a.GetSettings(); got.EchoCancellation || got.AutoGainControl || !got.NoiseSuppression {
+		t.Fatalf("not kept: %+v", got)
+	}
+}

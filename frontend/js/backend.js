@@ -204,7 +204,10 @@
  * @property {string} signalingUrl "" = run the embedded server
  * @property {ICEServer[]} iceServers
  * @property {boolean} discovery  find other Parley desktops on the LAN and meet them on one built-in
- *                                server (when signalingUrl is ""); applies at the app's next start
+ *                                server (when signalingUrl is ""); applies at once
+ * @property {boolean} echoCancellation  microphone processing, named as getUserMedia names it;
+ * @property {boolean} noiseSuppression  each applies at once, mid-call too
+ * @property {boolean} autoGainControl
  */
 
 /**

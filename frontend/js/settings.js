@@ -41,6 +41,9 @@ export class SettingsPanel {
     this.level = byId('set-level', HTMLElement);
     this.preview = byId('settings_preview', HTMLCanvasElement);
     this.discovery = byId('set-discovery', HTMLInputElement);
+    this.echo = byId('set-echo', HTMLInputElement);
+    this.noise = byId('set-noise', HTMLInputElement);
+    this.gain = byId('set-gain', HTMLInputElement);
     this.serverTitle = byId('server-title', HTMLElement);
     this.links = byId('server-links', HTMLElement);
     this.fingerprint = byId('server-fingerprint', HTMLElement);
@@ -132,6 +135,9 @@ export class SettingsPanel {
     this.server.value = s.signalingUrl;
     // Absent only from an engine older than the setting, whose default is on.
     this.discovery.checked = s.discovery !== false;
+    this.echo.checked = s.echoCancellation !== false;
+    this.noise.checked = s.noiseSuppression !== false;
+    this.gain.checked = s.autoGainControl !== false;
     this.ice.replaceChildren(...s.iceServers.map(iceRow));
   }
 
@@ -164,6 +170,10 @@ export class SettingsPanel {
       iceServers: [...this.ice.querySelectorAll('.ice-row')].map(readIceRow),
       // Always sent: a missing field would save as false and turn discovery off.
       discovery: this.discovery.checked,
+      // Likewise: each applies at once, mid-call too.
+      echoCancellation: this.echo.checked,
+      noiseSuppression: this.noise.checked,
+      autoGainControl: this.gain.checked,
     };
   }
 

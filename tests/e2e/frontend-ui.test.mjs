@@ -112,7 +112,8 @@ function testBackend(cfg) {
       Login: (/** @type {string} */ n) => n,
       FrameBridgeURL: () => t.bridgeURL,
       GetSettings: () => ({ version: 1, camera: 'Test Camera', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
-        displayName: 'tester', signalingUrl: '', iceServers: [{ urls: ['stun:stun.test:3478'] }], discovery: true }),
+        displayName: 'tester', signalingUrl: '', iceServers: [{ urls: ['stun:stun.test:3478'] }], discovery: true,
+        echoCancellation: true, noiseSuppression: true, autoGainControl: true }),
       ListDevices: () => ({ cameras: [{ name: 'Test Camera', isDefault: true }, { name: 'usb-0000:00:14.0-2', label: 'Other Camera', isDefault: false }],
         microphones: [{ name: 'Test Mic', isDefault: true }], speakers: [{ name: 'Test Speaker', isDefault: true }] }),
       ServerInfo: () => ({ embedded: true, links: ['https://192.0.2.5:6503/?fp=abcdef'], fingerprint: 'AB:CD:EF', host: '', firstJoin: false, discovery: true }),
@@ -685,7 +686,7 @@ test('settings: preview, devices, validation errors, save', async () => {
     version: 1, camera: 'usb-0000:00:14.0-2', resolution: '720p', frameRate: 30, microphone: '', speaker: '',
     displayName: 'tester', signalingUrl: '',
     iceServers: [{ urls: ['stun:stun.test:3478'] }, { urls: ['turn:turn.test:3478?transport=udp', 'turns:turn.test:5349'], username: 'u', credential: 'p' }],
-    discovery: true,
+    discovery: true, echoCancellation: true, noiseSuppression: true, autoGainControl: true,
   });
   assert.deepEqual(problems, []);
   await page.close();

@@ -2,6 +2,8 @@ package headless
 
 import (
 	"crypto/tls"
+
+	"github.com/parleyhq/parley/app/media/voice"
 	"io"
 	"log/slog"
 	"time"
@@ -34,6 +36,10 @@ type Options struct {
 	// MicFile, with FakeMedia, is a 16-bit PCM WAV file the test microphone
 	// plays once from the moment the call connects, instead of the tone.
 	MicFile string
+	// Voice is the microphone processing (echo cancellation, noise
+	// suppression, gain); main turns all three on unless --no-… says not.
+	// The test tone is never processed (media.Unprocessed).
+	Voice voice.Config
 
 	// ICEServers are STUN/TURN servers (the signaling server may send
 	// its own, which replace them).

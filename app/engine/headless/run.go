@@ -15,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/app/engine/probe"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/signaling/client"
 )
 
@@ -59,10 +60,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer c.Close()
 	live.set(c)
 
+	proc, err := voice.New(o.Voice)
+	if err != nil {
+		return nil, err
+	}
+	defer proc.Close() // after the engine, which the deferred stop below ends first
+	devices := engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{})
+	devices.SetVoice(proc)
 	eng, err := engine.New(engine.Config{
 		Name:       c.Name(),
 		ICEServers: o.ICEServers,
-		Devices:    engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{}),
+		Devices:    devices,
 		Camera:     o.Camera,
 		Microphone: o.Microphone,
 		AutoAnswer: o.AutoAnswer,

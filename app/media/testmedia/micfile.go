@@ -3,6 +3,8 @@ package testmedia
 import (
 	"os"
 	"sync"
+
+	"github.com/parleyhq/parley/app/media/wav"
 )
 
 // The test microphone can play a file instead of the tone (--mic-file):
@@ -16,7 +18,7 @@ var micFile struct {
 }
 
 // SetMicFile makes the test microphone play the WAV file at path (see
-// ReadWAV) instead of the tone, from StartMicFile on; until then it is
+// wav.Read) instead of the tone, from StartMicFile on; until then it is
 // silent.
 func SetMicFile(path string) error {
 	f, err := os.Open(path)
@@ -24,7 +26,7 @@ func SetMicFile(path string) error {
 		return err
 	}
 	defer f.Close()
-	samples, err := ReadWAV(f)
+	samples, err := wav.Read(f)
 	if err != nil {
 		return err
 	}
@@ -56,4 +58,13 @@ func fillFromFile(out []float32) bool {
 		micFile.pos += n
 	}
 	return true
+}
+
+// Unprocessed implements media.Unprocessed: the steady tone is left alone
+// by voice processing (a noise suppressor removes it as noise); a file of
+// speech is processed like a microphone.
+func (t *tone) Unprocessed() bool {
+	micFile.mu.Lock()
+	defer micFile.mu.Unlock()
+	return micFile.samples == nil
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/app/media/wav"
 )
 
 // speech speaks text with espeak-ng (make deps installs it) and returns
@@ -26,7 +26,7 @@ func speech(t *testing.T, voice, text string) []float32 {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s, err := testmedia.ReadWAV(f)
+	s, err := wav.Read(f)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package testmedia
+package wav
 
 import (
 	"bytes"
@@ -32,24 +32,24 @@ func wavFile(samples []int16, channels, rate int) []byte {
 
 // A 22.05 kHz stereo file (espeak-ng's rate) comes out as 48 kHz mono of
 // the same length and pitch.
-func TestReadWAVResamples(t *testing.T) {
+func TestReadResamples(t *testing.T) {
 	const rate, hz = 22050, 300
 	s := make([]int16, 2*rate) // one second, stereo
 	for i := 0; i < rate; i++ {
 		v := int16(10000 * math.Sin(2*math.Pi*hz*float64(i)/rate))
 		s[2*i], s[2*i+1] = v, v
 	}
-	got, err := ReadWAV(bytes.NewReader(wavFile(s, 2, rate)))
+	got, err := Read(bytes.NewReader(wavFile(s, 2, rate)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != ToneSampleRate {
-		t.Fatalf("%d samples, want %d", len(got), ToneSampleRate)
+	if len(got) != SampleRate {
+		t.Fatalf("%d samples, want %d", len(got), SampleRate)
 	}
 	// Compare the middle against the ideal 48 kHz sine.
 	var e, p float64
 	for i := 1000; i < len(got)-1000; i++ {
-		want := 10000.0 / 32768 * math.Sin(2*math.Pi*hz*float64(i)/ToneSampleRate)
+		want := 10000.0 / 32768 * math.Sin(2*math.Pi*hz*float64(i)/SampleRate)
 		e += (float64(got[i]) - want) * (float64(got[i]) - want)
 		p += want * want
 	}
@@ -58,7 +58,7 @@ func TestReadWAVResamples(t *testing.T) {
 	}
 }
 
-func TestReadWAVRefuses(t *testing.T) {
+func TestReadRefuses(t *testing.T) {
 	good := wavFile([]int16{1, 2, 3, 4}, 1, 16000)
 	bad := func(mutate func(b []byte)) []byte {
 		b := append([]byte(nil), good...)
@@ -74,23 +74,23 @@ func TestReadWAVRefuses(t *testing.T) {
 		"4 kHz":     bad(func(b []byte) { binary.LittleEndian.PutUint32(b[24:], 4000) }),
 		"truncated": good[:30],
 	} {
-		if _, err := ReadWAV(bytes.NewReader(b)); !errors.Is(err, ErrBadWAV) {
-			t.Errorf("%s: %v, want ErrBadWAV", name, err)
+		if _, err := Read(bytes.NewReader(b)); !errors.Is(err, ErrBad) {
+			t.Errorf("%s: %v, want ErrBad", name, err)
 		}
 	}
 }
 
-// FuzzReadWAV: any bytes give samples or ErrBadWAV, never a panic, and
-// never more than MaxWAVSeconds of audio.
-func FuzzReadWAV(f *testing.F) {
+// FuzzRead: any bytes give samples or ErrBad, never a panic, and
+// never more than MaxSeconds of audio.
+func FuzzRead(f *testing.F) {
 	f.Add(wavFile([]int16{1, -2, 3, -4}, 2, 44100))
 	f.Add(wavFile([]int16{5}, 1, 8000))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := ReadWAV(bytes.NewReader(b))
-		if err != nil && !errors.Is(err, ErrBadWAV) {
-			t.Fatalf("error %v does not wrap ErrBadWAV", err)
+		got, err := Read(bytes.NewReader(b))
+		if err != nil && !errors.Is(err, ErrBad) {
+			t.Fatalf("error %v does not wrap ErrBad", err)
 		}
-		if len(got) > MaxWAVSeconds*ToneSampleRate+ToneSampleRate {
+		if len(got) > MaxSeconds*SampleRate+SampleRate {
 			t.Fatalf("%d samples", len(got))
 		}
 	})

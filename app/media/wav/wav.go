@@ -1,4 +1,6 @@
-package testmedia
+// Package wav reads the 16-bit PCM WAV files the test microphone plays
+// (--mic-file) and the sound tests speak with espeak-ng.
+package wav
 
 import (
 	"encoding/binary"
@@ -8,20 +10,22 @@ import (
 	"math"
 )
 
-// MaxWAVSeconds bounds a WAV file the test microphone plays.
-const MaxWAVSeconds = 600
+// SampleRate is the rate Read returns: WebRTC's Opus clock.
+const SampleRate = 48000
 
-// ErrBadWAV is wrapped by every error ReadWAV returns for a file it
-// cannot use.
-var ErrBadWAV = errors.New("not a usable WAV file")
+// MaxSeconds bounds a file Read accepts.
+const MaxSeconds = 600
 
-// ReadWAV reads a 16-bit PCM WAV file (mono or stereo, 8 kHz to 192 kHz)
-// and returns it as mono float samples at ToneSampleRate (48 kHz): stereo
-// is averaged, other rates are resampled with a windowed-sinc filter.
-func ReadWAV(r io.Reader) ([]float32, error) {
+// ErrBad is wrapped by every error Read returns for a file it cannot use.
+var ErrBad = errors.New("not a usable WAV file")
+
+// Read reads a 16-bit PCM WAV file (mono or stereo, 8 kHz to 192 kHz) and
+// returns it as mono float samples at SampleRate: stereo is averaged,
+// other rates are resampled with a windowed-sinc filter.
+func Read(r io.Reader) ([]float32, error) {
 	var riff [12]byte
 	if _, err := io.ReadFull(r, riff[:]); err != nil || string(riff[0:4]) != "RIFF" || string(riff[8:12]) != "WAVE" {
-		return nil, fmt.Errorf("%w: no RIFF/WAVE header", ErrBadWAV)
+		return nil, fmt.Errorf("%w: no RIFF/WAVE header", ErrBad)
 	}
 	var (
 		channels, bits, format int
@@ -31,17 +35,17 @@ func ReadWAV(r io.Reader) ([]float32, error) {
 	for {
 		var hdr [8]byte
 		if _, err := io.ReadFull(r, hdr[:]); err != nil {
-			return nil, fmt.Errorf("%w: no data chunk", ErrBadWAV)
+			return nil, fmt.Errorf("%w: no data chunk", ErrBad)
 		}
 		id, size := string(hdr[0:4]), int64(binary.LittleEndian.Uint32(hdr[4:8]))
 		switch id {
 		case "fmt ":
 			if size < 16 || size > 1024 {
-				return nil, fmt.Errorf("%w: fmt chunk of %d bytes", ErrBadWAV, size)
+				return nil, fmt.Errorf("%w: fmt chunk of %d bytes", ErrBad, size)
 			}
 			b := make([]byte, size+size%2)
 			if _, err := io.ReadFull(r, b); err != nil {
-				return nil, fmt.Errorf("%w: short fmt chunk", ErrBadWAV)
+				return nil, fmt.Errorf("%w: short fmt chunk", ErrBad)
 			}
 			format = int(binary.LittleEndian.Uint16(b[0:2]))
 			channels = int(binary.LittleEndian.Uint16(b[2:4]))
@@ -50,25 +54,25 @@ func ReadWAV(r io.Reader) ([]float32, error) {
 			haveFmt = true
 		case "data":
 			if !haveFmt {
-				return nil, fmt.Errorf("%w: data before fmt", ErrBadWAV)
+				return nil, fmt.Errorf("%w: data before fmt", ErrBad)
 			}
 			if format != 1 || bits != 16 {
-				return nil, fmt.Errorf("%w: format %d with %d bits; want 16-bit PCM", ErrBadWAV, format, bits)
+				return nil, fmt.Errorf("%w: format %d with %d bits; want 16-bit PCM", ErrBad, format, bits)
 			}
 			if channels != 1 && channels != 2 {
-				return nil, fmt.Errorf("%w: %d channels; want 1 or 2", ErrBadWAV, channels)
+				return nil, fmt.Errorf("%w: %d channels; want 1 or 2", ErrBad, channels)
 			}
 			if rate < 8000 || rate > 192000 {
-				return nil, fmt.Errorf("%w: %d Hz; want 8 to 192 kHz", ErrBadWAV, rate)
+				return nil, fmt.Errorf("%w: %d Hz; want 8 to 192 kHz", ErrBad, rate)
 			}
 			frameBytes := int64(2 * channels)
-			max := int64(MaxWAVSeconds) * int64(rate) * frameBytes
+			max := int64(MaxSeconds) * int64(rate) * frameBytes
 			if size > max || size == 0xffffffff { // streamed files leave the size at its maximum
 				size = max
 			}
 			raw, err := io.ReadAll(io.LimitReader(r, size))
 			if err != nil {
-				return nil, fmt.Errorf("%w: %v", ErrBadWAV, err)
+				return nil, fmt.Errorf("%w: %v", ErrBad, err)
 			}
 			frames := len(raw) / int(frameBytes)
 			mono := make([]float32, frames)
@@ -79,10 +83,10 @@ func ReadWAV(r io.Reader) ([]float32, error) {
 				}
 				mono[i] = sum / float32(channels)
 			}
-			return resample(mono, rate, ToneSampleRate), nil
+			return resample(mono, rate, SampleRate), nil
 		default:
 			if _, err := io.CopyN(io.Discard, r, size+size%2); err != nil {
-				return nil, fmt.Errorf("%w: short %q chunk", ErrBadWAV, id)
+				return nil, fmt.Errorf("%w: short %q chunk", ErrBad, id)
 			}
 		}
 	}
