@@ -50,7 +50,7 @@ function sending(page) {
   });
 }
 
-test('camera, microphone, resolution and frame rate change mid-call without renegotiation', async () => {
+test('camera, microphone, resolution, frame rate and sound processing change mid-call without renegotiation', async () => {
   const A = await openSignedIn(browser, signal.url, 'judy');
   const B = await openSignedIn(browser, signal.url, 'ken');
   try {
@@ -76,6 +76,18 @@ test('camera, microphone, resolution and frame rate change mid-call without rene
 
     await A.page.selectOption('#mic_select', { label: 'Fake Audio Input 2' });
     await waitFor(async () => (await sending(A.page))?.audio?.label === 'Fake Audio Input 2', { what: 'the second microphone to be sent' });
+    assert.equal((await sending(A.page))?.audio?.settings?.echoCancellation, true, 'echo cancellation on by default');
+
+    // The processing switches reach the sent microphone's constraints.
+    await A.page.uncheck('#echo_check');
+    await A.page.uncheck('#gain_check');
+    await waitFor(
+      async () => {
+        const s = (await sending(A.page))?.audio?.settings;
+        return s?.echoCancellation === false && s?.autoGainControl === false && s?.noiseSuppression === true;
+      },
+      { what: 'echo cancellation and gain control off on the sent microphone' },
+    );
 
     const after = await sending(A.page);
     assert.equal(after?.local, before?.local, 'no new local description: the switch did not renegotiate');
@@ -83,6 +95,7 @@ test('camera, microphone, resolution and frame rate change mid-call without rene
     const seen = (await videoStats(B.page)).framesDecoded;
     await waitFor(async () => (await videoStats(B.page)).framesDecoded > seen + 10, { what: 'ken to keep decoding after the switch' });
     assert.equal(await A.page.evaluate(() => localStorage.getItem('parley.settings')?.includes('"360p"')), true, 'settings are remembered');
+    assert.equal(await A.page.evaluate(() => localStorage.getItem('parley.settings')?.includes('"echoCancellation":false')), true, 'the switches are remembered');
   } finally {
     await Promise.all([A.context.close(), B.context.close()]);
   }

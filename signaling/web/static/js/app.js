@@ -62,6 +62,9 @@ const ui = {
   micSelect: byId('mic_select', HTMLSelectElement),
   resolution: byId('resolution_select', HTMLSelectElement),
   frameRate: byId('framerate_select', HTMLSelectElement),
+  echo: byId('echo_check', HTMLInputElement),
+  noise: byId('noise_check', HTMLInputElement),
+  gain: byId('gain_check', HTMLInputElement),
   incoming: byId('incoming', HTMLElement),
   incomingCaller: byId('incoming_caller', HTMLElement),
   accept: byId('accept_button', HTMLButtonElement),
@@ -306,6 +309,9 @@ function readSettings() {
     micId: ui.micSelect.value,
     resolution: res in RESOLUTIONS ? /** @type {keyof typeof RESOLUTIONS} */ (res) : '720p',
     frameRate: Number(ui.frameRate.value) || 30,
+    echoCancellation: ui.echo.checked,
+    noiseSuppression: ui.noise.checked,
+    autoGainControl: ui.gain.checked,
   };
 }
 
@@ -324,6 +330,7 @@ ui.cameraSelect.addEventListener('change', () => settingsChanged('video'));
 ui.resolution.addEventListener('change', () => settingsChanged('video'));
 ui.frameRate.addEventListener('change', () => settingsChanged('video'));
 ui.micSelect.addEventListener('change', () => settingsChanged('audio'));
+for (const box of [ui.echo, ui.noise, ui.gain]) box.addEventListener('change', () => settingsChanged('audio'));
 
 /** Fills the pickers; labels appear once permission has been granted. */
 async function refreshDevices() {
@@ -342,6 +349,9 @@ function loadSettings() {
     if (saved && typeof saved === 'object') {
       if (typeof saved.resolution === 'string' && saved.resolution in RESOLUTIONS) ui.resolution.value = saved.resolution;
       if (typeof saved.frameRate === 'number') ui.frameRate.value = String(saved.frameRate);
+      for (const [box, on] of /** @type {const} */ ([[ui.echo, saved.echoCancellation], [ui.noise, saved.noiseSuppression], [ui.gain, saved.autoGainControl]])) {
+        if (typeof on === 'boolean') box.checked = on;
+      }
       for (const [select, id] of /** @type {const} */ ([[ui.cameraSelect, saved.cameraId], [ui.micSelect, saved.micId]])) {
         if (typeof id === 'string' && id) {
           const opt = document.createElement('option');

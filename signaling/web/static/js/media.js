@@ -23,6 +23,9 @@ export const FRAME_RATES = Object.freeze([15, 24, 30]);
  * @property {string} micId '' for the default microphone
  * @property {keyof typeof RESOLUTIONS} resolution
  * @property {number} frameRate
+ * @property {boolean} [echoCancellation] the browser's microphone processing, as the desktop
+ * @property {boolean} [noiseSuppression] app's Settings name it; absent means on
+ * @property {boolean} [autoGainControl]
  */
 
 /**
@@ -43,7 +46,11 @@ export function videoConstraints(s) {
  */
 export function audioConstraints(s) {
   /** @type {MediaTrackConstraints} */
-  const c = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+  const c = {
+    echoCancellation: s.echoCancellation !== false,
+    noiseSuppression: s.noiseSuppression !== false,
+    autoGainControl: s.autoGainControl !== false,
+  };
   if (s.micId) c.deviceId = { exact: s.micId };
   return c;
 }

@@ -10,7 +10,17 @@
  */
 import { Call } from './call.js';
 import { endText, Reason } from './protocol.js';
-import { openLocalMedia, openTrack, videoConstraints, mediaErrorMessage } from './media.js';
+import { openLocalMedia, openTrack, videoConstraints, audioConstraints, mediaErrorMessage } from './media.js';
+
+/**
+ * Whether an open microphone already has the processing asked for.
+ * @param {MediaTrackSettings} have
+ * @param {MediaTrackConstraints} want
+ */
+function sameProcessing(have, want) {
+  return have.echoCancellation === want.echoCancellation && have.noiseSuppression === want.noiseSuppression
+    && have.autoGainControl === want.autoGainControl;
+}
 
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./media.js').MediaSettings} MediaSettings */
@@ -68,6 +78,8 @@ export class Phone {
     this.ringTimer = undefined;
     /** @type {MediaSettings} */
     this.settings = { cameraId: '', micId: '', resolution: '720p', frameRate: 30 };
+    /** @type {Promise<void>} settings changes, applied in order */
+    this.changing = Promise.resolve();
   }
 
   /** The live RTCPeerConnection, or null (for getStats in tests and diagnostics). */
@@ -246,7 +258,18 @@ export class Phone {
    * @param {MediaSettings} s
    * @param {'audio' | 'video'} kind what changed
    */
-  async changeSettings(s, kind) {
+  changeSettings(s, kind) {
+    // One change at a time: two quick ones (two switches ticked) would
+    // otherwise both replace the same old track.
+    this.changing = this.changing.then(() => this.applySettings(s, kind));
+    return this.changing;
+  }
+
+  /**
+   * @param {MediaSettings} s
+   * @param {'audio' | 'video'} kind
+   */
+  async applySettings(s, kind) {
     this.settings = s;
     const local = this.local;
     if (!local) return;
@@ -257,7 +280,13 @@ export class Phone {
         await old.applyConstraints(videoConstraints({ ...s, cameraId: '' }));
         return;
       }
-      if (old && sameDevice) return;
+      // Browsers fix a microphone's processing when they open it
+      // (applyConstraints leaves it), and while a track of the device is
+      // open a new one shares its processing (Chromium). So a changed
+      // switch closes the microphone, then opens it anew: a moment of
+      // silence, once, when the user ticks a box.
+      if (old && sameDevice && sameProcessing(old.getSettings(), audioConstraints(s))) return;
+      if (old && sameDevice) old.stop();
       const track = await openTrack(kind, s);
       if (this.local !== local) {
         track.stop(); // the call ended meanwhile
