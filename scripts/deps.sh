@@ -9,6 +9,7 @@ set -euo pipefail
 #   build-essential pkg-config   cgo toolchain
 #   libvpx-dev                   VP8 encoder/decoder (cgo)
 #   libopus-dev                  Opus decoder with FEC and concealment, encoder with FEC (cgo)
+#   libspeexdsp-dev              microphone processing: echo cancellation, noise suppression, gain (cgo)
 #   libyuv-dev                   scaling frames for the window (cgo)
 #   libwebkit2gtk-4.1-dev libgtk-3-dev   Wails v2 window on Linux
 #   xvfb xauth                   a real X server for the window under test
@@ -20,7 +21,7 @@ set -euo pipefail
 #   imagemagick                  screenshots of the real window (import, convert, compare)
 #   espeak-ng                    speech for the sound tests (--mic-file), made at test time
 #   dbus                         a private session bus: a second start hands its parley:// link to the open window
-PKGS=(build-essential pkg-config libvpx-dev libopus-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+PKGS=(build-essential pkg-config libvpx-dev libopus-dev libspeexdsp-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus espeak-ng)
 
 missing=()
