@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	noEcho := fs.Bool("no-echo-cancel", false, "headless: do not cancel echo on the microphone (Settings has the same switch)")
 	noNoise := fs.Bool("no-noise-suppression", false, "headless: do not suppress noise on the microphone")
 	noGain := fs.Bool("no-auto-gain", false, "headless: do not control the microphone's gain")
+	fs.StringVar(&o.SpeakerFile, "speaker-file", "", "headless: write everything the speaker plays during the call to this WAV file (48 kHz mono, real-time timeline from the moment the call connects)")
+	roomEcho := fs.String("room-echo", "", "headless, with --fake-media: DELAY_MS:GAIN_DB, e.g. 70:-3; the test microphone also hears the speaker's output through a room (it then plays --mic-file or silence, not the tone)")
 	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
 	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
@@ -95,6 +98,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	o.Discovery = !*noDiscovery
+	if *roomEcho != "" {
+		r, err := parseRoomEcho(*roomEcho)
+		if err != nil {
+			fmt.Fprintf(stderr, "parley: --room-echo: %v\n", err)
+			return exitUsage
+		}
+		o.RoomEcho = r
+	}
 	o.Voice = voice.Config{EchoCancellation: !*noEcho, NoiseSuppression: !*noNoise, AutoGain: !*noGain}
 	o.ICEServers = ice.servers()
 	if *showVersion {
@@ -205,4 +216,15 @@ func (l *stringList) String() string { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error {
 	*l = append(*l, v)
 	return nil
+}
+
+// parseRoomEcho reads DELAY_MS:GAIN_DB.
+func parseRoomEcho(v string) (*headless.RoomEcho, error) {
+	d, g, ok := strings.Cut(v, ":")
+	ms, err1 := strconv.Atoi(d)
+	db, err2 := strconv.ParseFloat(g, 64)
+	if !ok || err1 != nil || err2 != nil || ms < 0 || ms > 1000 || db > 0 || db < -60 {
+		return nil, fmt.Errorf("%q: want DELAY_MS:GAIN_DB, a delay of 0 to 1000 ms and a gain of -60 to 0 dB, e.g. 70:-3", v)
+	}
+	return &headless.RoomEcho{Delay: time.Duration(ms) * time.Millisecond, GainDB: db}, nil
 }

@@ -11,6 +11,12 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
+// RoomEcho is an echo path from the speaker to the microphone.
+type RoomEcho struct {
+	Delay  time.Duration
+	GainDB float64
+}
+
 // Options are the headless peer's command-line settings.
 type Options struct {
 	// Server is the ws:// or wss:// URL of the signaling server; "" runs
@@ -36,6 +42,15 @@ type Options struct {
 	// MicFile, with FakeMedia, is a 16-bit PCM WAV file the test microphone
 	// plays once from the moment the call connects, instead of the tone.
 	MicFile string
+	// SpeakerFile, if set, receives everything the speaker played during
+	// the call, from the moment it connected, as 48 kHz mono 16-bit WAV
+	// with silence where nothing played, so that its timeline is real time.
+	// The speaker is then a virtual one that plays in real time.
+	SpeakerFile string
+	// RoomEcho, with FakeMedia, makes the test microphone hear the virtual
+	// speaker through a room: its output comes back Delay later at GainDB,
+	// added to the microphone's own signal (--mic-file, else silence).
+	RoomEcho *RoomEcho
 	// Voice is the microphone processing (echo cancellation, noise
 	// suppression, gain); main turns all three on unless --no-… says not.
 	// The test tone is never processed (media.Unprocessed).

@@ -6,16 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/probe"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/media/voice"
+	"github.com/parleyhq/parley/app/media/wav"
 	"github.com/parleyhq/parley/signaling/client"
 )
 
@@ -64,13 +67,31 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer proc.Close() // after the engine, which the deferred stop below ends first
+	defer proc.Close()   // after the engine, which the deferred stop below ends first
+	var out audio.Output // nil: decode only
+	var speaker *audio.Virtual
+	if o.SpeakerFile != "" || o.RoomEcho != nil {
+		fars := []audio.Far{proc}
+		if o.RoomEcho != nil {
+			if !o.FakeMedia {
+				return nil, errors.New("--room-echo needs --fake-media: it is the test microphone that hears the room")
+			}
+			r := testmedia.NewRoom(o.RoomEcho.Delay, o.RoomEcho.GainDB)
+			testmedia.SetRoom(r)
+			defer testmedia.SetRoom(nil)
+			fars = append(fars, r)
+		}
+		speaker = audio.NewVirtual(fars...)
+		defer speaker.Close()
+		out = speaker
+	}
 	devices := engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{})
 	devices.SetVoice(proc)
 	eng, err := engine.New(engine.Config{
 		Name:       c.Name(),
 		ICEServers: o.ICEServers,
 		Devices:    devices,
+		Audio:      out,
 		Camera:     o.Camera,
 		Microphone: o.Microphone,
 		AutoAnswer: o.AutoAnswer,
@@ -107,7 +128,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	if res.EndReason == "" {
-		res.EndReason = follow(ctx, eng, events, done, &video, res, o)
+		// The test media's timelines start when the call does.
+		connected := func() {
+			if o.MicFile != "" {
+				testmedia.StartMicFile()
+			}
+			if speaker != nil {
+				speaker.Record()
+			}
+		}
+		res.EndReason = follow(ctx, eng, events, done, &video, res, o, connected)
 	}
 	stop()
 	<-done
@@ -118,6 +148,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	res.fillAudio()
 	res.PeerReceivesVideo = res.Last.PeerReceivesVideo
 	res.PeerReceivesAudio = res.Last.PeerReceivesAudio
+	if o.SpeakerFile != "" {
+		if err := writeSpeakerFile(o.SpeakerFile, speaker.Recording()); err != nil {
+			return res, err
+		}
+	}
 	if o.StatsJSON != "" {
 		if err := res.write(o.StatsJSON); err != nil {
 			return res, err
@@ -194,7 +229,7 @@ func placeCall(ctx context.Context, eng *engine.Engine, c engine.Signaling, o Op
 // up Duration after connecting, and gives up when nothing connects within
 // Wait.
 func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event, done <-chan error,
-	video *probe.Video, res *Result, o Options) string {
+	video *probe.Video, res *Result, o Options, connected func()) string {
 	var hangUp, switchCamera <-chan time.Time
 	giveUp := time.After(o.Wait)
 	var localAtConnect uint64
@@ -231,8 +266,8 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 			case engine.StateChanged:
 				switch ev.State {
 				case engine.InCall:
-					if !res.Connected && o.MicFile != "" {
-						testmedia.StartMicFile()
+					if !res.Connected {
+						connected()
 					}
 					res.Connected, res.Peer = true, ev.Peer
 					res.ConnectedAtMs = time.Now().UnixMilli()
@@ -273,4 +308,17 @@ func jsonLine(v any) string {
 		return fmt.Sprintf("%q", fmt.Sprint(v))
 	}
 	return string(b)
+}
+
+// writeSpeakerFile writes what the virtual speaker played as WAV.
+func writeSpeakerFile(path string, played []float32) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--speaker-file: %w", err)
+	}
+	if err := wav.Write(f, played); err != nil {
+		f.Close()
+		return fmt.Errorf("--speaker-file: %w", err)
+	}
+	return f.Close()
 }

@@ -45,14 +45,14 @@ func StartMicFile() {
 
 // fillFromFile writes the file's next len(out) samples into out (silence
 // before StartMicFile and after the end) and reports whether a file is
-// set at all.
+// set at all; without one, out is silence.
 func fillFromFile(out []float32) bool {
 	micFile.mu.Lock()
 	defer micFile.mu.Unlock()
+	clear(out)
 	if micFile.samples == nil {
 		return false
 	}
-	clear(out)
 	if micFile.playing {
 		n := copy(out, micFile.samples[min(micFile.pos, len(micFile.samples)):])
 		micFile.pos += n
@@ -66,5 +66,5 @@ func fillFromFile(out []float32) bool {
 func (t *tone) Unprocessed() bool {
 	micFile.mu.Lock()
 	defer micFile.mu.Unlock()
-	return micFile.samples == nil
+	return micFile.samples == nil && currentRoom() == nil
 }

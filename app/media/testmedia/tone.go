@@ -58,7 +58,10 @@ func (t *tone) AudioRecord(p prop.Media) (audio.Reader, error) {
 			return nil, func() {}, io.EOF
 		}
 		a := wave.NewFloat32Interleaved(wave.ChunkInfo{Len: n, Channels: channels, SamplingRate: rate})
-		if rate == ToneSampleRate && fillFromFile(file) {
+		if rate == ToneSampleRate && (fillFromFile(file) || currentRoom() != nil) {
+			if r := currentRoom(); r != nil {
+				r.addEcho(file)
+			}
 			for i, v := range file {
 				for c := 0; c < channels; c++ {
 					a.SetFloat32(i, c, wave.Float32Sample(v))

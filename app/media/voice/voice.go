@@ -40,6 +40,13 @@ const tail = 250 * time.Millisecond
 // maxQueued bounds the played frames waiting for their echo: 500 ms.
 const maxQueued = 50
 
+// maxLead is how far the reference may run ahead of the microphone when
+// a frame is captured. The speaker starts before the microphone, and its
+// clock may run faster: frames older than this are dropped, because the
+// canceller's filter only reaches back (an echo comes after its sound),
+// and a reference older than the echo it should explain explains nothing.
+const maxLead = 4
+
 // Config switches the three kinds of processing. The zero value turns
 // everything off; Defaults turns everything on, as the settings do.
 type Config struct {
@@ -184,6 +191,9 @@ func (p *Processor) Capture(pcm []float32) error {
 		p.in = append(p.in[:0], p.in[Frame:]...)
 		frame := &p.rec[0]
 		if p.cfg.EchoCancellation {
+			if over := len(p.far) - maxLead; over > 0 {
+				p.far = p.far[over:]
+			}
 			// Nothing played: the far end is silent for this frame.
 			clear(p.play[:])
 			if len(p.far) > 0 {

@@ -125,3 +125,32 @@ func resample(in []float32, from, to int) []float32 {
 	}
 	return out
 }
+
+// Write writes samples (mono, at SampleRate, full scale ±1, clipped) as a
+// 16-bit PCM WAV file.
+func Write(w io.Writer, samples []float32) error {
+	data := 2 * len(samples)
+	hdr := make([]byte, 44)
+	copy(hdr[0:], "RIFF")
+	binary.LittleEndian.PutUint32(hdr[4:], uint32(36+data))
+	copy(hdr[8:], "WAVEfmt ")
+	binary.LittleEndian.PutUint32(hdr[16:], 16)
+	binary.LittleEndian.PutUint16(hdr[20:], 1) // PCM
+	binary.LittleEndian.PutUint16(hdr[22:], 1) // mono
+	binary.LittleEndian.PutUint32(hdr[24:], SampleRate)
+	binary.LittleEndian.PutUint32(hdr[28:], SampleRate*2)
+	binary.LittleEndian.PutUint16(hdr[32:], 2)
+	binary.LittleEndian.PutUint16(hdr[34:], 16)
+	copy(hdr[36:], "data")
+	binary.LittleEndian.PutUint32(hdr[40:], uint32(data))
+	body := make([]byte, data)
+	for i, v := range samples {
+		x := math.Round(float64(v) * 32767)
+		binary.LittleEndian.PutUint16(body[2*i:], uint16(int16(max(-32768, min(32767, x)))))
+	}
+	if _, err := w.Write(hdr); err != nil {
+		return err
+	}
+	_, err := w.Write(body)
+	return err
+}

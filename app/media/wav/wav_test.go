@@ -95,3 +95,21 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+func TestWriteReadsBack(t *testing.T) {
+	in := []float32{0, 0.5, -0.5, 1.5, -1.5}
+	var b bytes.Buffer
+	if err := Write(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float32{0, 0.5, -0.5, 1, -1}
+	for i := range want {
+		if math.Abs(float64(got[i]-want[i])) > 1e-3 {
+			t.Fatalf("sample %d: %v, want %v", i, got[i], want[i])
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package audio
+
+import (
+	"sync"
+	"time"
+)
+
+// virtualPeriod is how much a Virtual speaker plays per tick, like a
+// device's period.
+const virtualPeriod = 10 * time.Millisecond
+
+// Virtual is a speaker without hardware, for tests and headless peers
+// that must hear what they play (--speaker-file, --room-echo): it plays
+// its playout buffer in real time, one period per tick, tells every Far
+// what it played, exactly as a device's callback does, and records it
+// once Record is called.
+type Virtual struct {
+	play *playout
+	fars []Far
+
+	mu        sync.Mutex
+	recording bool
+	rec       []float32 // mono, from Record on
+	closed    bool
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// NewVirtual starts a virtual speaker reporting to fars; Close stops it.
+func NewVirtual(fars ...Far) *Virtual {
+	v := &Virtual{play: newAdaptivePlayout(playoutCapacity), fars: fars, stop: make(chan struct{}), done: make(chan struct{})}
+	go v.run()
+	return v
+}
+
+func (v *Virtual) run() {
+	defer close(v.done)
+	period := framesOf(virtualPeriod)
+	buf := make([]float32, 2*period)
+	mono := make([]float32, period)
+	t := time.NewTicker(virtualPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-v.stop:
+			return
+		case <-t.C:
+		}
+		v.play.read(buf)
+		for _, f := range v.fars {
+			f.Render(buf, 2)
+		}
+		v.mu.Lock()
+		if v.recording {
+			for i := range mono {
+				mono[i] = (buf[2*i] + buf[2*i+1]) / 2
+			}
+			v.rec = append(v.rec, mono...)
+		}
+		v.mu.Unlock()
+	}
+}
+
+// Write implements Output.
+func (v *Virtual) Write(pcm []float32, channels int) error {
+	if err := checkChannels(channels); err != nil {
+		return err
+	}
+	v.mu.Lock()
+	closed := v.closed
+	v.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	v.play.write(pcm, channels)
+	return nil
+}
+
+// Record starts (or restarts) recording what is played, one sample per
+// sample period, silence included, so that its timeline is real time.
+func (v *Virtual) Record() {
+	v.mu.Lock()
+	v.recording, v.rec = true, v.rec[:0]
+	v.mu.Unlock()
+}
+
+// Recording returns what was played since Record, mono.
+func (v *Virtual) Recording() []float32 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]float32(nil), v.rec...)
+}
+
+// Stats returns the playout counters.
+func (v *Virtual) Stats() PlayoutStats { return v.play.stats() }
+
+// Close stops playing; further Writes fail.
+func (v *Virtual) Close() error {
+	v.mu.Lock()
+	if v.closed {
+		v.mu.Unlock()
+		return nil
+	}
+	v.closed = true
+	v.mu.Unlock()
+	close(v.stop)
+	<-v.done
+	return nil
+}

@@ -1,0 +1,81 @@
+package testmedia
+
+import (
+	"math"
+	"sync"
+	"time"
+)
+
+// Room is the air between a test speaker and the test microphone
+// (--room-echo): what the speaker plays (Render, as audio.Far) comes back
+// into the microphone delay later, scaled by gain, added to whatever the
+// microphone plays itself.
+type Room struct {
+	mu    sync.Mutex
+	gain  float32
+	fifo  []float32 // mono, 48 kHz; the head is what the microphone hears next
+	delay int       // samples
+	limit int
+}
+
+// NewRoom returns a room with an echo path of delay at gainDB (e.g. -3).
+func NewRoom(delay time.Duration, gainDB float64) *Room {
+	n := int(delay * ToneSampleRate / time.Second)
+	return &Room{
+		gain:  float32(math.Pow(10, gainDB/20)),
+		fifo:  make([]float32, n),
+		delay: n,
+		limit: n + ToneSampleRate, // a second of slack between the two clocks
+	}
+}
+
+// Render implements audio.Far: the speaker played pcm.
+func (r *Room) Render(pcm []float32, channels int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := 0; i+channels <= len(pcm); i += channels {
+		var v float32
+		for c := range channels {
+			v += pcm[i+c]
+		}
+		r.fifo = append(r.fifo, r.gain*v/float32(channels))
+	}
+	if over := len(r.fifo) - r.limit; over > 0 {
+		r.fifo = append(r.fifo[:0], r.fifo[over:]...)
+	}
+}
+
+// addEcho adds the next len(out) samples of echo to out.
+func (r *Room) addEcho(out []float32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// The speaker plays before the microphone listens, and the two
+	// clocks differ: what the microphone hears now is what was played
+	// delay ago, so older sound is gone from the room.
+	if over := len(r.fifo) - len(out) - r.delay; over > len(out) {
+		r.fifo = append(r.fifo[:0], r.fifo[over:]...)
+	}
+	n := min(len(out), len(r.fifo))
+	for i := range n {
+		out[i] += r.fifo[i]
+	}
+	r.fifo = append(r.fifo[:0], r.fifo[n:]...)
+}
+
+var room struct {
+	mu sync.Mutex
+	r  *Room
+}
+
+// SetRoom puts the test microphone in r (nil: no echo).
+func SetRoom(r *Room) {
+	room.mu.Lock()
+	room.r = r
+	room.mu.Unlock()
+}
+
+func currentRoom() *Room {
+	room.mu.Lock()
+	defer room.mu.Unlock()
+	return room.r
+}
