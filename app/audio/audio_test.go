@@ -149,7 +149,7 @@ func TestDevicesFailTyped(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = PlayTestSound(ctx, "")
+	err = PlayTestSound(ctx, "", nil)
 	t.Logf("PlayTestSound: %v", err)
 	if len(devs) == 0 && !errors.Is(err, ErrNoSpeaker) {
 		t.Fatalf("PlayTestSound without speakers: %v", err)

@@ -30,15 +30,38 @@ func Chime() []float32 {
 }
 
 // PlayTestSound plays the chime on the speaker called name ("" for the
-// default) and returns when it has been played or ctx ends.
-func PlayTestSound(ctx context.Context, name string) error {
+// default) and returns when it has been played or ctx ends. far, if not
+// nil, hears what is played, like the call's speaker: the echo canceller,
+// so that a chime played mid-call does not reach the other side.
+func PlayTestSound(ctx context.Context, name string, far Far) error {
 	s, err := Open(name)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := s.Write(Chime(), 1); err != nil {
-		return err
+	if far != nil {
+		s.SetFar(far)
+	}
+	// Fed a piece at a time: the chime is longer than the playout
+	// buffer holds, which would keep only its end.
+	chime := Chime()
+	const piece = SampleRate / 10
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; i < len(chime); {
+		if s.play.queued() < playoutCapacity-piece {
+			end := min(i+piece, len(chime))
+			if err := s.Write(chime[i:end], 1); err != nil {
+				return err
+			}
+			i = end
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
 	}
 	return s.drain(ctx)
 }

@@ -351,7 +351,11 @@ func (a *App) FrameBridgeURL() (string, error) {
 func (a *App) PlayTestSound(speaker string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := audio.PlayTestSound(ctx, speaker); err != nil {
+	var far audio.Far
+	if a.devices.voice != nil {
+		far = a.devices.voice
+	}
+	if err := audio.PlayTestSound(ctx, speaker, far); err != nil {
 		return errors.New("the test sound could not be played: " + err.Error())
 	}
 	return nil
