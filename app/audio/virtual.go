@@ -27,18 +27,30 @@ type Virtual struct {
 	done chan struct{}
 }
 
-// NewVirtual starts a virtual speaker reporting to fars; Close stops it.
+// NewVirtual starts a virtual speaker that plays on its own clock, a
+// period every 10 ms, reporting to fars; Close stops it.
 func NewVirtual(fars ...Far) *Virtual {
-	v := &Virtual{play: newAdaptivePlayout(playoutCapacity), fars: fars, stop: make(chan struct{}), done: make(chan struct{})}
+	v := newVirtual(fars)
 	go v.run()
 	return v
 }
 
+// NewClockedVirtual returns a virtual speaker that plays only when Play is
+// called: one clock for speaker and microphone, as a duplex sound card
+// has, so that a simulated room's echo comes exactly its delay after the
+// sound, however late the scheduler runs either of them.
+func NewClockedVirtual(fars ...Far) *Virtual {
+	v := newVirtual(fars)
+	close(v.done) // no goroutine of its own
+	return v
+}
+
+func newVirtual(fars []Far) *Virtual {
+	return &Virtual{play: newAdaptivePlayout(playoutCapacity), fars: fars, stop: make(chan struct{}), done: make(chan struct{})}
+}
+
 func (v *Virtual) run() {
 	defer close(v.done)
-	period := framesOf(virtualPeriod)
-	buf := make([]float32, 2*period)
-	mono := make([]float32, period)
 	t := time.NewTicker(virtualPeriod)
 	defer t.Stop()
 	for {
@@ -47,18 +59,24 @@ func (v *Virtual) run() {
 			return
 		case <-t.C:
 		}
-		v.play.read(buf)
-		for _, f := range v.fars {
-			f.Render(buf, 2)
+		v.Play(framesOf(virtualPeriod))
+	}
+}
+
+// Play plays the next frames from the playout buffer (silence when it has
+// none), tells every Far, and records them.
+func (v *Virtual) Play(frames int) {
+	buf := make([]float32, 2*frames)
+	v.play.read(buf)
+	for _, f := range v.fars {
+		f.Render(buf, 2)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.recording {
+		for i := range frames {
+			v.rec = append(v.rec, (buf[2*i]+buf[2*i+1])/2)
 		}
-		v.mu.Lock()
-		if v.recording {
-			for i := range mono {
-				mono[i] = (buf[2*i] + buf[2*i+1]) / 2
-			}
-			v.rec = append(v.rec, mono...)
-		}
-		v.mu.Unlock()
 	}
 }
 

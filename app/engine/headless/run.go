@@ -72,16 +72,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	var speaker *audio.Virtual
 	if o.SpeakerFile != "" || o.RoomEcho != nil {
 		fars := []audio.Far{proc}
-		if o.RoomEcho != nil {
+		if o.RoomEcho == nil {
+			speaker = audio.NewVirtual(fars...)
+		} else {
 			if !o.FakeMedia {
 				return nil, errors.New("--room-echo needs --fake-media: it is the test microphone that hears the room")
 			}
+			// The speaker plays on the microphone's clock, as a duplex
+			// sound card does, so the echo's delay is exact under load.
 			r := testmedia.NewRoom(o.RoomEcho.Delay, o.RoomEcho.GainDB)
+			speaker = audio.NewClockedVirtual(append(fars, r)...)
+			r.SetSpeaker(speaker.Play)
 			testmedia.SetRoom(r)
 			defer testmedia.SetRoom(nil)
-			fars = append(fars, r)
 		}
-		speaker = audio.NewVirtual(fars...)
 		defer speaker.Close()
 		out = speaker
 	}

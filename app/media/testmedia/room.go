@@ -11,6 +11,10 @@ import (
 // into the microphone delay later, scaled by gain, added to whatever the
 // microphone plays itself.
 type Room struct {
+	// play, if set, makes the speaker play as many samples as the
+	// microphone is about to take: one clock for both (SetSpeaker).
+	play func(frames int)
+
 	mu    sync.Mutex
 	gain  float32
 	fifo  []float32 // mono, 48 kHz; the head is what the microphone hears next
@@ -45,8 +49,16 @@ func (r *Room) Render(pcm []float32, channels int) {
 	}
 }
 
+// SetSpeaker makes play (a clocked virtual speaker's Play) run on the
+// microphone's clock: before each chunk the microphone hears, the speaker
+// plays the same length. Call it before the microphone opens.
+func (r *Room) SetSpeaker(play func(frames int)) { r.play = play }
+
 // addEcho adds the next len(out) samples of echo to out.
 func (r *Room) addEcho(out []float32) {
+	if r.play != nil {
+		r.play(len(out))
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	// The speaker plays before the microphone listens, and the two
