@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/app/media/opus"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -36,6 +37,10 @@ func TestCallerHangsUpAndGoroutinesReturn(t *testing.T) {
 
 	connectCall(t, alice, bob)
 	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 })
+	eventually(t, "libopus coders in use", func() bool {
+		enc, dec := opus.Live()
+		return enc >= 1 && dec >= 1
+	})
 	if err := alice.eng.HangUp(); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +63,12 @@ func TestCallerHangsUpAndGoroutinesReturn(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// Nor any libopus state: alice's encoder went with the call's sender,
+	// bob's decoder with the call's receiver.
+	eventually(t, "libopus coders freed", func() bool {
+		enc, dec := opus.Live()
+		return enc == 0 && dec == 0
+	})
 
 	// The engines are ready for the next call.
 	if err := bob.eng.Call("alice"); err != nil {

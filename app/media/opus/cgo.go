@@ -23,6 +23,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -42,6 +43,13 @@ func check(op string, code C.int) error {
 	}
 	return nil
 }
+
+// live counts the coders not yet closed, so that tests can check that a
+// call leaves no libopus state behind.
+var live struct{ encoders, decoders atomic.Int64 }
+
+// Live returns how many encoders and decoders are open.
+func Live() (encoders, decoders int64) { return live.encoders.Load(), live.decoders.Load() }
 
 // ErrClosed is returned by a coder used after Close.
 var ErrClosed = errors.New("opus: closed")

@@ -31,6 +31,7 @@ func NewDecoder(channels int) (*Decoder, error) {
 	if err := check("decoder", code); err != nil {
 		return nil, err
 	}
+	live.decoders.Add(1)
 	return &Decoder{d: d, channels: channels}, nil
 }
 
@@ -73,5 +74,6 @@ func (d *Decoder) Close() {
 	if d.d != nil {
 		C.opus_decoder_destroy(d.d)
 		d.d = nil
+		live.decoders.Add(-1)
 	}
 }

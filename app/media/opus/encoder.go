@@ -35,6 +35,7 @@ func NewEncoder(channels, bitrate int) (*Encoder, error) {
 		return nil, err
 	}
 	enc := &Encoder{e: e, channels: channels}
+	live.encoders.Add(1)
 	for _, set := range []struct {
 		op   string
 		code C.int
@@ -94,5 +95,6 @@ func (e *Encoder) Close() {
 	if e.e != nil {
 		C.opus_encoder_destroy(e.e)
 		e.e = nil
+		live.encoders.Add(-1)
 	}
 }
