@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"sync"
+	"sync/atomic"
 
 	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine"
@@ -15,7 +15,9 @@ import (
 // startLocal runs the built-in server as the desktop window does, with
 // LAN discovery when asked. Every change of meeting place is printed as a
 // "server" line and moves the session there.
-func startLocal(ctx context.Context, o Options, live *sessionRef) (*builtin.Local, error) {
+// live is the signaling session once there is one: the Meeting may move
+// before it exists.
+func startLocal(ctx context.Context, o Options, live *atomic.Pointer[engine.SessionSignaling]) (*builtin.Local, error) {
 	dir := o.ConfigDir
 	if dir == "" {
 		path, err := settings.DefaultPath()
@@ -35,7 +37,7 @@ func startLocal(ctx context.Context, o Options, live *sessionRef) (*builtin.Loca
 		Pins:      pins,
 		OnMove: func(p builtin.Place) {
 			printPlace(o.Out, p)
-			if s := live.get(); s != nil {
+			if s := live.Load(); s != nil {
 				s.Refresh()
 			}
 		},
@@ -56,23 +58,4 @@ func printPlace(w io.Writer, p builtin.Place) {
 	fmt.Fprintf(w, "server %s\n", jsonLine(map[string]any{
 		"url": p.URL, "own": p.Own, "host": p.Host, "fingerprint": p.Fingerprint, "firstJoin": p.FirstJoin,
 	}))
-}
-
-// sessionRef is the live signaling session, once there is one, for the
-// Meeting's moves (which may come before it exists).
-type sessionRef struct {
-	mu sync.Mutex
-	s  *engine.SessionSignaling
-}
-
-func (r *sessionRef) set(s *engine.SessionSignaling) {
-	r.mu.Lock()
-	r.s = s
-	r.mu.Unlock()
-}
-
-func (r *sessionRef) get() *engine.SessionSignaling {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.s
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/app/audio"
@@ -47,7 +48,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer endSession()
 	var (
 		local *builtin.Local
-		live  sessionRef
+		live  atomic.Pointer[engine.SessionSignaling]
 	)
 	if o.Server == "" {
 		var err error
@@ -61,7 +62,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	defer c.Close()
-	live.set(c)
+	live.Store(c)
 
 	proc, err := voice.New(o.Voice)
 	if err != nil {
