@@ -3,14 +3,13 @@
 package faults
 
 import (
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
+	"github.com/parleyhq/parley/internal/testspeech"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -26,21 +25,6 @@ func call(t *testing.T, l *link, aliceStays time.Duration, peerArgs []string, si
 		return inCall(alice) && inCall(bob)
 	})
 	return s, alice, bob
-}
-
-// speechFile speaks a minute of test sentences into a WAV file with
-// espeak-ng (Debian's; make deps installs it).
-func speechFile(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Fatal("espeak-ng is missing: run make deps")
-	}
-	path := filepath.Join(t.TempDir(), "speech.wav")
-	text := strings.Repeat("The quick brown fox jumps over the lazy dog. Parley sends speech with forward error correction. ", 6)
-	if out, err := exec.Command("espeak-ng", "-v", "en-us", "-w", path, text).CombinedOutput(); err != nil {
-		t.Fatalf("espeak-ng: %v: %s", err, out)
-	}
-	return path
 }
 
 func inCall(p *peer) bool { return strings.Contains(p.out.String(), `"state":"in-call"`) }
@@ -110,7 +94,7 @@ func TestTenPercentLoss(t *testing.T) {
 	l := newLink(t)
 	// Speech, not the tone: Opus sends FEC only for frames its voice
 	// detector finds active, and a steady sine is not.
-	speech := speechFile(t)
+	speech := testspeech.File(t, "en-us", strings.Repeat("The quick brown fox jumps over the lazy dog. Parley sends speech with forward error correction. ", 6))
 	_, alice, bob := call(t, l, 15*time.Second, []string{"--mic-file", speech})
 	lossAt := time.Now()
 	l.loss(t, 10)

@@ -3,7 +3,6 @@ package headless_test
 import (
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/app/media/wav"
+	"github.com/parleyhq/parley/internal/testspeech"
 )
 
 // The echo scenario end to end: alice talks (espeak-ng speech); bob says
@@ -19,15 +19,8 @@ import (
 // With bob's processing on it is at least 20 dB quieter (ERLE, after 2 s
 // of convergence) than with it off, over real calls on loopback.
 func TestEchoCancelledEndToEnd(t *testing.T) {
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Fatal("espeak-ng is missing: run make deps")
-	}
 	dir := t.TempDir()
-	far := filepath.Join(dir, "far.wav")
-	text := "Hello Bob, this is Alice. I am telling you about the trains and the weather, and about the holidays next month, while you listen quietly on your laptop's speakers."
-	if out, err := exec.Command("espeak-ng", "-v", "en-us", "-w", far, text).CombinedOutput(); err != nil {
-		t.Fatalf("espeak-ng: %v: %s", err, out)
-	}
+	far := testspeech.File(t, "en-us", "Hello Bob, this is Alice. I am telling you about the trains and the weather, and about the holidays next month, while you listen quietly on your laptop's speakers.")
 	quiet := filepath.Join(dir, "quiet.wav")
 	f, err := os.Create(quiet)
 	if err != nil {
@@ -58,28 +51,11 @@ func TestEchoCancelledEndToEnd(t *testing.T) {
 			t.Fatalf("alice (%s): %v\n%s\nbob:\n%s", name, err, aliceOut, bobOut)
 		}
 		_ = bob.Wait()
-		f, err := os.Open(heard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		s, err := wav.Read(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return testspeech.Read(t, heard)
 	}
 	// Far-end single talk: from 3 s in (2 s of convergence and the trip
 	// there and back) to the end of alice's speech.
-	ff, err := os.Open(far)
-	if err != nil {
-		t.Fatal(err)
-	}
-	speech, err := wav.Read(ff)
-	ff.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	speech := testspeech.Read(t, far)
 	energy := func(x []float32) float64 {
 		var e float64
 		for _, v := range x[min(len(x), 3*wav.SampleRate):min(len(x), len(speech))] {

@@ -2,35 +2,15 @@ package voice
 
 import (
 	"math"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 
-	"github.com/parleyhq/parley/app/media/wav"
+	"github.com/parleyhq/parley/internal/testspeech"
 )
 
-// speech speaks text with espeak-ng (make deps installs it) and returns
-// it at 48 kHz.
+// speech speaks text with espeak-ng, at 48 kHz.
 func speech(t *testing.T, voice, text string) []float32 {
 	t.Helper()
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		t.Fatal("espeak-ng is missing: run make deps")
-	}
-	path := filepath.Join(t.TempDir(), "s.wav")
-	if out, err := exec.Command("espeak-ng", "-v", voice, "-w", path, text).CombinedOutput(); err != nil {
-		t.Fatalf("espeak-ng: %v: %s", err, out)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	s, err := wav.Read(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return testspeech.Read(t, testspeech.File(t, voice, text))
 }
 
 func energy(x []float32) float64 {
