@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/testnetns"
 )
 
 // The real-multicast test runs each Discovery in its own process, this
@@ -32,27 +34,6 @@ import (
 
 // helperEnv, set, makes TestNetnsHelper the child process.
 const helperEnv = "PARLEY_LAN_NETNS_HELPER"
-
-// requireNetns skips the test unless it can create network namespaces.
-func requireNetns(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root (network namespaces)")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("needs `ip` (iproute2)")
-	}
-	if out, err := exec.Command("ip", "netns", "list").CombinedOutput(); err != nil {
-		t.Skipf("`ip netns` is unavailable: %v: %s", err, out)
-	}
-}
-
-func run(t *testing.T, name string, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, out)
-	}
-}
 
 // nsLink is two namespaces joined by a veth pair, named after this process
 // ("lan<pid>-<n>a", "vlan<pid>-<n>a", …) so that parallel runs, and
@@ -75,25 +56,25 @@ func newNSLink(t *testing.T, ipv4 bool) *nsLink {
 	if len(l.vethA) > 15 { // IFNAMSIZ
 		t.Fatalf("interface name %q too long", l.vethA)
 	}
-	run(t, "ip", "netns", "add", l.A)
+	testnetns.Run(t, "ip", "netns", "add", l.A)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.A).Run() })
-	run(t, "ip", "netns", "add", l.B)
+	testnetns.Run(t, "ip", "netns", "add", l.B)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.B).Run() })
 	// The pair is made inside A and one end moved to B: it never exists in
 	// the host's namespace.
-	run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
-	run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
+	testnetns.Run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
+	testnetns.Run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
 	for _, end := range [][3]string{{l.A, l.vethA, "a"}, {l.B, l.vethB, "b"}} {
 		ns, veth := end[0], end[1]
-		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
-		run(t, "ip", "-n", ns, "link", "set", veth, "addrgenmode", "none")
-		run(t, "ip", "-n", ns, "addr", "add", "fe80::"+end[2]+"/64", "dev", veth, "nodad")
-		run(t, "ip", "-n", ns, "link", "set", veth, "up")
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", veth, "addrgenmode", "none")
+		testnetns.Run(t, "ip", "-n", ns, "addr", "add", "fe80::"+end[2]+"/64", "dev", veth, "nodad")
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", veth, "up")
 	}
 	if ipv4 {
 		l.ipA, l.ipB = fmt.Sprintf("10.201.%d.1", n), fmt.Sprintf("10.201.%d.2", n)
-		run(t, "ip", "-n", l.A, "addr", "add", l.ipA+"/24", "dev", l.vethA)
-		run(t, "ip", "-n", l.B, "addr", "add", l.ipB+"/24", "dev", l.vethB)
+		testnetns.Run(t, "ip", "-n", l.A, "addr", "add", l.ipA+"/24", "dev", l.vethA)
+		testnetns.Run(t, "ip", "-n", l.B, "addr", "add", l.ipB+"/24", "dev", l.vethB)
 	}
 	return l
 }
@@ -370,7 +351,7 @@ func lost(inst string) func(helperEvent) bool {
 }
 
 func TestNetnsMulticast(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Run("IPv4", func(t *testing.T) {
 		t.Parallel()
 		testNetnsIPv4(t)

@@ -10,6 +10,8 @@ import (
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/signaling/protocol"
+
+	"github.com/parleyhq/parley/internal/testnetns"
 )
 
 // B's address changes mid-call (a new lease, another access point): its
@@ -19,7 +21,7 @@ import (
 // his resume token while the server still holds the dead connection (no
 // bob1), ICE restarts over signaling, and pictures flow again both ways.
 func TestAddressChange(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLink(t)
 	// At debug the server logs each relay (type, sender, target: never

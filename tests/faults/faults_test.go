@@ -11,6 +11,8 @@ import (
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/internal/testspeech"
 	"github.com/parleyhq/parley/signaling/protocol"
+
+	"github.com/parleyhq/parley/internal/testnetns"
 )
 
 // call starts parley-signal in A (with signalArgs), bob (auto-answer) in B
@@ -65,7 +67,7 @@ func recovered(t *testing.T, r *headless.Result, down, up time.Time, what string
 // The link between the peers goes down for 5 s and comes back: the call
 // recovers by itself (consent checks or an ICE restart) within 10 s.
 func TestLinkDownFiveSeconds(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLink(t)
 	_, alice, bob := call(t, l, 25*time.Second, nil)
@@ -89,7 +91,7 @@ func TestLinkDownFiveSeconds(t *testing.T) {
 // 10% packet loss each way: pictures keep coming (NACK, PLI and keyframes
 // repair the losses); the freezes are reported.
 func TestTenPercentLoss(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLink(t)
 	// Speech, not the tone: Opus sends FEC only for frames its voice
@@ -122,7 +124,7 @@ func TestTenPercentLoss(t *testing.T) {
 
 // bob's process is killed: alice's call ends, with a reason, within 5 s.
 func TestKilledPeer(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLink(t)
 	_, alice, bob := call(t, l, 2*time.Minute, nil)
@@ -144,7 +146,7 @@ func TestKilledPeer(t *testing.T) {
 // parley-signal is restarted mid-call: the call goes on, both peers
 // register again, and alice's hang-up reaches bob through the new server.
 func TestSignalRestart(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLink(t)
 	s, alice, bob := call(t, l, 15*time.Second, nil)

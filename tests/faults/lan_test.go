@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/testnetns"
 )
 
 // lan is hosts in namespaces of their own, joined by a bridge in another,
@@ -27,25 +29,25 @@ func newLAN(t *testing.T, n int) *lan {
 	sub := 10 + subnet.Add(1)
 	tag := fmt.Sprintf("pl%d-%d", os.Getpid()%100000, sub)
 	br := tag + "br"
-	run(t, "ip", "netns", "add", br)
+	testnetns.Run(t, "ip", "netns", "add", br)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", br).Run() })
-	run(t, "ip", "-n", br, "link", "add", "br0", "type", "bridge")
-	run(t, "ip", "-n", br, "link", "set", "br0", "up")
+	testnetns.Run(t, "ip", "-n", br, "link", "add", "br0", "type", "bridge")
+	testnetns.Run(t, "ip", "-n", br, "link", "set", "br0", "up")
 	l := &lan{}
 	for i := range n {
 		ns := fmt.Sprintf("%sh%d", tag, i)
-		run(t, "ip", "netns", "add", ns)
+		testnetns.Run(t, "ip", "netns", "add", ns)
 		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
 		port, nic := fmt.Sprintf("p%d", i), fmt.Sprintf("%sv%d", tag, i)
 		if len(nic) > 15 {
 			t.Fatalf("interface name %q too long", nic)
 		}
-		run(t, "ip", "-n", br, "link", "add", port, "type", "veth", "peer", "name", nic)
-		run(t, "ip", "-n", br, "link", "set", nic, "netns", ns)
-		run(t, "ip", "-n", br, "link", "set", port, "master", "br0", "up")
-		run(t, "ip", "-n", ns, "addr", "add", fmt.Sprintf("10.201.%d.%d/24", sub, i+1), "dev", nic)
-		run(t, "ip", "-n", ns, "link", "set", nic, "up")
-		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+		testnetns.Run(t, "ip", "-n", br, "link", "add", port, "type", "veth", "peer", "name", nic)
+		testnetns.Run(t, "ip", "-n", br, "link", "set", nic, "netns", ns)
+		testnetns.Run(t, "ip", "-n", br, "link", "set", port, "master", "br0", "up")
+		testnetns.Run(t, "ip", "-n", ns, "addr", "add", fmt.Sprintf("10.201.%d.%d/24", sub, i+1), "dev", nic)
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", nic, "up")
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", "lo", "up")
 		l.hosts = append(l.hosts, ns)
 	}
 	return l
@@ -125,7 +127,7 @@ func (d *desktop) stop(t *testing.T) {
 // of them call, and when the host quits the other two regain a server
 // within 10 s while their call goes on.
 func TestLANDesktopsMeetAndSurviveTheHost(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLAN(t, 3)
 	alice := startDesktop(t, l.hosts[0], "alice")
@@ -173,7 +175,7 @@ func TestLANDesktopsMeetAndSurviveTheHost(t *testing.T) {
 // their connection dropping, find it gone, and meet on the next server
 // within 10 s.
 func TestLANHostKilled(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLAN(t, 3)
 	alice := startDesktop(t, l.hosts[0], "alice")
@@ -201,7 +203,7 @@ func TestLANHostKilled(t *testing.T) {
 // Discovery off: two desktops on one LAN each keep to their own server
 // and never see each other.
 func TestLANDiscoveryOff(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	t.Parallel()
 	l := newLAN(t, 2)
 	a := startDesktop(t, l.hosts[0], "alice", "--no-discovery")
@@ -242,7 +244,7 @@ func tail(s string) string {
 // calls the window, which answers; media flows both ways and the window
 // draws bob's picture.
 func TestLANWindowMeetsDesktop(t *testing.T) {
-	requireNetns(t)
+	testnetns.Require(t)
 	if _, err := exec.LookPath("Xvfb"); err != nil {
 		t.Skip("needs Xvfb")
 	}

@@ -11,29 +11,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/parleyhq/parley/internal/testnetns"
 )
-
-// requireNetns skips the test unless it can create network namespaces.
-func requireNetns(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("fault tests need root (network namespaces); run `make test-faults` as root")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("fault tests need `ip` (iproute2)")
-	}
-	if out, err := exec.Command("ip", "netns", "list").CombinedOutput(); err != nil {
-		t.Skipf("`ip netns` is unavailable: %v: %s", err, out)
-	}
-}
-
-// run runs a command and fails the test if it fails.
-func run(t *testing.T, name string, args ...string) {
-	t.Helper()
-	if out, err := exec.Command(name, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, out)
-	}
-}
 
 // link is two namespaces created for one test, joined by a veth pair:
 // A has 10.200.<n>.1/24 on vethA, B has 10.200.<n>.2/24 on vethB. Nothing
@@ -59,21 +39,21 @@ func newLink(t *testing.T) *link {
 	if len(l.vethA) > 15 { // IFNAMSIZ
 		t.Fatalf("interface name %q too long", l.vethA)
 	}
-	run(t, "ip", "netns", "add", l.A)
+	testnetns.Run(t, "ip", "netns", "add", l.A)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.A).Run() })
-	run(t, "ip", "netns", "add", l.B)
+	testnetns.Run(t, "ip", "netns", "add", l.B)
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.B).Run() })
 	// The pair is created inside A, and one end moved to B, so that it never
 	// exists in the host's namespace.
-	run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
-	run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
-	run(t, "ip", "-n", l.A, "addr", "add", l.IPA+"/24", "dev", l.vethA)
-	run(t, "ip", "-n", l.B, "addr", "add", l.IPB+"/24", "dev", l.vethB)
+	testnetns.Run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
+	testnetns.Run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
+	testnetns.Run(t, "ip", "-n", l.A, "addr", "add", l.IPA+"/24", "dev", l.vethA)
+	testnetns.Run(t, "ip", "-n", l.B, "addr", "add", l.IPB+"/24", "dev", l.vethB)
 	for _, ns := range []string{l.A, l.B} {
-		run(t, "ip", "-n", ns, "link", "set", "lo", "up")
+		testnetns.Run(t, "ip", "-n", ns, "link", "set", "lo", "up")
 	}
-	run(t, "ip", "-n", l.A, "link", "set", l.vethA, "up")
-	run(t, "ip", "-n", l.B, "link", "set", l.vethB, "up")
+	testnetns.Run(t, "ip", "-n", l.A, "link", "set", l.vethA, "up")
+	testnetns.Run(t, "ip", "-n", l.B, "link", "set", l.vethB, "up")
 	return l
 }
 
@@ -84,7 +64,7 @@ func (l *link) setB(t *testing.T, up bool) {
 	if up {
 		state = "up"
 	}
-	run(t, "ip", "-n", l.B, "link", "set", l.vethB, state)
+	testnetns.Run(t, "ip", "-n", l.B, "link", "set", l.vethB, state)
 }
 
 // renumberB moves B to another address on the same subnet (.3 instead of
@@ -94,8 +74,8 @@ func (l *link) setB(t *testing.T, up bool) {
 func (l *link) renumberB(t *testing.T) string {
 	t.Helper()
 	next := strings.TrimSuffix(l.IPB, ".2") + ".3"
-	run(t, "ip", "-n", l.B, "addr", "del", l.IPB+"/24", "dev", l.vethB)
-	run(t, "ip", "-n", l.B, "addr", "add", next+"/24", "dev", l.vethB)
+	testnetns.Run(t, "ip", "-n", l.B, "addr", "del", l.IPB+"/24", "dev", l.vethB)
+	testnetns.Run(t, "ip", "-n", l.B, "addr", "add", next+"/24", "dev", l.vethB)
 	l.IPB = next
 	return next
 }
