@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
 import { launchBrowser } from './lib/browser.mjs';
-import { freePort, waitFor } from './lib/signal.mjs';
+import { freePort } from './lib/signal.mjs';
 import { login, waitFramesFlowing, waitState, call, hangUp } from './lib/parley.mjs';
-import { changedPixels, sampleCanvas, startDesktop, startXvfb } from './lib/desktop.mjs';
+import { startDesktop, startXvfb, waitMovingPicture } from './lib/desktop.mjs';
 
 /** @type {Awaited<ReturnType<typeof startXvfb>>} */ let x;
 /** @type {Awaited<ReturnType<typeof startDesktop>>} */ let desk;
@@ -73,15 +73,7 @@ test('a browser user opens the built-in server\'s https link and calls the deskt
     await ui.click('#incoming [data-act=accept]');
     await waitState(web, 'in-call');
     await waitFramesFlowing(web);
-    await waitFor(
-      async () => {
-        const a = await sampleCanvas(ui, 'received_video');
-        await new Promise((r) => setTimeout(r, 400));
-        const b = await sampleCanvas(ui, 'received_video');
-        return b.mean > 20 && changedPixels(a.px, b.px) > 50;
-      },
-      { timeout: 30000, what: 'the browser user\'s picture on the desktop' },
-    );
+    await waitMovingPicture(ui, 'received_video', 'the browser user\'s picture on the desktop');
     await hangUp(web);
     await ui.waitForFunction(() => document.body.dataset.phase === 'idle', null, { timeout: 20000 });
   } catch (err) {

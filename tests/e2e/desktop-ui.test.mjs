@@ -5,30 +5,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from './lib/signal.mjs';
 import { accept, call, hangUp, waitFramesFlowing, waitState } from './lib/parley.mjs';
-import { changedPixels, logTail, sampleCanvas, waitPhase } from './lib/desktop.mjs';
+import { logTail, sampleCanvas, waitMovingPicture, waitPhase } from './lib/desktop.mjs';
 import { desktopAndBrowser } from './lib/desktopsuite.mjs';
 
 /** @typedef {import('playwright-core').Page} Page */
-
-/**
- * Waits until a canvas or video shows a non-black picture that changes.
- * @param {Page} page
- * @param {string} id
- * @param {string} what
- */
-async function waitMovingPicture(page, id, what) {
-  return waitFor(
-    async () => {
-      const a = await sampleCanvas(page, id);
-      if (a.mean < 20) return null;
-      await new Promise((r) => setTimeout(r, 400));
-      const b = await sampleCanvas(page, id);
-      const moved = changedPixels(a.px, b.px);
-      return moved > 50 ? { mean: b.mean, moved } : null;
-    },
-    { timeout: 30000, interval: 200, what },
-  );
-}
 
 /**
  * Waits for the picture's dominant colour: the test cameras differ (A warm,
