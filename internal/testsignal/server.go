@@ -31,6 +31,18 @@ func Start(t testing.TB, cfg server.Config) *Server {
 // wait for the old listener's port to be released.
 func StartOn(t testing.TB, addr string, cfg server.Config) *Server {
 	t.Helper()
+	return start(t, addr, cfg, "", "")
+}
+
+// StartTLS runs a server with cfg on a free port of 127.0.0.1 over TLS
+// with the certificate and key in certFile and keyFile (wss://).
+func StartTLS(t testing.TB, cfg server.Config, certFile, keyFile string) *Server {
+	t.Helper()
+	return start(t, "127.0.0.1:0", cfg, certFile, keyFile)
+}
+
+func start(t testing.TB, addr string, cfg server.Config, certFile, keyFile string) *Server {
+	t.Helper()
 	srv, err := server.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +60,7 @@ func StartOn(t testing.TB, addr string, cfg server.Config) *Server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln, "", "") }()
+	go func() { served <- srv.Serve(ctx, ln, certFile, keyFile) }()
 	var once sync.Once
 	s := &Server{Server: srv, Addr: ln.Addr().String()}
 	s.stop = func() {

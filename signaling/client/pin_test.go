@@ -2,15 +2,13 @@ package client
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/selfsigned"
-	"github.com/parleyhq/parley/signaling/server"
 )
 
 // startTLSServer runs a real server over TLS with a fresh self-signed
@@ -21,22 +19,8 @@ func startTLSServer(t *testing.T) (url string, cert *selfsigned.Cert) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(serverConfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ctx, tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert.TLS}}), "", "")
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	return "wss://" + ln.Addr().String() + "/", cert
+	s := testsignal.StartTLS(t, serverConfig, cert.CertFile, cert.KeyFile)
+	return "wss://" + s.Addr + "/", cert
 }
 
 // flipDigit changes the first hex digit of a fingerprint.
