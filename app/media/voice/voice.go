@@ -80,12 +80,6 @@ type Processor struct {
 	rec     [Frame]C.spx_int16_t
 	cleaned [Frame]C.spx_int16_t
 	play    [Frame]C.spx_int16_t
-	stats   Stats
-}
-
-// Stats counts the processor's work.
-type Stats struct {
-	Captured, Rendered uint64 // 10 ms frames
 }
 
 // New returns a processor with cfg; Close frees it.
@@ -167,7 +161,6 @@ func (p *Processor) Render(pcm []float32, channels int) {
 			}
 			p.far = append(p.far, [Frame]int16(p.render))
 			p.render = p.render[:0]
-			p.stats.Rendered++
 		}
 	}
 }
@@ -211,7 +204,6 @@ func (p *Processor) Capture(pcm []float32) error {
 		for _, s := range unsafe.Slice(frame, Frame) {
 			p.out = append(p.out, int16(s))
 		}
-		p.stats.Captured++
 	}
 	// Hand back as many processed samples as came in, oldest first.
 	n := min(len(p.out), len(pcm))
@@ -222,13 +214,6 @@ func (p *Processor) Capture(pcm []float32) error {
 	}
 	p.out = append(p.out[:0], p.out[n:]...)
 	return nil
-}
-
-// Stats returns the frame counts.
-func (p *Processor) Stats() Stats {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stats
 }
 
 // Close frees the processor; it is safe to call twice.
