@@ -367,23 +367,12 @@ func (m *Meeting) remote(s lan.Service) Place {
 	return p
 }
 
-// preferred orders addresses IPv4 first: every LAN routes it, and the
-// certificate's check does not depend on which address is dialled. Zoned
-// (link-local IPv6) addresses are left out: a URL cannot carry the zone
-// the WebSocket dialer would need.
+// preferred is the addresses a URL can name, in lan.Service's order (IPv4
+// first; the certificate's check does not depend on which address is
+// dialled). Zoned (link-local IPv6) addresses are left out: a URL cannot
+// carry the zone the WebSocket dialer would need.
 func preferred(addrs []netip.Addr) []netip.Addr {
-	out := slices.DeleteFunc(slices.Clone(addrs), func(a netip.Addr) bool { return a.Zone() != "" })
-	slices.SortStableFunc(out, func(a, b netip.Addr) int {
-		return cmp.Compare(boolInt(!a.Is4()), boolInt(!b.Is4()))
-	})
-	return out
-}
-
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	return slices.DeleteFunc(slices.Clone(addrs), func(a netip.Addr) bool { return a.Zone() != "" })
 }
 
 // sameAddr says whether s still has the address p dials.
