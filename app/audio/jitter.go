@@ -57,10 +57,7 @@ func (j *jitter) target() time.Duration {
 	if j.n < 2 {
 		return minTarget
 	}
-	window := slices.Clone(j.lates[:j.n])
-	if j.n == len(j.lates) {
-		window = slices.Clone(j.lates)
-	}
+	window := slices.Clone(j.lates[:j.n]) // the ring fills from 0
 	slices.Sort(window)
 	lo := window[0]
 	spread := window[len(window)*95/100] - lo
