@@ -340,6 +340,7 @@
  *   sentence when the link is not an invite link; a refused connection arrives later as "signaling" and "error" events
  * @property {(speaker: string) => Promise<void>} PlayTestSound
  * @property {(r: VideoReport) => Promise<void>} [ReportVideo]  the page's drawing counters, for measurement
+ * @property {() => Promise<string>} Version  the app's version, as About shows it
  * @property {(text: string) => Promise<void>} CopyText  put text on the clipboard (WebKitGTK has no navigator.clipboard on wails://)
  * @property {<K extends keyof Events>(name: K, cb: (payload: Events[K]) => void) => () => void} on  subscribe; returns the unsubscribe function
  */
@@ -348,7 +349,7 @@
 export const methods = /** @type {const} */ ([
   'Snapshot', 'Login', 'Reconnect', 'Call', 'Accept', 'Decline', 'HangUp', 'SetMuted', 'SetCameraOff',
   'SendChat', 'GetSettings', 'SaveSettings', 'ListDevices', 'PreviewDevices', 'FrameBridgeURL',
-  'ServerInfo', 'JoinLink', 'PlayTestSound', 'CopyText', 'ReportVideo',
+  'ServerInfo', 'JoinLink', 'PlayTestSound', 'CopyText', 'Version', 'ReportVideo',
 ]);
 
 /**
