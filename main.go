@@ -23,6 +23,7 @@ import (
 	"github.com/parleyhq/parley/app/builtin"
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/app/media/voice"
+	"github.com/parleyhq/parley/app/media/wav"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/invite"
 )
@@ -66,6 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	noGain := fs.Bool("no-auto-gain", false, "headless: do not control the microphone's gain")
 	fs.StringVar(&o.SpeakerFile, "speaker-file", "", "headless: write everything the speaker plays during the call to this WAV file (48 kHz mono, real-time timeline from the moment the call connects)")
 	roomEcho := fs.String("room-echo", "", "headless, with --fake-media: DELAY_MS:GAIN_DB, e.g. 70:-3; the test microphone also hears the speaker's output through a room (it then plays --mic-file or silence, not the tone)")
+	roomIR := fs.String("room-echo-ir", "", "headless, with --room-echo: a WAV impulse response (mono, any rate of 8 kHz or more) the echo is also convolved with, a room's reverberation")
 	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
 	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
@@ -105,6 +107,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		o.RoomEcho = r
+	}
+	if *roomIR != "" {
+		if o.RoomEcho == nil {
+			fmt.Fprintln(stderr, "parley: --room-echo-ir needs --room-echo")
+			return exitUsage
+		}
+		ir, err := readWAVFile(*roomIR)
+		if err != nil {
+			fmt.Fprintf(stderr, "parley: --room-echo-ir: %v\n", err)
+			return exitUsage
+		}
+		o.RoomEcho.Response = ir
 	}
 	o.Voice = voice.Config{EchoCancellation: !*noEcho, NoiseSuppression: !*noNoise, AutoGain: !*noGain}
 	o.ICEServers = ice.servers()
@@ -216,6 +230,16 @@ func (l *stringList) String() string { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error {
 	*l = append(*l, v)
 	return nil
+}
+
+// readWAVFile reads a WAV file as mono samples at 48 kHz.
+func readWAVFile(path string) ([]float32, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return wav.Read(f)
 }
 
 // parseRoomEcho reads DELAY_MS:GAIN_DB.

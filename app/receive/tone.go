@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/cmplx"
 	"sync"
+
+	"github.com/parleyhq/parley/app/media/dsp"
 )
 
 // Tone meter sizes, in samples at 48 kHz. The level is the RMS of the last
@@ -79,7 +81,7 @@ func (m *toneMeter) dominantFrequency() float64 {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n-1))
 		x[i] = complex(v*w, 0)
 	}
-	fft(x)
+	dsp.FFT(x)
 	// Start above 20 Hz: below it is DC offset and window leakage, not sound.
 	low := max(1, int(math.Ceil(minFrequency*float64(n)/48000)))
 	best := low

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/cmplx"
 	"testing"
+
+	"github.com/parleyhq/parley/app/media/dsp"
 )
 
 func TestToneMeterFindsFrequencyAndLevel(t *testing.T) {
@@ -50,7 +52,7 @@ func TestFFTMatchesDFT(t *testing.T) {
 			want[k] += v * cmplx.Exp(complex(0, -2*math.Pi*float64(j*k)/float64(len(x))))
 		}
 	}
-	fft(x)
+	dsp.FFT(x)
 	for k := range x {
 		if cmplx.Abs(x[k]-want[k]) > 1e-9 {
 			t.Fatalf("bin %d: %v, want %v", k, x[k], want[k])

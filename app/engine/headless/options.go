@@ -15,6 +15,9 @@ import (
 type RoomEcho struct {
 	Delay  time.Duration
 	GainDB float64
+	// Response, if set, is a room's impulse response (mono, 48 kHz) the
+	// echo is also convolved with.
+	Response []float32
 }
 
 // Options are the headless peer's command-line settings.

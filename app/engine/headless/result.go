@@ -52,6 +52,11 @@ type Result struct {
 	// they caused.
 	ConnectedAtMs int64 `json:"connectedAtMs"`
 	EndedAtMs     int64 `json:"endedAtMs"`
+	// MediaFilesAtMs is when the test media's timelines began (Unix ms):
+	// the first sample of --mic-file and of --speaker-file, so that a
+	// sound can be timed from one peer's microphone to another's speaker.
+	// It is the first connection; ConnectedAtMs moves on a reconnection.
+	MediaFilesAtMs int64 `json:"mediaFilesAtMs,omitempty"`
 	// Freezes is the timeline of gaps between decoded remote pictures.
 	Freezes probe.FreezeReport `json:"freezes"`
 	// Signaling lists the server connection's outages and returns.

@@ -82,6 +82,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			// The speaker plays on the microphone's clock, as a duplex
 			// sound card does, so the echo's delay is exact under load.
 			r := testmedia.NewRoom(o.RoomEcho.Delay, o.RoomEcho.GainDB)
+			if o.RoomEcho.Response != nil {
+				if err := r.SetImpulseResponse(o.RoomEcho.Response); err != nil {
+					return nil, err
+				}
+			}
 			speaker = audio.NewClockedVirtual(append(fars, r)...)
 			r.SetSpeaker(speaker.Play)
 			testmedia.SetRoom(r)
@@ -140,6 +145,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 			if speaker != nil {
 				speaker.Record()
+			}
+			if o.MicFile != "" || speaker != nil {
+				res.MediaFilesAtMs = time.Now().UnixMilli()
 			}
 		}
 		res.EndReason = follow(ctx, eng, events, done, &video, res, o, connected)

@@ -1,6 +1,7 @@
 package testmedia
 
 import (
+	"fmt"
 	"math"
 	"sync"
 	"time"
@@ -20,6 +21,10 @@ type Room struct {
 	fifo  []float32 // mono, 48 kHz; the head is what the microphone hears next
 	delay int       // samples
 	limit int
+	// reverb, if set, convolves the echo with a room's impulse response
+	// (--room-echo-ir).
+	reverb *convolver
+	mono   []float32
 }
 
 // NewRoom returns a room with an echo path of delay at gainDB (e.g. -3).
@@ -33,16 +38,40 @@ func NewRoom(delay time.Duration, gainDB float64) *Room {
 	}
 }
 
+// SetImpulseResponse makes the echo also go through a room's impulse
+// response (mono, 48 kHz), on top of the delay and gain: reverberation
+// that an echo canceller must model, as a real room's. Call it before the
+// room is used. The convolver holds back up to a block, which the delay
+// must cover with a microphone chunk to spare, or the echo would come late.
+func (r *Room) SetImpulseResponse(ir []float32) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(ir) == 0 {
+		return fmt.Errorf("room: the impulse response is empty")
+	}
+	if least := convBlock + ToneSampleRate/50; r.delay < least {
+		return fmt.Errorf("room: a delay of at least %d ms is needed with an impulse response", least*1000/ToneSampleRate+1)
+	}
+	r.reverb = newConvolver(ir)
+	return nil
+}
+
 // Render implements audio.Far: the speaker played pcm.
 func (r *Room) Render(pcm []float32, channels int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.mono = r.mono[:0]
 	for i := 0; i+channels <= len(pcm); i += channels {
 		var v float32
 		for c := range channels {
 			v += pcm[i+c]
 		}
-		r.fifo = append(r.fifo, r.gain*v/float32(channels))
+		r.mono = append(r.mono, r.gain*v/float32(channels))
+	}
+	if r.reverb != nil {
+		r.fifo = append(r.fifo, r.reverb.process(r.mono)...)
+	} else {
+		r.fifo = append(r.fifo, r.mono...)
 	}
 	if over := len(r.fifo) - r.limit; over > 0 {
 		r.fifo = append(r.fifo[:0], r.fifo[over:]...)
