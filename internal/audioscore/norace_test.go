@@ -1,0 +1,5 @@
+//go:build !race
+
+package audioscore
+
+const raceEnabled = false
