@@ -81,7 +81,7 @@ func (m *toneMeter) dominantFrequency() float64 {
 		w := 0.5 - 0.5*math.Cos(2*math.Pi*float64(i)/float64(n-1))
 		x[i] = complex(v*w, 0)
 	}
-	dsp.FFT(x)
+	dsp.NewPlan(len(x)).Forward(x)
 	// Start above 20 Hz: below it is DC offset and window leakage, not sound.
 	low := max(1, int(math.Ceil(minFrequency*float64(n)/48000)))
 	best := low

@@ -1,6 +1,10 @@
 package audioscore
 
-import "math"
+import (
+	"math"
+
+	"github.com/parleyhq/parley/app/media/dsp"
+)
 
 // Align finds where ref occurs in rec: the lag in samples (positive when
 // rec is late, i.e. rec[n+lag] ≈ ref[n]) in [-maxLag, maxLag] that
@@ -41,8 +45,8 @@ func Align(ref, rec []float32, maxLag int) (lag int, peak float64) {
 	for i, v := range seg {
 		z[i] = complex(real(z[i]), float64(v))
 	}
-	plan := newFFTPlan(n)
-	plan.forward(z)
+	plan := dsp.NewPlan(n)
+	plan.Forward(z)
 	for k := 0; k <= n/2; k++ {
 		j := (n - k) % n
 		zk, zj := z[k], z[j]
@@ -55,7 +59,7 @@ func Align(ref, rec []float32, maxLag int) (lag int, peak float64) {
 		z[k] = cmplxConj(ak) * bk
 		z[j] = cmplxConj(aj) * bj
 	}
-	plan.inverse(z)
+	plan.Inverse(z)
 
 	var refE float64
 	for _, v := range ref {

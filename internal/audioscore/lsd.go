@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+
+	"github.com/parleyhq/parley/app/media/dsp"
 )
 
 // LogSpectralDistance returns the mean log-spectral distance of degraded
@@ -60,7 +62,7 @@ func LogSpectralDistance(clean, degraded []float32, rate int) (float64, error) {
 		return 0, ErrSilent
 	}
 
-	plan := newFFTPlan(nfft)
+	plan := dsp.NewPlan(nfft)
 	bx, by := make([]complex128, nfft), make([]complex128, nfft)
 	// power of a bin in dB, scaled so that white noise of unit variance
 	// reads 0 dB in every bin whatever the frame length, and floored
@@ -80,8 +82,8 @@ func LogSpectralDistance(clean, degraded []float32, rate int) (float64, error) {
 			bx[i] = complex(wi*float64(clean[s+i]), 0)
 			by[i] = complex(wi*float64(degraded[s+i]), 0)
 		}
-		plan.forward(bx)
-		plan.forward(by)
+		plan.Forward(bx)
+		plan.Forward(by)
 		var sq float64
 		for k := 0; k <= top; k++ {
 			d := level(bx[k]) - level(by[k])

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+
+	"github.com/parleyhq/parley/app/media/dsp"
 )
 
 // STOI's parameters, fixed by the method (Taal et al. 2011): changing any
@@ -158,7 +160,7 @@ func removeSilentFrames(x, y []float64) ([]float64, []float64, error) {
 // [band][frame], from a Hann-windowed STFT with 50% overlap.
 func bandEnvelopes(x []float64) [][]float64 {
 	w := hanning(stoiFrame)
-	plan := newFFTPlan(stoiNFFT)
+	plan := dsp.NewPlan(stoiNFFT)
 	buf := make([]complex128, stoiNFFT)
 	out := make([][]float64, stoiBands)
 	for s := 0; s < len(x)-stoiFrame; s += stoiHop {
@@ -168,7 +170,7 @@ func bandEnvelopes(x []float64) [][]float64 {
 		for i, wi := range w {
 			buf[i] = complex(wi*x[s+i], 0)
 		}
-		plan.forward(buf)
+		plan.Forward(buf)
 		for b, e := range stoiBandEdges {
 			var p float64
 			for _, v := range buf[e[0]:e[1]] {

@@ -7,38 +7,63 @@ import (
 	"math/bits"
 )
 
-// FFT transforms x in place (radix-2, iterative); len(x) must be a power
-// of two. Its users (the tone meter, the test room's convolution) need
-// small transforms, so a plain implementation is enough.
-func FFT(x []complex128) {
-	n := len(x)
-	shift := 64 - uint(bits.Len(uint(n))-1)
+// Plan is a radix-2 FFT of one size with its twiddles computed once: its
+// users make many transforms of one size (the test room's convolution,
+// STOI) or one very large one (aligning recordings), and recomputing sines
+// in the butterfly loop would dominate both.
+type Plan struct {
+	n     int
+	shift uint
+	tw    []complex128 // exp(-2πik/n) for k < n/2
+}
+
+// NewPlan returns a plan for n points; n must be a power of two.
+func NewPlan(n int) *Plan {
+	if n < 1 || n&(n-1) != 0 {
+		panic("dsp: FFT size is not a power of two")
+	}
+	p := &Plan{n: n, shift: uint(64 - (bits.Len(uint(n)) - 1)), tw: make([]complex128, n/2)}
+	for k := range p.tw {
+		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
+		p.tw[k] = complex(c, s)
+	}
+	return p
+}
+
+// Forward transforms x (len n) in place, unnormalised.
+func (p *Plan) Forward(x []complex128) {
+	n := p.n
+	x = x[:n]
+	if n < 2 {
+		return
+	}
 	for i := 0; i < n; i++ {
-		j := int(bits.Reverse64(uint64(i)) >> shift)
+		j := int(bits.Reverse64(uint64(i)) >> p.shift)
 		if j > i {
 			x[i], x[j] = x[j], x[i]
 		}
 	}
 	for size := 2; size <= n; size <<= 1 {
-		step := -2 * math.Pi / float64(size)
-		for k := 0; k < size/2; k++ {
-			w := complex(math.Cos(step*float64(k)), math.Sin(step*float64(k)))
-			for start := 0; start < n; start += size {
-				a, b := x[start+k], w*x[start+k+size/2]
-				x[start+k], x[start+k+size/2] = a+b, a-b
+		half, stride := size/2, n/size
+		for start := 0; start < n; start += size {
+			a, b := x[start:start+half], x[start+half:start+size]
+			for k := range a {
+				t := p.tw[k*stride] * b[k]
+				a[k], b[k] = a[k]+t, a[k]-t
 			}
 		}
 	}
 }
 
-// IFFT is the inverse of FFT, scaled so that IFFT(FFT(x)) is x.
-func IFFT(x []complex128) {
+// Inverse transforms x in place and divides by n, undoing Forward.
+func (p *Plan) Inverse(x []complex128) {
+	x = x[:p.n]
 	for i, v := range x {
 		x[i] = complex(real(v), -imag(v))
 	}
-	FFT(x)
-	scale := 1 / float64(len(x))
+	p.Forward(x)
+	s := 1 / float64(p.n)
 	for i, v := range x {
-		x[i] = complex(real(v)*scale, -imag(v)*scale)
+		x[i] = complex(real(v)*s, -imag(v)*s)
 	}
 }

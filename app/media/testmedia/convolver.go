@@ -19,17 +19,18 @@ type convolver struct {
 	in, out []float32 // samples waiting for a whole block, and results
 	work    []complex128
 	sum     []complex128
+	fft     *dsp.Plan
 }
 
 func newConvolver(ir []float32) *convolver {
 	n := 2 * convBlock
-	c := &convolver{last: make([]float32, convBlock), work: make([]complex128, n), sum: make([]complex128, n)}
+	c := &convolver{last: make([]float32, convBlock), work: make([]complex128, n), sum: make([]complex128, n), fft: dsp.NewPlan(n)}
 	for o := 0; o < len(ir); o += convBlock {
 		p := make([]complex128, n)
 		for i, v := range ir[o:min(o+convBlock, len(ir))] {
 			p[i] = complex(float64(v), 0)
 		}
-		dsp.FFT(p)
+		c.fft.Forward(p)
 		c.parts = append(c.parts, p)
 		c.history = append(c.history, make([]complex128, n))
 	}
@@ -57,7 +58,7 @@ func (c *convolver) block(x []float32) {
 		c.work[convBlock+i] = complex(float64(v), 0)
 	}
 	copy(c.last, x)
-	dsp.FFT(c.work)
+	c.fft.Forward(c.work)
 	c.head = (c.head + len(c.history) - 1) % len(c.history)
 	copy(c.history[c.head], c.work)
 	clear(c.sum)
@@ -67,7 +68,7 @@ func (c *convolver) block(x []float32) {
 			c.sum[k] += h[k] * xs[k]
 		}
 	}
-	dsp.IFFT(c.sum)
+	c.fft.Inverse(c.sum)
 	// Overlap-save: the first half wraps around; the second is the block.
 	for _, v := range c.sum[convBlock:] {
 		c.out = append(c.out, float32(real(v)))

@@ -1,4 +1,4 @@
-package audioscore
+package dsp
 
 import (
 	"math"
@@ -16,8 +16,8 @@ func TestFFT(t *testing.T) {
 			x[i] = complex(r.NormFloat64(), r.NormFloat64())
 		}
 		got := append([]complex128(nil), x...)
-		p := newFFTPlan(n)
-		p.forward(got)
+		p := NewPlan(n)
+		p.Forward(got)
 		for k := range n {
 			var want complex128
 			for j, v := range x {
@@ -27,7 +27,7 @@ func TestFFT(t *testing.T) {
 				t.Fatalf("n=%d: bin %d = %v, want %v", n, k, got[k], want)
 			}
 		}
-		p.inverse(got)
+		p.Inverse(got)
 		for i := range x {
 			if cmplx.Abs(got[i]-x[i]) > 1e-12*float64(n) {
 				t.Fatalf("n=%d: inverse sample %d = %v, want %v", n, i, got[i], x[i])
