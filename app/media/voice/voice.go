@@ -73,10 +73,11 @@ type Processor struct {
 	cfg     Config
 	echo    *C.SpeexEchoState
 	pre     *C.SpeexPreprocessState
-	render  []int16        // far-end samples not yet a whole frame
-	far     [][Frame]int16 // played frames whose echo has not been captured yet
-	in      []int16        // captured samples not yet a whole frame
-	out     []int16        // processed samples not yet returned
+	far     *driftResampler // played samples whose echo has not been captured yet
+	path    *echoPath       // the canceller's echo path, watched for drift
+	in      []int16         // captured samples not yet a whole frame
+	out     []int16         // processed samples not yet returned
+	ref     [Frame]float32  // the far end for the frame being processed
 	rec     [Frame]C.spx_int16_t
 	cleaned [Frame]C.spx_int16_t
 	play    [Frame]C.spx_int16_t
@@ -95,7 +96,7 @@ func New(cfg Config) (*Processor, error) {
 		C.speex_echo_state_destroy(echo)
 		return nil, errors.New("voice: preprocessor failed to start")
 	}
-	p := &Processor{echo: echo, pre: pre}
+	p := &Processor{echo: echo, pre: pre, far: newDriftResampler(), path: new(echoPath)}
 	p.apply(cfg)
 	return p, nil
 }
@@ -111,7 +112,8 @@ func (p *Processor) SetConfig(cfg Config) {
 		// What was played while it was off is not in step with the
 		// microphone any more: start from scratch.
 		C.speex_echo_state_reset(p.echo)
-		p.render, p.far = p.render[:0], p.far[:0]
+		p.far.restart()
+		p.path.forget()
 	}
 	p.apply(cfg)
 }
@@ -152,16 +154,7 @@ func (p *Processor) Render(pcm []float32, channels int) {
 		for c := range channels {
 			v += pcm[i+c]
 		}
-		p.render = append(p.render, toInt16(v/float32(channels)))
-		if len(p.render) == Frame {
-			if len(p.far) == maxQueued {
-				// The speaker's clock ran ahead of the microphone's:
-				// the oldest frame's echo is long gone.
-				p.far = p.far[1:]
-			}
-			p.far = append(p.far, [Frame]int16(p.render))
-			p.render = p.render[:0]
-		}
+		p.far.write(v / float32(channels))
 	}
 }
 
@@ -184,18 +177,18 @@ func (p *Processor) Capture(pcm []float32) error {
 		p.in = append(p.in[:0], p.in[Frame:]...)
 		frame := &p.rec[0]
 		if p.cfg.EchoCancellation {
-			if over := len(p.far) - maxLead; over > 0 {
-				p.far = p.far[over:]
-			}
-			// Nothing played: the far end is silent for this frame.
-			clear(p.play[:])
-			if len(p.far) > 0 {
-				for j, s := range p.far[0] {
-					p.play[j] = C.spx_int16_t(s)
-				}
-				p.far = p.far[1:]
+			p.far.read(p.ref[:])
+			for j, v := range p.ref {
+				p.play[j] = C.spx_int16_t(toInt16(v))
 			}
 			C.speex_echo_cancellation(p.echo, &p.rec[0], &p.play[0], &p.cleaned[0])
+			p.path.frame(&p.play, &p.rec, &p.cleaned)
+			if p.far.full() {
+				shift, ok := p.path.shift(p.echo)
+				if p.far.endBlock(shift, ok) {
+					p.path.forget()
+				}
+			}
 			frame = &p.cleaned[0]
 		}
 		if p.cfg.NoiseSuppression || p.cfg.AutoGain || p.cfg.EchoCancellation {
@@ -243,4 +236,15 @@ func boolInt(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+// Drift returns how fast the speaker's clock runs against the
+// microphone's, in parts per million: positive when the speaker plays
+// more samples in a second than the microphone records. The reference
+// is resampled by it; it stays 0 until the echo canceller has seen both
+// streams for a few seconds, and is 0 on one device (one clock).
+func (p *Processor) Drift() float64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.far.ppm()
 }
