@@ -237,6 +237,10 @@ func (d *driftResampler) read(out []float32) {
 		} else if d.frac < 0 {
 			d.frac++
 			d.pos--
+			if d.frac >= 1 { // -1e-17 + 1 rounds to 1
+				d.frac = 0
+				d.pos++
+			}
 		}
 	}
 }

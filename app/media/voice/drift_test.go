@@ -165,3 +165,21 @@ func TestDriftFollowed(t *testing.T) {
 		}
 	}
 }
+
+// A ratio a hair under 1 takes the fraction a hair under 0, and adding 1
+// back rounds to exactly 1: the position must still be a whole sample
+// and a fraction in [0, 1), or the kernel's row is out of its table.
+func TestDriftResamplerFractionStaysInRange(t *testing.T) {
+	d := newDriftResampler()
+	d.rate = -1e-17
+	out := make([]float32, Frame)
+	for range 4 * Frame {
+		d.write(0.5)
+	}
+	for range 3 {
+		d.read(out)
+		if d.frac < 0 || d.frac >= 1 {
+			t.Fatalf("fraction %v", d.frac)
+		}
+	}
+}
