@@ -21,7 +21,14 @@ import (
 // silence for it, and filling it now would only add delay), and the audio
 // after it fades in over fadeIn instead of starting with a click.
 const (
-	reorderDepth = 3
+	// reorderDepth 0: a missing packet is given up as soon as a later one
+	// is here, and rebuilt from that one's FEC. Holding later packets
+	// back for it (3 deep, before) delayed every loss by 60 ms, which the
+	// playout buffer took for jitter and ran dry on: speech at 5% loss
+	// scored STOI 0.78 that way, 0.955 this way (docs/benchmarks.md).
+	// Networks lose packets far more often than they reorder them, and a
+	// reordered one costs only a frame rebuilt from FEC.
+	reorderDepth = 0
 	maxConceal   = 5
 	fadeIn       = audio.SampleRate / 100 // 10 ms
 )

@@ -9,10 +9,11 @@ const reorderWindow = 64
 
 // reorder puts audio packets back in sequence-number order. It holds a
 // packet back only while an earlier one is missing, and gives the missing
-// one up once depth later packets have arrived: with 20 ms Opus packets a
-// depth of 3 tolerates 60 ms of reordering. Arrival-time jitter is absorbed
-// later, by the speaker's playout buffer, so this one adds no delay to an
-// in-order stream.
+// one up once more than depth later packets have arrived: with 20 ms Opus
+// packets a depth of 3 would tolerate 60 ms of reordering, and delay every
+// loss by as much (the audio receiver uses 0; see reorderDepth).
+// Arrival-time jitter is absorbed later, by the speaker's playout buffer,
+// so this one adds no delay to an in-order stream.
 type reorder struct {
 	depth   int
 	slots   [reorderWindow]*rtp.Packet
