@@ -25,9 +25,18 @@ type playout struct {
 	// the queue towards it during pauses in speech (newAdaptivePlayout).
 	adapt       *jitter
 	now         func() time.Time
-	accelerated uint64 // pauses shortened by a step to bring the delay down
-	expanded    uint64 // pauses lengthened by a step to build the delay up
+	accelerated uint64  // pauses shortened by a step to bring the delay down
+	expanded    uint64  // pauses lengthened by a step to build the delay up
+	level       float64 // frames queued, smoothed over the reads (levelFilter)
 }
+
+// levelFilter is how far each read moves the smoothed level towards what
+// is queued: with 10 ms reads, a time constant of about 160 ms. As in
+// NetEq's buffer level filter, pauses are shortened or lengthened by the
+// smoothed level, so that a lost packet (the queue dips by a packet, then
+// its rebuilt copy fills it again) or a single late one moves nothing: on
+// the instant level, 5% loss made 75 cuts and 72 insertions in 30 s.
+const levelFilter = 1.0 / 16
 
 func newPlayout(target, capacity int) *playout {
 	return &playout{buf: make([]float32, 2*capacity), target: target}
@@ -99,14 +108,18 @@ func (p *playout) read(out []float32) {
 	want := len(out) / 2
 	if !p.playing && p.n >= p.target {
 		p.playing = true
+		p.level = float64(p.n)
 	}
 	if p.playing && p.adapt != nil {
-		if p.n > p.target+adaptStep && p.quietAhead(adaptStep) {
+		p.level += (float64(p.n) - p.level) * levelFilter
+		if p.level > float64(p.target+adaptStep) && p.quietAhead(adaptStep) {
 			p.skip(adaptStep)
+			p.level -= adaptStep
 			p.accelerated++
-		} else if p.n < p.target-adaptStep && p.n >= adaptStep && p.quietAhead(min(p.n, adaptStep)) {
+		} else if p.level < float64(p.target-adaptStep) && p.n >= adaptStep && p.quietAhead(min(p.n, adaptStep)) {
 			// Play silence now and keep the queue: the pause grows.
 			clear(out)
+			p.level += adaptStep
 			p.expanded++
 			return
 		}

@@ -37,17 +37,20 @@ type Stats struct {
 	AudioPacketsDecoded uint64  `json:"audioPacketsDecoded"`
 	AudioLevel          float64 `json:"audioLevel"`
 	AudioFrequency      float64 `json:"audioFrequency"`
-	// Lost audio packets rebuilt from the next packet's in-band FEC, and
-	// lost or broken ones filled by libopus's concealment.
+	// Lost audio packets rebuilt from the next packet (its redundant copy,
+	// RED, or its in-band FEC), and lost or broken ones filled by libopus's
+	// concealment.
 	AudioRecovered uint64 `json:"audioRecovered"`
 	AudioConcealed uint64 `json:"audioConcealed"`
 	// The speaker's jitter buffer (zero without a speaker): what it holds,
 	// the delay the arrival jitter calls for, and the 10 ms steps by which
-	// it shortened (accelerate) or lengthened (expand) pauses to follow it.
+	// it shortened (accelerate) or lengthened (expand) pauses to follow it,
+	// and the times it ran dry while playing (a gap in the sound).
 	PlayoutDelayMs   float64 `json:"playoutDelayMs"`
 	PlayoutTargetMs  float64 `json:"playoutTargetMs"`
 	AudioAccelerated uint64  `json:"audioAccelerated"`
 	AudioExpanded    uint64  `json:"audioExpanded"`
+	AudioUnderruns   uint64  `json:"audioUnderruns"`
 
 	// The peer's receiver reports acknowledge our video / audio.
 	PeerReceivesVideo bool `json:"peerReceivesVideo"`
@@ -161,7 +164,7 @@ func (e *Engine) withPlayout(st Stats) Stats {
 	ps := p.Stats()
 	st.PlayoutDelayMs = float64(ps.Queued) / float64(time.Millisecond)
 	st.PlayoutTargetMs = float64(ps.Target) / float64(time.Millisecond)
-	st.AudioAccelerated, st.AudioExpanded = ps.Accelerated, ps.Expanded
+	st.AudioAccelerated, st.AudioExpanded, st.AudioUnderruns = ps.Accelerated, ps.Expanded, ps.Underruns
 	return st
 }
 

@@ -127,6 +127,7 @@
  * @property {number} [playoutTargetMs]  the delay the arrival jitter calls for
  * @property {number} [audioAccelerated] 10 ms steps by which pauses were shortened to follow the target
  * @property {number} [audioExpanded]    10 ms steps by which pauses were lengthened
+ * @property {number} [audioUnderruns]   times the sound buffer ran dry while playing
  * @property {boolean} peerReceivesVideo
  * @property {boolean} peerReceivesAudio
  */

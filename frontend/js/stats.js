@@ -77,7 +77,7 @@ export class StatsPanel {
       rows.push(['Decoded', `${s.framesDecoded} of ${s.framesReceived} frames`]);
       rows.push(['Packet loss', `${num(s.loss * 100, 1)} %`]);
       rows.push(['Lost sound', `${s.audioRecovered ?? 0} packets rebuilt from FEC, ${s.audioConcealed ?? 0} concealed`]);
-      rows.push(['Sound buffer', `${num(s.playoutDelayMs ?? 0)} ms (target ${num(s.playoutTargetMs ?? 0)} ms), pauses shortened ${s.audioAccelerated ?? 0}, lengthened ${s.audioExpanded ?? 0}`]);
+      rows.push(['Sound buffer', `${num(s.playoutDelayMs ?? 0)} ms (target ${num(s.playoutTargetMs ?? 0)} ms), pauses shortened ${s.audioAccelerated ?? 0}, lengthened ${s.audioExpanded ?? 0}, ran dry ${s.audioUnderruns ?? 0}`]);
       rows.push(['Peer receives', `${s.peerReceivesVideo ? 'video' : 'no video'}, ${s.peerReceivesAudio ? 'audio' : 'no audio'}`]);
     }
     this.table.replaceChildren(...rows.map(([k, v]) => el('tr', {}, el('th', { text: k }), el('td', { text: v }))));
