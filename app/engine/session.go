@@ -138,7 +138,11 @@ func (e *Engine) receive(ctx context.Context, s *session, t *webrtc.TrackRemote)
 			e.cfg.Logger.Warn("video receive ended", "err", err)
 		}
 	case webrtc.RTPCodecTypeAudio:
-		r, err := receive.NewAudioReceiver(t, receive.AudioConfig{Output: e.cfg.Audio, Logger: e.cfg.Logger})
+		c := t.Codec()
+		r, err := receive.NewAudioReceiver(t, receive.AudioConfig{
+			Output: e.cfg.Audio, Logger: e.cfg.Logger,
+			REDPayloadType: receive.REDPayloadTypeOf(c.MimeType, uint8(c.PayloadType)),
+		})
 		if err != nil {
 			e.post(ctx, func() { e.emit(errorf(ErrSetup, err, "the sound from %s cannot be played", s.peer)) })
 			return

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/media/opus"
+	"github.com/parleyhq/parley/app/media/red"
 )
 
 // Audio decoding limits. A lost packet is rebuilt from the next packet's
@@ -41,8 +43,21 @@ type AudioConfig struct {
 	Output audio.Output
 	// Channels is the decoded channel count, 1 (default) or 2.
 	Channels int
+	// REDPayloadType is the payload type of RFC 2198 redundant audio
+	// (audio/red) on this track, whose packets carry the previous Opus
+	// payload again; 0 when the track is plain Opus.
+	REDPayloadType uint8
 	// Logger gets decode and output errors at debug level. May be nil.
 	Logger *slog.Logger
+}
+
+// REDPayloadTypeOf is AudioConfig.REDPayloadType for a track received
+// with this codec: its payload type when it is RED, else 0.
+func REDPayloadTypeOf(mimeType string, payloadType uint8) uint8 {
+	if strings.EqualFold(mimeType, red.MimeType) {
+		return payloadType
+	}
+	return 0
 }
 
 // AudioReceiver decodes one remote Opus track.
@@ -114,6 +129,9 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 		if err != nil {
 			return endOf(err)
 		}
+		if r.cfg.REDPayloadType != 0 && pkt.PayloadType == r.cfg.REDPayloadType && !d.unwrap(pkt) {
+			continue
+		}
 		late := buf.late + buf.duplicate
 		buf.push(pkt)
 		now := time.Now()
@@ -143,6 +161,45 @@ type audioDecoder struct {
 	pcm     []float32
 	last    int // samples per channel of the last decoded packet
 	lostRun int // packets lost in a row
+	// redundant holds the RED blocks of the packets waiting in the
+	// reorder buffer, by sequence number as the buffer keeps them.
+	redundant [reorderWindow]redundancy
+}
+
+// redundancy is what one RED packet carries of the packets before it.
+type redundancy struct {
+	seq    uint16
+	blocks []red.Block
+}
+
+// unwrap turns a RED packet into its primary Opus packet and keeps its
+// redundant blocks for a loss before it; a malformed one counts as bad
+// and is dropped (false).
+func (d *audioDecoder) unwrap(p *rtp.Packet) bool {
+	blocks, primary, err := red.Split(p.Payload)
+	if err != nil {
+		d.r.stats.update(func(s *AudioStats) { s.PacketsBad++ })
+		d.r.cfg.Logger.Debug("bad RED packet", "err", err, "seq", p.SequenceNumber)
+		return false
+	}
+	p.Payload, p.PayloadType = primary.Payload, primary.PayloadType
+	d.redundant[p.SequenceNumber%reorderWindow] = redundancy{seq: p.SequenceNumber, blocks: blocks}
+	return true
+}
+
+// copyOf returns next's redundant copy of the packet just before it: the
+// block one packet's length (d.last) earlier.
+func (d *audioDecoder) copyOf(next *rtp.Packet) []byte {
+	r := &d.redundant[next.SequenceNumber%reorderWindow]
+	if r.seq != next.SequenceNumber {
+		return nil
+	}
+	for _, b := range r.blocks {
+		if int(b.Offset) == d.last && len(b.Payload) > 0 {
+			return b.Payload
+		}
+	}
+	return nil
 }
 
 func (d *audioDecoder) decode(p *rtp.Packet) {
@@ -171,14 +228,24 @@ func (d *audioDecoder) decode(p *rtp.Packet) {
 	d.r.stats.update(func(s *AudioStats) { s.PacketsDecoded++ })
 }
 
-// lost fills in for a packet that never came: from next's in-band FEC when
-// next (the packet after it) is here and carries some, else by libopus's
-// concealment, for gaps of up to maxConceal packets.
+// lost fills in for a packet that never came: from next (the packet after
+// it) when next is here and carries a copy of it (RED) or its in-band FEC,
+// else by libopus's concealment, for gaps of up to maxConceal packets.
 func (d *audioDecoder) lost(next *rtp.Packet) {
 	d.lostRun++
 	if d.last == 0 || d.lostRun > maxConceal {
 		d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
 		return
+	}
+	if next != nil {
+		if c := d.copyOf(next); c != nil {
+			if n, err := d.dec.Decode(c, d.pcm); err == nil {
+				d.r.stats.update(func(s *AudioStats) { s.PacketsLost++; s.PacketsRecovered++ })
+				d.last = n
+				d.emit(d.pcm[:n*d.r.cfg.Channels])
+				return
+			}
+		}
 	}
 	if next != nil && opus.HasFEC(next.Payload) {
 		if n, err := d.dec.DecodeFEC(next.Payload, d.pcm, d.last); err == nil {

@@ -11,7 +11,7 @@ type AudioStats struct {
 	PacketsBad       uint64 // reads that failed without ending the track
 	PacketsLate      uint64 // arrived after their turn was given up, or twice
 	PacketsLost      uint64 // never arrived in time
-	PacketsRecovered uint64 // lost packets rebuilt from the next packet's in-band FEC
+	PacketsRecovered uint64 // lost packets rebuilt from the next packet: its redundant copy (RED) or in-band FEC
 	PacketsConcealed uint64 // lost or undecodable packets replaced by libopus's concealment
 	PacketsDecoded   uint64
 	DecodeErrors     uint64

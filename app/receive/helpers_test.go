@@ -217,6 +217,8 @@ type trackReceivers struct {
 	stopped bool // no receiver starts after stop, so wg.Wait cannot race an Add
 	video   *VideoReceiver
 	audio   *AudioReceiver
+	// audioCodec is the audio track's codec, as negotiated.
+	audioCodec string
 }
 
 // receiveTracks starts receivers for pc's tracks with these configurations
@@ -248,12 +250,15 @@ func receiveTracks(t *testing.T, ctx context.Context, pc *webrtc.PeerConnection,
 			}
 			rr.video, run = r, r.Run
 		case webrtc.RTPCodecTypeAudio:
-			r, err := NewAudioReceiver(tr, audio)
+			cfg := audio
+			c := tr.Codec()
+			cfg.REDPayloadType = REDPayloadTypeOf(c.MimeType, uint8(c.PayloadType))
+			r, err := NewAudioReceiver(tr, cfg)
 			if err != nil {
 				t.Error(err)
 				return
 			}
-			rr.audio, run = r, r.Run
+			rr.audio, rr.audioCodec, run = r, c.MimeType, r.Run
 		default:
 			t.Errorf("unexpected %v track", tr.Kind())
 			return
