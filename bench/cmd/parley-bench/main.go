@@ -55,6 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := fs.String("root", ".", "repository root")
 	out := fs.String("out", "bench/results/latest.json", "results file (relative to the root)")
 	chromiumPath := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")
+	only := fs.String("only", "", `"sound": run the sound section alone`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -95,10 +96,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *smoke {
 		plan = smokePlan()
 	}
+	switch *only {
+	case "":
+	case "sound":
+		plan.soundOnly = true
+	default:
+		fmt.Fprintf(stderr, "parley-bench: --only %q: the only section that runs alone is sound\n", *only)
+		return 2
+	}
 	plan.execute(ctx, e, res)
 	res.Finished = time.Now().UTC()
 
-	path := filepath.Join(absRoot, *out)
+	path := *out
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(absRoot, path)
+	}
 	if err := writeJSON(path, res); err != nil {
 		fmt.Fprintln(stderr, "parley-bench:", err)
 		return 1

@@ -21,6 +21,9 @@ type benchPlan struct {
 	bridgeTime  time.Duration
 	// desktop runs case (d) when the desktop build and Xvfb are there.
 	desktop bool
+	sound   soundPlan
+	// soundOnly skips every section but sound (--only sound).
+	soundOnly bool
 }
 
 // fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
@@ -38,6 +41,7 @@ func fullPlan(runs int) benchPlan {
 		bridgeSizes:    []bridgeSize{{"720p", 1280, 720}, {"1080p", 1920, 1080}},
 		bridgeTime:     31 * time.Second,
 		desktop:        true,
+		sound:          fullSoundPlan(),
 	}
 }
 
@@ -51,6 +55,7 @@ func smokePlan() benchPlan {
 		sigloadTime:    "1s",
 		bridgeSizes:    []bridgeSize{{"720p", 1280, 720}},
 		bridgeTime:     12 * time.Second,
+		sound:          smokeSoundPlan(),
 	}
 }
 
@@ -61,6 +66,10 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 		res.Errors = append(res.Errors, msg)
 	}
 	step := func(format string, a ...any) { fmt.Fprintf(e.log, "parley-bench: "+format+"\n", a...) }
+	if p.soundOnly {
+		p.sound.execute(ctx, e, res, fail, step)
+		return
+	}
 
 	setups := map[string][]float64{}
 	cases := []struct {
@@ -152,6 +161,8 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 	} else {
 		res.Sigload = rep
 	}
+
+	p.sound.execute(ctx, e, res, fail, step)
 
 	if why := windowMissing(e); why != "" {
 		res.Skipped = append(res.Skipped, Skip{What: "frame bridge in the real window", Why: why})

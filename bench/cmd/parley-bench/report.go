@@ -121,6 +121,10 @@ func markdown(r *Results) string {
 		}
 	}
 
+	if r.Sound != nil {
+		soundMarkdown(w, r.Sound)
+	}
+
 	if len(r.Skipped) > 0 {
 		w("\n## Skipped\n\n")
 		for _, s := range r.Skipped {

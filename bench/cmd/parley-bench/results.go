@@ -33,6 +33,8 @@ type Results struct {
 	Sigload map[string]any `json:"signalingLoad,omitempty"`
 	// Receive is where a Chromium receiver held frames, per sender.
 	Receive []ReceiveRow `json:"chromiumReceive"`
+	// Sound is speech under loss, mouth-to-ear delay and echo cancellers.
+	Sound *SoundResults `json:"sound,omitempty"`
 
 	Skipped []Skip   `json:"skipped"`
 	Errors  []string `json:"errors"`
