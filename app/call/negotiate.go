@@ -5,6 +5,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parleyhq/parley/app/media/red"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -83,6 +84,7 @@ func (c *Call) Answer(sdp *protocol.SessionDescription) error {
 	if err := c.addTracks(); err != nil {
 		return err
 	}
+	red.PreferInAnswer(c.pc)
 	answer, err := c.pc.CreateAnswer(nil)
 	if err != nil {
 		return fail(ErrBadSDP, "create answer", err)

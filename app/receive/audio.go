@@ -176,6 +176,9 @@ type redundancy struct {
 // redundant blocks for a loss before it; a malformed one counts as bad
 // and is dropped (false).
 func (d *audioDecoder) unwrap(p *rtp.Packet) bool {
+	if len(p.Payload) == 0 {
+		return true // padding (Chromium probes with it), as for plain Opus
+	}
 	blocks, primary, err := red.Split(p.Payload)
 	if err != nil {
 		d.r.stats.update(func(s *AudioStats) { s.PacketsBad++ })

@@ -17,10 +17,13 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/app/media/red"
 )
 
 // registerVP8Opus makes a peer accept only VP8, with the feedback Chromium
-// offers for it, and Opus: what the browser in this test sends.
+// offers for it, and Opus, plain and as RED: what the browser in this test
+// sends.
 func registerVP8Opus(m *webrtc.MediaEngine) error {
 	fb := []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
@@ -29,9 +32,15 @@ func registerVP8Opus(m *webrtc.MediaEngine) error {
 	}, webrtc.RTPCodecTypeVideo); err != nil {
 		return err
 	}
-	return m.RegisterCodec(webrtc.RTPCodecParameters{
+	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"},
 		PayloadType:        111,
+	}, webrtc.RTPCodecTypeAudio); err != nil {
+		return err
+	}
+	return m.RegisterCodec(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: red.MimeType, ClockRate: 48000, Channels: 2, SDPFmtpLine: "111/111"},
+		PayloadType:        63,
 	}, webrtc.RTPCodecTypeAudio)
 }
 
@@ -136,6 +145,12 @@ func TestChromiumSendsToReceivers(t *testing.T) {
 	}
 	_, audioR := rr.receivers()
 	freq := audioR.DominantFrequency()
+	rr.mu.Lock()
+	codec := rr.audioCodec
+	rr.mu.Unlock()
+	if !strings.EqualFold(codec, red.MimeType) {
+		t.Errorf("Chromium sent its audio as %s, want RED (first in the answer)", codec)
+	}
 	t.Logf("video %+v", vs)
 	t.Logf("audio %+v, tone %.1f Hz", as, freq)
 	if vs.DecodeErrors != 0 {

@@ -20,6 +20,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/red"
 )
 
 // frameLog is a sink that records what it was given.
@@ -194,6 +195,7 @@ func answer(pc *webrtc.PeerConnection, offer webrtc.SessionDescription) (*webrtc
 	if err := pc.SetRemoteDescription(offer); err != nil {
 		return nil, err
 	}
+	red.PreferInAnswer(pc) // as app/call answers
 	desc, err := pc.CreateAnswer(nil)
 	if err != nil {
 		return nil, err

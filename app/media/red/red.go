@@ -15,6 +15,10 @@ package red
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pion/webrtc/v4"
 )
 
 // MimeType is the codec name in the SDP.
@@ -116,4 +120,35 @@ func (p *Payloader) Payload(mtu uint16, payload []byte) [][]byte {
 	out = append(out, payload...)
 	p.prev = append(p.prev[:0], payload...)
 	return [][]byte{out}
+}
+
+// PreferInAnswer puts RED first among the audio codecs of pc's answer,
+// where the remote offer has it: call it between SetRemoteDescription and
+// CreateAnswer. An answer lists codecs in the offer's order otherwise, and
+// Chromium offers Opus first and sends RED only when the answer puts RED
+// first.
+func PreferInAnswer(pc *webrtc.PeerConnection) {
+	for _, t := range pc.GetTransceivers() {
+		if t.Kind() != webrtc.RTPCodecTypeAudio || t.Receiver() == nil {
+			continue
+		}
+		if codecs := first(t.Receiver().GetParameters().Codecs); codecs != nil {
+			_ = t.SetCodecPreferences(codecs)
+		}
+	}
+}
+
+// first returns codecs with RED moved to the front, the rest in their
+// order, or nil when there is no RED among them.
+func first(codecs []webrtc.RTPCodecParameters) []webrtc.RTPCodecParameters {
+	i := slices.IndexFunc(codecs, func(c webrtc.RTPCodecParameters) bool {
+		return strings.EqualFold(c.MimeType, MimeType)
+	})
+	if i < 0 {
+		return nil
+	}
+	out := make([]webrtc.RTPCodecParameters, 0, len(codecs))
+	out = append(out, codecs[i])
+	out = append(out, codecs[:i]...)
+	return append(out, codecs[i+1:]...)
 }
