@@ -60,15 +60,25 @@ type echoScene struct {
 
 // room is the echo path of a laptop on a desk: the speaker's sound
 // arrives 70 ms later (the devices' buffers and the air) at −3 dB, then a
-// reverberant tail decaying by 60 dB in 150 ms.
+// reverberant tail decaying by 60 dB in 150 ms, 10 dB weaker than the
+// direct sound in all (a direct-to-reverberant ratio of a small room at
+// arm's length).
 func room(rng *rand.Rand) []float32 {
-	const delay, rt60 = 70 * wav.SampleRate / 1000, 0.150
+	const delay, rt60, drr = 70 * wav.SampleRate / 1000, 0.150, 10.0
 	n := delay + int(rt60*wav.SampleRate)
 	ir := make([]float32, n)
-	ir[delay] = float32(math.Pow(10, -3.0/20))
+	direct := math.Pow(10, -3.0/20)
+	ir[delay] = float32(direct)
+	tail := make([]float64, n)
+	var e float64
 	for i := delay + 1; i < n; i++ {
 		t := float64(i-delay) / wav.SampleRate
-		ir[i] = float32(0.25 * rng.NormFloat64() * math.Pow(10, -3*t/rt60))
+		tail[i] = rng.NormFloat64() * math.Pow(10, -3*t/rt60)
+		e += tail[i] * tail[i]
+	}
+	g := math.Sqrt(direct * direct * math.Pow(10, -drr/10) / e)
+	for i := delay + 1; i < n; i++ {
+		ir[i] = float32(g * tail[i])
 	}
 	return ir
 }
@@ -209,7 +219,7 @@ func scoreEcho(s *echoScene, out []float32) (EchoRow, error) {
 
 // echoMarkdown renders the echo candidates.
 func echoMarkdown(w func(string, ...any), rows []EchoRow) {
-	w("\n### Echo cancellers on one recording (far end through a 70 ms, −3 dB room with a 150 ms tail; near end from halfway; goal ERLE ≥ 30 dB, double-talk STOI ≥ 0.85)\n\n")
+	w("\n### Echo cancellers on one recording (far end through a 70 ms, −3 dB room with a 150 ms tail 10 dB under the direct sound; near end from halfway; goal ERLE ≥ 30 dB, double-talk STOI ≥ 0.85)\n\n")
 	w("| Engine | ERLE dB (far end alone, after 2 s) | double-talk STOI | µs per 10 ms frame |\n|---|---|---|---|\n")
 	for _, r := range rows {
 		w("| %s | %.1f | %.3f | %.0f |\n", r.Engine, r.ERLE, r.DoubleTalkSTOI, r.MicroPerFrame)
