@@ -31,11 +31,13 @@ const (
 // the latest burst's worst if that is higher, plus a margin.
 type jitter struct {
 	start time.Time     // arrival of the first write of this history
-	media time.Duration // audio written since start
-	last  time.Time
-	lates []time.Duration // ring of recent lateness, newest at next-1
-	next  int
-	n     int
+	media time.Duration // audio written since start; with arriveAt, the first packet's media time
+	// lastMedia is the latest packet's media time (arriveAt).
+	lastMedia time.Duration
+	last      time.Time
+	lates     []time.Duration // ring of recent lateness, newest at next-1
+	next      int
+	n         int
 }
 
 func newJitter() *jitter { return &jitter{lates: make([]time.Duration, jitterWindow)} }
@@ -50,6 +52,20 @@ func (j *jitter) arrive(now time.Time, d time.Duration) {
 	j.next = (j.next + 1) % len(j.lates)
 	j.n = min(j.n+1, len(j.lates))
 	j.media += d
+}
+
+// arriveAt records a packet whose audio starts at media (stream time)
+// arriving at now. A jump in media time of more than resetGap either way
+// (a new stream, a sender that restarted its clock) starts afresh, as a
+// pause in arrivals does.
+func (j *jitter) arriveAt(now time.Time, media time.Duration) {
+	if j.n == 0 || now.Sub(j.last) > resetGap || media-j.lastMedia > resetGap || j.lastMedia-media > resetGap {
+		j.start, j.media, j.next, j.n = now, media, 0, 0
+	}
+	j.last, j.lastMedia = now, media
+	j.lates[j.next] = now.Sub(j.start) - (media - j.media)
+	j.next = (j.next + 1) % len(j.lates)
+	j.n = min(j.n+1, len(j.lates))
 }
 
 // target is the playout delay the recent arrivals need.

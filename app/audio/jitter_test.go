@@ -101,3 +101,47 @@ func TestPlayoutShortensPausesOnly(t *testing.T) {
 		t.Fatalf("the pause was not shortened towards the target: %+v", st)
 	}
 }
+
+// With arrivals reported (Arrivals), the target follows the packets'
+// arrival against their media time: packets that never come (losses, a
+// burst the receiver conceals) leave it alone, where the writes of their
+// concealment, late and in a lump, would raise it; arrival jitter still
+// raises it.
+func TestPlayoutTargetFollowsArrivalsNotLosses(t *testing.T) {
+	p := newAdaptivePlayout(playoutCapacity)
+	c := &clock{t: time.Unix(1000, 0)}
+	p.now = c.now
+	pcm := make([]float32, packet)
+	out := make([]float32, 2*packet)
+	media := time.Duration(0)
+	for i := range 200 {
+		c.t = c.t.Add(20 * time.Millisecond)
+		media += 20 * time.Millisecond
+		if i%10 >= 6 { // 80 ms lost out of every 200
+			continue
+		}
+		p.arrived(media)
+		p.write(pcm, 1)
+		p.read(out)
+	}
+	lossy := p.stats().Target
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100 {
+		c.t = c.t.Add(20 * time.Millisecond)
+		media += 20 * time.Millisecond
+		at := c.t
+		c.t = at.Add(time.Duration(rng.Int64N(int64(60 * time.Millisecond))))
+		p.arrived(media)
+		p.write(pcm, 1)
+		p.read(out)
+		c.t = at
+	}
+	jittery := p.stats().Target
+	t.Logf("target: %v with 40%% in bursts lost, %v under 0-60 ms jitter", lossy, jittery)
+	if lossy != minTarget {
+		t.Errorf("losses moved the target to %v", lossy)
+	}
+	if jittery < 50*time.Millisecond {
+		t.Errorf("under 0-60 ms jitter the target is only %v", jittery)
+	}
+}

@@ -9,6 +9,7 @@ package audio
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // SampleRate is the only rate an Output accepts.
@@ -22,6 +23,16 @@ type Output interface {
 	Write(pcm []float32, channels int) error
 	// Close stops playback and frees the device; further Writes fail.
 	Close() error
+}
+
+// Arrivals is the optional part of an Output with a jitter buffer
+// (Speaker, Virtual): the receive path reports each packet as it arrives,
+// with its media time (its RTP timestamp, unwrapped, as time since the
+// stream's first packet). The playout delay then follows the network's
+// jitter alone, as NetEq's does; without reports it follows the writes,
+// which losses, concealment and skipped gaps also move.
+type Arrivals interface {
+	Arrived(media time.Duration)
 }
 
 // Errors an Output or the device functions return.

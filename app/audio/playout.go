@@ -28,6 +28,8 @@ type playout struct {
 	accelerated uint64  // pauses shortened by a step to bring the delay down
 	expanded    uint64  // pauses lengthened by a step to build the delay up
 	level       float64 // frames queued, smoothed over the reads (levelFilter)
+	arrivals    bool    // the receive path reports arrivals (Arrivals)
+	started     bool    // has played: the stream is under way
 }
 
 // levelFilter is how far each read moves the smoothed level towards what
@@ -94,10 +96,23 @@ func (p *playout) write(pcm []float32, channels int) {
 		}
 	}
 	p.n += frames
-	if p.adapt != nil {
+	if p.adapt != nil && !p.arrivals {
 		p.adapt.arrive(p.now(), framesDuration(uint64(frames)))
 		p.target = min(framesOf(p.adapt.target()), c)
 	}
+}
+
+// arrived takes a packet's arrival (Arrivals): from the first on, these
+// and not the writes set the target.
+func (p *playout) arrived(media time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.adapt == nil {
+		return
+	}
+	p.arrivals = true
+	p.adapt.arriveAt(p.now(), media)
+	p.target = min(framesOf(p.adapt.target()), p.capacity())
 }
 
 // read fills out (interleaved stereo) with queued frames, and with silence
@@ -106,8 +121,16 @@ func (p *playout) read(out []float32) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	want := len(out) / 2
-	if !p.playing && p.n >= p.target {
-		p.playing = true
+	// The adaptive playout resumes after running dry as soon as a step is
+	// queued: the receiver conceals a gap as the buffer runs out, and
+	// waiting for the whole target again would add silence to every gap
+	// (pauses are lengthened afterwards to build the delay back up).
+	resume := p.target
+	if p.adapt != nil && p.started {
+		resume = adaptStep
+	}
+	if !p.playing && p.n >= resume {
+		p.playing, p.started = true, true
 		p.level = float64(p.n)
 	}
 	if p.playing && p.adapt != nil {

@@ -135,6 +135,9 @@ func (s *Speaker) Stats() PlayoutStats { return s.play.stats() }
 // Name returns the name the speaker was opened with.
 func (s *Speaker) Name() string { return s.name }
 
+// Arrived implements Arrivals.
+func (s *Speaker) Arrived(media time.Duration) { s.play.arrived(media) }
+
 // Write queues pcm for playback.
 func (s *Speaker) Write(pcm []float32, channels int) error {
 	if err := checkChannels(channels); err != nil {

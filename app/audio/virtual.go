@@ -95,6 +95,9 @@ func (v *Virtual) Write(pcm []float32, channels int) error {
 	return nil
 }
 
+// Arrived implements Arrivals.
+func (v *Virtual) Arrived(media time.Duration) { v.play.arrived(media) }
+
 // Record starts (or restarts) recording what is played, one sample per
 // sample period, silence included, so that its timeline is real time.
 func (v *Virtual) Record() {
