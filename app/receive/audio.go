@@ -33,7 +33,22 @@ const (
 	reorderDepth = 0
 	maxConceal   = 5
 	fadeIn       = audio.SampleRate / 100 // 10 ms
+
+	// When packets stop coming (a burst of losses), the speaker is fed
+	// libopus's concealment as it runs dry, as NetEq does, instead of
+	// playing silence until the next packet and then the whole gap's
+	// concealment late. A packet is given up when it would have been
+	// played by now had it come: due (a packet after the one before it)
+	// plus the playout target, less dryAt; and the speaker holds less than
+	// dryAt. Until then a later packet may still bring it (RED, FEC).
+	// waitPoll is how often that is looked at while no packet comes.
+	dryAt    = 10 * time.Millisecond
+	waitPoll = 5 * time.Millisecond
 )
+
+// playoutLevel is an Output that tells how much it holds (audio.Speaker,
+// audio.Virtual): the receiver conceals against it.
+type playoutLevel interface{ Stats() audio.PlayoutStats }
 
 // AudioConfig says where an audio receiver's sound goes.
 type AudioConfig struct {
@@ -124,10 +139,27 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 	defer dec.Close()
 	d := &audioDecoder{r: r, dec: dec, pcm: make([]float32, opus.MaxFrameSamples*r.cfg.Channels)}
 	buf := reorder{depth: reorderDepth}
+	var lastArrival time.Time
+	var clock mediaClock
 	for {
-		pkt, err := src.next()
+		var deadline time.Time
+		if _, ok := r.out.Load().Output.(playoutLevel); ok && d.last > 0 && d.lostRun < maxConceal {
+			deadline = time.Now().Add(waitPoll)
+		}
+		pkt, err := src.nextBefore(deadline)
+		if err == errWaited {
+			if d.dry(lastArrival) {
+				buf.giveUp()
+				d.lost(nil)
+			}
+			continue
+		}
 		if err != nil {
 			return endOf(err)
+		}
+		lastArrival = time.Now()
+		if a, ok := r.out.Load().Output.(audio.Arrivals); ok {
+			a.Arrived(clock.media(pkt.Timestamp))
 		}
 		if r.cfg.REDPayloadType != 0 && pkt.PayloadType == r.cfg.REDPayloadType && !d.unwrap(pkt) {
 			continue
@@ -170,6 +202,39 @@ type audioDecoder struct {
 type redundancy struct {
 	seq    uint16
 	blocks []red.Block
+}
+
+// mediaClock turns RTP timestamps (48 kHz for Opus, wrapping at 2^32)
+// into time since the stream's first packet.
+type mediaClock struct {
+	started bool
+	last    uint32
+	ticks   int64
+}
+
+func (c *mediaClock) media(ts uint32) time.Duration {
+	if !c.started {
+		c.started, c.last = true, ts
+	}
+	c.ticks += int64(int32(ts - c.last))
+	c.last = ts
+	return time.Duration(c.ticks) * time.Second / audio.SampleRate
+}
+
+// dry says whether the packet due would be playing by now and the
+// speaker is about to run out: time to conceal it rather than wait.
+func (d *audioDecoder) dry(lastArrival time.Time) bool {
+	out, ok := d.r.out.Load().Output.(playoutLevel)
+	if !ok {
+		return false
+	}
+	st := out.Stats()
+	due := time.Duration(d.lostRun+1)*framesDuration(d.last) + st.Target - dryAt
+	return time.Since(lastArrival) >= due && st.Queued < dryAt
+}
+
+func framesDuration(samples int) time.Duration {
+	return time.Duration(samples) * time.Second / audio.SampleRate
 }
 
 // unwrap turns a RED packet into its primary Opus packet and keeps its

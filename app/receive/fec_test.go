@@ -1,8 +1,11 @@
 package receive
 
 import (
+	"context"
 	"math"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/pion/rtp"
 
@@ -134,5 +137,82 @@ func TestAudioRecoversFromRED(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("sample %d is %v, %v without the losses", i, got[i], want[i])
 		}
+	}
+}
+
+// dryOutput is a speaker with a 30 ms target that has always just run
+// dry: it records when each write came.
+type dryOutput struct {
+	mu     sync.Mutex
+	writes []time.Time
+}
+
+func (o *dryOutput) Write(pcm []float32, channels int) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.writes = append(o.writes, time.Now())
+	return nil
+}
+
+func (o *dryOutput) Stats() audio.PlayoutStats {
+	return audio.PlayoutStats{Target: 30 * time.Millisecond}
+}
+func (o *dryOutput) Close() error { return nil }
+
+// When packets stop (a burst of losses) and the speaker runs dry, the
+// gap is concealed as it happens, packet by packet, not when the next
+// packet comes: the speaker plays the concealment in place of silence.
+func TestAudioConcealsABurstInTime(t *testing.T) {
+	pkts := fecPackets(t, 40)
+	tr := newChanTrack(len(pkts))
+	out := &dryOutput{}
+	r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var resumed time.Time
+	go func() {
+		defer close(tr.pkts)
+		start := time.Now()
+		for i, p := range pkts {
+			if i >= 20 && i < 25 {
+				continue // 100 ms lost
+			}
+			time.Sleep(time.Until(start.Add(time.Duration(i) * 20 * time.Millisecond)))
+			if i == 25 {
+				out.mu.Lock()
+				resumed = time.Now()
+				out.mu.Unlock()
+			}
+			if !tr.send(ctx, p) {
+				return
+			}
+		}
+	}()
+	if err := r.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	before := 0
+	for _, w := range out.writes {
+		if w.Before(resumed) {
+			before++
+		}
+	}
+	// 20 decoded, then at least 3 of the 5 missing concealed before packet
+	// 25 came, 120 ms after packet 19: each when it would have played (20
+	// ms after the one before, plus the 30 ms target, less 10 ms), at 40,
+	// 60, 80 and 100 ms.
+	if before < 23 {
+		t.Errorf("%d writes before the burst ended, want at least 23", before)
+	}
+	if st.PacketsLost != 5 || st.PacketsConcealed+st.PacketsRecovered != 5 || len(out.writes) != 40 {
+		t.Errorf("lost %d, concealed %d, recovered %d, %d writes; want 5 lost, all 5 filled, 40 writes",
+			st.PacketsLost, st.PacketsConcealed, st.PacketsRecovered, len(out.writes))
 	}
 }

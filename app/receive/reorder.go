@@ -77,3 +77,11 @@ func (r *reorder) pop() (p *rtp.Packet, lost bool) {
 	}
 	return nil, false
 }
+
+// giveUp gives the next packet up as lost before any later one is here
+// (the receiver concealed it in time); if it comes, it is late.
+func (r *reorder) giveUp() {
+	if r.started {
+		r.next++
+	}
+}

@@ -40,6 +40,9 @@ type source struct {
 	track RTPReader
 	stop  func() bool
 	bad   int
+	// deadlines: the track has SetReadDeadline, which nextBefore sets on
+	// every read (a deadline left from one wait must not cut the next).
+	deadlines bool
 	// onBad counts a packet that could not be read but did not end the track.
 	onBad func()
 }
@@ -50,6 +53,7 @@ type source struct {
 func newSource(ctx context.Context, track RTPReader, onBad func()) *source {
 	s := &source{ctx: ctx, track: track, onBad: onBad, stop: func() bool { return false }}
 	if d, ok := track.(deadlineSetter); ok {
+		s.deadlines = true
 		// Clear a deadline left by an earlier receiver of the same track.
 		_ = d.SetReadDeadline(time.Time{})
 		s.stop = context.AfterFunc(ctx, func() {
@@ -61,11 +65,24 @@ func newSource(ctx context.Context, track RTPReader, onBad func()) *source {
 
 func (s *source) close() { s.stop() }
 
+// errWaited is what nextBefore returns when its deadline passed first.
+var errWaited = errors.New("receive: no packet before the deadline")
+
 // next returns the next packet. Its error is ctx.Err() when the context
 // ended, errTrackEnded when the track closed, or the reader's error after
 // too many unreadable packets in a row.
-func (s *source) next() (*rtp.Packet, error) {
+func (s *source) next() (*rtp.Packet, error) { return s.nextBefore(time.Time{}) }
+
+// nextBefore is next, giving up with errWaited at deadline (zero: never)
+// when the track has read deadlines.
+func (s *source) nextBefore(deadline time.Time) (*rtp.Packet, error) {
+	d, timed := s.track.(deadlineSetter)
 	for {
+		if timed && s.deadlines {
+			// Set before ctx is checked: a cancel after the check sets
+			// its own deadline after this one, so the read still ends.
+			_ = d.SetReadDeadline(deadline)
+		}
 		if err := s.ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -79,6 +96,10 @@ func (s *source) next() (*rtp.Packet, error) {
 		}
 		if err == nil || isClosed(err) {
 			return nil, errTrackEnded
+		}
+		var te interface{ Timeout() bool }
+		if !deadline.IsZero() && errors.As(err, &te) && te.Timeout() && !time.Now().Before(deadline) {
+			return nil, errWaited
 		}
 		s.bad++
 		if s.onBad != nil {

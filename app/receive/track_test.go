@@ -20,6 +20,8 @@ type chanTrack struct {
 
 	mu      sync.Mutex
 	expired chan struct{}
+	timer   *time.Timer // closes expired at a future deadline
+	gen     int         // counts SetReadDeadline calls: a stale timer does nothing
 }
 
 func newChanTrack(buffer int) *chanTrack {
@@ -57,13 +59,36 @@ func (t *chanTrack) ReadRTP() (*rtp.Packet, interceptor.Attributes, error) {
 func (t *chanTrack) SetReadDeadline(d time.Time) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+	t.gen++
+	gen := t.gen
+	// A reader blocked in ReadRTP waits on the current channel: keep it
+	// unless it has already fired.
 	select {
 	case <-t.expired:
 		t.expired = make(chan struct{})
 	default:
 	}
-	if !d.IsZero() && !d.After(time.Now()) {
-		close(t.expired)
+	ch := t.expired
+	switch {
+	case d.IsZero():
+	case !d.After(time.Now()):
+		close(ch)
+	default:
+		t.timer = time.AfterFunc(time.Until(d), func() {
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			select {
+			case <-ch:
+			default:
+				if t.gen == gen {
+					close(ch)
+				}
+			}
+		})
 	}
 	return nil
 }
