@@ -254,13 +254,16 @@ func pairDelays(sent, received []float64) ([]float64, error) {
 // waveform within 150 ms of where the piece before it was found (by its
 // envelope where a waveform no longer matches).
 func scoreSpeech(sent, rec []float32) (stoi, lsd float64, err error) {
-	const hop = wav.SampleRate / 200 // 5 ms
-	es, er := envelope(sent, hop), envelope(rec, hop)
-	lag, peak := audioscore.Align(es, er, 4*wav.SampleRate/hop)
+	// The start by the first seconds' coarse envelope (50 ms), before
+	// playout has moved much; then each piece from where the one before
+	// it was found, on a fine envelope (5 ms) where the waveform fails.
+	const coarse, hop = wav.SampleRate / 20, wav.SampleRate / 200
+	head := sent[:min(len(sent), 6*wav.SampleRate)]
+	lag, peak := audioscore.Align(envelope(head, coarse), envelope(rec, coarse), 4*wav.SampleRate/coarse)
 	if peak < 0.5 {
 		return 0, 0, fmt.Errorf("the recording does not hold the speech (envelope correlation %.2f)", peak)
 	}
-	lag *= hop
+	lag *= coarse
 	const piece, slack = 2 * wav.SampleRate, 150 * wav.SampleRate / 1000
 	aligned := make([]float32, 0, len(sent))
 	for o := 0; o < len(sent); o += piece {
