@@ -143,8 +143,10 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 	var clock mediaClock
 	for {
 		var deadline time.Time
-		if _, ok := r.out.Load().Output.(playoutLevel); ok && d.last > 0 && d.lostRun < maxConceal {
-			deadline = time.Now().Add(waitPoll)
+		if out, ok := r.out.Load().Output.(playoutLevel); ok && d.last > 0 && d.lostRun < maxConceal {
+			// No wake-up before the packet due could need concealing.
+			deadline = lastArrival.Add(d.due(out.Stats().Target))
+			deadline = later(deadline, time.Now().Add(waitPoll))
 		}
 		pkt, err := src.nextBefore(deadline)
 		if err == errWaited {
@@ -229,8 +231,21 @@ func (d *audioDecoder) dry(lastArrival time.Time) bool {
 		return false
 	}
 	st := out.Stats()
-	due := time.Duration(d.lostRun+1)*framesDuration(d.last) + st.Target - dryAt
-	return time.Since(lastArrival) >= due && st.Queued < dryAt
+	return time.Since(lastArrival) >= d.due(st.Target) && st.Queued < dryAt
+}
+
+// due is how long after the last arrival the packet due would be
+// playing, had it come: one packet per packet already given up, one for
+// itself, and the playout target, less dryAt.
+func (d *audioDecoder) due(target time.Duration) time.Duration {
+	return time.Duration(d.lostRun+1)*framesDuration(d.last) + target - dryAt
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 func framesDuration(samples int) time.Duration {
