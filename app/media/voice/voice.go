@@ -75,6 +75,7 @@ type Processor struct {
 	pre     *C.SpeexPreprocessState
 	far     *driftResampler // played samples whose echo has not been captured yet
 	path    *echoPath       // the canceller's echo path, watched for drift
+	hp      *highPass       // the captured samples' high-pass filter
 	in      []int16         // captured samples not yet a whole frame
 	out     []int16         // processed samples not yet returned
 	ref     [Frame]float32  // the far end for the frame being processed
@@ -96,7 +97,7 @@ func New(cfg Config) (*Processor, error) {
 		C.speex_echo_state_destroy(echo)
 		return nil, errors.New("voice: preprocessor failed to start")
 	}
-	p := &Processor{echo: echo, pre: pre, far: newDriftResampler(), path: new(echoPath)}
+	p := &Processor{echo: echo, pre: pre, far: newDriftResampler(), path: new(echoPath), hp: newHighPass(highPassHz, SampleRate)}
 	p.apply(cfg)
 	return p, nil
 }
@@ -114,6 +115,9 @@ func (p *Processor) SetConfig(cfg Config) {
 		C.speex_echo_state_reset(p.echo)
 		p.far.restart()
 		p.path.forget()
+	}
+	if p.cfg == (Config{}) {
+		p.hp.reset() // it saw none of what came while all was off
 	}
 	p.apply(cfg)
 }
@@ -171,6 +175,9 @@ func (p *Processor) Capture(pcm []float32) error {
 		p.in = append(p.in, toInt16(v))
 	}
 	for len(p.in) >= Frame {
+		if p.cfg != (Config{}) {
+			p.hp.run(p.in[:Frame])
+		}
 		for j := range Frame {
 			p.rec[j] = C.spx_int16_t(p.in[j])
 		}
