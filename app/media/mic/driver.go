@@ -20,7 +20,34 @@ const (
 	// queued is how many periods wait for a slow reader before the oldest
 	// is dropped: the audio thread must never block.
 	queued = 8
+	// staleAfter: a chunk that waited longer than this by the time the
+	// reader takes it, with newer ones queued behind it, is dropped. The
+	// reader was away (the track not sending yet, a stall), and sending
+	// the backlog would add its length to the call's delay until the
+	// receiver shed it: up to queued periods at every call's start.
+	staleAfter = 3 * period
 )
+
+// chunk is one period as miniaudio captured it, and when.
+type chunk struct {
+	b  []byte
+	at time.Time
+}
+
+// freshest returns c, or the first chunk queued after it that is not
+// stale at now: chunks older than staleAfter are skipped while newer ones
+// wait.
+func freshest(c chunk, chunks chan chunk, now time.Time) chunk {
+	for now.Sub(c.at) > staleAfter {
+		select {
+		case next := <-chunks:
+			c = next
+		default:
+			return c
+		}
+	}
+	return c
+}
 
 var errNotOpen = errors.New("mic: microphone is not open")
 
@@ -92,12 +119,12 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 	cfg.PeriodSizeInMilliseconds = uint32(period / time.Millisecond)
 	cfg.PerformanceProfile = malgo.LowLatency
 
-	chunks := make(chan []byte, queued)
+	chunks := make(chan chunk, queued)
 	stopped := make(chan struct{})
 	var stopOnce sync.Once
 	dev, err := malgo.InitDevice(m.ctx.Context, cfg, malgo.DeviceCallbacks{
 		Data: func(_, in []byte, _ uint32) {
-			b := append([]byte(nil), in...) // miniaudio reuses in
+			b := chunk{append([]byte(nil), in...), time.Now()} // miniaudio reuses in
 			select {
 			case chunks <- b:
 			default:
@@ -131,8 +158,8 @@ func (m *microphone) AudioRecord(p prop.Media) (audio.Reader, error) {
 		select {
 		case <-closed:
 			return nil, func() {}, io.EOF
-		case b := <-chunks:
-			return toInt16(b, channels), func() {}, nil
+		case c := <-chunks:
+			return toInt16(freshest(c, chunks, time.Now()).b, channels), func() {}, nil
 		case <-stopped:
 			select {
 			case <-closed: // stopped because we closed it

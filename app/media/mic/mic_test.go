@@ -3,6 +3,7 @@ package mic
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/gen2brain/malgo"
 	"github.com/pion/mediadevices/pkg/driver"
@@ -83,5 +84,26 @@ func TestToInt16(t *testing.T) {
 	}
 	if toInt16(nil, 1).ChunkInfo().Len != 0 {
 		t.Error("empty chunk")
+	}
+}
+
+// A reader that comes back after a while (the track bound late, a stall)
+// skips what went stale and starts from the newest periods, instead of
+// sending the backlog and adding it to the call's delay.
+func TestFreshestSkipsStaleChunks(t *testing.T) {
+	now := time.Unix(100, 0)
+	chunks := make(chan chunk, queued)
+	for i := range 5 { // 100, 80, 60, 40, 20 ms old
+		chunks <- chunk{b: []byte{byte(i)}, at: now.Add(-time.Duration(5-i) * period)}
+	}
+	first := <-chunks
+	got := freshest(first, chunks, now)
+	if got.b[0] != 2 || len(chunks) != 2 {
+		t.Fatalf("took chunk %d with %d left; want chunk 2 (60 ms old, the oldest not stale) and 2 left", got.b[0], len(chunks))
+	}
+	// The newest stale chunk is kept when nothing newer waits.
+	old := chunk{b: []byte{9}, at: now.Add(-time.Second)}
+	if got := freshest(old, make(chan chunk, 1), now); got.b[0] != 9 {
+		t.Fatalf("dropped the only chunk there is")
 	}
 }
