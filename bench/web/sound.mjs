@@ -135,6 +135,31 @@ async function saveRecording(page, name, file) {
   return { path: file, startMs: info.startMs, samples: info.samples, gaps: info.gaps, offsetSpreadMs: info.offsetSpreadMs, peak: info.peak, rms: info.rms, latencyMs: info.baseLatencyMs + info.outputLatencyMs };
 }
 
+/**
+ * Signs page in as name. A page that is not idle with its link open in
+ * time is loaded once more (the sound cases failed this way about once in
+ * 20 page starts); the error then says where the client was.
+ * @param {import('playwright-core').Page} page
+ * @param {string} url
+ * @param {string} name
+ * @param {number} timeout ms for the whole sign-in
+ */
+async function signIn(page, url, name, timeout) {
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url);
+    await page.fill('#login_name', name);
+    await page.click('#login_button');
+    try {
+      await page.waitForFunction(() => window.parley?.state === 'idle' && window.parley.link === 'open', null, { timeout: timeout / 2 });
+      return;
+    } catch (err) {
+      const where = await page.evaluate(() => ({ state: window.parley?.state, link: window.parley?.link })).catch(() => ({}));
+      process.stderr.write(`sound.mjs: ${name} not signed in (attempt ${attempt}): ${JSON.stringify(where)}\n`);
+      if (attempt === 2) throw new Error(`${name} not signed in after two tries of ${timeout / 2} ms: client ${JSON.stringify(where)}`);
+    }
+  }
+}
+
 async function main() {
   /** @type {Config} */
   const cfg = JSON.parse(process.argv[2] ?? '');
@@ -150,10 +175,7 @@ async function main() {
         const pageCfg = { processing, record: !!spec.record, recordLocal: !!spec.recordLocal, chunk: 4800, sampleRate: SAMPLE_RATE, worklet: WORKLET_SOURCE };
         await context.addInitScript(`(${installSound.toString()})(${JSON.stringify(pageCfg)});`);
         const page = await context.newPage();
-        await page.goto(cfg.signal);
-        await page.fill('#login_name', spec.name);
-        await page.click('#login_button');
-        await page.waitForFunction(() => window.parley?.state === 'idle' && window.parley.link === 'open', null, { timeout: cfg.timeout });
+        await signIn(page, cfg.signal, spec.name, cfg.timeout);
         return { spec, page, given: await page.evaluate(() => window.parley.name) };
       }),
     );
