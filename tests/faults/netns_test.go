@@ -80,11 +80,13 @@ func (l *link) renumberB(t *testing.T) string {
 	return next
 }
 
-// loss drops percent% (an integer) of the packets leaving each end of the
-// link. It prefers netem; kernels without sch_netem (this project's CI
+// loss drops percent% (an integer) of the packets each end of the link
+// receives. It prefers netem; kernels without sch_netem (this project's CI
 // machines have none) get the same random drop from nftables' numgen in
-// each namespace's output hook. Both are the kernel dropping real packets;
-// the test skips only when neither is available.
+// each namespace's input hook: on input, as on the wire, the sender cannot
+// tell (a drop on output fails its sendmsg, and Chromium sends the packet
+// again). Both are the kernel dropping real packets; the test skips only
+// when neither is available.
 func (l *link) loss(t *testing.T, percent int) {
 	t.Helper()
 	if err := l.netemLoss(percent); err == nil {
@@ -98,7 +100,7 @@ func (l *link) loss(t *testing.T, percent int) {
 	// this one: the counters are still there to read.
 	t.Cleanup(func() {
 		for _, ns := range []string{l.A, l.B} {
-			out, _ := exec.Command("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", "loss", "out").Output()
+			out, _ := exec.Command("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", "loss", "in").Output()
 			if m := nftCounter.FindSubmatch(out); m != nil {
 				t.Logf("%s dropped %s packets (%s bytes)", ns, m[1], m[2])
 			}
@@ -127,8 +129,8 @@ func (l *link) nftLoss(percent int) error {
 	for _, end := range [][2]string{{l.A, l.vethA}, {l.B, l.vethB}} {
 		for _, args := range [][]string{
 			{"add", "table", "inet", "loss"},
-			{"add", "chain", "inet", "loss", "out", "{ type filter hook output priority 0; }"},
-			{"add", "rule", "inet", "loss", "out", "oifname", end[1], "numgen", "random", "mod", "100", "<", fmt.Sprint(percent), "counter", "drop"},
+			{"add", "chain", "inet", "loss", "in", "{ type filter hook input priority 0; }"},
+			{"add", "rule", "inet", "loss", "in", "iifname", end[1], "numgen", "random", "mod", "100", "<", fmt.Sprint(percent), "counter", "drop"},
 		} {
 			if err := nsRun(end[0], append([]string{"nft"}, args...)...); err != nil {
 				return err
