@@ -2,6 +2,7 @@ package receive
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,9 +20,14 @@ import (
 // in-band FEC when that packet is already here, and otherwise concealed by
 // libopus, which continues the voice and fades it out. Gaps of up to
 // maxConceal packets are filled so that the audio after them keeps its
-// timing; a longer outage is skipped (the speaker has already played
-// silence for it, and filling it now would only add delay), and the audio
-// after it fades in over fadeIn instead of starting with a click.
+// timing. Past that, the speaker is fed silence as it runs dry, for up to
+// maxSilence packets more, so that the audio after a burst still plays at
+// its time (had the speaker run dry instead, what follows would play at
+// once, early by the playout delay, and pauses would be lengthened to
+// build the delay back up). A longer outage is skipped (the speaker plays
+// silence for it, and filling it afterwards would only add delay). The
+// audio after silence fades in over fadeIn instead of starting with a
+// click.
 const (
 	// reorderDepth 0: a missing packet is given up as soon as a later one
 	// is here, and rebuilt from that one's FEC. Holding later packets
@@ -32,7 +38,11 @@ const (
 	// reordered one costs only a frame rebuilt from FEC.
 	reorderDepth = 0
 	maxConceal   = 5
-	fadeIn       = audio.SampleRate / 100 // 10 ms
+	// maxSilence: one second, after which the playout's jitter history
+	// starts afresh anyway (a pause in arrivals longer than that resets
+	// it), so there is no timing left to keep.
+	maxSilence = 50
+	fadeIn     = audio.SampleRate / 100 // 10 ms
 
 	// When packets stop coming (a burst of losses), the speaker is fed
 	// libopus's concealment as it runs dry, as NetEq does, instead of
@@ -143,7 +153,7 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 	var clock mediaClock
 	for {
 		var deadline time.Time
-		if out, ok := r.out.Load().Output.(playoutLevel); ok && d.last > 0 && d.lostRun < maxConceal {
+		if out, ok := r.out.Load().Output.(playoutLevel); ok && d.last > 0 && d.lostRun < maxConceal+maxSilence {
 			// No wake-up before the packet due could need concealing.
 			deadline = lastArrival.Add(d.due(out.Stats().Target))
 			deadline = later(deadline, time.Now().Add(waitPoll))
@@ -152,7 +162,7 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 		if err == errWaited {
 			if d.dry(lastArrival) {
 				buf.giveUp()
-				d.lost(nil)
+				d.lost(nil, true)
 			}
 			continue
 		}
@@ -165,6 +175,12 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 		}
 		if r.cfg.REDPayloadType != 0 && pkt.PayloadType == r.cfg.REDPayloadType && !d.unwrap(pkt) {
 			continue
+		}
+		if buf.behind(pkt.SequenceNumber) && d.uncovered(pkt.Timestamp) {
+			// Its turn was given up, but its audio is new: the sender paused
+			// (muted, replaced its track) and resumed, and the silence played
+			// for the pause took its sequence numbers, not its audio.
+			buf.restart(pkt.SequenceNumber)
 		}
 		late := buf.late + buf.duplicate
 		buf.push(pkt)
@@ -180,7 +196,7 @@ func (r *AudioReceiver) Run(ctx context.Context) error {
 				break
 			}
 			if lost {
-				d.lost(buf.peek())
+				d.lost(buf.peek(), false)
 				continue
 			}
 			d.decode(p)
@@ -195,6 +211,11 @@ type audioDecoder struct {
 	pcm     []float32
 	last    int // samples per channel of the last decoded packet
 	lostRun int // packets lost in a row
+	// covered is the RTP timestamp up to which audio has been played or
+	// given up: a packet at or after it is new audio, whatever its
+	// sequence number says.
+	covered uint32
+	silent  bool // silence was played for lost packets: fade the next audio in
 	// redundant holds the RED blocks of the packets waiting in the
 	// reorder buffer, by sequence number as the buffer keeps them.
 	redundant [reorderWindow]redundancy
@@ -285,27 +306,30 @@ func (d *audioDecoder) copyOf(next *rtp.Packet) []byte {
 	return nil
 }
 
+// uncovered says whether the audio at RTP timestamp ts is still to be
+// played: after everything played or given up so far.
+func (d *audioDecoder) uncovered(ts uint32) bool {
+	return d.last > 0 && int32(ts-d.covered) >= 0
+}
+
 func (d *audioDecoder) decode(p *rtp.Packet) {
-	skipped := d.lostRun > maxConceal
 	d.lostRun = 0
 	if len(p.Payload) == 0 {
 		// Padding only (browsers send such packets to probe bandwidth):
 		// it takes a sequence number but carries no audio.
 		return
 	}
+	d.covered = p.Timestamp + uint32(d.last)
 	n, err := d.dec.Decode(p.Payload, d.pcm)
 	if err != nil {
 		d.r.stats.update(func(s *AudioStats) { s.DecodeErrors++ })
 		d.r.cfg.Logger.Debug("opus decode failed", "err", err, "seq", p.SequenceNumber, "len", len(p.Payload), "toc", p.Payload[0])
-		d.conceal()
+		d.conceal(false)
 		return
 	}
 	d.last = n
-	out := d.pcm[:n*d.r.cfg.Channels]
-	if skipped {
-		rampUp(out, d.r.cfg.Channels)
-	}
-	d.emit(out)
+	d.covered = p.Timestamp + uint32(n)
+	d.play(d.pcm[:n*d.r.cfg.Channels])
 	// Counted once delivered, so a reader of the count finds the audio
 	// already at the Output.
 	d.r.stats.update(func(s *AudioStats) { s.PacketsDecoded++ })
@@ -313,37 +337,69 @@ func (d *audioDecoder) decode(p *rtp.Packet) {
 
 // lost fills in for a packet that never came: from next (the packet after
 // it) when next is here and carries a copy of it (RED) or its in-band FEC,
-// else by libopus's concealment, for gaps of up to maxConceal packets.
-func (d *audioDecoder) lost(next *rtp.Packet) {
+// else by libopus's concealment for gaps of up to maxConceal packets, and
+// by silence for up to maxSilence more. dry: the speaker is running out
+// now. A packet given up after that, or with next come when the speaker
+// cannot say how much it holds, is not filled: the speaker has played
+// silence for it already.
+func (d *audioDecoder) lost(next *rtp.Packet, dry bool) {
 	d.lostRun++
-	if d.last == 0 || d.lostRun > maxConceal {
+	if d.last == 0 {
 		d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
 		return
 	}
-	if next != nil {
-		if c := d.copyOf(next); c != nil {
-			if n, err := d.dec.Decode(c, d.pcm); err == nil {
-				d.r.stats.update(func(s *AudioStats) { s.PacketsLost++; s.PacketsRecovered++ })
-				d.last = n
-				d.emit(d.pcm[:n*d.r.cfg.Channels])
-				return
-			}
-		}
+	d.covered += uint32(d.last)
+	if d.lostRun > maxConceal+maxSilence || d.lostRun > maxConceal && !dry && !d.timed() {
+		d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
+		d.silent = true
+		return
 	}
-	if next != nil && opus.HasFEC(next.Payload) {
-		if n, err := d.dec.DecodeFEC(next.Payload, d.pcm, d.last); err == nil {
-			d.r.stats.update(func(s *AudioStats) { s.PacketsLost++; s.PacketsRecovered++ })
-			d.emit(d.pcm[:n*d.r.cfg.Channels])
-			return
-		}
+	if next != nil && d.rebuild(next) {
+		return
 	}
 	d.r.stats.update(func(s *AudioStats) { s.PacketsLost++ })
-	d.conceal()
+	if d.lostRun > maxConceal {
+		pcm := d.pcm[:d.last*d.r.cfg.Channels]
+		clear(pcm)
+		d.emit(pcm)
+		d.silent = true
+		return
+	}
+	d.conceal(d.lostRun == maxConceal)
 }
 
+// timed says whether the Output tells how much it holds, so that silence
+// for lost packets is played as it runs dry, not left to it.
+func (d *audioDecoder) timed() bool {
+	_, ok := d.r.out.Load().Output.(playoutLevel)
+	return ok
+}
+
+// rebuild plays the lost packet before next from next's copy of it (RED)
+// or its in-band FEC, if it has either.
+func (d *audioDecoder) rebuild(next *rtp.Packet) bool {
+	n, err := 0, errNoCopy
+	if c := d.copyOf(next); c != nil {
+		if n, err = d.dec.Decode(c, d.pcm); err == nil {
+			d.last = n
+		}
+	}
+	if err != nil && opus.HasFEC(next.Payload) {
+		n, err = d.dec.DecodeFEC(next.Payload, d.pcm, d.last)
+	}
+	if err != nil {
+		return false
+	}
+	d.r.stats.update(func(s *AudioStats) { s.PacketsLost++; s.PacketsRecovered++ })
+	d.play(d.pcm[:n*d.r.cfg.Channels])
+	return true
+}
+
+var errNoCopy = errors.New("no copy of the lost packet")
+
 // conceal emits one packet's length of libopus's concealment in place of
-// a missing or undecodable packet.
-func (d *audioDecoder) conceal() {
+// a missing or undecodable packet; last fades it out, for silence follows.
+func (d *audioDecoder) conceal(last bool) {
 	if d.last == 0 {
 		return
 	}
@@ -354,7 +410,11 @@ func (d *audioDecoder) conceal() {
 		clear(d.pcm[:n*d.r.cfg.Channels])
 	}
 	d.r.stats.update(func(s *AudioStats) { s.PacketsConcealed++ })
-	d.emit(d.pcm[:n*d.r.cfg.Channels])
+	pcm := d.pcm[:n*d.r.cfg.Channels]
+	if last {
+		rampDown(pcm, d.r.cfg.Channels)
+	}
+	d.emit(pcm)
 }
 
 // rampUp fades in the first fadeIn samples of audio that follows a gap
@@ -365,6 +425,27 @@ func rampUp(pcm []float32, channels int) {
 		g := float32(i) / float32(fadeIn)
 		for c := range channels {
 			pcm[i*channels+c] *= g
+		}
+	}
+}
+
+// play emits decoded audio, faded in if silence came before it.
+func (d *audioDecoder) play(pcm []float32) {
+	if d.silent {
+		rampUp(pcm, d.r.cfg.Channels)
+		d.silent = false
+	}
+	d.emit(pcm)
+}
+
+// rampDown fades out the last fadeIn samples of concealment that silence
+// follows.
+func rampDown(pcm []float32, channels int) {
+	frames := len(pcm) / channels
+	for i := range min(fadeIn, frames) {
+		g := float32(i) / float32(fadeIn)
+		for c := range channels {
+			pcm[(frames-1-i)*channels+c] *= g
 		}
 	}
 }

@@ -145,12 +145,16 @@ func TestAudioRecoversFromRED(t *testing.T) {
 type dryOutput struct {
 	mu     sync.Mutex
 	writes []time.Time
+	peaks  []float64 // each write's peak
+	first  []float32 // each write's first sample
 }
 
 func (o *dryOutput) Write(pcm []float32, channels int) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.writes = append(o.writes, time.Now())
+	o.peaks = append(o.peaks, peak(pcm))
+	o.first = append(o.first, pcm[0])
 	return nil
 }
 
@@ -214,5 +218,111 @@ func TestAudioConcealsABurstInTime(t *testing.T) {
 	if st.PacketsLost != 5 || st.PacketsConcealed+st.PacketsRecovered != 5 || len(out.writes) != 40 {
 		t.Errorf("lost %d, concealed %d, recovered %d, %d writes; want 5 lost, all 5 filled, 40 writes",
 			st.PacketsLost, st.PacketsConcealed, st.PacketsRecovered, len(out.writes))
+	}
+}
+
+// A burst longer than libopus conceals (maxConceal) is filled with
+// silence as the speaker runs dry, so that every packet's place is played
+// and the audio after it keeps its time; the concealment fades out into
+// the silence and the audio after it fades in.
+func TestAudioFillsALongBurstInTime(t *testing.T) {
+	const lost = maxConceal + 3
+	pkts := fecPackets(t, 40)
+	tr := newChanTrack(len(pkts))
+	out := &dryOutput{}
+	r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		defer close(tr.pkts)
+		start := time.Now()
+		for i, p := range pkts {
+			if i >= 20 && i < 20+lost {
+				continue
+			}
+			time.Sleep(time.Until(start.Add(time.Duration(i) * 20 * time.Millisecond)))
+			if !tr.send(ctx, p) {
+				return
+			}
+		}
+	}()
+	if err := r.Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := r.Stats()
+	t.Logf("stats %+v", st)
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if st.PacketsLost != lost || st.PacketsConcealed != maxConceal || len(out.writes) != len(pkts) {
+		t.Fatalf("lost %d, concealed %d, %d writes; want %d lost, %d concealed, one write for each of the %d packets",
+			st.PacketsLost, st.PacketsConcealed, len(out.writes), lost, maxConceal, len(pkts))
+	}
+	if p := out.peaks[20]; p < 0.05 {
+		t.Errorf("the first concealed packet is near silence (peak %.3f)", p)
+	}
+	// The last concealed packet ends in silence; then silence, or the
+	// burst's last packet rebuilt from the next one's FEC, faded in.
+	for i := 20 + maxConceal; i < 20+lost; i++ {
+		if out.peaks[i] != 0 && out.first[i] != 0 {
+			t.Errorf("write %d after the concealment: peak %.3f, first sample %.4f; want silence or a fade-in", i, out.peaks[i], out.first[i])
+		}
+	}
+}
+
+// A sender that pauses (a muted microphone, a replaced track) and then
+// goes on with the next sequence number but later audio is heard at once:
+// the sequence numbers the receiver gave up during the pause are not the
+// resumed audio's. So is one that starts its numbering afresh.
+func TestAudioResumesAfterTheSenderPaused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		seq  func(i int, p *rtp.Packet) uint16
+	}{
+		{"same numbering", func(i int, p *rtp.Packet) uint16 { return p.SequenceNumber }},
+		{"new numbering", func(i int, p *rtp.Packet) uint16 {
+			if i >= 15 {
+				return p.SequenceNumber - 1000 // far behind the first half
+			}
+			return p.SequenceNumber
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pkts := fecPackets(t, 30)
+			tr := newChanTrack(len(pkts))
+			out := &dryOutput{}
+			r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			go func() {
+				defer close(tr.pkts)
+				start := time.Now()
+				for i, p := range pkts {
+					at := time.Duration(i) * 20 * time.Millisecond
+					if i >= 15 { // a 300 ms pause: the audio's time moves on, the numbering does not
+						at += 300 * time.Millisecond
+						p.Timestamp += 300 * 48
+					}
+					p.SequenceNumber = tc.seq(i, p)
+					time.Sleep(time.Until(start.Add(at)))
+					if !tr.send(ctx, p) {
+						return
+					}
+				}
+			}()
+			if err := r.Run(ctx); err != nil {
+				t.Fatal(err)
+			}
+			st := r.Stats()
+			t.Logf("stats %+v", st)
+			if st.PacketsDecoded != uint64(len(pkts)) || st.PacketsLate != 0 {
+				t.Fatalf("%d of %d packets decoded, %d late; want all decoded", st.PacketsDecoded, len(pkts), st.PacketsLate)
+			}
+		})
 	}
 }

@@ -31,14 +31,13 @@ func (r *reorder) push(p *rtp.Packet) {
 	}
 	ahead := int16(p.SequenceNumber - r.next)
 	switch {
-	case ahead < 0:
+	case ahead < 0 && -int(ahead) <= reorderWindow:
 		r.late++
 		return
-	case int(ahead) >= reorderWindow:
-		r.slots = [reorderWindow]*rtp.Packet{}
-		r.held = 0
-		r.next = p.SequenceNumber
-		r.resets++
+	case ahead < 0 || int(ahead) >= reorderWindow:
+		// Far behind is no late packet either: a sender whose new track
+		// numbers its packets from a new random start.
+		r.restart(p.SequenceNumber)
 	}
 	i := p.SequenceNumber % reorderWindow
 	if r.slots[i] != nil {
@@ -76,6 +75,19 @@ func (r *reorder) pop() (p *rtp.Packet, lost bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// behind says whether seq's turn has passed.
+func (r *reorder) behind(seq uint16) bool {
+	return r.started && int16(seq-r.next) < 0
+}
+
+// restart forgets what is held and expects seq next: a new stream.
+func (r *reorder) restart(seq uint16) {
+	r.slots = [reorderWindow]*rtp.Packet{}
+	r.held = 0
+	r.next = seq
+	r.resets++
 }
 
 // giveUp gives the next packet up as lost before any later one is here
