@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/parleyhq/parley/internal/testwait"
 )
 
 func TestPlayoutWaitsForTargetThenPlays(t *testing.T) {
@@ -124,6 +126,134 @@ func TestChimeIsAudibleAndUnclipped(t *testing.T) {
 	}
 	if math.Abs(float64(c[0])) > 0.01 || math.Abs(float64(c[len(c)-1])) > 0.05 {
 		t.Fatalf("chime starts at %.3f and ends at %.3f: it would click", c[0], c[len(c)-1])
+	}
+}
+
+// The ring keeps the sound the page used to make: both tones, a burst and
+// then silence, audible but unclipped, and faded so that it never clicks,
+// neither at a burst's ends nor where one cycle follows the next.
+func TestRingtoneCadenceLevelAndTones(t *testing.T) {
+	r := Ringtone()
+	if d := time.Duration(len(r)) * time.Second / SampleRate; d != 6*time.Second {
+		t.Fatalf("a cycle lasts %v, want 6s", d)
+	}
+	on := 2 * SampleRate
+	burst := r[:on]
+	if !allZero(r[on:]) {
+		t.Fatal("the pause after the burst is not silent")
+	}
+	// The tones beat 40 times a second: over 25 ms the burst's level is
+	// steady, and no stretch of it is silent.
+	const beat = SampleRate / 40
+	ramp := SampleRate / 20
+	for i := ramp; i+beat <= on-ramp; i += beat {
+		if rms := math.Sqrt(energy(burst[i:i+beat]) / beat); rms < 0.1 {
+			t.Fatalf("the burst drops to %.3f RMS at %v", rms, time.Duration(i)*time.Second/SampleRate)
+		}
+	}
+	var peak, step float64
+	for i, v := range r {
+		peak = math.Max(peak, math.Abs(float64(v)))
+		prev := r[(i+len(r)-1)%len(r)] // the first sample follows the last
+		step = math.Max(step, math.Abs(float64(v-prev)))
+	}
+	if peak < 0.25 || peak > 0.31 {
+		t.Fatalf("peak %.3f, want the page's level (0.3): audible, far below clipping", peak)
+	}
+	if r[0] != 0 || math.Abs(float64(burst[on-1])) > 0.001 {
+		t.Fatalf("the burst starts at %.4f and ends at %.4f: it would click", r[0], burst[on-1])
+	}
+	// A cut shows as a jump larger than the tones ever make by themselves.
+	if most := 0.3 * 2 * math.Pi * 480 / SampleRate; step > most {
+		t.Fatalf("a step of %.4f between samples, more than the tones' %.4f: a click", step, most)
+	}
+	fade := SampleRate / 200 // the first and last 5 ms
+	for _, edge := range [][]float32{burst[:fade], burst[on-fade:]} {
+		for _, v := range edge {
+			if math.Abs(float64(v)) > peak/3 {
+				t.Fatalf("a burst's edge reaches %.3f of a peak of %.3f: not faded", v, peak)
+			}
+		}
+	}
+	for _, hz := range []float64{440, 480} {
+		if a := toneAmplitude(burst, hz); a < 0.12 || a > 0.16 {
+			t.Errorf("%v Hz at amplitude %.3f, want about 0.15", hz, a)
+		}
+	}
+	for _, hz := range []float64{400, 460, 520, 880, 1000} {
+		if a := toneAmplitude(burst, hz); a > 0.01 {
+			t.Errorf("%v Hz at amplitude %.3f: the ring is not just its two tones", hz, a)
+		}
+	}
+}
+
+// toneAmplitude is the amplitude of the sine at hz in x (one DFT bin).
+func toneAmplitude(x []float32, hz float64) float64 {
+	var re, im float64
+	for i, v := range x {
+		ph := 2 * math.Pi * hz * float64(i) / SampleRate
+		re += float64(v) * math.Cos(ph)
+		im -= float64(v) * math.Sin(ph)
+	}
+	return 2 * math.Hypot(re, im) / float64(len(x))
+}
+
+func energy(x []float32) float64 {
+	var e float64
+	for _, v := range x {
+		e += float64(v) * float64(v)
+	}
+	return e
+}
+
+// Feeding a sound stops promptly when its context ends (the call was
+// answered) and at once when the device has stopped, which never makes
+// room in the queue again: a ring must not wait on it forever.
+func TestFeedStopsWhenAnsweredOrDeviceGone(t *testing.T) {
+	s := &Speaker{play: newPlayout(1, playoutCapacity)} // no device reads it
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.feed(ctx, Ringtone()) }()
+	testwait.Until(t, "the queue full", 5*time.Second, func() bool {
+		return s.play.queued() >= playoutCapacity-SampleRate/10
+	})
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("feed after cancel: %v", err)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("feed went on after its context ended")
+	}
+
+	s.gone.Store(true)
+	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.feed(ctx, Ringtone()); !errors.Is(err, ErrSpeakerGone) {
+		t.Fatalf("feed to a stopped device: %v, want ErrSpeakerGone", err)
+	}
+}
+
+// PlayRing plays until its context ends and then returns promptly, or says
+// at once that there is no speaker (CI machines have none).
+func TestPlayRingStopsWithItsContext(t *testing.T) {
+	devs, _ := Speakers()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := PlayRing(ctx, "", nil)
+	t.Logf("PlayRing: %v after %v", err, time.Since(start))
+	switch {
+	case len(devs) == 0 && !errors.Is(err, ErrNoSpeaker):
+		t.Fatalf("PlayRing without speakers: %v, want ErrNoSpeaker", err)
+	case len(devs) > 0 && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrNoSpeaker):
+		t.Fatalf("PlayRing: %v, want it to ring until its context ended", err)
+	case time.Since(start) > 2*time.Second:
+		t.Fatalf("PlayRing took %v to stop", time.Since(start))
+	}
+	if err := PlayRing(context.Background(), "no such speaker \x00 here", nil); !errors.Is(err, ErrSpeakerNotFound) && !errors.Is(err, ErrNoSpeaker) {
+		t.Fatalf("PlayRing(bogus): %v", err)
 	}
 }
 

@@ -34,28 +34,49 @@ func Chime() []float32 {
 // nil, hears what is played, like the call's speaker: the echo canceller,
 // so that a chime played mid-call does not reach the other side.
 func PlayTestSound(ctx context.Context, name string, far Far) error {
-	s, err := Open(name)
+	s, err := openWithFar(name, far)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	if err := s.feed(ctx, Chime()); err != nil {
+		return err
+	}
+	return s.drain(ctx)
+}
+
+// openWithFar opens the speaker called name and reports what it plays to
+// far, if not nil.
+func openWithFar(name string, far Far) (*Speaker, error) {
+	s, err := Open(name)
+	if err != nil {
+		return nil, err
+	}
 	if far != nil {
 		s.SetFar(far)
 	}
-	// Fed a piece at a time: the chime is longer than the playout
-	// buffer holds, which would keep only its end.
-	chime := Chime()
+	return s, nil
+}
+
+// feed queues mono pcm a piece at a time, as the device makes room for
+// it: written at once, a sound longer than the playout buffer would keep
+// only its end. It returns once all of pcm is queued, when ctx ends, or
+// when the device stops, which would otherwise never make room again.
+func (s *Speaker) feed(ctx context.Context, pcm []float32) error {
 	const piece = SampleRate / 10
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for i := 0; i < len(chime); {
+	for i := 0; i < len(pcm); {
 		if s.play.queued() < playoutCapacity-piece {
-			end := min(i+piece, len(chime))
-			if err := s.Write(chime[i:end], 1); err != nil {
+			end := min(i+piece, len(pcm))
+			if err := s.Write(pcm[i:end], 1); err != nil {
 				return err
 			}
 			i = end
 			continue
+		}
+		if s.gone.Load() {
+			return ErrSpeakerGone
 		}
 		select {
 		case <-ctx.Done():
@@ -63,7 +84,7 @@ func PlayTestSound(ctx context.Context, name string, far Far) error {
 		case <-tick.C:
 		}
 	}
-	return s.drain(ctx)
+	return nil
 }
 
 // drain waits until the speaker has played everything queued.

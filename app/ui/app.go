@@ -66,6 +66,7 @@ type App struct {
 	local   *builtin.Local // the built-in server; nil unless it runs
 	pins    *settings.Pins
 	conn    *connection
+	ring    *ringer
 
 	// switchMu serialises device switches (applyDevices). It is never held
 	// with mu, and mu is never held across a call into the engine: the
@@ -152,6 +153,7 @@ func New(opts Options) (*App, error) {
 		a.log.Warn("pinned server certificates reset", "err", err)
 	}
 	a.pins = pins
+	a.ring = &ringer{play: a.playRing, log: a.log}
 	return a, nil
 }
 
@@ -209,6 +211,7 @@ func (a *App) Stop() {
 	}
 	a.cancel()
 	a.wg.Wait()
+	a.ring.wait()
 	if a.bridge != nil {
 		_ = a.bridge.Close()
 	}
@@ -281,5 +284,15 @@ func (a *App) onEngineEvent(ev engine.Event) {
 		a.name = e.Name
 	}
 	a.mu.Unlock()
+	if st, ok := ev.(engine.StateChanged); ok {
+		// The ring lasts as long as the Ringing state, however that ends:
+		// accepted, declined, the caller gave up, the server went. An app
+		// that answers by itself has nobody to ring for.
+		if st.State == engine.Ringing && !a.opts.AutoAnswer {
+			a.ring.start(a.ctx)
+		} else {
+			a.ring.silence()
+		}
+	}
 	a.events.push(ev.Kind(), payload)
 }

@@ -55,7 +55,9 @@ func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool)
 	testwait.Until(t, what, timeout, cond)
 }
 
-func newApp(t *testing.T, dir string, opts Options) (*App, *recorder) {
+// newApp starts an App on the embedded server with fake media; each of
+// before may change it before it starts.
+func newApp(t *testing.T, dir string, opts Options, before ...func(*App)) (*App, *recorder) {
 	t.Helper()
 	testmedia.Register()
 	opts.Settings = settings.NewStore(filepath.Join(dir, "settings.json"))
@@ -64,6 +66,9 @@ func newApp(t *testing.T, dir string, opts Options) (*App, *recorder) {
 	a, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, fn := range before {
+		fn(a)
 	}
 	rec := &recorder{}
 	if err := a.Start(context.Background(), rec); err != nil {

@@ -336,6 +336,9 @@ func (a *App) newEngine(name string) (*engine.Engine, audio.Output, error) {
 // setEngine records the live engine with the name and users its
 // connection registered (the engine reports them again once it runs).
 func (a *App) setEngine(e *engine.Engine, name string, users []string) {
+	if e == nil {
+		a.ring.silence() // the engine is gone, and the call it rang for
+	}
 	a.mu.Lock()
 	a.eng, a.name, a.users = e, name, users
 	if e == nil {

@@ -1,6 +1,9 @@
 // @ts-check
-/** The incoming-call dialog: the caller's name, Accept, Decline, a ring. */
-import { Ring } from './ring.js';
+/**
+ * The incoming-call dialog: the caller's name, Accept, Decline. The ring is
+ * Go's: it plays on the speaker chosen in Settings for as long as the call
+ * rings, whatever the page does.
+ */
 
 export class IncomingDialog {
   /**
@@ -11,7 +14,6 @@ export class IncomingDialog {
   constructor(dialog, caller, act) {
     this.dialog = dialog;
     this.caller = caller;
-    this.ring = new Ring();
     dialog.querySelector('[data-act=accept]')?.addEventListener('click', () => { this.close(); act.accept(); });
     dialog.querySelector('[data-act=decline]')?.addEventListener('click', () => { this.close(); act.decline(); });
     // Escape on a modal dialog means "decline", not "ignore".
@@ -22,11 +24,9 @@ export class IncomingDialog {
   open(from) {
     this.caller.textContent = from;
     if (!this.dialog.open) this.dialog.showModal();
-    this.ring.start();
   }
 
   close() {
-    this.ring.stop();
     if (this.dialog.open) this.dialog.close();
   }
 
