@@ -23,6 +23,7 @@ import "C"
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -69,19 +70,25 @@ var ErrClosed = errors.New("voice: closed")
 // speexdsp's own threaded queue is not used: it writes a warning to
 // stderr on every xrun, which a desktop with two device clocks has.
 type Processor struct {
-	mu      sync.Mutex
-	cfg     Config
-	echo    *C.SpeexEchoState
-	pre     *C.SpeexPreprocessState
-	far     *driftResampler // played samples whose echo has not been captured yet
-	path    *echoPath       // the canceller's echo path, watched for drift
-	hp      *highPass       // the captured samples' high-pass filter
-	in      []int16         // captured samples not yet a whole frame
-	out     []int16         // processed samples not yet returned
-	ref     [Frame]float32  // the far end for the frame being processed
-	rec     [Frame]C.spx_int16_t
-	cleaned [Frame]C.spx_int16_t
-	play    [Frame]C.spx_int16_t
+	mu   sync.Mutex
+	cfg  Config
+	echo *C.SpeexEchoState
+	pre  *C.SpeexPreprocessState
+	// farMu guards far alone, so that Render, on the playback device's
+	// thread, never waits while a captured frame is processed under mu:
+	// a playback callback held up past its buffer is an underrun, a gap
+	// in the sound, and moves the echo path the canceller must find again.
+	farMu     sync.Mutex
+	far       *driftResampler // played samples whose echo has not been captured yet
+	rendering atomic.Bool     // cancelling echo, and not closed: Render keeps what is played
+	path      *echoPath       // the canceller's echo path, watched for drift
+	hp        *highPass       // the captured samples' high-pass filter
+	in        []int16         // captured samples not yet a whole frame
+	out       []int16         // processed samples not yet returned
+	ref       [Frame]float32  // the far end for the frame being processed
+	rec       [Frame]C.spx_int16_t
+	cleaned   [Frame]C.spx_int16_t
+	play      [Frame]C.spx_int16_t
 }
 
 // New returns a processor with cfg; Close frees it.
@@ -113,7 +120,9 @@ func (p *Processor) SetConfig(cfg Config) {
 		// What was played while it was off is not in step with the
 		// microphone any more: start from scratch.
 		C.speex_echo_state_reset(p.echo)
+		p.farMu.Lock()
 		p.far.restart()
+		p.farMu.Unlock()
 		p.path.forget()
 	}
 	if p.cfg == (Config{}) {
@@ -125,6 +134,7 @@ func (p *Processor) SetConfig(cfg Config) {
 // apply sets the preprocessor for cfg; p.mu is held or p is new.
 func (p *Processor) apply(cfg Config) {
 	p.cfg = cfg
+	p.rendering.Store(cfg.EchoCancellation)
 	C.pp_set_int(p.pre, C.SPEEX_PREPROCESS_SET_DENOISE, boolInt(cfg.NoiseSuppression))
 	C.pp_set_int(p.pre, C.SPEEX_PREPROCESS_SET_AGC, boolInt(cfg.AutoGain))
 	if cfg.AutoGain {
@@ -148,11 +158,11 @@ func (p *Processor) Config() Config {
 // Render feeds the far end: exactly what the speaker plays, as it plays
 // it, interleaved with channels (1 or 2; stereo is averaged).
 func (p *Processor) Render(pcm []float32, channels int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.echo == nil || !p.cfg.EchoCancellation {
+	if !p.rendering.Load() {
 		return
 	}
+	p.farMu.Lock()
+	defer p.farMu.Unlock()
 	for i := 0; i+channels <= len(pcm); i += channels {
 		var v float32
 		for c := range channels {
@@ -184,15 +194,21 @@ func (p *Processor) Capture(pcm []float32) error {
 		p.in = append(p.in[:0], p.in[Frame:]...)
 		frame := &p.rec[0]
 		if p.cfg.EchoCancellation {
+			p.farMu.Lock()
 			p.far.read(p.ref[:])
+			full := p.far.full()
+			p.farMu.Unlock()
 			for j, v := range p.ref {
 				p.play[j] = C.spx_int16_t(toInt16(v))
 			}
 			C.speex_echo_cancellation(p.echo, &p.rec[0], &p.play[0], &p.cleaned[0])
 			p.path.frame(&p.play, &p.rec, &p.cleaned)
-			if p.far.full() {
+			if full {
 				shift, ok := p.path.shift(p.echo)
-				if p.far.endBlock(shift, ok) {
+				p.farMu.Lock()
+				moved := p.far.endBlock(shift, ok)
+				p.farMu.Unlock()
+				if moved {
 					p.path.forget()
 				}
 			}
@@ -220,6 +236,7 @@ func (p *Processor) Capture(pcm []float32) error {
 func (p *Processor) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.rendering.Store(false)
 	if p.echo != nil {
 		C.speex_preprocess_state_destroy(p.pre)
 		C.speex_echo_state_destroy(p.echo)
@@ -251,7 +268,7 @@ func boolInt(b bool) C.int {
 // is resampled by it; it stays 0 until the echo canceller has seen both
 // streams for a few seconds, and is 0 on one device (one clock).
 func (p *Processor) Drift() float64 {
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.farMu.Lock()
+	defer p.farMu.Unlock()
 	return p.far.ppm()
 }
