@@ -66,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	noNoise := fs.Bool("no-noise-suppression", false, "headless: do not suppress noise on the microphone")
 	noGain := fs.Bool("no-auto-gain", false, "headless: do not control the microphone's gain")
 	fs.StringVar(&o.SpeakerFile, "speaker-file", "", "headless: write everything the speaker plays during the call to this WAV file (48 kHz mono, real-time timeline from the moment the call connects)")
+	fs.StringVar(&o.Speaker, "speaker", "", "headless: play the call on this real speaker (a device name, or \"default\"), with the echo canceller told what it plays; without it nothing is played")
 	roomEcho := fs.String("room-echo", "", "headless, with --fake-media: DELAY_MS:GAIN_DB, e.g. 70:-3; the test microphone also hears the speaker's output through a room (it then plays --mic-file or silence, not the tone)")
 	roomIR := fs.String("room-echo-ir", "", "headless, with --room-echo: a WAV impulse response (mono, any rate of 8 kHz or more) the echo is also convolved with, a room's reverberation")
 	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")

@@ -50,6 +50,12 @@ type Options struct {
 	// with silence where nothing played, so that its timeline is real time.
 	// The speaker is then a virtual one that plays in real time.
 	SpeakerFile string
+	// Speaker, if set, plays the call on a real playback device through
+	// the system's sound server, as the desktop window does, with the echo
+	// canceller told what it plays: a device name, or "default" for the
+	// system's default. Without it, SpeakerFile or RoomEcho the headless
+	// peer decodes and plays nothing.
+	Speaker string
 	// RoomEcho, with FakeMedia, makes the test microphone hear the virtual
 	// speaker through a room: its output comes back Delay later at GainDB,
 	// added to the microphone's own signal (--mic-file, else silence).

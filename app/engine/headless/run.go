@@ -95,6 +95,22 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		defer speaker.Close()
 		out = speaker
 	}
+	if o.Speaker != "" {
+		if out != nil {
+			return nil, errors.New("--speaker cannot go with --speaker-file or --room-echo")
+		}
+		name := o.Speaker
+		if name == "default" {
+			name = ""
+		}
+		s, err := audio.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("--speaker: %w", err)
+		}
+		s.SetFar(proc) // the echo canceller's reference, as in the window
+		defer s.Close()
+		out = s
+	}
 	devices := engine.NewMediaDevices(media.VideoRequest{Width: o.Width, Height: o.Height}, media.CodecConfig{})
 	devices.SetVoice(proc)
 	eng, err := engine.New(engine.Config{
