@@ -77,6 +77,10 @@ type SoundLossRow struct {
 type SoundDelay struct {
 	Case string        `json:"case"`
 	MS   stats.Summary `json:"ms"`
+	// JitterBufferMS is what a Chromium receiver's jitter buffer (NetEq)
+	// held the audio on average (jitterBufferDelay per sample): the part
+	// of the delay the receiver sets from how evenly the packets came.
+	JitterBufferMS float64 `json:"jitterBufferMs,omitempty"`
 }
 
 // soundFiles are the generated test sounds.
@@ -131,15 +135,16 @@ func (p soundPlan) execute(ctx context.Context, e *env, res *Results, fail func(
 	}
 	for _, c := range []struct {
 		name string
-		fn   func(context.Context, *env, *soundNet, soundFiles) ([]float64, error)
+		fn   func(context.Context, *env, *soundNet, soundFiles) (SoundDelay, error)
 	}{{"a", chromiumClicks}, {"b", parleyChromiumClicks}, {"c", parleyClicks}} {
 		step("sound (%s): mouth to ear, %d clicks", c.name, p.clicks)
-		ms, err := inSoundNet(ctx, loss{}, nsWhy == "", func(n *soundNet) ([]float64, error) { return c.fn(ctx, e, n, files) })
+		d, err := inSoundNet(ctx, loss{}, nsWhy == "", func(n *soundNet) (SoundDelay, error) { return c.fn(ctx, e, n, files) })
 		if err != nil {
 			fail(fmt.Sprintf("sound (%s) mouth to ear", c.name), err)
 			continue
 		}
-		res.Sound.MouthToEar = append(res.Sound.MouthToEar, SoundDelay{Case: c.name, MS: stats.Summarize(ms)})
+		d.Case = c.name
+		res.Sound.MouthToEar = append(res.Sound.MouthToEar, d)
 	}
 	if !p.echo {
 		return
@@ -423,12 +428,20 @@ func parleySpeech(ctx context.Context, e *env, n *soundNet, f soundFiles) (Sound
 	return row, err
 }
 
-func parleyClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) ([]float64, error) {
+func parleyClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
 	alice, bob, played, err := parleyPair(ctx, e, n, f.clicks, float64(len(f.clickPCM))/wav.SampleRate)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
-	return pairDelays(clickOnsets(f.clickPCM, float64(alice.MediaFilesAtMs)), clickOnsets(played, float64(bob.MediaFilesAtMs)))
+	return delays(pairDelays(clickOnsets(f.clickPCM, float64(alice.MediaFilesAtMs)), clickOnsets(played, float64(bob.MediaFilesAtMs))))
+}
+
+// delays summarises the clicks' delays.
+func delays(ms []float64, err error) (SoundDelay, error) {
+	if err != nil {
+		return SoundDelay{}, err
+	}
+	return SoundDelay{MS: stats.Summarize(ms)}, nil
 }
 
 func readWAV(path string) ([]float32, error) {
@@ -481,9 +494,10 @@ type soundPageResult struct {
 	Record      *soundRecording `json:"record"`
 	RecordLocal *soundRecording `json:"recordLocal"`
 	AudioStats  struct {
-		PacketsReceived   int64 `json:"packetsReceived"`
-		PacketsLost       int64 `json:"packetsLost"`
-		ConcealmentEvents int64 `json:"concealmentEvents"`
+		PacketsReceived     int64   `json:"packetsReceived"`
+		PacketsLost         int64   `json:"packetsLost"`
+		ConcealmentEvents   int64   `json:"concealmentEvents"`
+		JitterBufferDelayMS float64 `json:"jitterBufferDelayMs"`
 	} `json:"audioStats"`
 }
 
@@ -584,10 +598,10 @@ func chromiumSpeech(ctx context.Context, e *env, n *soundNet, f soundFiles) (Sou
 // chromiumClicks times clicks from alice's microphone, as her page
 // captured it, to bob's speaker: both through the same recorder, so its
 // own delay cancels out.
-func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) ([]float64, error) {
+func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
 	port, stop, err := soundSignal(ctx, e, n)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	defer stop()
 	local, rec := filepath.Join(e.tmp, "chromium-alice-mic.wav"), filepath.Join(e.tmp, "chromium-bob-clicks.wav")
@@ -597,36 +611,38 @@ func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) ([]f
 		Seconds: float64(len(f.clickPCM))/wav.SampleRate + 1,
 	}, nil)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	alice, err := pageNamed(pages, "alice")
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	bob, err := pageNamed(pages, "bob")
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	if alice.RecordLocal == nil || bob.Record == nil {
-		return nil, errors.New("sound driver: a recording is missing")
+		return SoundDelay{}, errors.New("sound driver: a recording is missing")
 	}
 	sent, err := readWAV(local)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	got, err := readWAV(rec)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
-	return pairDelays(clickOnsets(sent, alice.RecordLocal.StartMs), clickOnsets(got, bob.Record.StartMs))
+	d, err := delays(pairDelays(clickOnsets(sent, alice.RecordLocal.StartMs), clickOnsets(got, bob.Record.StartMs)))
+	d.JitterBufferMS = bob.AudioStats.JitterBufferDelayMS
+	return d, err
 }
 
 // parleyChromiumClicks times clicks from a headless Parley's microphone
 // to a Chromium page's speaker.
-func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) ([]float64, error) {
+func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
 	port, stop, err := soundSignal(ctx, e, n)
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	defer stop()
 	rec := filepath.Join(e.tmp, "chromium-bob-from-parley.wav")
@@ -647,17 +663,19 @@ func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles
 		err = errors.Join(err, aerr)
 	}
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	bob, err := pageNamed(pages, "bob")
 	if err != nil {
-		return nil, err
+		return SoundDelay{}, err
 	}
 	got, err := readWAV(rec)
 	if err != nil || bob.Record == nil {
-		return nil, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
+		return SoundDelay{}, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
 	}
-	return pairDelays(clickOnsets(f.clickPCM, float64(res.MediaFilesAtMs)), clickOnsets(got, bob.Record.StartMs))
+	d, err := delays(pairDelays(clickOnsets(f.clickPCM, float64(res.MediaFilesAtMs)), clickOnsets(got, bob.Record.StartMs)))
+	d.JitterBufferMS = bob.AudioStats.JitterBufferDelayMS
+	return d, err
 }
 
 // soundMarkdown renders the sound section.
@@ -679,7 +697,7 @@ func soundMarkdown(w func(string, ...any), s *SoundResults) {
 	}
 	w("\nChromium counts concealment events, Parley concealed packets. Cases: (a) Chromium→Chromium, (b) Parley headless→Chromium, (c) Parley headless→Parley headless.\n")
 	w("\n### Mouth to ear (ms, a click from the sender's microphone to the receiver's speaker; target ≤ Chromium's)\n\n")
-	w("| Case | clicks | median | p95 | min | max | ratio to (a), median |\n|---|---|---|---|---|---|---|\n")
+	w("| Case | clicks | median | p95 | min | max | ratio to (a), median | Chromium's jitter buffer held |\n|---|---|---|---|---|---|---|---|\n")
 	var base float64
 	for _, d := range s.MouthToEar {
 		if d.Case == "a" {
@@ -687,7 +705,11 @@ func soundMarkdown(w func(string, ...any), s *SoundResults) {
 		}
 	}
 	for _, d := range s.MouthToEar {
-		w("| (%s) | %d | %s | %s | %s | %s | %s |\n", d.Case, d.MS.N, f0(d.MS.Median), f0(d.MS.P95), f0(d.MS.Min), f0(d.MS.Max), ratio(d.MS.Median, base))
+		held := "–"
+		if d.JitterBufferMS > 0 {
+			held = f0(d.JitterBufferMS)
+		}
+		w("| (%s) | %d | %s | %s | %s | %s | %s | %s |\n", d.Case, d.MS.N, f0(d.MS.Median), f0(d.MS.P95), f0(d.MS.Min), f0(d.MS.Max), ratio(d.MS.Median, base), held)
 	}
 	if len(s.Echo) > 0 {
 		echoMarkdown(w, s.Echo)
