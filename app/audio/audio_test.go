@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 	"unsafe"
-
-	"github.com/parleyhq/parley/internal/testwait"
 )
 
 func TestPlayoutWaitsForTargetThenPlays(t *testing.T) {
@@ -206,54 +204,94 @@ func energy(x []float32) float64 {
 	return e
 }
 
-// Feeding a sound stops promptly when its context ends (the call was
-// answered) and at once when the device has stopped, which never makes
-// room in the queue again: a ring must not wait on it forever.
-func TestFeedStopsWhenAnsweredOrDeviceGone(t *testing.T) {
-	s := &Speaker{play: newPlayout(1, playoutCapacity)} // no device reads it
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.feed(ctx, Ringtone()) }()
-	testwait.Until(t, "the queue full", 5*time.Second, func() bool {
-		return s.play.queued() >= playoutCapacity-SampleRate/10
-	})
-	cancel()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Fatalf("feed after cancel: %v", err)
-		}
-	case <-time.After(time.Second):
-		t.Fatal("feed went on after its context ended")
-	}
+// stuckSounds is a SoundPlayer whose queue never drains, as a device that
+// stopped reading: it takes what fits, then nothing.
+type stuckSounds struct {
+	queued int
+	hushed bool
+	err    error
+}
 
-	s.gone.Store(true)
-	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+func (p *stuckSounds) QueueSound(pcm []float32) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n := min(len(pcm), soundCapacity-p.queued)
+	p.queued += n
+	return n, nil
+}
+func (p *stuckSounds) SoundQueued() int { return p.queued }
+func (p *stuckSounds) Hush()            { p.queued, p.hushed = 0, true }
+
+// Feeding a sound stops promptly when its context ends (the call was
+// answered), dropping what is queued, and at once when the output plays
+// no more: a ring must not wait on it forever.
+func TestFeedStopsWhenAnsweredOrSpeakerGone(t *testing.T) {
+	p := &stuckSounds{}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	if err := s.feed(ctx, Ringtone()); !errors.Is(err, ErrSpeakerGone) {
-		t.Fatalf("feed to a stopped device: %v, want ErrSpeakerGone", err)
+	start := time.Now()
+	if err := Ring(ctx, p); !errors.Is(err, context.DeadlineExceeded) || !p.hushed || time.Since(start) > time.Second {
+		t.Fatalf("Ring after its context ended: %v after %v, hushed %v; want it stopped, its sound dropped", err, time.Since(start), p.hushed)
+	}
+	p = &stuckSounds{err: ErrSpeakerGone}
+	if err := PlaySound(context.Background(), p, Chime()); !errors.Is(err, ErrSpeakerGone) {
+		t.Fatalf("PlaySound on a stopped speaker: %v, want ErrSpeakerGone", err)
 	}
 }
 
-// PlayRing plays until its context ends and then returns promptly, or says
-// at once that there is no speaker (CI machines have none).
-func TestPlayRingStopsWithItsContext(t *testing.T) {
-	devs, _ := Speakers()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	err := PlayRing(ctx, "", nil)
-	t.Logf("PlayRing: %v after %v", err, time.Since(start))
-	switch {
-	case len(devs) == 0 && !errors.Is(err, ErrNoSpeaker):
-		t.Fatalf("PlayRing without speakers: %v, want ErrNoSpeaker", err)
-	case len(devs) > 0 && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, ErrNoSpeaker):
-		t.Fatalf("PlayRing: %v, want it to ring until its context ended", err)
-	case time.Since(start) > 2*time.Second:
-		t.Fatalf("PlayRing took %v to stop", time.Since(start))
+// farRecorder is a Far that keeps what it was told was played, as mono.
+type farRecorder struct{ mono []float32 }
+
+func (f *farRecorder) Render(pcm []float32, channels int) {
+	for i := 0; i+channels <= len(pcm); i += channels {
+		f.mono = append(f.mono, (pcm[i]+pcm[i+channels-1])/2)
 	}
-	if err := PlayRing(context.Background(), "no such speaker \x00 here", nil); !errors.Is(err, ErrSpeakerNotFound) && !errors.Is(err, ErrNoSpeaker) {
-		t.Fatalf("PlayRing(bogus): %v", err)
+}
+
+// The app's sounds play mixed into the call's audio on the same speaker,
+// and the echo canceller's reference (Far) is told exactly that sum.
+func TestSoundsMixIntoTheCallAndItsReference(t *testing.T) {
+	far := &farRecorder{}
+	v := NewClockedVirtual(far)
+	defer v.Close()
+	v.Record()
+	call := make([]float32, SampleRate/5) // 200 ms of the call: a steady 0.1
+	for i := range call {
+		call[i] = 0.1
+	}
+	if err := v.Write(call, 1); err != nil {
+		t.Fatal(err)
+	}
+	chime := Chime()[:SampleRate/10]
+	if n, err := v.QueueSound(chime); n != len(chime) || err != nil {
+		t.Fatalf("QueueSound: %d, %v", n, err)
+	}
+	for range 10 {
+		v.Play(framesOf(virtualPeriod))
+	}
+	played := v.Recording()
+	if len(played) != len(far.mono) {
+		t.Fatalf("played %d samples, the reference heard %d", len(played), len(far.mono))
+	}
+	callHeard := 0
+	for i, got := range played {
+		if got != far.mono[i] {
+			t.Fatalf("sample %d: played %v, the reference heard %v", i, got, far.mono[i])
+		}
+		var s float32
+		if i < len(chime) {
+			s = chime[i]
+		}
+		switch rest := got - s; {
+		case math.Abs(float64(rest-0.1)) < 1e-6:
+			callHeard++
+		case math.Abs(float64(rest)) > 1e-6:
+			t.Fatalf("sample %d is %v: neither the chime (%v) nor the chime plus the call", i, got, s)
+		}
+	}
+	if callHeard == 0 || v.SoundQueued() != 0 {
+		t.Fatalf("the call was heard in %d samples, %d of sound left; want both played", callHeard, v.SoundQueued())
 	}
 }
 
@@ -279,7 +317,7 @@ func TestDevicesFailTyped(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err = PlayTestSound(ctx, "", nil)
+	err = PlayTestSound(ctx, "")
 	t.Logf("PlayTestSound: %v", err)
 	if len(devs) == 0 && !errors.Is(err, ErrNoSpeaker) {
 		t.Fatalf("PlayTestSound without speakers: %v", err)

@@ -1,7 +1,6 @@
 package audio
 
 import (
-	"context"
 	"math"
 	"time"
 )
@@ -32,29 +31,4 @@ func Ringtone() []float32 {
 		out[i] = float32(ringGain * env * (math.Sin(2*math.Pi*ringLow*t) + math.Sin(2*math.Pi*ringHigh*t)))
 	}
 	return out
-}
-
-// PlayRing rings on the speaker called name ("" for the default) until ctx
-// ends; far, if not nil, hears what is played, as PlayTestSound's does. It
-// returns ctx's error once stopped, ErrNoSpeaker or ErrSpeakerNotFound if
-// the speaker could not be opened, and ErrSpeakerGone if it stopped: it
-// never tries again, so a missing speaker costs nothing.
-//
-// Closing the device drops what is still queued: once the call is
-// answered, a tail of ring over the first words would be wrong.
-func PlayRing(ctx context.Context, name string, far Far) error {
-	if err := ctx.Err(); err != nil {
-		return err // answered before the device opened: nothing to ring
-	}
-	s, err := openWithFar(name, far)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	ring := Ringtone()
-	for {
-		if err := s.feed(ctx, ring); err != nil {
-			return err
-		}
-	}
 }

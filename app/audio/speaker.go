@@ -28,6 +28,8 @@ type Speaker struct {
 	ctx  *malgo.AllocatedContext
 	dev  *malgo.Device
 	play *playout
+	// sounds are the app's own (SoundPlayer), added to the call's.
+	sounds sounds
 
 	gone      atomic.Bool
 	closeOnce sync.Once
@@ -113,6 +115,7 @@ func (s *Speaker) fill(out, _ []byte, _ uint32) {
 	}
 	pcm := unsafe.Slice((*float32)(unsafe.Pointer(&out[0])), len(out)/4)
 	s.play.read(pcm)
+	s.sounds.mixInto(pcm)
 	if f := s.far.Load(); f != nil {
 		f.Render(pcm, 2)
 	}
@@ -152,6 +155,23 @@ func (s *Speaker) Write(pcm []float32, channels int) error {
 	s.play.write(pcm, channels)
 	return nil
 }
+
+// QueueSound implements SoundPlayer.
+func (s *Speaker) QueueSound(pcm []float32) (int, error) {
+	switch {
+	case s.closing.Load():
+		return 0, ErrClosed
+	case s.gone.Load():
+		return 0, ErrSpeakerGone
+	}
+	return s.sounds.queue(pcm), nil
+}
+
+// SoundQueued implements SoundPlayer.
+func (s *Speaker) SoundQueued() int { return s.sounds.queued() }
+
+// Hush implements SoundPlayer.
+func (s *Speaker) Hush() { s.sounds.hush() }
 
 // Close stops the device and releases the audio system.
 func (s *Speaker) Close() error {

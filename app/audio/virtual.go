@@ -15,8 +15,9 @@ const virtualPeriod = 10 * time.Millisecond
 // what it played, exactly as a device's callback does, and records it
 // once Record is called.
 type Virtual struct {
-	play *playout
-	fars []Far
+	play   *playout
+	sounds sounds // the app's own (SoundPlayer), added to the call's
+	fars   []Far
 
 	mu        sync.Mutex
 	recording bool
@@ -68,6 +69,7 @@ func (v *Virtual) run() {
 func (v *Virtual) Play(frames int) {
 	buf := make([]float32, 2*frames)
 	v.play.read(buf)
+	v.sounds.mixInto(buf)
 	for _, f := range v.fars {
 		f.Render(buf, 2)
 	}
@@ -94,6 +96,23 @@ func (v *Virtual) Write(pcm []float32, channels int) error {
 	v.play.write(pcm, channels)
 	return nil
 }
+
+// QueueSound implements SoundPlayer.
+func (v *Virtual) QueueSound(pcm []float32) (int, error) {
+	v.mu.Lock()
+	closed := v.closed
+	v.mu.Unlock()
+	if closed {
+		return 0, ErrClosed
+	}
+	return v.sounds.queue(pcm), nil
+}
+
+// SoundQueued implements SoundPlayer.
+func (v *Virtual) SoundQueued() int { return v.sounds.queued() }
+
+// Hush implements SoundPlayer.
+func (v *Virtual) Hush() { v.sounds.hush() }
 
 // Arrived implements Arrivals.
 func (v *Virtual) Arrived(media time.Duration) { v.play.arrived(media) }

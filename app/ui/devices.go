@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/app/audio"
@@ -55,8 +54,6 @@ type devices struct {
 	// voice cleans the microphone against what the speaker plays; nil
 	// if it could not start (the sound then goes out as captured).
 	voice *voice.Processor
-	// callFar is what the call's speaker tells voice (nil without voice).
-	callFar *heldFar
 }
 
 func newDevices(st settings.Settings, log *slog.Logger) *devices {
@@ -64,7 +61,7 @@ func newDevices(st settings.Settings, log *slog.Logger) *devices {
 	if p, err := voice.New(voiceConfig(st)); err != nil {
 		log.Warn("microphone processing unavailable; sending sound as captured", "err", err)
 	} else {
-		d.voice, d.callFar = p, &heldFar{voice: p}
+		d.voice = p
 	}
 	d.setVideo(st.Resolution, st.FrameRate)
 	return d
@@ -154,38 +151,10 @@ func (d *devices) openSpeaker(name string, fake bool) (audio.Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	if d.callFar != nil {
-		out.SetFar(d.callFar) // the echo canceller's reference
+	if d.voice != nil {
+		out.SetFar(d.voice) // the echo canceller's reference
 	}
 	return out, nil
-}
-
-// heldFar passes what the call's speaker plays to the echo canceller,
-// except while held. The canceller takes one stream of played sound: two
-// speakers' buffers interleaved in it are neither one's sound, and leave
-// the canceller unable to cancel either.
-type heldFar struct {
-	voice *voice.Processor
-	held  atomic.Bool
-}
-
-// Render implements audio.Far.
-func (f *heldFar) Render(pcm []float32, channels int) {
-	if !f.held.Load() {
-		f.voice.Render(pcm, channels)
-	}
-}
-
-// lendFar gives the echo canceller (nil without one) to a speaker of its
-// own, the ring's, until release is called. Meanwhile the call's speaker,
-// which has nothing to play before the call is answered, is left out of
-// it.
-func (d *devices) lendFar() (far audio.Far, release func()) {
-	if d.callFar == nil {
-		return nil, func() {}
-	}
-	d.callFar.held.Store(true)
-	return d.voice, func() { d.callFar.held.Store(false) }
 }
 
 // listDevices reads every kind of device now.

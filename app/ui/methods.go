@@ -347,15 +347,23 @@ func (a *App) FrameBridgeURL() (string, error) {
 	return a.bridge.URL(), nil
 }
 
-// PlayTestSound plays a short chime on the named speaker.
+// PlayTestSound plays a short chime on the named speaker: mixed into the
+// call's sound when the call plays on that speaker (so that the echo
+// canceller hears it, and it does not reach the other side), else on the
+// device alone.
 func (a *App) PlayTestSound(speaker string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var far audio.Far
-	if a.devices.voice != nil {
-		far = a.devices.voice
+	a.mu.Lock()
+	sw := a.speaker
+	a.mu.Unlock()
+	var err error
+	if sw != nil && sw.plays(speaker) {
+		err = audio.PlaySound(ctx, sw, audio.Chime())
+	} else {
+		err = audio.PlayTestSound(ctx, speaker)
 	}
-	if err := audio.PlayTestSound(ctx, speaker, far); err != nil {
+	if err != nil {
 		return errors.New("the test sound could not be played: " + err.Error())
 	}
 	return nil

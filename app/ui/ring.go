@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 
@@ -70,20 +69,18 @@ func (r *ringer) wait() {
 	}
 }
 
-// playRing rings on the speaker the call plays to, until ctx ends. The
-// ring feeds the echo canceller as the call's sound does: the reference
-// is exactly what the speakers play. With fake media it stays silent,
-// as the call's speaker does.
+// playRing rings until ctx ends, mixed into what the call's speaker
+// plays: the echo canceller, told what that speaker plays, hears the ring
+// too. With fake media it stays silent, as the call's speaker does.
 func (a *App) playRing(ctx context.Context) error {
 	if a.opts.FakeMedia {
 		return nil
 	}
-	far, release := a.devices.lendFar()
-	defer release()
-	name := a.liveDevices().Speaker
-	err := audio.PlayRing(ctx, name, far)
-	if errors.Is(err, audio.ErrSpeakerNotFound) && name != "" {
-		err = audio.PlayRing(ctx, "", far) // as openSpeaker falls back
+	a.mu.Lock()
+	sw := a.speaker
+	a.mu.Unlock()
+	if sw == nil {
+		return audio.ErrNoSpeaker
 	}
-	return err
+	return audio.Ring(ctx, sw)
 }

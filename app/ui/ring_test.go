@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/engine"
-	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/internal/testwait"
 )
 
@@ -173,22 +171,4 @@ func TestRingFollowsRingingState(t *testing.T) {
 	}
 	bob.stop()
 	testwait.Goroutines(t, base+2, 10*time.Second)
-}
-
-// While the ring plays, its speaker alone feeds the echo canceller; the
-// call's speaker feeds it again once the ring is over.
-func TestRingBorrowsTheEchoCanceller(t *testing.T) {
-	d := newDevices(settings.Defaults(), slog.New(slog.DiscardHandler))
-	defer d.close()
-	if d.voice == nil {
-		t.Skip("no microphone processing on this machine")
-	}
-	far, release := d.lendFar()
-	if far != audio.Far(d.voice) || !d.callFar.held.Load() {
-		t.Fatalf("lent %v, call speaker held %v: want the canceller, and the call's speaker left out", far, d.callFar.held.Load())
-	}
-	release()
-	if d.callFar.held.Load() {
-		t.Fatal("the call's speaker is still left out after the ring")
-	}
 }

@@ -47,6 +47,46 @@ func (s *speakerSwitch) swap(out audio.Output) {
 	}
 }
 
+// QueueSound implements audio.SoundPlayer: the app's sounds are mixed
+// into the current speaker's. Without a real one (none could be opened,
+// or fake media) they are not played: ErrNoSpeaker.
+func (s *speakerSwitch) QueueSound(pcm []float32) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.out.(audio.SoundPlayer)
+	if !ok {
+		return 0, audio.ErrNoSpeaker
+	}
+	return p.QueueSound(pcm)
+}
+
+// SoundQueued implements audio.SoundPlayer.
+func (s *speakerSwitch) SoundQueued() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.out.(audio.SoundPlayer); ok {
+		return p.SoundQueued()
+	}
+	return 0
+}
+
+// Hush implements audio.SoundPlayer.
+func (s *speakerSwitch) Hush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.out.(audio.SoundPlayer); ok {
+		p.Hush()
+	}
+}
+
+// plays says whether the current speaker is the one called name.
+func (s *speakerSwitch) plays(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sp, ok := s.out.(*audio.Speaker)
+	return ok && sp.Name() == name
+}
+
 // Close implements audio.Output: it closes the current speaker.
 func (s *speakerSwitch) Close() error {
 	s.swap(nil)
