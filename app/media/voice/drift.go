@@ -245,6 +245,20 @@ func (d *driftResampler) read(out []float32) {
 	}
 }
 
+// step moves the reference for an echo that now comes n samples later
+// (earlier, if negative) than it did: a buffer lost on either side, found
+// from the echo itself (realigner). As a jump in endBlock, it counts as
+// lost, so that the rate's fit leaves it out.
+// The queue's depth is back where it was before the loss, and where
+// endBlock expects it.
+func (d *driftResampler) step(n int) {
+	d.pos -= int64(n)
+	d.lost -= int64(n)
+	if oldest := d.written - ringSize + half; d.pos < oldest {
+		d.pos = oldest
+	}
+}
+
 // full says whether a block of frames has been read: time for endBlock.
 func (d *driftResampler) full() bool { return d.n == block }
 
@@ -276,9 +290,11 @@ func (d *driftResampler) at(pos int64, frac float64) float32 {
 }
 
 // endBlock acts on a block's measurements. shift is how many samples
-// later the echo came than a block before, if measured (echoPath). It
+// later the echo came than a block before, if measured (echoPath). timed:
+// the echo itself is being timed (realigner), which finds a lost buffer
+// exactly and at once, so the queue's depth is not taken for one. It
 // returns whether the position jumped.
-func (d *driftResampler) endBlock(shift float64, measured bool) bool {
+func (d *driftResampler) endBlock(shift float64, measured, timed bool) bool {
 	mean, least := d.sum/float64(d.n), d.least
 	d.startBlock()
 	d.blocks++
@@ -288,7 +304,7 @@ func (d *driftResampler) endBlock(shift float64, measured bool) bool {
 	}
 
 	var jump int64
-	if e := mean - d.depth; d.blocks > settle && math.Abs(e) > jumpAt {
+	if e := mean - d.depth; d.blocks > settle && !timed && math.Abs(e) > jumpAt {
 		// A step: a buffer lost on either side. Jumping back by it puts
 		// the echo where the canceller expects it, and the count of
 		// samples leaves it out.

@@ -82,6 +82,7 @@ type Processor struct {
 	far       *driftResampler // played samples whose echo has not been captured yet
 	rendering atomic.Bool     // cancelling echo, and not closed: Render keeps what is played
 	path      *echoPath       // the canceller's echo path, watched for drift
+	align     *realigner      // the echo's lag, found again when it jumps
 	hp        *highPass       // the captured samples' high-pass filter
 	in        []int16         // captured samples not yet a whole frame
 	out       []int16         // processed samples not yet returned
@@ -104,7 +105,7 @@ func New(cfg Config) (*Processor, error) {
 		C.speex_echo_state_destroy(echo)
 		return nil, errors.New("voice: preprocessor failed to start")
 	}
-	p := &Processor{echo: echo, pre: pre, far: newDriftResampler(), path: new(echoPath), hp: newHighPass(highPassHz, SampleRate)}
+	p := &Processor{echo: echo, pre: pre, far: newDriftResampler(), path: new(echoPath), align: newRealigner(), hp: newHighPass(highPassHz, SampleRate)}
 	p.apply(cfg)
 	return p, nil
 }
@@ -124,6 +125,7 @@ func (p *Processor) SetConfig(cfg Config) {
 		p.far.restart()
 		p.farMu.Unlock()
 		p.path.forget()
+		p.align = newRealigner()
 	}
 	if p.cfg == (Config{}) {
 		p.hp.reset() // it saw none of what came while all was off
@@ -203,13 +205,20 @@ func (p *Processor) Capture(pcm []float32) error {
 			}
 			C.speex_echo_cancellation(p.echo, &p.rec[0], &p.play[0], &p.cleaned[0])
 			p.path.frame(&p.play, &p.rec, &p.cleaned)
+			if step := p.align.frame(int16s(&p.play), int16s(&p.rec), int16s(&p.cleaned)); step != 0 {
+				p.farMu.Lock()
+				p.far.step(step)
+				p.farMu.Unlock()
+				p.path.forget()
+			}
 			if full {
 				shift, ok := p.path.shift(p.echo)
 				p.farMu.Lock()
-				moved := p.far.endBlock(shift, ok)
+				moved := p.far.endBlock(shift, ok, p.align.timing())
 				p.farMu.Unlock()
 				if moved {
 					p.path.forget()
+					p.align.jumped()
 				}
 			}
 			frame = &p.cleaned[0]
@@ -242,6 +251,11 @@ func (p *Processor) Close() {
 		C.speex_echo_state_destroy(p.echo)
 		p.echo, p.pre = nil, nil
 	}
+}
+
+// int16s views a frame of speexdsp's samples as Go's.
+func int16s(f *[Frame]C.spx_int16_t) []int16 {
+	return unsafe.Slice((*int16)(unsafe.Pointer(&f[0])), Frame)
 }
 
 func toInt16(v float32) int16 {
