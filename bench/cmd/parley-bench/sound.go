@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parleyhq/parley/app/media/wav"
@@ -25,6 +26,7 @@ type soundPlan struct {
 	sentences int // of harvard, spoken as the sent speech
 	losses    []loss
 	clicks    int
+	calls     int // calls per mouth-to-ear case
 	// echo runs the echo cancellers (a few minutes' C++ build the first
 	// time, so not in the smoke run).
 	echo bool
@@ -77,10 +79,21 @@ type SoundLossRow struct {
 type SoundDelay struct {
 	Case string        `json:"case"`
 	MS   stats.Summary `json:"ms"`
+	// CallMedians is each call's median: a case's calls differ by more
+	// than its clicks do (each call starts its clocks afresh).
+	CallMedians []float64 `json:"callMedians"`
 	// JitterBufferMS is what a Chromium receiver's jitter buffer (NetEq)
-	// held the audio on average (jitterBufferDelay per sample): the part
-	// of the delay the receiver sets from how evenly the packets came.
+	// held the audio on average (jitterBufferDelay per sample), over the
+	// calls: the part of the delay the receiver sets from how evenly the
+	// packets came.
 	JitterBufferMS float64 `json:"jitterBufferMs,omitempty"`
+}
+
+// clickCall is one call's click delays (ms) and its receiver's jitter
+// buffer delay (Chromium's; 0 for Parley's).
+type clickCall struct {
+	ms             []float64
+	jitterBufferMS float64
 }
 
 // soundFiles are the generated test sounds.
@@ -91,11 +104,11 @@ type soundFiles struct {
 }
 
 func fullSoundPlan() soundPlan {
-	return soundPlan{sentences: len(harvard), clicks: 8, losses: []loss{{0, false}, {5, false}, {10, false}, {20, false}, {10, true}}, echo: true}
+	return soundPlan{sentences: len(harvard), clicks: 8, calls: 3, losses: []loss{{0, false}, {5, false}, {10, false}, {20, false}, {10, true}}, echo: true}
 }
 
 func smokeSoundPlan() soundPlan {
-	return soundPlan{sentences: 2, clicks: 2, losses: []loss{{0, false}}}
+	return soundPlan{sentences: 2, clicks: 2, calls: 1, losses: []loss{{0, false}}}
 }
 
 func (p soundPlan) execute(ctx context.Context, e *env, res *Results, fail func(string, error), step func(string, ...any)) {
@@ -135,15 +148,26 @@ func (p soundPlan) execute(ctx context.Context, e *env, res *Results, fail func(
 	}
 	for _, c := range []struct {
 		name string
-		fn   func(context.Context, *env, *soundNet, soundFiles) (SoundDelay, error)
+		fn   func(context.Context, *env, *soundNet, soundFiles) (clickCall, error)
 	}{{"a", chromiumClicks}, {"b", parleyChromiumClicks}, {"c", parleyClicks}} {
-		step("sound (%s): mouth to ear, %d clicks", c.name, p.clicks)
-		d, err := inSoundNet(ctx, loss{}, nsWhy == "", func(n *soundNet) (SoundDelay, error) { return c.fn(ctx, e, n, files) })
-		if err != nil {
-			fail(fmt.Sprintf("sound (%s) mouth to ear", c.name), err)
+		d := SoundDelay{Case: c.name}
+		var all []float64
+		for call := range p.calls {
+			step("sound (%s): mouth to ear, call %d of %d, %d clicks", c.name, call+1, p.calls, p.clicks)
+			r, err := inSoundNet(ctx, loss{}, nsWhy == "", func(n *soundNet) (clickCall, error) { return c.fn(ctx, e, n, files) })
+			if err != nil {
+				fail(fmt.Sprintf("sound (%s) mouth to ear, call %d", c.name, call+1), err)
+				continue
+			}
+			all = append(all, r.ms...)
+			d.CallMedians = append(d.CallMedians, stats.Summarize(r.ms).Median)
+			d.JitterBufferMS += r.jitterBufferMS
+		}
+		if len(d.CallMedians) == 0 {
 			continue
 		}
-		d.Case = c.name
+		d.MS = stats.Summarize(all)
+		d.JitterBufferMS /= float64(len(d.CallMedians))
 		res.Sound.MouthToEar = append(res.Sound.MouthToEar, d)
 	}
 	if !p.echo {
@@ -428,20 +452,13 @@ func parleySpeech(ctx context.Context, e *env, n *soundNet, f soundFiles) (Sound
 	return row, err
 }
 
-func parleyClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
+func parleyClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (clickCall, error) {
 	alice, bob, played, err := parleyPair(ctx, e, n, f.clicks, float64(len(f.clickPCM))/wav.SampleRate)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
-	return delays(pairDelays(clickOnsets(f.clickPCM, float64(alice.MediaFilesAtMs)), clickOnsets(played, float64(bob.MediaFilesAtMs))))
-}
-
-// delays summarises the clicks' delays.
-func delays(ms []float64, err error) (SoundDelay, error) {
-	if err != nil {
-		return SoundDelay{}, err
-	}
-	return SoundDelay{MS: stats.Summarize(ms)}, nil
+	ms, err := pairDelays(clickOnsets(f.clickPCM, float64(alice.MediaFilesAtMs)), clickOnsets(played, float64(bob.MediaFilesAtMs)))
+	return clickCall{ms: ms}, err
 }
 
 func readWAV(path string) ([]float32, error) {
@@ -598,10 +615,10 @@ func chromiumSpeech(ctx context.Context, e *env, n *soundNet, f soundFiles) (Sou
 // chromiumClicks times clicks from alice's microphone, as her page
 // captured it, to bob's speaker: both through the same recorder, so its
 // own delay cancels out.
-func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
+func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (clickCall, error) {
 	port, stop, err := soundSignal(ctx, e, n)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	defer stop()
 	local, rec := filepath.Join(e.tmp, "chromium-alice-mic.wav"), filepath.Join(e.tmp, "chromium-bob-clicks.wav")
@@ -611,38 +628,37 @@ func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (Sou
 		Seconds: float64(len(f.clickPCM))/wav.SampleRate + 1,
 	}, nil)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	alice, err := pageNamed(pages, "alice")
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	bob, err := pageNamed(pages, "bob")
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	if alice.RecordLocal == nil || bob.Record == nil {
-		return SoundDelay{}, errors.New("sound driver: a recording is missing")
+		return clickCall{}, errors.New("sound driver: a recording is missing")
 	}
 	sent, err := readWAV(local)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	got, err := readWAV(rec)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
-	d, err := delays(pairDelays(clickOnsets(sent, alice.RecordLocal.StartMs), clickOnsets(got, bob.Record.StartMs)))
-	d.JitterBufferMS = bob.AudioStats.JitterBufferDelayMS
-	return d, err
+	ms, err := pairDelays(clickOnsets(sent, alice.RecordLocal.StartMs), clickOnsets(got, bob.Record.StartMs))
+	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS}, err
 }
 
 // parleyChromiumClicks times clicks from a headless Parley's microphone
 // to a Chromium page's speaker.
-func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundDelay, error) {
+func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (clickCall, error) {
 	port, stop, err := soundSignal(ctx, e, n)
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	defer stop()
 	rec := filepath.Join(e.tmp, "chromium-bob-from-parley.wav")
@@ -663,19 +679,18 @@ func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles
 		err = errors.Join(err, aerr)
 	}
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	bob, err := pageNamed(pages, "bob")
 	if err != nil {
-		return SoundDelay{}, err
+		return clickCall{}, err
 	}
 	got, err := readWAV(rec)
 	if err != nil || bob.Record == nil {
-		return SoundDelay{}, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
+		return clickCall{}, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
 	}
-	d, err := delays(pairDelays(clickOnsets(f.clickPCM, float64(res.MediaFilesAtMs)), clickOnsets(got, bob.Record.StartMs)))
-	d.JitterBufferMS = bob.AudioStats.JitterBufferDelayMS
-	return d, err
+	ms, err := pairDelays(clickOnsets(f.clickPCM, float64(res.MediaFilesAtMs)), clickOnsets(got, bob.Record.StartMs))
+	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS}, err
 }
 
 // soundMarkdown renders the sound section.
@@ -697,7 +712,7 @@ func soundMarkdown(w func(string, ...any), s *SoundResults) {
 	}
 	w("\nChromium counts concealment events, Parley concealed packets. Cases: (a) Chromium→Chromium, (b) Parley headless→Chromium, (c) Parley headless→Parley headless.\n")
 	w("\n### Mouth to ear (ms, a click from the sender's microphone to the receiver's speaker; target ≤ Chromium's)\n\n")
-	w("| Case | clicks | median | p95 | min | max | ratio to (a), median | Chromium's jitter buffer held |\n|---|---|---|---|---|---|---|---|\n")
+	w("| Case | calls × clicks | median | p95 | min | max | ratio to (a), median | each call's median | Chromium's jitter buffer held |\n|---|---|---|---|---|---|---|---|---|\n")
 	var base float64
 	for _, d := range s.MouthToEar {
 		if d.Case == "a" {
@@ -709,7 +724,12 @@ func soundMarkdown(w func(string, ...any), s *SoundResults) {
 		if d.JitterBufferMS > 0 {
 			held = f0(d.JitterBufferMS)
 		}
-		w("| (%s) | %d | %s | %s | %s | %s | %s | %s |\n", d.Case, d.MS.N, f0(d.MS.Median), f0(d.MS.P95), f0(d.MS.Min), f0(d.MS.Max), ratio(d.MS.Median, base), held)
+		calls := make([]string, len(d.CallMedians))
+		for i, m := range d.CallMedians {
+			calls[i] = f0(m)
+		}
+		w("| (%s) | %d × %d | %s | %s | %s | %s | %s | %s | %s |\n", d.Case, len(d.CallMedians), d.MS.N/max(len(d.CallMedians), 1),
+			f0(d.MS.Median), f0(d.MS.P95), f0(d.MS.Min), f0(d.MS.Max), ratio(d.MS.Median, base), strings.Join(calls, ", "), held)
 	}
 	if len(s.Echo) > 0 {
 		echoMarkdown(w, s.Echo)
