@@ -57,6 +57,10 @@ type Result struct {
 	// sound can be timed from one peer's microphone to another's speaker.
 	// It is the first connection; ConnectedAtMs moves on a reconnection.
 	MediaFilesAtMs int64 `json:"mediaFilesAtMs,omitempty"`
+	// MicCapturedAtMs is when the test microphone handed --mic-file's
+	// first chunk on (Unix ms, to the microsecond): its timeline as
+	// captured, 0 to 20 ms after MediaFilesAtMs (the microphone's pace).
+	MicCapturedAtMs float64 `json:"micCapturedAtMs,omitempty"`
 	// Freezes is the timeline of gaps between decoded remote pictures.
 	Freezes probe.FreezeReport `json:"freezes"`
 	// Signaling lists the server connection's outages and returns.

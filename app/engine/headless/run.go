@@ -172,6 +172,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	<-done
 
 	res.EndedAtMs = time.Now().UnixMilli()
+	if at := testmedia.MicFileCaptured(); o.MicFile != "" && !at.IsZero() {
+		res.MicCapturedAtMs = float64(at.UnixMicro()) / 1000
+	}
 	res.fillVideo(&video)
 	res.FramesReceived = res.Last.FramesReceived
 	res.fillAudio()

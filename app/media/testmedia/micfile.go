@@ -3,6 +3,7 @@ package testmedia
 import (
 	"os"
 	"sync"
+	"time"
 
 	"github.com/parleyhq/parley/app/media/wav"
 )
@@ -15,6 +16,9 @@ var micFile struct {
 	samples []float32 // 48 kHz mono; nil plays the tone
 	pos     int
 	playing bool
+	// captured is when the microphone handed the file's first chunk on
+	// (zero until then): where its timeline starts as captured.
+	captured time.Time
 }
 
 // SetMicFile makes the test microphone play the WAV file at path (see
@@ -39,8 +43,18 @@ func SetMicFile(path string) error {
 // StartMicFile plays the file set with SetMicFile from its beginning.
 func StartMicFile() {
 	micFile.mu.Lock()
-	micFile.pos, micFile.playing = 0, true
+	micFile.pos, micFile.playing, micFile.captured = 0, true, time.Time{}
 	micFile.mu.Unlock()
+}
+
+// MicFileCaptured returns when the test microphone handed the file's
+// first chunk on, after StartMicFile, or the zero time if it has not. The
+// file's sample at t is captured at that moment plus t, rounded down to a
+// chunk: a sound is timed from there as a browser's is from its capture.
+func MicFileCaptured() time.Time {
+	micFile.mu.Lock()
+	defer micFile.mu.Unlock()
+	return micFile.captured
 }
 
 // fillFromFile writes the file's next len(out) samples into out (silence
@@ -54,6 +68,9 @@ func fillFromFile(out []float32) bool {
 		return false
 	}
 	if micFile.playing {
+		if micFile.pos == 0 {
+			micFile.captured = time.Now()
+		}
 		n := copy(out, micFile.samples[min(micFile.pos, len(micFile.samples)):])
 		micFile.pos += n
 	}

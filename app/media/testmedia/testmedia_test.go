@@ -6,11 +6,13 @@ import (
 	"image"
 	"io"
 	"math"
+	"os"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/stamp"
+	"github.com/parleyhq/parley/app/media/wav"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
 )
@@ -199,4 +201,60 @@ func BenchmarkFrame(b *testing.B) {
 			}
 		})
 	}
+}
+
+// The microphone file plays from StartMicFile, and MicFileCaptured says
+// when its first chunk was handed on: the chunk that holds the file's
+// start, no earlier than the start and no later than a chunk after it.
+func TestMicFileCapturedWhereItStarts(t *testing.T) {
+	dir := t.TempDir()
+	pcm := make([]float32, 4*960)
+	for i := range pcm {
+		pcm[i] = 0.5
+	}
+	path := dir + "/m.wav"
+	if err := writeTestWAV(path, pcm); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetMicFile(path); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { micFile.mu.Lock(); micFile.samples = nil; micFile.mu.Unlock() }()
+	tn := &tone{}
+	if err := tn.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	r, err := tn.AudioRecord(tn.Properties()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := r.Read(); err != nil { // silence: not started
+		t.Fatal(err)
+	}
+	if !MicFileCaptured().IsZero() {
+		t.Fatal("captured before the file started")
+	}
+	start := time.Now()
+	StartMicFile()
+	c, _, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := MicFileCaptured()
+	if got := c.(*wave.Float32Interleaved).Data[0]; got != 0.5 {
+		t.Fatalf("first chunk after the start begins with %v, want the file's 0.5", got)
+	}
+	if at.Before(start) || at.Sub(start) > 2*toneChunk {
+		t.Fatalf("captured %v after the start, want within a chunk", at.Sub(start))
+	}
+}
+
+func writeTestWAV(path string, pcm []float32) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return wav.Write(f, pcm)
 }

@@ -368,9 +368,10 @@ type soundPeer struct {
 
 // soundHeadless mirrors the part of app/engine/headless.Result read here.
 type soundHeadless struct {
-	Connected      bool  `json:"connected"`
-	MediaFilesAtMs int64 `json:"mediaFilesAtMs"`
-	Last           struct {
+	Connected       bool    `json:"connected"`
+	MediaFilesAtMs  int64   `json:"mediaFilesAtMs"`
+	MicCapturedAtMs float64 `json:"micCapturedAtMs"`
+	Last            struct {
 		AudioPacketsReceived uint32 `json:"audioPacketsReceived"`
 		AudioRecovered       uint64 `json:"audioRecovered"`
 		AudioConcealed       uint64 `json:"audioConcealed"`
@@ -397,6 +398,16 @@ func startSoundPeer(ctx context.Context, e *env, n *soundNet, port int, name, ca
 	p.cmd.Stderr = &p.stderr
 	p.cmd.WaitDelay = 10 * time.Second
 	return p, p.cmd.Start()
+}
+
+// captured is where a Parley sender's clicks start their clock: where
+// its test microphone handed the file on, as a Chromium sender's start
+// where its page records the microphone, after capture.
+func (h *soundHeadless) captured() float64 {
+	if h.MicCapturedAtMs == 0 {
+		return float64(h.MediaFilesAtMs)
+	}
+	return h.MicCapturedAtMs
 }
 
 func (p *soundPeer) wait() (*soundHeadless, []float32, error) {
@@ -457,7 +468,7 @@ func parleyClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (click
 	if err != nil {
 		return clickCall{}, err
 	}
-	ms, err := pairDelays(clickOnsets(f.clickPCM, float64(alice.MediaFilesAtMs)), clickOnsets(played, float64(bob.MediaFilesAtMs)))
+	ms, err := pairDelays(clickOnsets(f.clickPCM, alice.captured()), clickOnsets(played, float64(bob.MediaFilesAtMs)))
 	return clickCall{ms: ms}, err
 }
 
@@ -689,7 +700,7 @@ func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles
 	if err != nil || bob.Record == nil {
 		return clickCall{}, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
 	}
-	ms, err := pairDelays(clickOnsets(f.clickPCM, float64(res.MediaFilesAtMs)), clickOnsets(got, bob.Record.StartMs))
+	ms, err := pairDelays(clickOnsets(f.clickPCM, res.captured()), clickOnsets(got, bob.Record.StartMs))
 	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS}, err
 }
 
