@@ -210,9 +210,9 @@ func withGap(far []float32, at, gap int) []float32 {
 // reference says, and the canceller's filter, converged on the old lag,
 // cancels little (4-8 dB in the 3 s after, before the echo was timed).
 // The echo is found again within a quarter of a second. A gap longer
-// than the reference's lead (25 ms here) also runs the reference short
-// for a moment; that is not recovered from quickly yet
-// (docs/benchmarks.md).
+// than the reference's lead (25 or 40 ms) also runs the reference short
+// for a moment; that is not recovered from quickly yet (about 6 dB in
+// the 3 s after: docs/benchmarks.md).
 func TestEchoFoundAgainAfterAnUnderrun(t *testing.T) {
 	far1 := speech(t, "en-us", "The far end talks about the weather, the trains and the coming holidays. Nobody on this side says a word, so everything the microphone hears is echo.")
 	far2 := speech(t, "en-us", "The far end keeps talking, sentence after sentence, about the weather and the trains, while the other person starts to answer halfway through.")
