@@ -22,8 +22,9 @@ set -euo pipefail
 #   espeak-ng                    speech for the sound tests (--mic-file), made at test time
 #   dbus                         a private session bus: a second start hands its parley:// link to the open window
 #   pulseaudio pulseaudio-utils  a real sound server (null sink, pactl) for the echo test through real devices
+#   tcpdump                      the sound bench reads Chromium's capture times off the wire (RTP headers)
 PKGS=(build-essential pkg-config libvpx-dev libopus-dev libspeexdsp-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
-      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus espeak-ng pulseaudio pulseaudio-utils)
+      xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus espeak-ng pulseaudio pulseaudio-utils tcpdump)
 
 missing=()
 for p in "${PKGS[@]}"; do

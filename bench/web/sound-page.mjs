@@ -146,6 +146,31 @@ export function installSound(cfg) {
     // about:blank and other opaque origins have no storage
   }
 
+  // A Chromium sender stamps its audio with its capture time once a second
+  // (the abs-capture-time RTP header extension) when the call negotiates
+  // it, which Chromium does only when asked; the bench reads the stamps on
+  // the wire, to time a click from Chromium's capture as it times Parley's.
+  // The client offers through setLocalDescription() without an offer, so
+  // that is wrapped too.
+  for (const m of /** @type {const} */ (['createOffer', 'createAnswer', 'setLocalDescription'])) {
+    const orig = /** @type {(...a: any[]) => Promise<any>} */ (RTCPeerConnection.prototype[m]);
+    /** @type {any} */ (RTCPeerConnection.prototype)[m] = function (/** @type {any[]} */ ...args) {
+      for (const t of /** @type {RTCPeerConnection} */ (this).getTransceivers()) {
+        const tr = /** @type {any} */ (t);
+        if (typeof tr.getHeaderExtensionsToNegotiate !== 'function') continue;
+        const exts = tr.getHeaderExtensionsToNegotiate();
+        for (const e of exts) if (String(e.uri).endsWith('/abs-capture-time') && e.direction === 'stopped') e.direction = 'sendrecv';
+        try {
+          tr.setHeaderExtensionsToNegotiate(exts);
+        } catch {
+          // Only a timing aid: a call without the stamps is still a call
+          // (the bench then says it could not read Chromium's capture).
+        }
+      }
+      return orig.apply(this, args);
+    };
+  }
+
   /**
    * @typedef {object} Recorder
    * @property {AudioWorkletNode} node

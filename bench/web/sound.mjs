@@ -77,6 +77,7 @@ import { audioStatsFrom, installSound, SAMPLE_RATE, wavFile, WORKLET_SOURCE } fr
  * @property {Record<string, number | string>} audioStats  the inbound-rtp audio stat at the end
  *   (audioStatsFrom in sound-page.mjs: counters as Chromium gives them, delays in ms per sample)
  * @property {Record<string, unknown>} micSettings  the local audio track's getSettings()
+ * @property {number} [outboundAudioSsrc]  the SSRC of the audio the page sends
  */
 
 /** @param {object} v */
@@ -110,6 +111,26 @@ function inboundAudio(page) {
     if (!inbound) return null;
     const inb = /** @type {Record<string, any>} */ (inbound);
     return { inbound: inb, codec: inb.codecId ? stats.get(inb.codecId) : undefined, playout: inb.playoutId ? stats.get(inb.playoutId) : undefined };
+  });
+}
+
+/**
+ * The SSRC of the audio the page sends, from the native getStats.
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<number | undefined>}
+ */
+function outboundAudioSsrc(page) {
+  return page.evaluate(async () => {
+    /** @type {RTCPeerConnection | null} */
+    const pc = window.parley?.pc ?? null;
+    if (!pc) return undefined;
+    const stats = await RTCPeerConnection.prototype.getStats.call(pc);
+    /** @type {number | undefined} */
+    let ssrc;
+    stats.forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'audio') ssrc = s.ssrc;
+    });
+    return ssrc;
   });
 }
 
@@ -238,7 +259,7 @@ async function main() {
     for (const [i, p] of pages.entries()) {
       const st = stats[i];
       /** @type {PageResult} */
-      const r = { name: p.given, audioStats: st ? audioStatsFrom(st.inbound, st.codec, st.playout) : {}, micSettings: micSettings[i] };
+      const r = { name: p.given, audioStats: st ? audioStatsFrom(st.inbound, st.codec, st.playout) : {}, micSettings: micSettings[i], outboundAudioSsrc: await outboundAudioSsrc(p.page) };
       if (p.spec.record) {
         const rec = await saveRecording(p.page, 'remote', p.spec.record);
         if (!rec) throw new Error(`${p.given}: nothing recorded from the remote track`);

@@ -87,13 +87,22 @@ type SoundDelay struct {
 	// calls: the part of the delay the receiver sets from how evenly the
 	// packets came.
 	JitterBufferMS float64 `json:"jitterBufferMs,omitempty"`
+	// CaptureLeadMS, for a Chromium sender, is how long before its page
+	// recorded a click Chromium had captured it (its abs-capture-time
+	// stamps on the wire; the mean over the calls that had them): what
+	// moves the case's clock to the sender's capture, where a Parley
+	// sender's starts.
+	CaptureLeadMS float64 `json:"captureLeadMs,omitempty"`
 }
 
-// clickCall is one call's click delays (ms) and its receiver's jitter
-// buffer delay (Chromium's; 0 for Parley's).
+// clickCall is one call's click delays (ms), its receiver's jitter
+// buffer delay (Chromium's; 0 for Parley's) and, for a Chromium sender,
+// its capture lead (captureLead; ok false without stamps).
 type clickCall struct {
 	ms             []float64
 	jitterBufferMS float64
+	captureLeadMS  float64
+	leadOK         bool
 }
 
 // soundFiles are the generated test sounds.
@@ -152,6 +161,7 @@ func (p soundPlan) execute(ctx context.Context, e *env, res *Results, fail func(
 	}{{"a", chromiumClicks}, {"b", parleyChromiumClicks}, {"c", parleyClicks}} {
 		d := SoundDelay{Case: c.name}
 		var all []float64
+		leads := 0
 		for call := range p.calls {
 			step("sound (%s): mouth to ear, call %d of %d, %d clicks", c.name, call+1, p.calls, p.clicks)
 			r, err := inSoundNet(ctx, loss{}, nsWhy == "", func(n *soundNet) (clickCall, error) { return c.fn(ctx, e, n, files) })
@@ -162,6 +172,13 @@ func (p soundPlan) execute(ctx context.Context, e *env, res *Results, fail func(
 			all = append(all, r.ms...)
 			d.CallMedians = append(d.CallMedians, stats.Summarize(r.ms).Median)
 			d.JitterBufferMS += r.jitterBufferMS
+			if r.leadOK {
+				d.CaptureLeadMS += r.captureLeadMS
+				leads++
+			}
+		}
+		if leads > 0 {
+			d.CaptureLeadMS /= float64(leads)
 		}
 		if len(d.CallMedians) == 0 {
 			continue
@@ -521,7 +538,9 @@ type soundPageResult struct {
 	Name        string          `json:"name"`
 	Record      *soundRecording `json:"record"`
 	RecordLocal *soundRecording `json:"recordLocal"`
-	AudioStats  struct {
+	// OutboundAudioSSRC is the SSRC of the audio the page sends.
+	OutboundAudioSSRC uint32 `json:"outboundAudioSsrc"`
+	AudioStats        struct {
 		PacketsReceived     int64   `json:"packetsReceived"`
 		PacketsLost         int64   `json:"packetsLost"`
 		ConcealmentEvents   int64   `json:"concealmentEvents"`
@@ -633,11 +652,19 @@ func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (cli
 	}
 	defer stop()
 	local, rec := filepath.Join(e.tmp, "chromium-alice-mic.wav"), filepath.Join(e.tmp, "chromium-bob-clicks.wav")
+	tap := tapWire(ctx, n, filepath.Join(e.tmp, "chromium-clicks.pcap"))
+	var pkts []rtpOnWire
 	pages, err := runSoundPages(ctx, e, n, soundConfig{
 		Signal:  fmt.Sprintf("http://127.0.0.1:%d/", port),
 		Pages:   []soundPage{{Name: "alice", Call: "bob", MicFile: f.clicks, RecordLocal: local}, {Name: "bob", Record: rec}},
 		Seconds: float64(len(f.clickPCM))/wav.SampleRate + 1,
 	}, nil)
+	if tap != nil {
+		var werr error
+		if pkts, werr = tap.stop(); werr != nil {
+			fmt.Fprintf(e.log, "parley-bench: the wire capture: %v\n", werr)
+		}
+	}
 	if err != nil {
 		return clickCall{}, err
 	}
@@ -660,8 +687,10 @@ func chromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles) (cli
 	if err != nil {
 		return clickCall{}, err
 	}
-	ms, err := pairDelays(clickOnsets(sent, alice.RecordLocal.StartMs), clickOnsets(got, bob.Record.StartMs))
-	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS}, err
+	said := clickOnsets(sent, alice.RecordLocal.StartMs)
+	ms, err := pairDelays(said, clickOnsets(got, bob.Record.StartMs))
+	lead, ok := captureLead(pkts, alice.OutboundAudioSSRC, said)
+	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS, lead, ok}, err
 }
 
 // parleyChromiumClicks times clicks from a headless Parley's microphone
@@ -701,7 +730,31 @@ func parleyChromiumClicks(ctx context.Context, e *env, n *soundNet, f soundFiles
 		return clickCall{}, errors.Join(err, errors.New("sound driver: bob's recording is missing"))
 	}
 	ms, err := pairDelays(clickOnsets(f.clickPCM, res.captured()), clickOnsets(got, bob.Record.StartMs))
-	return clickCall{ms, bob.AudioStats.JitterBufferDelayMS}, err
+	return clickCall{ms: ms, jitterBufferMS: bob.AudioStats.JitterBufferDelayMS}, err
+}
+
+// captureClockMarkdown says where the cases start their clocks and, when
+// Chromium's capture was read on the wire, gives (a) from its capture.
+func captureClockMarkdown(w func(string, ...any), cases []SoundDelay) {
+	w("\n(a)'s clock starts where Chromium's page records the click, after Chromium's capture; (b)'s and (c)'s where Parley's test microphone hands it on.")
+	var a SoundDelay
+	for _, d := range cases {
+		if d.Case == "a" {
+			a = d
+		}
+	}
+	if a.CaptureLeadMS == 0 {
+		w(" Chromium's capture was not read on the wire in this run (no namespace or no tcpdump).\n")
+		return
+	}
+	from := a.MS.Median + a.CaptureLeadMS
+	w(" On the wire, Chromium's abs-capture-time puts its capture %.1f ms before its page's recording: (a) from capture is %s ms", a.CaptureLeadMS, f0(from))
+	for _, d := range cases {
+		if d.Case != "a" {
+			w(", and (%s) is %s× that", d.Case, ratio(d.MS.Median, from))
+		}
+	}
+	w(".\n")
 }
 
 // soundMarkdown renders the sound section.
@@ -742,6 +795,7 @@ func soundMarkdown(w func(string, ...any), s *SoundResults) {
 		w("| (%s) | %d × %d | %s | %s | %s | %s | %s | %s | %s |\n", d.Case, len(d.CallMedians), d.MS.N/max(len(d.CallMedians), 1),
 			f0(d.MS.Median), f0(d.MS.P95), f0(d.MS.Min), f0(d.MS.Max), ratio(d.MS.Median, base), strings.Join(calls, ", "), held)
 	}
+	captureClockMarkdown(w, s.MouthToEar)
 	if len(s.Echo) > 0 {
 		echoMarkdown(w, s.Echo)
 	}
