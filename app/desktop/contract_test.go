@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/parleyhq/parley/app/engine"
 )
 
 // The page's list of bound methods (frontend/js/backend.js) names exactly
@@ -33,5 +35,42 @@ func TestBackendJSListsTheBoundMethods(t *testing.T) {
 	slices.Sort(goSide)
 	if !slices.Equal(js, goSide) {
 		t.Fatalf("backend.js lists %v;\nthe adapter binds %v", js, goSide)
+	}
+}
+
+// The page knows every reason a call can end with, and has a sentence for
+// each: a reason the engine gains shows here before a user sees the
+// catch-all "Call ended".
+func TestPageKnowsEveryEndReason(t *testing.T) {
+	backend, err := os.ReadFile("../../frontend/js/backend.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	union := regexp.MustCompile(`@typedef \{([^}]*)\} EndReason`).FindSubmatch(backend)
+	if union == nil {
+		t.Fatal("backend.js has no EndReason typedef")
+	}
+	errorsJS, err := os.ReadFile("../../frontend/js/errors.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endText := regexp.MustCompile(`(?s)export function endText\(reason\) \{(.*?)\n\}`).FindSubmatch(errorsJS)
+	if endText == nil {
+		t.Fatal("errors.js has no endText")
+	}
+	quoted := func(b []byte, re string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(re).FindAllSubmatch(b, -1) {
+			out = append(out, string(m[1]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	want := slices.Sorted(slices.Values(engine.EndReasons))
+	if js := quoted(union[1], `'([a-z-]+)'`); !slices.Equal(js, want) {
+		t.Errorf("backend.js's EndReason is %v;\nthe engine ends calls with %v", js, want)
+	}
+	if cases := quoted(endText[1], `case '([a-z-]+)':`); !slices.Equal(cases, want) {
+		t.Errorf("errors.js's endText has sentences for %v;\nthe engine ends calls with %v", cases, want)
 	}
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"time"
+
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // State is where the engine is in a call's life.
@@ -27,6 +29,18 @@ const (
 	ReasonSignaling   = "signaling-lost"
 	ReasonSetupFailed = "setup-failed" // the call could not be built or negotiated
 )
+
+// EndReasons is every reason an Ended event can carry: the engine's own,
+// the peer's hang-up reasons, and the server's no-such-user for a callee
+// that went offline. The window's page names the same set (EndReason in
+// frontend/js/backend.js, a sentence each in errors.js); a test holds
+// them together. A peer may send a reason of its own, which the page
+// shows as "Call ended".
+var EndReasons = []string{
+	ReasonLocalHangUp, ReasonNoAnswer, ReasonClosed, ReasonSignaling, ReasonSetupFailed, ReasonPeerGone,
+	protocol.ReasonHangUp, protocol.ReasonDeclined, protocol.ReasonBusy, protocol.ReasonDisconnected, protocol.ReasonFailed,
+	string(protocol.ErrNoSuchUser),
+}
 
 // Event is anything the engine reports. The concrete types below are the
 // whole set; a subscriber switches on them. Kind names the type for

@@ -34,7 +34,10 @@
  * failed: ICE or DTLS failed (typically a firewall: suggest TURN).
  * closed: the media connection closed without a hang-up. signaling-lost:
  * our server connection dropped. setup-failed: the call could not be built.
- * @typedef {'hang-up'|'local-hang-up'|'declined'|'busy'|'no-answer'|'disconnected'|'failed'|'closed'|'signaling-lost'|'setup-failed'} EndReason
+ * peer-gone: the peer left the server and its media stopped (its app or
+ * machine went away). no-such-user: the callee was no longer online.
+ * The set is engine.EndReasons (app/engine/events.go); a Go test checks it.
+ * @typedef {'hang-up'|'local-hang-up'|'declined'|'busy'|'no-answer'|'disconnected'|'failed'|'closed'|'signaling-lost'|'setup-failed'|'peer-gone'|'no-such-user'} EndReason
  */
 
 /**

@@ -82,6 +82,8 @@ export function endText(reason) {
     case 'closed': return 'The connection closed';
     case 'signaling-lost': return 'Call ended: lost the connection to the server';
     case 'setup-failed': return 'Call failed: it could not be set up';
+    case 'peer-gone': return 'The other side went away';
+    case 'no-such-user': return 'They are not online';
     default: return 'Call ended';
   }
 }
