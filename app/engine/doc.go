@@ -34,7 +34,7 @@
 // a call's connection goes disconnected (call.Config.ICEDisconnected, 2 s
 // without packets), the side that made the first offer restarts ICE after
 // Config.ICERestartAfter (3 s) and every ICERestartAfter after that; the
-// other side sends TypeICERestartRequest, since pion can only restart from
+// other side sends protocol.TypeICERestartRequest, since pion can only restart from
 // the offerer. A restart that did not help refreshes the server connection
 // once (Refresher), because a changed network usually killed it too, and
 // the return online restarts ICE again. A connected call ends as

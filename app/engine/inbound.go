@@ -22,7 +22,7 @@ func (e *Engine) handle(m *protocol.Message) {
 		e.emit(UsersChanged{Users: e.sig.Users()})
 		e.checkPeerGone()
 		e.resendMediaState()
-	case TypeICERestartRequest:
+	case protocol.TypeICERestartRequest:
 		e.onRestartRequest(m)
 	case protocol.TypeMediaState:
 		e.onMediaState(m)

@@ -16,11 +16,6 @@ const (
 	ReasonPeerGone = "peer-gone"
 )
 
-// TypeICERestartRequest is the relayed message an answerer sends when it
-// notices first that the connection is down: only the offerer can restart
-// ICE, so it asks. {"type":"ice-restart-request","target":peer}
-const TypeICERestartRequest = "ice-restart-request"
-
 // onSignalingStatus applies a Resumable connection's outage or return.
 func (e *Engine) onSignalingStatus(st SignalingStatus) {
 	switch st {
@@ -105,7 +100,7 @@ func (e *Engine) restartICE(s *session) {
 		}
 		return
 	}
-	_ = e.send(s.ctx, s.peer, &protocol.Message{Type: TypeICERestartRequest})
+	_ = e.send(s.ctx, s.peer, &protocol.Message{Type: protocol.TypeICERestartRequest})
 }
 
 // onRestartRequest serves the peer's request for an ICE restart.

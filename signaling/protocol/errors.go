@@ -22,6 +22,14 @@ const (
 	ErrInternal       ErrorCode = "internal"         // the server failed; the client may retry
 )
 
+// ErrorCodes is every code above: the browser client has a sentence for
+// each (errorText in signaling/web/static/js/protocol.js; a test holds
+// them together).
+var ErrorCodes = []ErrorCode{
+	ErrBadJSON, ErrMissingField, ErrBadName, ErrTextTooLong, ErrTooLarge, ErrRateLimited,
+	ErrNoSuchUser, ErrNotRegistered, ErrUnsupported, ErrUnauthorized, ErrTooManyClients, ErrInternal,
+}
+
 // Error is a protocol failure that is reported to the client as an "error"
 // message. The connection stays open unless the server says otherwise.
 type Error struct {

@@ -30,6 +30,10 @@ const (
 	// pictures, so the peer can show "camera off" and a muted microphone
 	// instead of a frozen picture and silence nobody can explain.
 	TypeMediaState = "media-state"
+	// TypeICERestartRequest is relayed from a call's answerer, when it
+	// notices first that the connection is down, to the offerer: only
+	// the offerer can restart ICE, so it asks. {name,target}
+	TypeICERestartRequest = "ice-restart-request"
 )
 
 // MaxResumeBytes bounds the resume token a client may present.
