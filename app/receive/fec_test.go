@@ -163,11 +163,12 @@ func (o *dryOutput) Stats() audio.PlayoutStats {
 }
 func (o *dryOutput) Close() error { return nil }
 
-// When packets stop (a burst of losses) and the speaker runs dry, the
-// gap is concealed as it happens, packet by packet, not when the next
-// packet comes: the speaker plays the concealment in place of silence.
-func TestAudioConcealsABurstInTime(t *testing.T) {
-	pkts := fecPackets(t, 40)
+// inTime runs a receiver on a dryOutput and sends it pkts in real time:
+// packet i at when(i, p) after the start, or not at all when when says
+// so (lost). It returns when each packet was sent (zero if lost) once the
+// receiver has taken them all.
+func inTime(t *testing.T, pkts []*rtp.Packet, when func(i int, p *rtp.Packet) (time.Duration, bool)) (*AudioReceiver, *dryOutput, []time.Time) {
+	t.Helper()
 	tr := newChanTrack(len(pkts))
 	out := &dryOutput{}
 	r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
@@ -176,35 +177,47 @@ func TestAudioConcealsABurstInTime(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var resumed time.Time
+	sent := make([]time.Time, len(pkts))
 	go func() {
 		defer close(tr.pkts)
 		start := time.Now()
 		for i, p := range pkts {
-			if i >= 20 && i < 25 {
-				continue // 100 ms lost
+			at, ok := when(i, p)
+			if !ok {
+				continue
 			}
-			time.Sleep(time.Until(start.Add(time.Duration(i) * 20 * time.Millisecond)))
-			if i == 25 {
-				out.mu.Lock()
-				resumed = time.Now()
-				out.mu.Unlock()
-			}
+			time.Sleep(time.Until(start.Add(at)))
+			sent[i] = time.Now()
 			if !tr.send(ctx, p) {
 				return
 			}
 		}
 	}()
-	if err := r.Run(ctx); err != nil {
+	if err := r.Run(ctx); err != nil { // returns once the sender has closed the track
 		t.Fatal(err)
 	}
+	return r, out, sent
+}
+
+// every20ms sends packet i at i×20 ms, less those in [from, to).
+func every20ms(from, to int) func(int, *rtp.Packet) (time.Duration, bool) {
+	return func(i int, _ *rtp.Packet) (time.Duration, bool) {
+		return time.Duration(i) * 20 * time.Millisecond, i < from || i >= to
+	}
+}
+
+// When packets stop (a burst of losses) and the speaker runs dry, the
+// gap is concealed as it happens, packet by packet, not when the next
+// packet comes: the speaker plays the concealment in place of silence.
+func TestAudioConcealsABurstInTime(t *testing.T) {
+	r, out, sent := inTime(t, fecPackets(t, 40), every20ms(20, 25)) // 100 ms lost
 	st := r.Stats()
 	t.Logf("stats %+v", st)
 	out.mu.Lock()
 	defer out.mu.Unlock()
 	before := 0
 	for _, w := range out.writes {
-		if w.Before(resumed) {
+		if w.Before(sent[25]) {
 			before++
 		}
 	}
@@ -228,30 +241,7 @@ func TestAudioConcealsABurstInTime(t *testing.T) {
 func TestAudioFillsALongBurstInTime(t *testing.T) {
 	const lost = maxConceal + 3
 	pkts := fecPackets(t, 40)
-	tr := newChanTrack(len(pkts))
-	out := &dryOutput{}
-	r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	go func() {
-		defer close(tr.pkts)
-		start := time.Now()
-		for i, p := range pkts {
-			if i >= 20 && i < 20+lost {
-				continue
-			}
-			time.Sleep(time.Until(start.Add(time.Duration(i) * 20 * time.Millisecond)))
-			if !tr.send(ctx, p) {
-				return
-			}
-		}
-	}()
-	if err := r.Run(ctx); err != nil {
-		t.Fatal(err)
-	}
+	r, out, _ := inTime(t, pkts, every20ms(20, 20+lost))
 	st := r.Stats()
 	t.Logf("stats %+v", st)
 	out.mu.Lock()
@@ -291,33 +281,15 @@ func TestAudioResumesAfterTheSenderPaused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pkts := fecPackets(t, 30)
-			tr := newChanTrack(len(pkts))
-			out := &dryOutput{}
-			r, err := NewAudioReceiver(tr, AudioConfig{Output: out})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			go func() {
-				defer close(tr.pkts)
-				start := time.Now()
-				for i, p := range pkts {
-					at := time.Duration(i) * 20 * time.Millisecond
-					if i >= 15 { // a 300 ms pause: the audio's time moves on, the numbering does not
-						at += 300 * time.Millisecond
-						p.Timestamp += 300 * 48
-					}
-					p.SequenceNumber = tc.seq(i, p)
-					time.Sleep(time.Until(start.Add(at)))
-					if !tr.send(ctx, p) {
-						return
-					}
+			r, _, _ := inTime(t, pkts, func(i int, p *rtp.Packet) (time.Duration, bool) {
+				at := time.Duration(i) * 20 * time.Millisecond
+				if i >= 15 { // a 300 ms pause: the audio's time moves on, the numbering does not
+					at += 300 * time.Millisecond
+					p.Timestamp += 300 * 48
 				}
-			}()
-			if err := r.Run(ctx); err != nil {
-				t.Fatal(err)
-			}
+				p.SequenceNumber = tc.seq(i, p)
+				return at, true
+			})
 			st := r.Stats()
 			t.Logf("stats %+v", st)
 			if st.PacketsDecoded != uint64(len(pkts)) || st.PacketsLate != 0 {
