@@ -125,7 +125,8 @@ func (r *realigner) frame(ref, mic, left []int16) int {
 		r.lost, r.looked = -1, true
 		span := maxLagDec / 4
 		lag, c := r.search(max(r.lag-span, 0), min(r.lag+span, maxLagDec), lossWindow)
-		if c < minCorr || lag == r.lag || c < sureBy*r.corrAt(r.lag, lossWindow) {
+		_, before := r.search(r.lag, r.lag, lossWindow) // the correlation at the lag before
+		if c < minCorr || lag == r.lag || c < sureBy*before {
 			return 0
 		}
 		step := (lag - r.lag) * decim
@@ -183,20 +184,4 @@ func (r *realigner) search(lo, hi, window int) (int, float64) {
 		}
 	}
 	return best, bestC
-}
-
-// corrAt is the normalised correlation of the last window microphone
-// samples with the reference lag samples before them.
-func (r *realigner) corrAt(lag, window int) float64 {
-	var s, em, er float64
-	for i := r.n - window; i < r.n; i++ {
-		m, f := r.mic[i%histLen], r.ref[(i-lag+histLen)%histLen]
-		s += float64(m * f)
-		em += float64(m * m)
-		er += float64(f * f)
-	}
-	if em == 0 || er == 0 {
-		return 0
-	}
-	return s / math.Sqrt(em*er)
 }
