@@ -58,17 +58,6 @@ func TestPlayoutDropsOldestWhenFull(t *testing.T) {
 	}
 }
 
-func TestPlayoutFlushPlaysShortTail(t *testing.T) {
-	p := newPlayout(100, 200)
-	p.write([]float32{0.5}, 1)
-	p.flush()
-	out := make([]float32, 4)
-	p.read(out)
-	if !equal(out, []float32{0.5, 0.5, 0, 0}) {
-		t.Fatalf("got %v", out)
-	}
-}
-
 func TestCaptureMixesAndKeepsNewest(t *testing.T) {
 	c := NewCapture(4.0 / SampleRate) // four samples
 	if err := c.Write([]float32{1, 0, 0.5, 0.5}, 2); err != nil {

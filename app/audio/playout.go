@@ -200,16 +200,6 @@ func (p *playout) queued() int {
 	return p.n
 }
 
-// flush makes queued audio playable even if it is shorter than target,
-// so that the end of a sound (a chime, the last words) is not held back.
-func (p *playout) flush() {
-	p.mu.Lock()
-	if p.n > 0 {
-		p.playing = true
-	}
-	p.mu.Unlock()
-}
-
 func (p *playout) stats() PlayoutStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
