@@ -11,6 +11,8 @@ import (
 	"slices"
 	"syscall"
 	"time"
+
+	"github.com/parleyhq/parley/bench/internal/stats"
 )
 
 // The wire: tcpdump in the sound namespace keeps the head of every UDP
@@ -214,8 +216,7 @@ func captureLead(pkts []rtpOnWire, ssrc uint32, recordedMs []float64) (float64, 
 	if len(leads) == 0 {
 		return 0, false
 	}
-	slices.Sort(leads)
-	return leads[len(leads)/2], true
+	return stats.Summarize(leads).Median, true
 }
 
 func unixMs(t time.Time) float64 { return float64(t.UnixMicro()) / 1000 }
