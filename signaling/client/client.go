@@ -198,8 +198,11 @@ func (c *Client) read(ctx context.Context) (*protocol.Message, []byte, error) {
 }
 
 func (c *Client) readLoop(early []*protocol.Message) {
-	defer close(c.done)
+	// msgs closes after done, so a reader that sees msgs end gets the
+	// reason from Err: the other order let Session take a replaced
+	// connection's close (4000) for a nil error and reconnect.
 	defer close(c.msgs)
+	defer close(c.done)
 	for _, m := range early {
 		if !c.deliver(m, protocol.Encode(m)) {
 			return
