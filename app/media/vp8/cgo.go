@@ -6,21 +6,21 @@ package vp8
 // #include <vpx/vpx_encoder.h>
 // #include <vpx/vp8cx.h>
 //
-// // session keeps everything libvpx holds on to in C memory, so Go never
+// // vpxenc keeps everything libvpx holds on to in C memory, so Go never
 // // passes a pointer to Go memory that C keeps after a call returns.
 // typedef struct {
 //   vpx_codec_ctx_t ctx;
 //   vpx_codec_enc_cfg_t cfg;
 //   vpx_image_t img;
 //   int initialised;
-// } session;
+// } vpxenc;
 //
 // typedef struct {
 //   int w, h, threads, bitrate_kbps, min_q, max_q, kf_max_dist, cpu_used;
 //   int max_intra_pct;
 // } settings;
 //
-// static vpx_codec_err_t session_init(session *s, settings st) {
+// static vpx_codec_err_t vpxenc_init(vpxenc *s, settings st) {
 //   vpx_codec_err_t err = vpx_codec_enc_config_default(vpx_codec_vp8_cx(), &s->cfg, 0);
 //   if (err != VPX_CODEC_OK) return err;
 //   s->cfg.g_w = st.w;
@@ -57,19 +57,19 @@ package vp8
 //   return VPX_CODEC_OK;
 // }
 //
-// static void session_destroy(session *s) {
+// static void vpxenc_destroy(vpxenc *s) {
 //   if (s->initialised) vpx_codec_destroy(&s->ctx);
 //   s->initialised = 0;
 // }
 //
-// static vpx_codec_err_t session_set_bitrate(session *s, int kbps) {
+// static vpx_codec_err_t vpxenc_set_bitrate(vpxenc *s, int kbps) {
 //   s->cfg.rc_target_bitrate = kbps;
 //   return vpx_codec_enc_config_set(&s->ctx, &s->cfg);
 // }
 //
-// // session_encode compresses one I420 picture. The plane pointers are only
+// // vpxenc_encode compresses one I420 picture. The plane pointers are only
 // // used during the call and cleared before it returns.
-// static vpx_codec_err_t session_encode(session *s,
+// static vpx_codec_err_t vpxenc_encode(vpxenc *s,
 //     unsigned char *y, unsigned char *u, unsigned char *v,
 //     int ys, int cs, long long pts, unsigned long dur, int force_kf) {
 //   s->img.planes[VPX_PLANE_Y] = y;
@@ -84,8 +84,8 @@ package vp8
 //   return err;
 // }
 //
-// // session_next returns the next compressed frame packet, or 0.
-// static const vpx_codec_cx_pkt_t *session_next(session *s, vpx_codec_iter_t *it) {
+// // vpxenc_next returns the next compressed frame packet, or 0.
+// static const vpx_codec_cx_pkt_t *vpxenc_next(vpxenc *s, vpx_codec_iter_t *it) {
 //   const vpx_codec_cx_pkt_t *p;
 //   while ((p = vpx_codec_get_cx_data(&s->ctx, it)) != 0) {
 //     if (p->kind == VPX_CODEC_CX_FRAME_PKT) return p;
@@ -95,7 +95,7 @@ package vp8
 // static void *pkt_buf(const vpx_codec_cx_pkt_t *p) { return p->data.frame.buf; }
 // static size_t pkt_size(const vpx_codec_cx_pkt_t *p) { return p->data.frame.sz; }
 // static int pkt_key(const vpx_codec_cx_pkt_t *p) { return (p->data.frame.flags & VPX_FRAME_IS_KEY) != 0; }
-// static const char *session_error(session *s) { return vpx_codec_error_detail(&s->ctx); }
+// static const char *vpxenc_error(vpxenc *s) { return vpx_codec_error_detail(&s->ctx); }
 import "C"
 
 import (
@@ -103,39 +103,39 @@ import (
 	"unsafe"
 )
 
-// session is one libvpx VP8 encoder instance. It is not safe for
+// vpxEncoder is one libvpx VP8 encoder instance. It is not safe for
 // concurrent use; Encoder serialises access.
-type session struct {
-	c *C.session
+type vpxEncoder struct {
+	c *C.vpxenc
 }
 
-type sessionSettings struct {
+type vpxEncoderSettings struct {
 	width, height, threads, bitrateKbps, minQ, maxQ, kfMaxDist, cpuUsed, maxIntraPct int
 }
 
-func newSession(st sessionSettings) (*session, error) {
-	c := (*C.session)(C.calloc(1, C.size_t(unsafe.Sizeof(C.session{}))))
+func newVPXEncoder(st vpxEncoderSettings) (*vpxEncoder, error) {
+	c := (*C.vpxenc)(C.calloc(1, C.size_t(unsafe.Sizeof(C.vpxenc{}))))
 	if c == nil {
 		return nil, fmt.Errorf("vp8: out of memory")
 	}
-	err := C.session_init(c, C.settings{
+	err := C.vpxenc_init(c, C.settings{
 		w: C.int(st.width), h: C.int(st.height), threads: C.int(st.threads),
 		bitrate_kbps: C.int(st.bitrateKbps), min_q: C.int(st.minQ), max_q: C.int(st.maxQ),
 		kf_max_dist: C.int(st.kfMaxDist), cpu_used: C.int(st.cpuUsed), max_intra_pct: C.int(st.maxIntraPct),
 	})
 	if err != C.VPX_CODEC_OK {
-		s := &session{c: c}
+		s := &vpxEncoder{c: c}
 		e := s.err("init", err)
 		s.close()
 		return nil, e
 	}
-	return &session{c: c}, nil
+	return &vpxEncoder{c: c}, nil
 }
 
-func (s *session) err(op string, code C.vpx_codec_err_t) error {
+func (s *vpxEncoder) err(op string, code C.vpx_codec_err_t) error {
 	var detail *C.char
 	if s.c.initialised != 0 {
-		detail = C.session_error(s.c)
+		detail = C.vpxenc_error(s.c)
 	}
 	return libvpxError(op, code, detail)
 }
@@ -151,36 +151,36 @@ func libvpxError(op string, code C.vpx_codec_err_t, detail *C.char) error {
 	return &Error{Op: op, Code: int(code), Msg: msg}
 }
 
-func (s *session) setBitrate(kbps int) error {
-	if e := C.session_set_bitrate(s.c, C.int(kbps)); e != C.VPX_CODEC_OK {
+func (s *vpxEncoder) setBitrate(kbps int) error {
+	if e := C.vpxenc_set_bitrate(s.c, C.int(kbps)); e != C.VPX_CODEC_OK {
 		return s.err("set bitrate", e)
 	}
 	return nil
 }
 
 // encode compresses one picture and appends the compressed frame to dst.
-func (s *session) encode(dst []byte, y, u, v []byte, yStride, cStride int, pts int64, dur uint64, forceKey bool) ([]byte, bool, error) {
+func (s *vpxEncoder) encode(dst []byte, y, u, v []byte, yStride, cStride int, pts int64, dur uint64, forceKey bool) ([]byte, bool, error) {
 	kf := C.int(0)
 	if forceKey {
 		kf = 1
 	}
-	if e := C.session_encode(s.c,
+	if e := C.vpxenc_encode(s.c,
 		(*C.uchar)(unsafe.Pointer(&y[0])), (*C.uchar)(unsafe.Pointer(&u[0])), (*C.uchar)(unsafe.Pointer(&v[0])),
 		C.int(yStride), C.int(cStride), C.longlong(pts), C.ulong(dur), kf); e != C.VPX_CODEC_OK {
 		return dst, false, s.err("encode", e)
 	}
 	key := false
 	var it C.vpx_codec_iter_t
-	for p := C.session_next(s.c, &it); p != nil; p = C.session_next(s.c, &it) {
+	for p := C.vpxenc_next(s.c, &it); p != nil; p = C.vpxenc_next(s.c, &it) {
 		dst = append(dst, unsafe.Slice((*byte)(C.pkt_buf(p)), int(C.pkt_size(p)))...)
 		key = key || C.pkt_key(p) != 0
 	}
 	return dst, key, nil
 }
 
-func (s *session) close() {
+func (s *vpxEncoder) close() {
 	if s.c != nil {
-		C.session_destroy(s.c)
+		C.vpxenc_destroy(s.c)
 		C.free(unsafe.Pointer(s.c))
 		s.c = nil
 	}

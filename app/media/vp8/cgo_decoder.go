@@ -14,7 +14,7 @@ package vp8
 //   int shown;
 // } picture;
 //
-// // dsession keeps the libvpx decoder, its input and the description of its
+// // vpxdec keeps the libvpx decoder, its input and the description of its
 // // output in C memory: libvpx remembers the last input pointer in its
 // // context after a call, so the compressed frame is copied into in (grown
 // // as needed) rather than passed from Go memory; and a Go variable passed
@@ -25,9 +25,9 @@ package vp8
 //   unsigned char *in;
 //   size_t in_cap;
 //   picture pic;
-// } dsession;
+// } vpxdec;
 //
-// static vpx_codec_err_t dsession_init(dsession *s) {
+// static vpx_codec_err_t vpxdec_init(vpxdec *s) {
 //   vpx_codec_dec_cfg_t cfg = {0};
 //   cfg.threads = 1;
 //   vpx_codec_err_t err = vpx_codec_dec_init(&s->ctx, vpx_codec_vp8_dx(), &cfg, 0);
@@ -35,7 +35,7 @@ package vp8
 //   return err;
 // }
 //
-// static void dsession_destroy(dsession *s) {
+// static void vpxdec_destroy(vpxdec *s) {
 //   if (s->initialised) vpx_codec_destroy(&s->ctx);
 //   s->initialised = 0;
 //   free(s->in);
@@ -43,9 +43,9 @@ package vp8
 //   s->in_cap = 0;
 // }
 //
-// // dsession_input returns a C buffer of at least n bytes for the next
+// // vpxdec_input returns a C buffer of at least n bytes for the next
 // // frame, or 0 when out of memory.
-// static unsigned char *dsession_input(dsession *s, size_t n) {
+// static unsigned char *vpxdec_input(vpxdec *s, size_t n) {
 //   if (n > s->in_cap) {
 //     unsigned char *p = realloc(s->in, n);
 //     if (p == 0) return 0;
@@ -55,10 +55,10 @@ package vp8
 //   return s->in;
 // }
 //
-// // dsession_decode decodes the n bytes in s->in and fills s->pic with the
+// // vpxdec_decode decodes the n bytes in s->in and fills s->pic with the
 // // picture to show; pic.shown is 0 for a frame libvpx decodes but does not
 // // show.
-// static vpx_codec_err_t dsession_decode(dsession *s, unsigned int n) {
+// static vpx_codec_err_t vpxdec_decode(vpxdec *s, unsigned int n) {
 //   picture *pic = &s->pic;
 //   pic->shown = 0;
 //   vpx_codec_err_t err = vpx_codec_decode(&s->ctx, s->in, n, 0, 0);
@@ -79,7 +79,7 @@ package vp8
 //   return VPX_CODEC_OK;
 // }
 //
-// static const char *dsession_error(dsession *s) { return vpx_codec_error_detail(&s->ctx); }
+// static const char *vpxdec_error(vpxdec *s) { return vpx_codec_error_detail(&s->ctx); }
 // static int fmt_i420(void) { return VPX_IMG_FMT_I420; }
 import "C"
 
@@ -87,10 +87,10 @@ import (
 	"unsafe"
 )
 
-// dsession is one libvpx VP8 decoder instance. It is not safe for
+// vpxDecoder is one libvpx VP8 decoder instance. It is not safe for
 // concurrent use; Decoder serialises access.
-type dsession struct {
-	c *C.dsession
+type vpxDecoder struct {
+	c *C.vpxdec
 }
 
 // planes is a decoded picture still in libvpx's memory: valid until the
@@ -101,13 +101,13 @@ type planes struct {
 	width, height             int
 }
 
-func newDSession() (*dsession, error) {
-	c := (*C.dsession)(C.calloc(1, C.size_t(unsafe.Sizeof(C.dsession{}))))
+func newVPXDecoder() (*vpxDecoder, error) {
+	c := (*C.vpxdec)(C.calloc(1, C.size_t(unsafe.Sizeof(C.vpxdec{}))))
 	if c == nil {
 		return nil, errOutOfMemory
 	}
-	s := &dsession{c: c}
-	if e := C.dsession_init(c); e != C.VPX_CODEC_OK {
+	s := &vpxDecoder{c: c}
+	if e := C.vpxdec_init(c); e != C.VPX_CODEC_OK {
 		err := s.err("init", e)
 		s.close()
 		return nil, err
@@ -115,10 +115,10 @@ func newDSession() (*dsession, error) {
 	return s, nil
 }
 
-func (s *dsession) err(op string, code C.vpx_codec_err_t) error {
+func (s *vpxDecoder) err(op string, code C.vpx_codec_err_t) error {
 	var detail *C.char
 	if s.c.initialised != 0 {
-		detail = C.dsession_error(s.c)
+		detail = C.vpxdec_error(s.c)
 	}
 	return libvpxError(op, code, detail)
 }
@@ -127,13 +127,13 @@ func (s *dsession) err(op string, code C.vpx_codec_err_t) error {
 // that libvpx decodes but does not show. A picture that is not I420 is
 // reported as errNotI420Output (VP8 has no other format; this guards the
 // plane arithmetic).
-func (s *dsession) decode(data []byte) (planes, bool, error) {
-	in := C.dsession_input(s.c, C.size_t(len(data)))
+func (s *vpxDecoder) decode(data []byte) (planes, bool, error) {
+	in := C.vpxdec_input(s.c, C.size_t(len(data)))
 	if in == nil {
 		return planes{}, false, errOutOfMemory
 	}
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(in)), len(data)), data)
-	if e := C.dsession_decode(s.c, C.uint(len(data))); e != C.VPX_CODEC_OK {
+	if e := C.vpxdec_decode(s.c, C.uint(len(data))); e != C.VPX_CODEC_OK {
 		return planes{}, false, s.err("decode", e)
 	}
 	pic := &s.c.pic
@@ -158,9 +158,9 @@ func (s *dsession) decode(data []byte) (planes, bool, error) {
 	return p, true, nil
 }
 
-func (s *dsession) close() {
+func (s *vpxDecoder) close() {
 	if s.c != nil {
-		C.dsession_destroy(s.c)
+		C.vpxdec_destroy(s.c)
 		C.free(unsafe.Pointer(s.c))
 		s.c = nil
 	}

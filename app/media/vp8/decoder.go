@@ -42,14 +42,14 @@ var (
 // serialised.
 type Decoder struct {
 	mu    sync.Mutex
-	s     *dsession
+	s     *vpxDecoder
 	buf   []byte       // packed I420 of the last picture, reused
 	frame frames.Frame // describes buf; what Decode returns
 }
 
 // NewDecoder starts a libvpx VP8 decoder.
 func NewDecoder() (*Decoder, error) {
-	s, err := newDSession()
+	s, err := newVPXDecoder()
 	if err != nil {
 		return nil, err
 	}

@@ -136,7 +136,7 @@ type Encoder struct {
 	fps     float32
 
 	mu       sync.Mutex
-	s        *session
+	s        *vpxEncoder
 	w, h     int
 	bitrate  int // bps; 0 until the first frame when fitted to its size
 	forceKey bool
@@ -250,7 +250,7 @@ func (e *Encoder) reopen(w, h int) error {
 	if threads == 0 {
 		threads = threadsFor(w, h, runtime.NumCPU())
 	}
-	s, err := newSession(sessionSettings{
+	s, err := newVPXEncoder(vpxEncoderSettings{
 		width: w, height: h, threads: threads,
 		bitrateKbps: e.bitrate / 1000,
 		minQ:        e.params.MinQuantizer, maxQ: e.params.MaxQuantizer,
