@@ -11,25 +11,25 @@ import (
 // result arrives as events (Connecting, InCall, or Ended with a reason).
 func (e *Engine) Call(user string) error {
 	return e.do(func() error {
-		if s := e.sess; s != nil && e.state == Ringing && s.peer == user {
+		if s := e.live; s != nil && e.state == Ringing && s.peer == user {
 			// They called first: calling them back is answering.
 			e.accept()
 			return nil
 		}
-		if e.sess != nil {
+		if e.live != nil {
 			return errorf(ErrBusy, nil, "hang up before calling someone else")
 		}
 		if user == "" || user == e.Name() {
 			return errorf(ErrBadInput, nil, "pick someone else to call")
 		}
-		e.sess = e.newSession(user, true)
+		e.live = e.newLiveCall(user, true)
 		e.setState(Calling, user, "")
-		if err := e.startCall(e.sess); err != nil {
+		if err := e.startCall(e.live); err != nil {
 			ee := fromCall(err, user)
 			e.endCall(ReasonSetupFailed, false)
 			return ee
 		}
-		if err := e.sess.call.Offer(); err != nil {
+		if err := e.live.call.Offer(); err != nil {
 			ee := fromCall(err, user)
 			e.endCall(ReasonSetupFailed, false)
 			return ee
@@ -41,7 +41,7 @@ func (e *Engine) Call(user string) error {
 // Accept answers the ringing call.
 func (e *Engine) Accept() error {
 	return e.do(func() error {
-		if e.sess == nil || e.state != Ringing {
+		if e.live == nil || e.state != Ringing {
 			return errorf(ErrNoCall, nil, "nobody is calling")
 		}
 		e.accept()
@@ -53,7 +53,7 @@ func (e *Engine) Accept() error {
 // "declined".
 func (e *Engine) Decline() error {
 	return e.do(func() error {
-		if e.sess == nil || e.state != Ringing {
+		if e.live == nil || e.state != Ringing {
 			return errorf(ErrNoCall, nil, "nobody is calling")
 		}
 		e.endCall(protocol.ReasonDeclined, true)
@@ -65,7 +65,7 @@ func (e *Engine) Decline() error {
 // the call).
 func (e *Engine) HangUp() error {
 	return e.do(func() error {
-		if e.sess == nil {
+		if e.live == nil {
 			return errorf(ErrNoCall, nil, "there is no call to hang up")
 		}
 		if e.state == Ringing {
@@ -162,14 +162,14 @@ func (e *Engine) SwitchMicrophone(name string) error {
 // applyVideo puts the current camera (or none, when off) on the call and
 // tells the peer if that changed what it receives.
 func (e *Engine) applyVideo() error {
-	if e.sess == nil || e.sess.call == nil {
+	if e.live == nil || e.live.call == nil {
 		return nil
 	}
 	var err error
 	if e.camera == nil || e.cameraOff {
-		err = e.sess.call.SetVideo(nil)
+		err = e.live.call.SetVideo(nil)
 	} else {
-		err = e.sess.call.SetVideo(e.camera.Track())
+		err = e.live.call.SetVideo(e.camera.Track())
 	}
 	if err != nil {
 		return wrapMedia(err)
@@ -181,14 +181,14 @@ func (e *Engine) applyVideo() error {
 // applyAudio puts the current microphone (or none, when muted) on the call
 // and tells the peer if that changed what it receives.
 func (e *Engine) applyAudio() error {
-	if e.sess == nil || e.sess.call == nil {
+	if e.live == nil || e.live.call == nil {
 		return nil
 	}
 	var err error
 	if e.mic == nil || e.muted {
-		err = e.sess.call.SetAudio(nil)
+		err = e.live.call.SetAudio(nil)
 	} else {
-		err = e.sess.call.SetAudio(e.mic.Track())
+		err = e.live.call.SetAudio(e.mic.Track())
 	}
 	if err != nil {
 		return wrapMedia(err)

@@ -72,7 +72,7 @@ type Engine struct {
 	sig        Signaling
 	ctx        context.Context
 	state      State
-	sess       *session
+	live       *liveCall
 	camera     Capture
 	mic        Capture
 	cameraOff  bool

@@ -39,7 +39,7 @@ func (e *Engine) handle(m *protocol.Message) {
 	case protocol.TypeNewICECandidate:
 		e.onCandidate(m)
 	case protocol.TypeHangUp:
-		if s := e.sess; s != nil && s.peer == m.Name {
+		if s := e.live; s != nil && s.peer == m.Name {
 			if m.Reason == protocol.ReasonDisconnected && s.connected {
 				// The server says the peer's connection to it closed. The
 				// peer may have lost only the server, or be changing
@@ -65,14 +65,14 @@ func (e *Engine) onServerError(m *protocol.Message) {
 	// Calling someone who left: end the call now rather than after the
 	// answer timeout. A connected call's peer may be reconnecting to the
 	// server; checkPeerGone decides whether it is gone.
-	if s := e.sess; s != nil && !s.connected && m.Code == protocol.ErrNoSuchUser && m.User == s.peer {
+	if s := e.live; s != nil && !s.connected && m.Code == protocol.ErrNoSuchUser && m.User == s.peer {
 		e.endCall(string(protocol.ErrNoSuchUser), false)
 	}
 }
 
 func (e *Engine) onOffer(m *protocol.Message) {
 	from := m.Name
-	s := e.sess
+	s := e.live
 	switch {
 	case s == nil:
 		if err := call.CheckOffer(m.SDP); err != nil {
@@ -81,8 +81,8 @@ func (e *Engine) onOffer(m *protocol.Message) {
 			_ = e.send(e.ctx, from, &protocol.Message{Type: protocol.TypeHangUp, Reason: protocol.ReasonFailed})
 			return
 		}
-		e.sess = e.newSession(from, false)
-		e.sess.offer = m.SDP
+		e.live = e.newLiveCall(from, false)
+		e.live.offer = m.SDP
 		e.setState(Ringing, from, "")
 		e.emit(IncomingCall{From: from})
 		if e.cfg.AutoAnswer {
@@ -103,8 +103,8 @@ func (e *Engine) onOffer(m *protocol.Message) {
 		}
 		s.cancel()
 		_ = s.call.Close()
-		e.sess = e.newSession(from, false)
-		e.sess.offer = m.SDP
+		e.live = e.newLiveCall(from, false)
+		e.live.offer = m.SDP
 		e.accept()
 	default:
 		// Renegotiation inside the call (MDN's client re-offers after
@@ -115,9 +115,9 @@ func (e *Engine) onOffer(m *protocol.Message) {
 	}
 }
 
-// accept answers the ringing session's offer.
+// accept answers the ringing call's offer.
 func (e *Engine) accept() {
-	s := e.sess
+	s := e.live
 	if err := e.startCall(s); err != nil {
 		e.emit(fromCall(err, s.peer))
 		e.endCall(ReasonSetupFailed, true)
@@ -140,7 +140,7 @@ func (e *Engine) accept() {
 }
 
 func (e *Engine) onAnswer(m *protocol.Message) {
-	s := e.sess
+	s := e.live
 	if s == nil || s.peer != m.Name || s.call == nil || !s.outgoing {
 		if !e.recentlyEnded(m.Name) {
 			e.emit(errorf(ErrUnknownCall, nil, "an answer from %s arrived for a call that does not exist", m.Name))
@@ -161,7 +161,7 @@ func (e *Engine) onAnswer(m *protocol.Message) {
 }
 
 func (e *Engine) onCandidate(m *protocol.Message) {
-	s := e.sess
+	s := e.live
 	if s == nil || s.peer != m.Name {
 		if !e.recentlyEnded(m.Name) {
 			e.emit(errorf(ErrUnknownCall, nil, "a network candidate from %s arrived for a call that does not exist", m.Name))

@@ -12,8 +12,8 @@ func (e *Engine) localMedia() MediaState {
 }
 
 // announceMedia starts telling s's peer our media state: after the answer
-// (either side's), so that the peer has a session to attach it to.
-func (e *Engine) announceMedia(s *session) {
+// (either side's), so that the peer has a call to attach it to.
+func (e *Engine) announceMedia(s *liveCall) {
 	s.announced = true
 	e.sendMediaState()
 }
@@ -26,7 +26,7 @@ func (e *Engine) announceMedia(s *session) {
 // peer may come back after us). A user list comes over the new connection,
 // so the send is tried even before the status turns online.
 func (e *Engine) sendMediaState() {
-	s := e.sess
+	s := e.live
 	if s == nil || !s.announced {
 		return
 	}
@@ -45,7 +45,7 @@ func (e *Engine) sendMediaState() {
 // is listened to: the server stamps the sender's name, so nobody else can
 // put a "camera off" on this call.
 func (e *Engine) onMediaState(m *protocol.Message) {
-	s := e.sess
+	s := e.live
 	if s == nil || s.peer != m.Name || m.Audio == nil || m.Video == nil {
 		return
 	}
@@ -66,7 +66,7 @@ func (e *Engine) onMediaStateLost(m *protocol.Message) bool {
 	if m.Code != protocol.ErrNoSuchUser || m.About != protocol.TypeMediaState {
 		return false
 	}
-	if s := e.sess; s != nil && s.peer == m.User {
+	if s := e.live; s != nil && s.peer == m.User {
 		s.sentMedia = nil
 	}
 	return true
@@ -75,7 +75,7 @@ func (e *Engine) onMediaStateLost(m *protocol.Message) bool {
 // resendMediaState sends our media state if the peer may have missed it
 // (sendMediaState knows) and the user list shows the peer online.
 func (e *Engine) resendMediaState() {
-	if s := e.sess; s != nil && slices.Contains(e.sig.Users(), s.peer) {
+	if s := e.live; s != nil && slices.Contains(e.sig.Users(), s.peer) {
 		e.sendMediaState()
 	}
 }

@@ -23,7 +23,7 @@ func (e *Engine) onSignalingStatus(st SignalingStatus) {
 		e.offline = true
 		e.emit(SignalingChanged{Status: st})
 		// A call still negotiating cannot finish without the server.
-		if s := e.sess; s != nil && !s.connected {
+		if s := e.live; s != nil && !s.connected {
 			e.endCall(ReasonSignaling, false)
 		}
 	case SignalingOnline:
@@ -34,7 +34,7 @@ func (e *Engine) onSignalingStatus(st SignalingStatus) {
 		e.emit(UsersChanged{Users: e.sig.Users()})
 		// Whatever broke the server connection may have broken the call's
 		// path too (a network change): restart now rather than wait.
-		if s := e.sess; s != nil && s.connected && s.pcState != webrtc.PeerConnectionStateConnected {
+		if s := e.live; s != nil && s.connected && s.pcState != webrtc.PeerConnectionStateConnected {
 			e.restartICE(s)
 		}
 		e.checkPeerGone()
@@ -44,7 +44,7 @@ func (e *Engine) onSignalingStatus(st SignalingStatus) {
 // onDisconnected starts watching a call whose connection went down: if it
 // stays down for ICERestartAfter, ICE restarts, and again after each
 // further ICERestartAfter.
-func (e *Engine) onDisconnected(s *session) {
+func (e *Engine) onDisconnected(s *liveCall) {
 	if e.checkPeerGone() {
 		return
 	}
@@ -56,8 +56,8 @@ func (e *Engine) onDisconnected(s *session) {
 	})
 }
 
-func (e *Engine) onRestartDue(s *session) {
-	if s != e.sess || s.restart == nil {
+func (e *Engine) onRestartDue(s *liveCall) {
+	if s != e.live || s.restart == nil {
 		return
 	}
 	s.restart = nil
@@ -78,7 +78,7 @@ func (e *Engine) onRestartDue(s *session) {
 }
 
 // onReconnected stops the restart timer once media flows again.
-func (e *Engine) onReconnected(s *session) {
+func (e *Engine) onReconnected(s *liveCall) {
 	s.refreshed = false
 	if s.restart != nil {
 		s.restart.Stop()
@@ -89,7 +89,7 @@ func (e *Engine) onReconnected(s *session) {
 // restartICE restarts the call's ICE if this side made the offer, and asks
 // the peer to otherwise. Without a server it waits: the offer could not
 // reach the peer, and the return of the connection restarts it.
-func (e *Engine) restartICE(s *session) {
+func (e *Engine) restartICE(s *liveCall) {
 	if e.offline {
 		return
 	}
@@ -105,7 +105,7 @@ func (e *Engine) restartICE(s *session) {
 
 // onRestartRequest serves the peer's request for an ICE restart.
 func (e *Engine) onRestartRequest(m *protocol.Message) {
-	s := e.sess
+	s := e.live
 	if s == nil || s.peer != m.Name || s.call == nil || !s.outgoing {
 		return
 	}
@@ -124,7 +124,7 @@ const peerGoneGrace = 1500 * time.Millisecond
 // down for a moment is still listed, but both at once for that long means
 // the peer is gone. It reports whether the peer looks gone.
 func (e *Engine) checkPeerGone() bool {
-	s := e.sess
+	s := e.live
 	if s == nil || !s.connected || e.offline || s.pcState == webrtc.PeerConnectionStateConnected {
 		return false
 	}
@@ -134,7 +134,7 @@ func (e *Engine) checkPeerGone() bool {
 	if s.gone == nil {
 		s.gone = time.AfterFunc(peerGoneGrace, func() {
 			e.post(s.ctx, func() {
-				if s != e.sess {
+				if s != e.live {
 					return
 				}
 				s.gone = nil
@@ -149,6 +149,6 @@ func (e *Engine) checkPeerGone() bool {
 
 // peerAbsent reports whether the call's peer is still off the server with
 // its media stopped.
-func (e *Engine) peerAbsent(s *session) bool {
+func (e *Engine) peerAbsent(s *liveCall) bool {
 	return !e.offline && s.pcState != webrtc.PeerConnectionStateConnected && !slices.Contains(e.sig.Users(), s.peer)
 }

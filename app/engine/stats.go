@@ -63,9 +63,9 @@ type rateCursor struct {
 	decoded uint64
 }
 
-// videoStats sums the session's video receivers (one, unless the peer
+// videoStats sums the live call's video receivers (one, unless the peer
 // renegotiated a second video line).
-func (s *session) videoStats() receive.VideoStats {
+func (s *liveCall) videoStats() receive.VideoStats {
 	s.recvMu.Lock()
 	defer s.recvMu.Unlock()
 	var sum receive.VideoStats
@@ -80,9 +80,9 @@ func (s *session) videoStats() receive.VideoStats {
 	return sum
 }
 
-// audioStats sums the session's audio receivers' counters; the level and
+// audioStats sums the live call's audio receivers' counters; the level and
 // frequency come from the one that decoded most.
-func (s *session) audioStats() (sum receive.AudioStats, hz float64) {
+func (s *liveCall) audioStats() (sum receive.AudioStats, hz float64) {
 	s.recvMu.Lock()
 	defer s.recvMu.Unlock()
 	var best *receive.AudioReceiver
@@ -102,8 +102,8 @@ func (s *session) audioStats() (sum receive.AudioStats, hz float64) {
 	return sum, hz
 }
 
-// stats collects a snapshot of the session's call.
-func (s *session) stats(now time.Time) Stats {
+// stats collects a snapshot of the live call's call.
+func (s *liveCall) stats(now time.Time) Stats {
 	n := s.call.Stats()
 	v := s.videoStats()
 	a, hz := s.audioStats()
@@ -141,7 +141,7 @@ func (s *session) stats(now time.Time) Stats {
 // tick runs once a second on the loop: it times out unanswered calls and
 // reports statistics.
 func (e *Engine) tick(now time.Time) {
-	s := e.sess
+	s := e.live
 	if s == nil {
 		return
 	}
@@ -176,7 +176,7 @@ func (e *Engine) Stats() (Stats, bool) {
 		ok bool
 	)
 	err := e.do(func() error {
-		if s := e.sess; s != nil && s.call != nil && s.connected {
+		if s := e.live; s != nil && s.call != nil && s.connected {
 			st, ok = e.withPlayout(s.stats(time.Now())), true
 		}
 		return nil

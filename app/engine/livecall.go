@@ -13,10 +13,10 @@ import (
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
-// session is one call's life in the engine, from the first offer (ours or
+// liveCall is one call's life in the engine, from the first offer (ours or
 // the peer's) to its end. Only the loop touches its fields, except the
 // receivers, which the call's track goroutines add.
-type session struct {
+type liveCall struct {
 	peer     string
 	outgoing bool
 	started  time.Time
@@ -57,14 +57,14 @@ type session struct {
 	rate rateCursor // for frames per second in the statistics
 }
 
-func (e *Engine) newSession(peer string, outgoing bool) *session {
+func (e *Engine) newLiveCall(peer string, outgoing bool) *liveCall {
 	ctx, cancel := context.WithCancel(e.ctx)
-	return &session{peer: peer, outgoing: outgoing, started: time.Now(), ctx: ctx, cancel: cancel}
+	return &liveCall{peer: peer, outgoing: outgoing, started: time.Now(), ctx: ctx, cancel: cancel}
 }
 
-// startCall builds the session's call with the current devices and
+// startCall builds the live call's call with the current devices and
 // settings. Mute and camera-off carry over into the call.
-func (e *Engine) startCall(s *session) error {
+func (e *Engine) startCall(s *liveCall) error {
 	cfg := call.Config{
 		ICEServers:      e.iceServers,
 		ICEDisconnected: e.cfg.ICEDisconnected,
@@ -115,7 +115,7 @@ type startBitrater interface {
 }
 
 // receive runs the receive path of one remote track until the call ends.
-func (e *Engine) receive(ctx context.Context, s *session, t *webrtc.TrackRemote) {
+func (e *Engine) receive(ctx context.Context, s *liveCall, t *webrtc.TrackRemote) {
 	switch t.Kind() {
 	case webrtc.RTPCodecTypeVideo:
 		pc := s.call.PeerConnection()
@@ -160,11 +160,11 @@ func (e *Engine) receive(ctx context.Context, s *session, t *webrtc.TrackRemote)
 // set, closes the call (waiting for its goroutines), and reports Ended then
 // Idle.
 func (e *Engine) endCall(reason string, notify bool) {
-	s := e.sess
+	s := e.live
 	if s == nil {
 		return
 	}
-	e.sess = nil
+	e.live = nil
 	e.forget(s.peer)
 	if notify {
 		wire := reason
@@ -191,8 +191,8 @@ func (e *Engine) endCall(reason string, notify bool) {
 	e.setState(Idle, "", "")
 }
 
-func (e *Engine) onConnectionState(s *session, st webrtc.PeerConnectionState) {
-	if s != e.sess {
+func (e *Engine) onConnectionState(s *liveCall, st webrtc.PeerConnectionState) {
+	if s != e.live {
 		return // a late report from a call that already ended
 	}
 	s.pcState = st
