@@ -1,5 +1,5 @@
 // Package server is parley-signal's HTTP side: on one port it upgrades any
-// WebSocket request to a signaling session and serves the browser client for
+// WebSocket request to a signaling client and serves the browser client for
 // plain GETs. It enforces the limits that keep one client from hurting the
 // others (frame size, message rate, per-address connections, registration
 // and handshake deadlines, bounded send queues, pings) and hands decoded

@@ -11,7 +11,7 @@ import (
 // once) from turning the refresh timer into a busy loop.
 const minRefresh = 10 * time.Second
 
-// iceRefresher sends a session its ICE servers when it registers and again
+// iceRefresher sends a client its ICE servers when it registers and again
 // before they expire: at four fifths of their remaining life, so a client
 // always holds credentials that outlive the call it starts now by a fifth
 // of their lifetime.
@@ -24,7 +24,7 @@ type iceRefresher struct {
 
 // start issues ICE servers for user (again after a rename) and schedules
 // their refresh. It does nothing without Config.ICEServers.
-func (r *iceRefresher) start(s *session, user string) {
+func (r *iceRefresher) start(s *client, user string) {
 	issue := s.srv.cfg.ICEServers
 	if issue == nil {
 		return
@@ -41,7 +41,7 @@ func (r *iceRefresher) start(s *session, user string) {
 	r.sendLocked(s, issue)
 }
 
-func (r *iceRefresher) sendLocked(s *session, issue func(string) ([]protocol.ICEServer, time.Time, error)) {
+func (r *iceRefresher) sendLocked(s *client, issue func(string) ([]protocol.ICEServer, time.Time, error)) {
 	servers, expires, err := issue(r.user)
 	if err != nil {
 		s.srv.cfg.Logger.Error("issuing ICE servers", "id", s.id, "err", err)
@@ -59,7 +59,7 @@ func (r *iceRefresher) sendLocked(s *session, issue func(string) ([]protocol.ICE
 	})
 }
 
-// stop cancels the refresh; the session calls it when it ends.
+// stop cancels the refresh; the client calls it when it ends.
 func (r *iceRefresher) stop() {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -172,7 +172,7 @@ func TestClosedSessionReleasesRelayedFrames(t *testing.T) {
 	waitFor(t, "gone's session to end", func() bool {
 		ts.mu.Lock()
 		defer ts.mu.Unlock()
-		return len(ts.sessions) == 1
+		return len(ts.clients) == 1
 	})
 	if !slices.Contains(ts.Hub().Users(), "gone") {
 		t.Fatal("the name was not held for a resume")

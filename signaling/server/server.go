@@ -25,10 +25,10 @@ type Server struct {
 	ips    *ipLimiter
 	nextID atomic.Int64
 
-	mu       sync.Mutex
-	sessions map[*session]struct{}
-	closed   bool
-	wg       sync.WaitGroup // running sessions
+	mu      sync.Mutex
+	clients map[*client]struct{}
+	closed  bool
+	wg      sync.WaitGroup // running clients
 }
 
 // New returns a Server for cfg.
@@ -46,17 +46,17 @@ func New(cfg Config) (*Server, error) {
 			ResumeGrace:      cfg.ResumeGrace,
 			Logger:           cfg.Logger,
 		}),
-		static:   http.FileServerFS(cfg.Static),
-		ips:      newIPLimiter(cfg.MaxConnsPerIP),
-		sessions: make(map[*session]struct{}),
+		static:  http.FileServerFS(cfg.Static),
+		ips:     newIPLimiter(cfg.MaxConnsPerIP),
+		clients: make(map[*client]struct{}),
 	}, nil
 }
 
 // Hub returns the server's hub (for tests and the load generator's
-// bookkeeping; sessions never need it).
+// bookkeeping; clients never need it).
 func (s *Server) Hub() *hub.Hub { return s.hub }
 
-// ServeHTTP upgrades WebSocket requests on any path to signaling sessions
+// ServeHTTP upgrades WebSocket requests on any path to signaling clients
 // and serves the browser client for everything else.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isWebSocket(r) {
@@ -95,43 +95,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	sess := newSession(s, conn, s.nextID.Add(1), addr, grant)
-	if !s.track(sess) {
+	cl := newClient(s, conn, s.nextID.Add(1), addr, grant)
+	if !s.track(cl) {
 		conn.Close(websocket.StatusGoingAway, "server shutting down")
 		return
 	}
-	defer s.untrack(sess)
-	s.cfg.Logger.Debug("connected", "id", sess.id, "addr", addr, "subprotocol", conn.Subprotocol())
-	sess.run(s.hub)
+	defer s.untrack(cl)
+	s.cfg.Logger.Debug("connected", "id", cl.id, "addr", addr, "subprotocol", conn.Subprotocol())
+	cl.run(s.hub)
 }
 
-func (s *Server) track(sess *session) bool {
+func (s *Server) track(cl *client) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return false
 	}
-	s.sessions[sess] = struct{}{}
+	s.clients[cl] = struct{}{}
 	s.wg.Add(1)
 	return true
 }
 
-func (s *Server) untrack(sess *session) {
+func (s *Server) untrack(cl *client) {
 	s.mu.Lock()
-	delete(s.sessions, sess)
+	delete(s.clients, cl)
 	s.mu.Unlock()
 	s.wg.Done()
 }
 
-// Shutdown closes every session with 1001 (going away) and waits for them to
-// end, or for ctx. Sessions left after ctx are cut off without a handshake.
+// Shutdown closes every client with 1001 (going away) and waits for them to
+// end, or for ctx. Clients left after ctx are cut off without a handshake.
 // The http.Server that serves s must be shut down separately: upgraded
 // connections are not its business any more.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closed = true
-	for sess := range s.sessions {
-		sess.end(websocket.StatusGoingAway, "server shutting down")
+	for cl := range s.clients {
+		cl.end(websocket.StatusGoingAway, "server shutting down")
 	}
 	s.mu.Unlock()
 	s.hub.Close()
@@ -147,8 +147,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	s.mu.Lock()
-	for sess := range s.sessions {
-		sess.conn.CloseNow()
+	for cl := range s.clients {
+		cl.conn.CloseNow()
 	}
 	s.mu.Unlock()
 	<-done
@@ -173,7 +173,7 @@ func (s *Server) HTTPServer() *http.Server {
 }
 
 // Serve serves on ln until ctx ends, then shuts down cleanly: it stops
-// accepting, closes every session and waits for them. With certFile and
+// accepting, closes every client and waits for them. With certFile and
 // keyFile it serves HTTPS and WSS on the same port.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, certFile, keyFile string) error {
 	hs := s.HTTPServer()
@@ -218,7 +218,7 @@ func headerHasToken(v, token string) bool {
 }
 
 // refuse sends err and closes with 1008, for connections that never get a
-// session.
+// client.
 func refuse(conn *websocket.Conn, err *protocol.Error, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

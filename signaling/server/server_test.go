@@ -315,22 +315,22 @@ func TestPingSparesClientsHeardFrom(t *testing.T) {
 	})
 	c.register("c")
 	ts.mu.Lock()
-	var sess *session
-	for s := range ts.sessions {
-		sess = s
+	var cl *client
+	for s := range ts.clients {
+		cl = s
 	}
 	ts.mu.Unlock()
-	sess.pingPeer() // it sent its username
+	cl.pingPeer() // it sent its username
 	if n := pings.Load(); n != 0 {
 		t.Fatalf("pinged %d times right after sending a frame", n)
 	}
-	sess.pingPeer() // it has been quiet since
+	cl.pingPeer() // it has been quiet since
 	if n := pings.Load(); n != 1 {
 		t.Fatalf("a quiet client was pinged %d times, want 1", n)
 	}
 	c.send(&protocol.Message{Type: protocol.TypeHello})
 	c.until(protocol.TypeHello)
-	sess.pingPeer()
+	cl.pingPeer()
 	if n := pings.Load(); n != 1 {
 		t.Fatalf("pinged again (%d) after sending a frame", n)
 	}

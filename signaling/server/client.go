@@ -17,7 +17,7 @@ import (
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
-// session is one WebSocket connection. It implements hub.Peer.
+// client is one connected WebSocket client: the server's side of it. It implements hub.Peer.
 //
 // The HTTP handler's goroutine reads. Writing happens on a goroutine that
 // exists only while there is something to write: the hub queues frames
@@ -25,7 +25,7 @@ import (
 // that drains it and exits. An idle connection therefore costs one
 // goroutine, which is what lets one process hold tens of thousands of them.
 // Pings run on a timer for the same reason.
-type session struct {
+type client struct {
 	srv  *Server
 	conn *websocket.Conn
 	id   int64
@@ -51,21 +51,21 @@ type session struct {
 	ice      iceRefresher
 }
 
-func newSession(srv *Server, conn *websocket.Conn, id int64, addr string, grant auth.Grant) *session {
-	s := &session{srv: srv, conn: conn, id: id, addr: addr, grant: grant, finished: make(chan struct{})}
+func newClient(srv *Server, conn *websocket.Conn, id int64, addr string, grant auth.Grant) *client {
+	s := &client{srv: srv, conn: conn, id: id, addr: addr, grant: grant, finished: make(chan struct{})}
 	s.writer = s.write
 	return s
 }
 
 // queued is a frame waiting to be written: shared bytes from Send, or a
-// relayed frame from SendOwned, which the session releases once written
+// relayed frame from SendOwned, which the client releases once written
 // or dropped.
 type queued struct {
 	data  []byte
 	owned *hub.Frame // nil for a shared frame
 }
 
-// drop releases q's frame if the session owns it; q is not written.
+// drop releases q's frame if the client owns it; q is not written.
 func (q queued) drop() {
 	if q.owned != nil {
 		q.owned.Release()
@@ -80,21 +80,21 @@ func release(qs []queued) {
 }
 
 // ID implements hub.Peer.
-func (s *session) ID() int64 { return s.id }
+func (s *client) ID() int64 { return s.id }
 
 // Send implements hub.Peer: it queues without blocking. A full queue marks
-// the client as a slow consumer and ends the session.
-func (s *session) Send(frame []byte) bool {
+// the client as a slow consumer and ends its connection.
+func (s *client) Send(frame []byte) bool {
 	return s.enqueue(queued{data: frame})
 }
 
 // SendOwned implements hub.Peer: Send for a relayed frame, which the
-// session releases after writing it or when it drops it.
-func (s *session) SendOwned(f *hub.Frame) bool {
+// client releases after writing it or when it drops it.
+func (s *client) SendOwned(f *hub.Frame) bool {
 	return s.enqueue(queued{data: f.Bytes(), owned: f})
 }
 
-func (s *session) enqueue(q queued) bool {
+func (s *client) enqueue(q queued) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing {
@@ -122,20 +122,20 @@ func (s *session) enqueue(q queued) bool {
 }
 
 // sendError queues err for the client; the connection stays open.
-func (s *session) sendError(err *protocol.Error) {
+func (s *client) sendError(err *protocol.Error) {
 	s.srv.cfg.Logger.Debug("client error", "id", s.id, "code", err.Code, "about", err.About)
 	s.Send(protocol.Encode(err.Message()))
 }
 
 // end closes the connection with code once the frames queued before it
 // (such as an error explaining the close) are written.
-func (s *session) end(code websocket.StatusCode, reason string) {
+func (s *client) end(code websocket.StatusCode, reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.endLocked(code, reason)
 }
 
-func (s *session) endLocked(code websocket.StatusCode, reason string) {
+func (s *client) endLocked(code websocket.StatusCode, reason string) {
 	if s.closing {
 		return
 	}
@@ -143,7 +143,7 @@ func (s *session) endLocked(code websocket.StatusCode, reason string) {
 	s.startWriterLocked()
 }
 
-func (s *session) startWriterLocked() {
+func (s *client) startWriterLocked() {
 	if !s.writing {
 		s.writing = true
 		go s.writer()
@@ -151,14 +151,14 @@ func (s *session) startWriterLocked() {
 }
 
 // write drains the queue, then either exits (more frames will start a new
-// writer) or, if the session is ending, closes the connection.
+// writer) or, if the client is ending, closes the connection.
 //
 // The queue and the batch being written swap slices: the batch written
-// last becomes the spare that takes the next frames, so a session that
+// last becomes the spare that takes the next frames, so a client that
 // relays steadily allocates no queue (a new slice per burst was garbage at
 // 20,000 frames/s). A spare that grew past maxSpare is let go, so a rare
 // burst does not stay with the connection.
-func (s *session) write() {
+func (s *client) write() {
 	var written []queued
 	for {
 		s.mu.Lock()
@@ -185,7 +185,7 @@ func (s *session) write() {
 		s.queue, s.spare, s.queueBytes = s.spare, nil, 0
 		s.mu.Unlock()
 		err := s.writeBatch(batch)
-		clear(batch) // the shared frames are not this session's to keep
+		clear(batch) // the shared frames are not this client's to keep
 		if err != nil {
 			s.fail()
 			return
@@ -194,7 +194,7 @@ func (s *session) write() {
 	}
 }
 
-// maxSpare bounds the queue slice a session keeps between bursts: 32
+// maxSpare bounds the queue slice a client keeps between bursts: 32
 // frames, 1 KiB, where the queue may grow to SendQueue (256) frames.
 const maxSpare = 32
 
@@ -202,7 +202,7 @@ const maxSpare = 32
 // cannot take a queue's worth of frames in that time is not keeping up, and
 // the stall timer cuts its connection, which fails the blocked write.
 //
-// The timeout is one timer per session, re-armed per batch, rather than a
+// The timeout is one timer per client, re-armed per batch, rather than a
 // context per batch: a context with a deadline made a timer, a context and
 // (inside the WebSocket library) a cancellation callback for every frame
 // relayed, about 7 % of the server's CPU at 20,000 frames/s. Writes get
@@ -211,7 +211,7 @@ const maxSpare = 32
 //
 // Owned frames are released as soon as their write returns (the library
 // does not keep the bytes), and the rest of the batch when a write fails.
-func (s *session) writeBatch(batch []queued) error {
+func (s *client) writeBatch(batch []queued) error {
 	if s.stall == nil {
 		s.stall = time.AfterFunc(s.srv.cfg.WriteTimeout, s.writeStalled)
 	} else {
@@ -230,7 +230,7 @@ func (s *session) writeBatch(batch []queued) error {
 }
 
 // writeStalled runs when a batch took longer than WriteTimeout.
-func (s *session) writeStalled() {
+func (s *client) writeStalled() {
 	s.srv.cfg.Logger.Warn("write timed out: dropping", "id", s.id, "addr", s.addr)
 	s.conn.CloseNow()
 }
@@ -238,7 +238,7 @@ func (s *session) writeStalled() {
 // fail drops the connection without a close handshake after a write
 // failed. Only the writer calls it; it keeps the writer role, so nothing
 // writes again.
-func (s *session) fail() {
+func (s *client) fail() {
 	s.mu.Lock()
 	s.closing = true
 	release(s.queue)
@@ -261,10 +261,10 @@ func (s *session) fail() {
 // frames whose latency counts. A dead peer is still dropped within two
 // intervals and a timeout.
 //
-// The pong deadline is the session's pongWait timer, re-armed per ping,
+// The pong deadline is the client's pongWait timer, re-armed per ping,
 // and the ping itself takes context.Background (it returns when the pong
 // arrives or the connection closes), which spares a context per ping.
-func (s *session) pingPeer() {
+func (s *client) pingPeer() {
 	cfg := s.srv.cfg
 	if s.heard.Swap(false) {
 		s.ping.Reset(cfg.PingInterval)
@@ -281,15 +281,15 @@ func (s *session) pingPeer() {
 	}
 	if err != nil {
 		cfg.Logger.Warn("ping failed: dropping", "id", s.id, "addr", s.addr, "err", err)
-		s.conn.CloseNow() // the reader fails, and run ends the session
+		s.conn.CloseNow() // the reader fails, and run ends it
 		return
 	}
 	s.ping.Reset(cfg.PingInterval)
 }
 
 // pongLate runs when a ping was not answered within PingTimeout: cutting
-// the connection ends the ping, and the reader, and run ends the session.
-func (s *session) pongLate() {
+// the connection ends the ping, and the reader, and run ends it.
+func (s *client) pongLate() {
 	s.srv.cfg.Logger.Warn("no pong in time: dropping", "id", s.id, "addr", s.addr)
 	s.conn.CloseNow()
 }
@@ -303,7 +303,7 @@ func firstPing(interval time.Duration) time.Duration {
 }
 
 // run serves the connection until it closes.
-func (s *session) run(h *hub.Hub) {
+func (s *client) run(h *hub.Hub) {
 	cfg := s.srv.cfg
 	member, err := h.Attach(s)
 	if err != nil {
@@ -337,7 +337,7 @@ func (s *session) run(h *hub.Hub) {
 // failed ping or write, or Shutdown's deadline) is what stops them. A
 // cancellable context would register a callback on every read, and with one
 // shared server context that serialises all readers on its lock.
-func (s *session) read(member *hub.Member) {
+func (s *client) read(member *hub.Member) {
 	in := inbound{limiter: rate.NewLimiter(rate.Limit(s.srv.cfg.Rate), s.srv.cfg.Burst)}
 	for {
 		typ, r, err := s.conn.Reader(context.Background())
@@ -378,7 +378,7 @@ type inbound struct {
 
 // handleFrame applies the rate limit, decodes one frame and hands it to the
 // hub. data is only valid during the call.
-func (s *session) handleFrame(member *hub.Member, in *inbound, typ websocket.MessageType, data []byte) {
+func (s *client) handleFrame(member *hub.Member, in *inbound, typ websocket.MessageType, data []byte) {
 	cfg := s.srv.cfg
 	if !in.limiter.Allow() {
 		in.dropped++
@@ -415,7 +415,7 @@ func (s *session) handleFrame(member *hub.Member, in *inbound, typ websocket.Mes
 	}
 }
 
-func (s *session) logEnd(err error) {
+func (s *client) logEnd(err error) {
 	log := s.srv.cfg.Logger
 	switch status := websocket.CloseStatus(err); {
 	case errors.Is(err, websocket.ErrMessageTooBig):
@@ -437,9 +437,9 @@ func asProtocolError(err error) *protocol.Error {
 	return protocol.Errorf(protocol.ErrBadJSON, "", "%v", err)
 }
 
-// Evict implements hub.Evictable: a resumed session took this one's name.
+// Evict implements hub.Evictable: a resumed connection took this one's name.
 // The close code tells a live client (an older tab) not to reconnect.
-func (s *session) Evict() {
+func (s *client) Evict() {
 	s.srv.cfg.Logger.Info("replaced by a resumed session", "id", s.id, "addr", s.addr)
 	s.end(protocol.CloseReplaced, "replaced by a resumed session")
 }
