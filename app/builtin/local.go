@@ -11,6 +11,7 @@ import (
 	"github.com/parleyhq/parley/app/lan"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // LocalConfig configures StartLocal.
@@ -72,10 +73,10 @@ func StartLocal(ctx context.Context, cfg LocalConfig) (*Local, error) {
 	return l, nil
 }
 
-// Follow makes a signaling session dial wherever the Meeting says, and
+// Follow makes a signaling link dial wherever the Meeting says, and
 // tells the Meeting how each connection went. OnMove should Refresh the
-// session, to move it at once.
-func (l *Local) Follow(cfg *client.SessionConfig) {
+// link, to move it at once.
+func (l *Local) Follow(cfg *client.LinkConfig) {
 	var dialled atomic.Value // the URL of the latest attempt
 	dialled.Store("")
 	cfg.Target = func() (string, *tls.Config) {
@@ -84,15 +85,13 @@ func (l *Local) Follow(cfg *client.SessionConfig) {
 		return url, conf
 	}
 	user := cfg.OnStatus
-	cfg.OnStatus = func(st client.Status, err error) {
+	cfg.OnStatus = func(st protocol.LinkStatus, err error) {
 		url := dialled.Load().(string)
-		switch st {
-		case client.Online:
+		switch {
+		case st == protocol.LinkOnline:
 			l.Meeting.Connected(url)
-		case client.Offline, client.Stopped:
-			if err != nil && !errors.Is(err, client.ErrClosed) {
-				l.Meeting.Failed(url, err)
-			}
+		case err != nil && !errors.Is(err, client.ErrClosed):
+			l.Meeting.Failed(url, err) // an attempt failed, or the link stopped
 		}
 		if user != nil {
 			user(st, err)

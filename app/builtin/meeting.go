@@ -37,7 +37,7 @@ var _ Discoverer = (*lan.Discovery)(nil)
 // so they all meet on one server without talking it over. When that
 // desktop quits (it says goodbye) or dies (the connection to it fails and
 // it does not answer a query), the rule picks the next one, and the
-// signaling session moves there; calls go on, since media is peer to peer.
+// signaling link moves there; calls go on, since media is peer to peer.
 // docs/architecture.md ("Desktops on one LAN") has the failure cases.
 type Meeting struct {
 	cfg      MeetingConfig
@@ -230,7 +230,7 @@ func (m *Meeting) SetHost(name string) {
 	}
 }
 
-// Target is client.SessionConfig.Target: the current place's URL, with TLS
+// Target is client.LinkConfig.Target: the current place's URL, with TLS
 // that accepts exactly its certificate.
 func (m *Meeting) Target() (string, *tls.Config) {
 	p := m.Place()

@@ -16,14 +16,14 @@
 //
 // Media is peer to peer, so losing the server must not end a connected
 // call. The boundary for that is Resumable: a Signaling whose Messages
-// channel stays open across reconnects and whose Status channel reports
-// each outage (SignalingReconnecting) and return (SignalingOnline). The
+// channel stays open across reconnects and whose Changes channel reports
+// each outage (protocol.LinkReconnecting) and return (LinkOnline). The
 // connection, not the engine, knows when it is down and how to come back
 // (backoff, resume tokens), so the engine keeps one source of messages for
-// its whole life instead of being handed new connections. ConnectSession
-// adapts the signaling client's Session (backoff, resume tokens that take
-// the name back from a stale connection, pings), and its Refresh lets the
-// engine tell it to reconnect at once (Refresher); it also refreshes itself
+// its whole life instead of being handed new connections. The signaling
+// client's Link is one (backoff, resume tokens that take the name back
+// from a stale connection, pings), and its Refresh lets the engine tell it
+// to reconnect at once (Refresher); it also refreshes itself
 // when the address its server connection went out from goes away, since
 // that connection is dead but would look alive until a ping failed.
 // With a plain, non-Resumable connection Run behaves as before: the

@@ -173,9 +173,9 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 	e.emit(NameChanged{Name: sig.Name()})
 	e.emit(UsersChanged{Users: sig.Users()})
 
-	var status <-chan SignalingStatus
+	var status <-chan protocol.LinkStatus
 	if r, ok := sig.(Resumable); ok {
-		status = r.Status()
+		status = r.Changes()
 	}
 	e.offline = false
 
@@ -196,8 +196,8 @@ func (e *Engine) Run(ctx context.Context, sig Signaling) error {
 			e.handle(m)
 		case st := <-status:
 			e.onSignalingStatus(st)
-			if st == SignalingOnline {
-				// A reconnected session's user list does not come as a
+			if st == protocol.LinkOnline {
+				// A reconnected link's user list does not come as a
 				// message; the peer may have missed our media state.
 				e.resendMediaState()
 			}

@@ -98,7 +98,7 @@ func (*Error) Kind() string       { return "error" }
 // (reconnecting; a connected call carries on) or came back (online, with
 // NameChanged and UsersChanged following).
 type SignalingChanged struct {
-	Status SignalingStatus `json:"status"`
+	Status protocol.LinkStatus `json:"status"` // online or reconnecting
 }
 
 // Kind implements Event.

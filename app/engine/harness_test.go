@@ -63,9 +63,9 @@ func (c *countingSignaling) Send(ctx context.Context, m *protocol.Message) error
 // reported.
 type peer struct {
 	eng    *engine.Engine
-	client *client.Client           // without peerOpts.session
-	sig    *countingSignaling       // without peerOpts.session
-	sess   *engine.SessionSignaling // with peerOpts.session
+	client *client.Client     // without peerOpts.session
+	sig    *countingSignaling // without peerOpts.session
+	sess   *client.Link       // with peerOpts.session
 	video  probe.Video
 	cancel context.CancelFunc
 	done   chan error
@@ -81,7 +81,7 @@ type peerOpts struct {
 	answerTimeout     time.Duration // 0 for the engine's default
 	log               *lockedLog    // if set, gets the engine's debug log
 	// session connects through the signaling client's reconnecting
-	// Session (engine.ConnectSession), so that the call survives the
+	// Session (client.ConnectOnline), so that the call survives the
 	// server going away.
 	session bool
 }
@@ -127,7 +127,7 @@ func newPeer(t testing.TB, url string, o peerOpts) *peer {
 	var sig engine.Signaling
 	var err error
 	if o.session {
-		p.sess, err = engine.ConnectSession(ctx, client.SessionConfig{
+		p.sess, err = client.ConnectOnline(ctx, client.LinkConfig{
 			Config:     client.Config{URL: url, Name: o.name},
 			MinBackoff: 50 * time.Millisecond, MaxBackoff: 500 * time.Millisecond,
 		})

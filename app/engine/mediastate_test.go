@@ -137,7 +137,7 @@ func TestMediaStateAfterOutage(t *testing.T) {
 	eventually(t, "bob told alice's camera is on", func() bool { return bob.lastPeerMedia(on) })
 
 	srv.stop()
-	eventually(t, "alice sees the outage", func() bool { return lastStatus(alice) == engine.SignalingReconnecting })
+	eventually(t, "alice sees the outage", func() bool { return lastStatus(alice) == protocol.LinkReconnecting })
 	if err := alice.eng.SetCameraOn(false); err != nil {
 		t.Fatal(err)
 	}

@@ -17,16 +17,16 @@ const (
 )
 
 // onSignalingStatus applies a Resumable connection's outage or return.
-func (e *Engine) onSignalingStatus(st SignalingStatus) {
+func (e *Engine) onSignalingStatus(st protocol.LinkStatus) {
 	switch st {
-	case SignalingReconnecting:
+	case protocol.LinkConnecting, protocol.LinkReconnecting:
 		e.offline = true
-		e.emit(SignalingChanged{Status: st})
+		e.emit(SignalingChanged{Status: protocol.LinkReconnecting})
 		// A call still negotiating cannot finish without the server.
 		if s := e.live; s != nil && !s.connected {
 			e.endCall(ReasonSignaling, false)
 		}
-	case SignalingOnline:
+	case protocol.LinkOnline:
 		e.offline = false
 		e.emit(SignalingChanged{Status: st})
 		e.setName(e.sig.Name())

@@ -72,10 +72,10 @@ func (r *restartableServer) start() {
 	r.serve(ln)
 }
 
-func (p *peer) signalingStatuses() []engine.SignalingStatus {
+func (p *peer) signalingStatuses() []protocol.LinkStatus {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []engine.SignalingStatus
+	var out []protocol.LinkStatus
 	for _, ev := range p.events {
 		if s, ok := ev.(engine.SignalingChanged); ok {
 			out = append(out, s.Status)
@@ -84,7 +84,7 @@ func (p *peer) signalingStatuses() []engine.SignalingStatus {
 	return out
 }
 
-func lastStatus(p *peer) engine.SignalingStatus {
+func lastStatus(p *peer) protocol.LinkStatus {
 	st := p.signalingStatuses()
 	if len(st) == 0 {
 		return ""
@@ -104,12 +104,12 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 
 	srv.stop()
 	eventually(t, "both see the outage", func() bool {
-		return lastStatus(alice) == engine.SignalingReconnecting && lastStatus(bob) == engine.SignalingReconnecting
+		return lastStatus(alice) == protocol.LinkReconnecting && lastStatus(bob) == protocol.LinkReconnecting
 	})
 	// Pictures keep coming while there is no server.
 	atOutage := bob.video.Report().RemoteFrames
 	eventually(t, "pictures during the outage", func() bool {
-		return bob.video.Report().RemoteFrames > atOutage+15 && lastStatus(bob) == engine.SignalingReconnecting
+		return bob.video.Report().RemoteFrames > atOutage+15 && lastStatus(bob) == protocol.LinkReconnecting
 	})
 	if _, ended := alice.endReason(); ended {
 		t.Fatalf("alice's call ended in the outage: %v", alice.states())
@@ -117,7 +117,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 
 	srv.start()
 	eventually(t, "both online again", func() bool {
-		return lastStatus(alice) == engine.SignalingOnline && lastStatus(bob) == engine.SignalingOnline
+		return lastStatus(alice) == protocol.LinkOnline && lastStatus(bob) == protocol.LinkOnline
 	})
 	for deadline := time.Now().Add(30 * time.Second); !alice.hasUser("bob") || !bob.hasUser("alice"); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {

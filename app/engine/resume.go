@@ -1,17 +1,10 @@
 package engine
 
-// SignalingStatus says whether the signaling connection is up.
-type SignalingStatus string
-
-// Signaling statuses.
-const (
-	SignalingOnline       SignalingStatus = "online"
-	SignalingReconnecting SignalingStatus = "reconnecting"
-)
+import "github.com/parleyhq/parley/signaling/protocol"
 
 // Resumable is a Signaling that survives outages by itself: it reconnects
 // and registers the same name again, its Messages channel stays open across
-// reconnects (closing only when it gives up for good), and Status reports
+// reconnects (closing only when it gives up for good), and Changes reports
 // each outage and each return.
 //
 // This is the boundary between the engine and a reconnecting client, chosen
@@ -23,11 +16,13 @@ const (
 // had not connected yet, which cannot finish negotiating without it.
 //
 // A plain *client.Client is not Resumable: with one, losing the connection
-// ends Run as before. ConnectSession gives a Resumable that is also a
+// ends Run as before. A *client.Link is a Resumable that is also a
 // Refresher.
 type Resumable interface {
 	Signaling
-	Status() <-chan SignalingStatus
+	// Changes delivers the link's status when it changes: LinkOnline,
+	// or LinkConnecting/LinkReconnecting while it is down.
+	Changes() <-chan protocol.LinkStatus
 }
 
 // Refresher is a Resumable that can be told to drop its connection and

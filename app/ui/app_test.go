@@ -24,6 +24,7 @@ import (
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
@@ -97,7 +98,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	if err != nil || name != "alice" {
 		t.Fatalf("Login = %q, %v", name, err)
 	}
-	if s := a.Snapshot(); s.Signaling.Status != Online || s.Name != "alice" {
+	if s := a.Snapshot(); s.Signaling.Status != protocol.LinkOnline || s.Name != "alice" {
 		t.Fatalf("snapshot after login = %+v", s)
 	}
 
@@ -363,7 +364,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	bobSig, err := engine.ConnectSession(ctx, client.SessionConfig{Config: client.Config{URL: url, Name: "bob"}, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second})
+	bobSig, err := client.ConnectOnline(ctx, client.LinkConfig{Config: client.Config{URL: url, Name: "bob"}, MinBackoff: 100 * time.Millisecond, MaxBackoff: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +398,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 
 	stop()
 	waitFor(t, "reconnecting status", 15*time.Second, func() bool {
-		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingStatus).Status == Reconnecting })
+		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingEvent).Status == protocol.LinkReconnecting })
 		return ok
 	})
 	if st := a.Snapshot().Call.State; st != engine.InCall {
@@ -405,7 +406,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	}
 	serveSignaling(t, addr) // the same port: clients come back on their own
 	waitFor(t, "online again", 30*time.Second, func() bool {
-		return a.Snapshot().Signaling.Status == Online
+		return a.Snapshot().Signaling.Status == protocol.LinkOnline
 	})
 	if st := a.Snapshot().Call.State; st != engine.InCall {
 		t.Fatalf("the call ended after the server came back: state %s", st)

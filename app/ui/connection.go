@@ -15,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // Backoff bounds for reconnecting to the signaling server.
@@ -34,9 +35,9 @@ type connection struct {
 	restart chan struct{} // buffered 1: a pending restart request
 
 	mu        sync.Mutex
-	status    SignalingStatus
-	cancelRun context.CancelFunc       // ends the live connection, nil if none
-	sig       *engine.SessionSignaling // the live session, nil if none
+	status    SignalingEvent
+	cancelRun context.CancelFunc // ends the live connection, nil if none
+	sig       *client.Link       // the live link, nil if none
 	waiters   []chan loginResult
 }
 
@@ -46,7 +47,7 @@ type loginResult struct {
 }
 
 func newConnection(a *App) *connection {
-	return &connection{a: a, restart: make(chan struct{}, 1), status: SignalingStatus{Status: Offline}}
+	return &connection{a: a, restart: make(chan struct{}, 1), status: SignalingEvent{Status: protocol.LinkOffline}}
 }
 
 // requestRestart drops the live connection, if any, and makes the loop
@@ -83,14 +84,14 @@ func (c *connection) settle(name string, err error) {
 	}
 }
 
-func (c *connection) setStatus(status, server string) {
+func (c *connection) setStatus(status protocol.LinkStatus, server string) {
 	c.mu.Lock()
-	c.status = SignalingStatus{Status: status, Server: server}
+	c.status = SignalingEvent{Status: status, Server: server}
 	c.mu.Unlock()
-	c.a.events.push(EventSignaling, SignalingStatus{Status: status, Server: server})
+	c.a.events.push(EventSignaling, SignalingEvent{Status: status, Server: server})
 }
 
-func (c *connection) current() SignalingStatus {
+func (c *connection) current() SignalingEvent {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.status
@@ -108,20 +109,20 @@ func (c *connection) run(ctx context.Context) {
 		}
 		url, tlsConf := c.target()
 		if url == "" && c.a.local == nil {
-			c.setStatus(Offline, "")
+			c.setStatus(protocol.LinkOffline, "")
 			c.settle("", errors.New("no signaling server: the built-in one did not start; enter a server in Settings"))
 			if !c.wait(ctx, 0) {
 				return
 			}
 			continue
 		}
-		err := c.session(ctx, url, tlsConf, st.DisplayName)
+		err := c.serve(ctx, url, tlsConf, st.DisplayName)
 		if ctx.Err() != nil {
 			return
 		}
-		c.setStatus(Offline, url)
+		c.setStatus(protocol.LinkOffline, url)
 		if err != nil {
-			// The session gave up for good (a refused name or token) or
+			// The link gave up for good (a refused name or token) or
 			// the engine failed: wait for the user to change something,
 			// or retry after a pause.
 			c.settle("", err)
@@ -170,7 +171,7 @@ func (c *connection) target() (string, *tls.Config) {
 	return "", nil
 }
 
-// move sends the live session to where the Meeting now says, at once.
+// move sends the live link to where the Meeting now says, at once.
 func (c *connection) move() {
 	c.mu.Lock()
 	sig := c.sig
@@ -180,12 +181,12 @@ func (c *connection) move() {
 	}
 }
 
-// session runs one logical connection: a reconnecting signaling session
+// serve runs one logical connection: a reconnecting signaling link
 // (backoff with jitter, resume token, pings) and one engine over it, until
-// ctx ends, a restart is requested, or the session stops for good. Outages
-// in between are the session's business: the engine keeps a connected call
+// ctx ends, a restart is requested, or the link stops for good. Outages
+// in between are the link's business: the engine keeps a connected call
 // through them (media is peer to peer) and the page shows "reconnecting".
-func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Config, name string) error {
+func (c *connection) serve(ctx context.Context, url string, tlsConf *tls.Config, name string) error {
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	c.mu.Lock()
@@ -198,7 +199,7 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 	}()
 
 	local := c.a.local
-	following := url == "" // the Meeting decides, and may move the session
+	following := url == "" // the Meeting decides, and may move the link
 	if following {
 		// The Meeting listens to the LAN a moment before its first choice.
 		select {
@@ -214,30 +215,26 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 		}
 		return url
 	}
-	c.setStatus(Connecting, url)
-	var wasOnline, reported bool // touched only by the session's goroutine
-	cfg := client.SessionConfig{
+	c.setStatus(protocol.LinkConnecting, url)
+	var wasOnline, reported bool // touched only by the link's goroutine
+	cfg := client.LinkConfig{
 		Config:     client.Config{URL: url, Name: name, TLS: tlsConf},
 		MinBackoff: backoffMin,
 		MaxBackoff: backoffMax,
-		OnStatus: func(st client.Status, err error) {
+		OnStatus: func(st protocol.LinkStatus, err error) {
 			url := where()
 			switch st {
-			case client.Online:
+			case protocol.LinkOnline:
 				reported = false
 				if wasOnline {
-					c.setStatus(Online, url)
+					c.setStatus(st, url)
 				}
 				wasOnline = true
-			case client.Connecting, client.Offline:
-				if wasOnline {
-					c.setStatus(Reconnecting, url)
-				} else {
-					c.setStatus(Connecting, url)
-				}
+			case protocol.LinkConnecting, protocol.LinkReconnecting:
+				c.setStatus(st, url)
 				if err != nil && !reported {
 					reported = true
-					if !wasOnline {
+					if st == protocol.LinkConnecting {
 						c.settle("", err)
 					}
 					c.a.emitError("signaling", fmt.Sprintf("The signaling server %s is unreachable; retrying.", url))
@@ -248,7 +245,7 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 	if following {
 		local.Follow(&cfg)
 	}
-	sig, err := engine.ConnectSession(runCtx, cfg)
+	sig, err := client.ConnectOnline(runCtx, cfg)
 	if err != nil {
 		if runCtx.Err() != nil {
 			return nil
@@ -283,7 +280,7 @@ func (c *connection) session(ctx context.Context, url string, tlsConf *tls.Confi
 
 	c.a.setEngine(eng, sig.Name(), sig.Users())
 	defer c.a.setEngine(nil, "", nil)
-	c.setStatus(Online, where())
+	c.setStatus(protocol.LinkOnline, where())
 	c.settle(sig.Name(), nil)
 	c.a.applyControls(eng)
 	err = eng.Run(runCtx, sig)
@@ -342,7 +339,7 @@ func (a *App) setEngine(e *engine.Engine, name string, users []string) {
 	a.mu.Lock()
 	a.eng, a.name, a.users = e, name, users
 	if e == nil {
-		a.speaker = nil // closed by the ended session
+		a.speaker = nil // closed by the ended serve
 		a.stateSeq++
 		a.call = CallState{State: engine.Idle, Since: time.Now().UnixMilli(), Seq: a.stateSeq}
 	}

@@ -1,5 +1,7 @@
 package ui
 
+import "github.com/parleyhq/parley/signaling/protocol"
+
 // Emitter delivers an event to the frontend. Wails' runtime.EventsEmit is
 // one; tests record. Emit must not block for long: it is called from the
 // App's event goroutine.
@@ -23,18 +25,9 @@ const (
 	EventMenu            = "menu"
 )
 
-// SignalingStatus is the "signaling" event's payload.
-type SignalingStatus struct {
-	Status string `json:"status"` // offline, connecting, online, reconnecting
-	Server string `json:"server"`
+// SignalingEvent is the "signaling" event's payload: the link's status
+// and the server it is for.
+type SignalingEvent struct {
+	Status protocol.LinkStatus `json:"status"`
+	Server string              `json:"server"`
 }
-
-// Signaling statuses.
-const (
-	Offline    = "offline"
-	Connecting = "connecting"
-	Online     = "online"
-	// Reconnecting: the connection was lost and is being restored; a call
-	// in progress goes on meanwhile.
-	Reconnecting = "reconnecting"
-)

@@ -25,7 +25,7 @@ const loginTimeout = 15 * time.Second
 
 // Snapshot is everything the page needs after a (re)load.
 type Snapshot struct {
-	Signaling       SignalingStatus          `json:"signaling"`
+	Signaling       SignalingEvent           `json:"signaling"`
 	Name            string                   `json:"name"`
 	Users           []string                 `json:"users"`
 	Call            CallState                `json:"call"`
@@ -38,7 +38,7 @@ type Snapshot struct {
 
 // Snapshot returns the current state.
 func (a *App) Snapshot() Snapshot {
-	sig := SignalingStatus{Status: Offline}
+	sig := SignalingEvent{Status: protocol.LinkOffline}
 	if a.conn != nil {
 		sig = a.conn.current()
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/internal/testwait"
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // fakeRing stands in for the speaker: it counts the rings started and
@@ -160,8 +161,8 @@ func TestRingFollowsRingingState(t *testing.T) {
 	// not hear of it, and then gives up himself.
 	_ = bob.HangUp()
 	waitFor(t, "alice signed in again", 15*time.Second, func() bool {
-		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingStatus).Status == Offline })
-		return ok && a.Snapshot().Signaling.Status == Online
+		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingEvent).Status == protocol.LinkOffline })
+		return ok && a.Snapshot().Signaling.Status == protocol.LinkOnline
 	})
 
 	ring("quitting")

@@ -57,7 +57,7 @@ func (a *App) placeInfo(p builtin.Place) ServerInfo {
 }
 
 // onMove follows the LAN's meeting place: the page hears of it, and the
-// signaling session moves there at once, keeping a call.
+// signaling link moves there at once, keeping a call.
 func (a *App) onMove(p builtin.Place) {
 	if a.serverURL() != "" {
 		return

@@ -44,7 +44,7 @@ type Config struct {
 	Handler func(msg *protocol.Message, raw []byte)
 	// Resume is a resume token from an earlier connection's ResumeToken:
 	// the server then hands this connection the name at once, replacing the
-	// old connection if it still holds it. Session sets it on reconnects.
+	// old connection if it still holds it. Link sets it on reconnects.
 	Resume string
 	// Buffer is the capacity of the Messages channel; 0 means 64.
 	Buffer int
@@ -199,7 +199,7 @@ func (c *Client) read(ctx context.Context) (*protocol.Message, []byte, error) {
 
 func (c *Client) readLoop(early []*protocol.Message) {
 	// msgs closes after done, so a reader that sees msgs end gets the
-	// reason from Err: the other order let Session take a replaced
+	// reason from Err: the other order let Link take a replaced
 	// connection's close (4000) for a nil error and reconnect.
 	defer close(c.msgs)
 	defer close(c.done)

@@ -20,7 +20,7 @@ import (
 type heldSession struct {
 	srv   *testsignal.Server
 	proxy *testproxy.Proxy
-	s     *Session
+	s     *Link
 	log   *statusLog
 }
 
@@ -34,7 +34,7 @@ func newHeldSession(t *testing.T, pingInterval time.Duration) *heldSession {
 		log: &statusLog{},
 	}
 	h.proxy = testproxy.New(t, h.srv.Addr)
-	h.s = connectSession(t, SessionConfig{
+	h.s = connectSession(t, LinkConfig{
 		Config:     Config{URL: h.proxy.URL(), Name: "alice"},
 		MinBackoff: 10 * time.Millisecond, MaxBackoff: 100 * time.Millisecond,
 		PingInterval: pingInterval,
@@ -54,7 +54,7 @@ func TestSessionResumesAfterNetworkCut(t *testing.T) {
 	bob := dial(t, h.srv.URL(), "bob", nil)
 
 	h.proxy.Cut()
-	waitFor(t, "back online", func() bool { return h.log.count(Online) >= 2 && s.Status() == Online })
+	waitFor(t, "back online", func() bool { return h.log.count(protocol.LinkOnline) >= 2 && s.Status() == protocol.LinkOnline })
 	if s.Name() != "alice" {
 		t.Fatalf("came back as %q", s.Name())
 	}
@@ -84,17 +84,17 @@ func sortedNames(s []string) []string {
 // offline within PingInterval+PingTimeout instead of waiting for TCP.
 func TestSessionPingsFindASilentLink(t *testing.T) {
 	proxy := testproxy.New(t, startServer(t).Addr)
-	s := connectSession(t, SessionConfig{
+	s := connectSession(t, LinkConfig{
 		Config:       Config{URL: proxy.URL(), Name: "erin"},
 		PingInterval: 50 * time.Millisecond, PingTimeout: 2 * time.Second,
 		MinBackoff: time.Hour, MaxBackoff: time.Hour, // stay offline once found out
 	})
 	time.Sleep(200 * time.Millisecond) // a few pings answered: a live link stays online
-	if s.Status() != Online {
+	if s.Status() != protocol.LinkOnline {
 		t.Fatalf("live link went %v", s.Status())
 	}
 	proxy.Freeze()
-	waitFor(t, "offline", func() bool { return s.Status() == Offline })
+	waitFor(t, "offline", func() bool { return s.Status() == protocol.LinkReconnecting })
 	if err := s.Send(context.Background(), &protocol.Message{Type: protocol.TypeMessage, Text: "x"}); !errors.Is(err, ErrOffline) {
 		t.Fatalf("Send: %v", err)
 	}

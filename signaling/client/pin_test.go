@@ -74,7 +74,7 @@ func TestPinnedServer(t *testing.T) {
 	}
 
 	// A session does not retry it: it stops with the same error.
-	s, err := Connect(ctx, SessionConfig{Config: Config{URL: url, Name: "carol", TLS: conf}})
+	s, err := Connect(ctx, LinkConfig{Config: Config{URL: url, Name: "carol", TLS: conf}})
 	if err != nil {
 		t.Fatal(err)
 	}

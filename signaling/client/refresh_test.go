@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // Refresh drops the connection and reconnects at once under the same name,
@@ -18,7 +20,7 @@ func TestSessionRefresh(t *testing.T) {
 	s.Refresh()
 	waitFor(t, "back online on a new connection", func() bool {
 		c := s.current()
-		return log.count(Online) >= 2 && c != nil && c != first
+		return log.count(protocol.LinkOnline) >= 2 && c != nil && c != first
 	})
 	if s.Name() != "alice" {
 		t.Fatalf("came back as %q", s.Name())
@@ -28,7 +30,7 @@ func TestSessionRefresh(t *testing.T) {
 	})
 
 	h.proxy.Freeze()
-	offline := log.count(Offline)
+	offline := log.count(protocol.LinkReconnecting)
 	s.Refresh()
-	waitFor(t, "offline at once on a dead link", func() bool { return log.count(Offline) > offline })
+	waitFor(t, "offline at once on a dead link", func() bool { return log.count(protocol.LinkReconnecting) > offline })
 }

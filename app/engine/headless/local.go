@@ -8,16 +8,16 @@ import (
 	"sync/atomic"
 
 	"github.com/parleyhq/parley/app/builtin"
-	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/signaling/client"
 )
 
 // startLocal runs the built-in server as the desktop window does, with
 // LAN discovery when asked. Every change of meeting place is printed as a
 // "server" line and moves the session there.
-// live is the signaling session once there is one: the Meeting may move
+// live is the signaling link once there is one: the Meeting may move
 // before it exists.
-func startLocal(ctx context.Context, o Options, live *atomic.Pointer[engine.SessionSignaling]) (*builtin.Local, error) {
+func startLocal(ctx context.Context, o Options, live *atomic.Pointer[client.Link]) (*builtin.Local, error) {
 	dir := o.ConfigDir
 	if dir == "" {
 		path, err := settings.DefaultPath()

@@ -21,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/app/media/wav"
 	"github.com/parleyhq/parley/signaling/client"
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // Run connects, takes part in one call and returns what it measured. The
@@ -48,7 +49,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	defer endSession()
 	var (
 		local *builtin.Local
-		live  atomic.Pointer[engine.SessionSignaling]
+		live  atomic.Pointer[client.Link]
 	)
 	if o.Server == "" {
 		var err error
@@ -193,7 +194,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// connect registers o.Name through a reconnecting signaling session, the
+// connect registers o.Name through a reconnecting signaling link, the
 // same one the desktop app uses: after an outage or a network change it
 // comes back with the server's resume token, so it keeps its name even
 // while the server still holds the dead connection (which would otherwise
@@ -201,21 +202,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 // progress outlives a server restart. Only the first connection's failure
 // ends the run, at once (by cancel, which ends ctx): there is no call to
 // keep yet, and a wrong address should not look like a wait.
-func connect(ctx context.Context, cancel context.CancelFunc, o Options, local *builtin.Local) (*engine.SessionSignaling, error) {
+func connect(ctx context.Context, cancel context.CancelFunc, o Options, local *builtin.Local) (*client.Link, error) {
 	var (
 		mu       sync.Mutex
 		online   bool
 		firstErr error
 	)
-	cfg := client.SessionConfig{
+	cfg := client.LinkConfig{
 		Config: client.Config{URL: o.Server, Name: o.Name, TLS: o.TLS},
-		OnStatus: func(st client.Status, err error) {
+		OnStatus: func(st protocol.LinkStatus, err error) {
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
-			case st == client.Online:
+			case st == protocol.LinkOnline:
 				online = true
-			case st == client.Offline && !online && firstErr == nil:
+			case st == protocol.LinkConnecting && err != nil && !online && firstErr == nil:
 				firstErr = err
 				cancel()
 			}
@@ -229,7 +230,7 @@ func connect(ctx context.Context, cancel context.CancelFunc, o Options, local *b
 		}
 		local.Follow(&cfg)
 	}
-	sig, err := engine.ConnectSession(ctx, cfg)
+	sig, err := client.ConnectOnline(ctx, cfg)
 	if err != nil {
 		mu.Lock()
 		defer mu.Unlock()

@@ -19,12 +19,16 @@ import (
 // statusLog records a session's status changes.
 type statusLog struct {
 	mu  sync.Mutex
-	got []Status
+	got []protocol.LinkStatus
 }
 
-func (l *statusLog) add(s Status, _ error) { l.mu.Lock(); l.got = append(l.got, s); l.mu.Unlock() }
+func (l *statusLog) add(s protocol.LinkStatus, _ error) {
+	l.mu.Lock()
+	l.got = append(l.got, s)
+	l.mu.Unlock()
+}
 
-func (l *statusLog) count(s Status) int {
+func (l *statusLog) count(s protocol.LinkStatus) int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	n := 0
@@ -50,7 +54,7 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 	stop := testsignal.StartOn(t, addr, serverConfig).Stop
 
 	var log statusLog
-	s, err := Connect(context.Background(), SessionConfig{
+	s, err := Connect(context.Background(), LinkConfig{
 		Config:     Config{URL: "ws://" + addr + "/", Name: "alice"},
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 		OnStatus: log.add,
@@ -59,16 +63,16 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs := s.Messages()
-	waitFor(t, "online", func() bool { return s.Status() == Online })
+	waitFor(t, "online", func() bool { return s.Status() == protocol.LinkOnline })
 
 	stop()
-	waitFor(t, "offline", func() bool { return s.Status() != Online })
+	waitFor(t, "offline", func() bool { return s.Status() != protocol.LinkOnline })
 	if err := s.Send(context.Background(), &protocol.Message{Type: protocol.TypeMessage, Text: "hi"}); !errors.Is(err, ErrOffline) {
 		t.Fatalf("Send while offline: %v, want ErrOffline", err)
 	}
 
 	stop = testsignal.StartOn(t, addr, serverConfig).Stop
-	waitFor(t, "online again", func() bool { return s.Status() == Online })
+	waitFor(t, "online again", func() bool { return s.Status() == protocol.LinkOnline })
 	if s.Name() != "alice" {
 		t.Fatalf("came back as %q", s.Name())
 	}
@@ -81,12 +85,12 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 			break
 		}
 	}
-	if log.count(Online) < 2 || log.count(Offline) < 1 {
+	if log.count(protocol.LinkOnline) < 2 || log.count(protocol.LinkReconnecting) < 1 {
 		t.Errorf("statuses %v", log.got)
 	}
 	bob.Close()
 	s.Close()
-	if s.Status() != Stopped || !errors.Is(s.Err(), ErrClosed) {
+	if s.Status() != protocol.LinkOffline || !errors.Is(s.Err(), ErrClosed) {
 		t.Errorf("after Close: %v, %v", s.Status(), s.Err())
 	}
 	stop()
@@ -98,12 +102,12 @@ func TestSessionSurvivesServerRestart(t *testing.T) {
 // instead of fighting back.
 func TestReplacedSessionStops(t *testing.T) {
 	url := startServer(t).URL()
-	first, err := Connect(context.Background(), SessionConfig{Config: Config{URL: url, Name: "carol"}})
+	first, err := Connect(context.Background(), LinkConfig{Config: Config{URL: url, Name: "carol"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer first.Close()
-	waitFor(t, "first online", func() bool { return first.Status() == Online })
+	waitFor(t, "first online", func() bool { return first.Status() == protocol.LinkOnline })
 	token := resumeToken(t, first)
 	c, err := Dial(context.Background(), Config{URL: url, Name: "carol", Resume: token})
 	if err != nil {
@@ -126,7 +130,7 @@ func TestReplacedSessionStops(t *testing.T) {
 // connectSession connects a session with cfg, drains its messages as an
 // application's loop would, closes it when the test ends, and returns once
 // it is online.
-func connectSession(t *testing.T, cfg SessionConfig) *Session {
+func connectSession(t *testing.T, cfg LinkConfig) *Link {
 	t.Helper()
 	s, err := Connect(context.Background(), cfg)
 	if err != nil {
@@ -137,13 +141,13 @@ func connectSession(t *testing.T, cfg SessionConfig) *Session {
 		for range s.Messages() {
 		}
 	}()
-	waitFor(t, "online", func() bool { return s.Status() == Online })
+	waitFor(t, "online", func() bool { return s.Status() == protocol.LinkOnline })
 	return s
 }
 
 // resumeToken waits until the server has given s the resume token that a
 // reconnect presents to keep its name, and returns it.
-func resumeToken(t *testing.T, s *Session) string {
+func resumeToken(t *testing.T, s *Link) string {
 	t.Helper()
 	var token string
 	waitFor(t, "resume token", func() bool {
@@ -166,7 +170,7 @@ func TestSessionFollowsTarget(t *testing.T) {
 	a, b := startServer(t), startServer(t)
 	var mu sync.Mutex
 	target := "ws://" + a.Addr + "/"
-	s, err := Connect(context.Background(), SessionConfig{
+	s, err := Connect(context.Background(), LinkConfig{
 		Config:     Config{Name: "alice"},
 		MinBackoff: time.Minute, MaxBackoff: time.Minute,
 		Target: func() (string, *tls.Config) {
@@ -185,12 +189,12 @@ func TestSessionFollowsTarget(t *testing.T) {
 	}()
 	watcher := dial(t, "ws://"+b.Addr+"/", "watcher", nil)
 	drain(watcher)
-	waitFor(t, "alice on the first server", func() bool { return s.Status() == Online && s.URL() == "ws://"+a.Addr+"/" })
+	waitFor(t, "alice on the first server", func() bool { return s.Status() == protocol.LinkOnline && s.URL() == "ws://"+a.Addr+"/" })
 	mu.Lock()
 	target = "ws://" + b.Addr + "/"
 	mu.Unlock()
 	s.Refresh()
 	waitFor(t, "alice on the second server", func() bool {
-		return s.Status() == Online && s.URL() == "ws://"+b.Addr+"/" && slices.Contains(watcher.Users(), "alice")
+		return s.Status() == protocol.LinkOnline && s.URL() == "ws://"+b.Addr+"/" && slices.Contains(watcher.Users(), "alice")
 	})
 }

@@ -1,4 +1,4 @@
-package engine
+package client
 
 import (
 	"net"
@@ -21,7 +21,7 @@ const addrPoll = time.Second
 // is left alone; so is every other address coming or going (a VPN, IPv6
 // addresses flushed with a link).
 //
-// online is bumped each time the session connects; source says which
+// online is bumped each time the link connects; source says which
 // address the machine would use to reach the server now, which right after
 // a connect is the one the connection uses. addrs lists the machine's
 // addresses.
@@ -52,29 +52,27 @@ func watchSource(done <-chan struct{}, every time.Duration, online func() uint64
 	}
 }
 
-// sourceFor returns a function that tells which local address the machine
-// would send from to reach the server at rawURL. It connects a UDP socket,
-// which sends nothing but makes the kernel pick the route.
-func sourceFor(rawURL string) func() (string, error) {
-	return func() (string, error) {
-		u, err := url.Parse(rawURL)
-		if err != nil {
-			return "", err
-		}
-		port := u.Port()
-		if port == "" {
-			port = "80"
-			if u.Scheme == "wss" || u.Scheme == "https" {
-				port = "443"
-			}
-		}
-		c, err := net.Dial("udp", net.JoinHostPort(u.Hostname(), port))
-		if err != nil {
-			return "", err
-		}
-		defer c.Close()
-		return c.LocalAddr().(*net.UDPAddr).IP.String(), nil
+// sourceFor tells which local address the machine would send from to
+// reach the server at rawURL. It connects a UDP socket, which sends
+// nothing but makes the kernel pick the route.
+func sourceFor(rawURL string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "", err
 	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if u.Scheme == "wss" || u.Scheme == "https" {
+			port = "443"
+		}
+	}
+	c, err := net.Dial("udp", net.JoinHostPort(u.Hostname(), port))
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	return c.LocalAddr().(*net.UDPAddr).IP.String(), nil
 }
 
 // machineAddrs lists the machine's addresses.

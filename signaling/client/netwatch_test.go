@@ -1,4 +1,4 @@
-package engine
+package client
 
 import (
 	"net"
@@ -82,12 +82,12 @@ func TestWatchSource(t *testing.T) {
 // loopback for a server on loopback.
 func TestSourceFor(t *testing.T) {
 	for _, u := range []string{"ws://127.0.0.1:6503/", "wss://127.0.0.1/"} {
-		got, err := sourceFor(u)()
+		got, err := sourceFor(u)
 		if err != nil || !net.ParseIP(got).IsLoopback() {
 			t.Errorf("sourceFor(%q) = %q, %v; want a loopback address", u, got, err)
 		}
 	}
-	if _, err := sourceFor("ws://[bad")(); err == nil {
+	if _, err := sourceFor("ws://[bad"); err == nil {
 		t.Error("a malformed URL gave an address")
 	}
 }

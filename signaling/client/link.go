@@ -15,34 +15,7 @@ import (
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
-// Status is the state of a Session's link to the server.
-type Status int
-
-// Session statuses. A Session starts Connecting, is Online while
-// registered, Offline between a lost connection and the next attempt, and
-// Stopped for good after Close or a refusal that retrying cannot fix.
-const (
-	Connecting Status = iota
-	Online
-	Offline
-	Stopped
-)
-
-func (s Status) String() string {
-	switch s {
-	case Connecting:
-		return "connecting"
-	case Online:
-		return "online"
-	case Offline:
-		return "offline"
-	case Stopped:
-		return "stopped"
-	}
-	return "unknown"
-}
-
-// Backoff bounds for Session's reconnect attempts, and its liveness check.
+// Backoff bounds for Link's reconnect attempts, and its liveness check.
 const (
 	DefaultMinBackoff   = 250 * time.Millisecond
 	DefaultMaxBackoff   = 10 * time.Second
@@ -50,19 +23,19 @@ const (
 	DefaultPingTimeout  = 10 * time.Second
 )
 
-// ErrOffline is returned by Session.Send while there is no connection, so
+// ErrOffline is returned by Link.Send while there is no connection, so
 // callers learn at once that a message was not sent instead of blocking
 // through an outage. It wraps nothing; check with errors.Is.
 var ErrOffline = errors.New("signaling: offline")
 
-// SessionConfig configures a Session.
-type SessionConfig struct {
+// LinkConfig configures a Link.
+type LinkConfig struct {
 	Config
 	// MinBackoff and MaxBackoff bound the wait between attempts (doubling,
 	// with jitter so clients of a restarted server do not return in step);
 	// 0 means the defaults.
 	MinBackoff, MaxBackoff time.Duration
-	// PingInterval and PingTimeout: the session pings the server this
+	// PingInterval and PingTimeout: the link pings the server this
 	// often and reconnects when no pong comes in time. Without it, a link
 	// that silently stops carrying packets (Wi-Fi gone, no RST) would look
 	// online until TCP gives up, many minutes later. 0 means the defaults.
@@ -70,39 +43,47 @@ type SessionConfig struct {
 	// Target, if set, is asked before every connection attempt for the
 	// server to dial, and overrides Config.URL and Config.TLS. It is for a
 	// server that can move: the desktops of a LAN follow whichever of their
-	// built-in servers is the meeting point, and Refresh moves a session to
+	// built-in servers is the meeting point, and Refresh moves a link to
 	// a new one without ending it. It must not block.
 	Target func() (url string, tlsConf *tls.Config)
 	// OnStatus, if set, is called on every status change with the error
-	// that caused it (nil when going online). It runs on the session's
+	// that caused it (nil when going online). It runs on the link's
 	// goroutine: it must not block or call Close.
-	OnStatus func(Status, error)
+	OnStatus func(protocol.LinkStatus, error)
 }
 
-// Session is a signaling connection that survives outages: it reconnects
+// Link is a signaling connection that survives outages: it reconnects
 // with backoff, takes its name back with the server's resume token (so a
 // call in progress is not hung up and the name is not lost to alice1), and
 // delivers every connection's messages on one channel that stays open
 // until Close. Config.Handler is not used.
-type Session struct {
-	cfg  SessionConfig
+type Link struct {
+	cfg  LinkConfig
 	msgs chan *protocol.Message
 	stop context.CancelFunc
 	done chan struct{}
 	wake chan struct{} // Refresh cuts a backoff wait short
+	up   chan struct{} // closed the first time the link is online
+
+	notify  chan struct{} // a status change for Changes to deliver
+	changes chan protocol.LinkStatus
 
 	mu     sync.Mutex
 	client *Client // nil while not online
-	status Status
+	status protocol.LinkStatus
+	online uint64 // connections made: not 0 makes an outage Reconnecting
 	name   string // the name to register next time: the one last given
 	url    string // the server of the current or last attempt
 	resume string
-	err    error // why the session stopped
+	err    error // why the link stopped
 }
 
-// Connect starts a Session and returns at once; watch OnStatus or Status
-// for Online. ctx ends the session like Close.
-func Connect(ctx context.Context, cfg SessionConfig) (*Session, error) {
+// Connect starts a Link and returns at once; Ready waits for it to be
+// online, and OnStatus or Changes report what follows. ctx ends the link
+// like Close. While it runs, the address the server connection went out
+// from going away (another network, a new lease) refreshes the link at
+// once.
+func Connect(ctx context.Context, cfg LinkConfig) (*Link, error) {
 	if _, perr := protocol.ValidateName(cfg.Name); perr != nil {
 		return nil, perr
 	}
@@ -123,24 +104,66 @@ func Connect(ctx context.Context, cfg SessionConfig) (*Session, error) {
 	}
 	cfg.Handler = nil
 	ctx, stop := context.WithCancel(ctx)
-	s := &Session{
+	s := &Link{
 		cfg:  cfg,
 		msgs: make(chan *protocol.Message, cfg.Buffer),
 		stop: stop,
 		done: make(chan struct{}),
 		wake: make(chan struct{}, 1),
+		up:   make(chan struct{}),
 		name: cfg.Name,
+
+		status:  protocol.LinkConnecting,
+		notify:  make(chan struct{}, 1),
+		changes: make(chan protocol.LinkStatus),
 	}
 	go s.run(ctx)
+	go s.forward(protocol.LinkConnecting)
+	go watchSource(s.done, addrPoll, s.connections, s.source, machineAddrs, s.Refresh)
 	return s, nil
 }
 
-func (s *Session) run(ctx context.Context) {
+// ConnectOnline is Connect, then Ready: it returns the link once it is
+// online, or closes it and fails.
+func ConnectOnline(ctx context.Context, cfg LinkConfig) (*Link, error) {
+	l, err := Connect(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Ready(ctx); err != nil {
+		_ = l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// Ready waits until the link is first online, so that a caller starts
+// registered. It fails if the link stops first (a refused name or token)
+// or ctx ends.
+func (s *Link) Ready(ctx context.Context) error {
+	select {
+	case <-s.up:
+		return nil
+	case <-s.done:
+		select {
+		case <-s.up: // online, then stopped at once
+			return nil
+		default:
+		}
+		if err := s.Err(); err != nil {
+			return err
+		}
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *Link) run(ctx context.Context) {
 	defer close(s.done)
 	defer close(s.msgs)
 	attempt := 0
 	for {
-		s.setStatus(Connecting, nil)
 		c, err := s.dial(ctx)
 		if err == nil {
 			attempt = 0
@@ -154,7 +177,7 @@ func (s *Session) run(ctx context.Context) {
 			s.finish(err)
 			return
 		}
-		s.setStatus(Offline, err)
+		s.setStatus(s.down(), err)
 		select {
 		case <-time.After(s.backoff(attempt)):
 		case <-s.wake:
@@ -166,7 +189,7 @@ func (s *Session) run(ctx context.Context) {
 	}
 }
 
-func (s *Session) dial(ctx context.Context) (*Client, error) {
+func (s *Link) dial(ctx context.Context) (*Client, error) {
 	cfg := s.cfg.Config
 	if s.cfg.Target != nil {
 		cfg.URL, cfg.TLS = s.cfg.Target()
@@ -187,7 +210,7 @@ func (s *Session) dial(ctx context.Context) (*Client, error) {
 
 // serve forwards c's messages until c ends; it keeps the name and resume
 // token current for the next dial.
-func (s *Session) serve(ctx context.Context, c *Client) error {
+func (s *Link) serve(ctx context.Context, c *Client) error {
 	select {
 	case <-s.wake: // a Refresh from before this connection is done with
 	default:
@@ -196,7 +219,13 @@ func (s *Session) serve(ctx context.Context, c *Client) error {
 	s.client = c
 	s.name, s.resume = c.Name(), c.ResumeToken()
 	s.mu.Unlock()
-	s.setStatus(Online, nil)
+	s.mu.Lock()
+	s.online++
+	if s.online == 1 {
+		close(s.up)
+	}
+	s.mu.Unlock()
+	s.setStatus(protocol.LinkOnline, nil)
 	stopPing := s.keepAlive(c)
 	defer func() {
 		stopPing()
@@ -234,7 +263,7 @@ func (s *Session) serve(ctx context.Context, c *Client) error {
 // keepAlive pings c every PingInterval and closes it when a pong does not
 // come within PingTimeout, which ends serve and starts a reconnect. The
 // returned function stops it and waits for its goroutine.
-func (s *Session) keepAlive(c *Client) (stop func()) {
+func (s *Link) keepAlive(c *Client) (stop func()) {
 	quit := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
@@ -285,7 +314,7 @@ func permanent(err error) bool {
 
 // backoff is MinBackoff doubled per attempt up to MaxBackoff, then a
 // random point in its upper half.
-func (s *Session) backoff(attempt int) time.Duration {
+func (s *Link) backoff(attempt int) time.Duration {
 	d := s.cfg.MaxBackoff
 	if attempt < 30 {
 		d = min(s.cfg.MaxBackoff, s.cfg.MinBackoff<<attempt)
@@ -293,58 +322,115 @@ func (s *Session) backoff(attempt int) time.Duration {
 	return d/2 + rand.N(d/2+1)
 }
 
-func (s *Session) setStatus(st Status, err error) {
+// down is the status between connections: Connecting until the link has
+// been online once, Reconnecting after.
+func (s *Link) down() protocol.LinkStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.online == 0 {
+		return protocol.LinkConnecting
+	}
+	return protocol.LinkReconnecting
+}
+
+// setStatus records st and tells OnStatus when it changed or err says why
+// an attempt failed (a failed attempt may leave the status as it was).
+func (s *Link) setStatus(st protocol.LinkStatus, err error) {
 	s.mu.Lock()
 	changed := s.status != st
 	s.status = st
 	s.mu.Unlock()
-	if changed && s.cfg.OnStatus != nil {
+	if changed {
+		select {
+		case s.notify <- struct{}{}:
+		default:
+		}
+	}
+	if (changed || err != nil) && s.cfg.OnStatus != nil {
 		s.cfg.OnStatus(st, err)
 	}
 }
 
-func (s *Session) finish(err error) {
+func (s *Link) finish(err error) {
 	s.mu.Lock()
 	s.err = err
 	s.mu.Unlock()
-	s.setStatus(Stopped, err)
+	s.setStatus(protocol.LinkOffline, err)
 }
 
+// Changes delivers the link's status each time it changes, until the link
+// stops (the final Offline is not delivered: Messages closing says it).
+// A reader that falls behind gets the newest status, not every one in
+// between, which is all a reader acts on. OnStatus sees every change.
+func (s *Link) Changes() <-chan protocol.LinkStatus { return s.changes }
+
+// forward delivers status changes to Changes until the link is done.
+func (s *Link) forward(sent protocol.LinkStatus) {
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.notify:
+		}
+		st := s.Status()
+		if st == sent || st == protocol.LinkOffline {
+			continue
+		}
+		select {
+		case s.changes <- st:
+			sent = st
+		case <-s.done:
+			return
+		}
+	}
+}
+
+// connections counts the connections made so far.
+func (s *Link) connections() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.online
+}
+
+// source says which local address the machine would use now to reach the
+// link's server.
+func (s *Link) source() (string, error) { return sourceFor(s.URL()) }
+
 // Messages delivers every message of every connection, in order, and is
-// closed when the session stops. The user list starts afresh on each
+// closed when the link stops. The user list starts afresh on each
 // reconnect with a "userlist" message.
-func (s *Session) Messages() <-chan *protocol.Message { return s.msgs }
+func (s *Link) Messages() <-chan *protocol.Message { return s.msgs }
 
 // Status is the current link status.
-func (s *Session) Status() Status {
+func (s *Link) Status() protocol.LinkStatus {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.status
 }
 
 // URL is the server of the current connection, or of the last attempt.
-func (s *Session) URL() string {
+func (s *Link) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.url
 }
 
 // Name is the name registered (or to be registered on the next connect).
-func (s *Session) Name() string {
+func (s *Link) Name() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.name
 }
 
 // current returns the live client, or nil.
-func (s *Session) current() *Client {
+func (s *Link) current() *Client {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.client
 }
 
 // Users is the current connection's user list; nil while offline.
-func (s *Session) Users() []string {
+func (s *Link) Users() []string {
 	if c := s.current(); c != nil {
 		return c.Users()
 	}
@@ -353,7 +439,7 @@ func (s *Session) Users() []string {
 
 // ICEServers are the ICE servers of the current connection; nil while
 // offline (credentials from a previous connection may have expired).
-func (s *Session) ICEServers() []protocol.ICEServer {
+func (s *Link) ICEServers() []protocol.ICEServer {
 	if c := s.current(); c != nil {
 		return c.ICEServers()
 	}
@@ -363,7 +449,7 @@ func (s *Session) ICEServers() []protocol.ICEServer {
 // Send sends m on the current connection, or fails at once with ErrOffline.
 // As with Client.Send, ctx must outlive the write: cancelling it closes the
 // connection.
-func (s *Session) Send(ctx context.Context, m *protocol.Message) error {
+func (s *Link) Send(ctx context.Context, m *protocol.Message) error {
 	c := s.current()
 	if c == nil {
 		select {
@@ -376,9 +462,9 @@ func (s *Session) Send(ctx context.Context, m *protocol.Message) error {
 	return c.Send(ctx, m)
 }
 
-// Err says why the session stopped (ErrClosed after Close), or nil while
+// Err says why the link stopped (ErrClosed after Close), or nil while
 // it runs.
-func (s *Session) Err() error {
+func (s *Link) Err() error {
 	select {
 	case <-s.done:
 	default:
@@ -389,8 +475,8 @@ func (s *Session) Err() error {
 	return s.err
 }
 
-// Done is closed when the session has stopped and Messages is closed.
-func (s *Session) Done() <-chan struct{} { return s.done }
+// Done is closed when the link has stopped and Messages is closed.
+func (s *Link) Done() <-chan struct{} { return s.done }
 
 // errRefreshed is why a connection that Refresh dropped ended.
 var errRefreshed = errors.New("signaling: connection dropped to reconnect at once")
@@ -399,12 +485,12 @@ var errRefreshed = errors.New("signaling: connection dropped to reconnect at onc
 // (after MinBackoff at most; a backoff wait under way is cut short) with
 // the resume token, taking the name back, or to the server Target now
 // names.
-// It is for a caller that knows better than the session's pings that the
+// It is for a caller that knows better than the link's pings that the
 // link is dead: after a network change the old connection runs over an
 // address the machine no longer has, and a ping would notice only after
 // PingInterval+PingTimeout. It does not block and may be called from
 // OnStatus.
-func (s *Session) Refresh() {
+func (s *Link) Refresh() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -416,9 +502,9 @@ func (s *Session) Refresh() {
 	}
 }
 
-// Close ends the session and waits for its goroutine. Unread messages are
+// Close ends the link and waits for its goroutine. Unread messages are
 // dropped.
-func (s *Session) Close() error {
+func (s *Link) Close() error {
 	s.stop()
 	for range s.msgs {
 	}
