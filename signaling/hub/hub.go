@@ -67,7 +67,7 @@ type Hub struct {
 	deltas    flusher            // everyone else's updates, every intervalLocked()
 	closed    bool
 
-	frames framePool // stamped relay frames
+	frames bufferPool // stamped relay frames
 }
 
 // New returns a Hub.

@@ -20,9 +20,9 @@ type fakePeer struct {
 
 	mu     sync.Mutex
 	frames [][]byte
-	full   bool     // Send refuses, as a session with a full queue does
-	hold   bool     // SendOwned keeps the frames in held instead of releasing them at once
-	held   []*Frame // owned frames not yet released
+	full   bool      // Send refuses, as a session with a full queue does
+	hold   bool      // SendOwned keeps the frames in held instead of releasing them at once
+	held   []*Buffer // owned frames not yet released
 }
 
 func (p *fakePeer) ID() int64 { return p.id }
@@ -39,7 +39,7 @@ func (p *fakePeer) Send(f []byte) bool {
 
 // SendOwned records a copy of the frame and, like a session that has
 // written it, releases it; with hold set it keeps it as a queue would.
-func (p *fakePeer) SendOwned(f *Frame) bool {
+func (p *fakePeer) SendOwned(f *Buffer) bool {
 	ok := p.Send(bytes.Clone(f.Bytes()))
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -420,7 +420,7 @@ func TestRelayedFramesAreOwnedByTheTarget(t *testing.T) {
 // Every frame the pool hands out holds the size asked for, whether new or
 // recycled, across the size classes and beyond them.
 func TestFramePoolSizes(t *testing.T) {
-	var p framePool
+	var p bufferPool
 	for _, size := range []int{0, 1, 511, 512, 513, 1024, 1025, 12000, 64<<10 + 300, 128 << 10, 128<<10 + 1, 300 << 10} {
 		for range 3 {
 			f := p.get(size)

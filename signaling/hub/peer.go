@@ -17,5 +17,5 @@ type Peer interface {
 	// with a slow consumer's queue, after a failed write, or when the
 	// connection closes). A peer that forwards frames elsewhere (see
 	// Router) releases it once the frame is handed on.
-	SendOwned(f *Frame) bool
+	SendOwned(f *Buffer) bool
 }

@@ -62,7 +62,7 @@ func newClient(srv *Server, conn *websocket.Conn, id int64, addr string, grant a
 // or dropped.
 type queued struct {
 	data  []byte
-	owned *hub.Frame // nil for a shared frame
+	owned *hub.Buffer // nil for a shared frame
 }
 
 // drop releases q's frame if the client owns it; q is not written.
@@ -90,7 +90,7 @@ func (s *client) Send(frame []byte) bool {
 
 // SendOwned implements hub.Peer: Send for a relayed frame, which the
 // client releases after writing it or when it drops it.
-func (s *client) SendOwned(f *hub.Frame) bool {
+func (s *client) SendOwned(f *hub.Buffer) bool {
 	return s.enqueue(queued{data: f.Bytes(), owned: f})
 }
 
