@@ -14,7 +14,7 @@ import (
 	"github.com/parleyhq/parley/app/desktop"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
-	"github.com/parleyhq/parley/app/ui"
+	"github.com/parleyhq/parley/app/backend"
 )
 
 //go:embed all:frontend
@@ -24,7 +24,7 @@ var frontendFiles embed.FS
 var appIcon []byte
 
 // runWindow opens the desktop window and returns when it closes. The
-// window owns the engine's lifecycle through app/ui; ctx is not used
+// window owns the engine's lifecycle through app/backend; ctx is not used
 // because Wails handles SIGINT itself and closes the window.
 func runWindow(_ context.Context, o windowOptions) error {
 	if o.FakeMedia {
@@ -49,7 +49,7 @@ func runWindow(_ context.Context, o windowOptions) error {
 	if dev := os.Getenv("devserver"); dev != "" {
 		origins = append(append([]string{}, origins...), "http://"+dev)
 	}
-	backend, err := ui.New(ui.Options{
+	backend, err := backend.New(backend.Options{
 		Settings:      settings.NewStore(path),
 		Server:        o.Server,
 		Name:          o.Name,

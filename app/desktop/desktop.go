@@ -1,6 +1,6 @@
 // Package desktop is the thin Wails adapter: it opens the window, binds App
 // (window.go.desktop.App in the page) and forwards events. Everything with
-// behaviour lives in app/ui, which runs and is tested without Wails; this
+// behaviour lives in app/backend, which runs and is tested without Wails; this
 // is the only package that imports it.
 package desktop
 
@@ -18,7 +18,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
-	"github.com/parleyhq/parley/app/ui"
+	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/signaling/invite"
 )
 
@@ -38,11 +38,11 @@ type Options struct {
 	InstanceID string
 }
 
-// Run opens the window and blocks until it closes. backend must not be
+// Run opens the window and blocks until it closes. b must not be
 // started: the window starts it once the page can receive events and stops
 // it when the window closes.
-func Run(backend *ui.App, opts Options) error {
-	app := &App{ui: backend, version: opts.Version}
+func Run(b *backend.App, opts Options) error {
+	app := &App{backend: b, version: opts.Version}
 	preferDarkTheme()
 	err := wails.Run(&options.App{
 		Title:              "Parley",
@@ -73,8 +73,8 @@ func Run(backend *ui.App, opts Options) error {
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	emit := ui.EmitterFunc(func(name string, payload any) { runtime.EventsEmit(ctx, name, payload) })
-	if err := a.ui.Start(ctx, emit); err != nil {
+	emit := backend.EmitterFunc(func(name string, payload any) { runtime.EventsEmit(ctx, name, payload) })
+	if err := a.backend.Start(ctx, emit); err != nil {
 		runtime.LogErrorf(ctx, "parley: %v", err)
 		_, _ = runtime.MessageDialog(ctx, runtime.MessageDialogOptions{
 			Type: runtime.ErrorDialog, Title: "Parley cannot start", Message: err.Error(),
@@ -83,7 +83,7 @@ func (a *App) startup(ctx context.Context) {
 	}
 }
 
-func (a *App) shutdown(context.Context) { a.ui.Stop() }
+func (a *App) shutdown(context.Context) { a.backend.Stop() }
 
 func singleInstance(id string, onSecond func(options.SecondInstanceData)) *options.SingleInstanceLock {
 	if id == "" {
@@ -101,7 +101,7 @@ func (a *App) secondInstance(d options.SecondInstanceData) {
 	}
 	runtime.LogInfof(a.ctx, "parley started again with %d arguments", len(d.Args))
 	if link := linkArg(d.Args); link != "" {
-		a.ui.OpenLink(link)
+		a.backend.OpenLink(link)
 	}
 	runtime.WindowUnminimise(a.ctx)
 	runtime.WindowShow(a.ctx)
@@ -134,7 +134,7 @@ func (a *App) menu() *menu.Menu {
 	parley.AddSeparator()
 	parley.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { runtime.Quit(a.ctx) })
 	call := m.AddSubmenu("Call")
-	call.AddText("Hang up", keys.CmdOrCtrl("e"), func(*menu.CallbackData) { _ = a.ui.HangUp() })
+	call.AddText("Hang up", keys.CmdOrCtrl("e"), func(*menu.CallbackData) { _ = a.backend.HangUp() })
 	call.AddText("Mute / unmute", keys.CmdOrCtrl("d"), func(*menu.CallbackData) { a.menuEvent("toggle-mute") })
 	call.AddText("Camera on / off", keys.CmdOrCtrl("k"), func(*menu.CallbackData) { a.menuEvent("toggle-camera") })
 	settings := m.AddSubmenu("Settings")
@@ -144,7 +144,7 @@ func (a *App) menu() *menu.Menu {
 
 func (a *App) menuEvent(action string) {
 	if a.ctx != nil {
-		runtime.EventsEmit(a.ctx, ui.EventMenu, action)
+		runtime.EventsEmit(a.ctx, backend.EventMenu, action)
 	}
 }
 
