@@ -358,8 +358,9 @@ func (s *Link) finish(err error) {
 	s.setStatus(protocol.LinkOffline, err)
 }
 
-// Changes delivers the link's status each time it changes, until the link
-// stops (the final Offline is not delivered: Messages closing says it).
+// Changes delivers each outage (Reconnecting) and each return (Online)
+// after the first connection, which Ready reports, until the link stops
+// (the final Offline is not delivered: Messages closing says it).
 // A reader that falls behind gets the newest status, not every one in
 // between, which is all a reader acts on. OnStatus sees every change.
 func (s *Link) Changes() <-chan protocol.LinkStatus { return s.changes }
@@ -374,6 +375,10 @@ func (s *Link) forward(sent protocol.LinkStatus) {
 		}
 		st := s.Status()
 		if st == sent || st == protocol.LinkOffline {
+			continue
+		}
+		if sent == protocol.LinkConnecting && st == protocol.LinkOnline {
+			sent = st // the first connection: Ready's news, not a change
 			continue
 		}
 		select {

@@ -198,3 +198,46 @@ func TestSessionFollowsTarget(t *testing.T) {
 		return s.Status() == protocol.LinkOnline && s.URL() == "ws://"+b.Addr+"/" && slices.Contains(watcher.Users(), "alice")
 	})
 }
+
+// Changes reports an outage and the return from it, and not the first
+// connection, which ConnectOnline (Ready) already reported: the engine
+// would otherwise act on a return that never followed an outage.
+func TestLinkChangesReportOutageAndReturn(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	stop := testsignal.StartOn(t, addr, serverConfig).Stop
+	l, err := ConnectOnline(context.Background(), LinkConfig{
+		Config:     Config{URL: "ws://" + addr + "/", Name: "alice"},
+		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for range l.Messages() {
+		}
+	}()
+	next := func() protocol.LinkStatus {
+		t.Helper()
+		select {
+		case st := <-l.Changes():
+			return st
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no status change; link is %v", l.Status())
+			return ""
+		}
+	}
+	stop()
+	if st := next(); st != protocol.LinkReconnecting {
+		t.Fatalf("first change %v, want reconnecting", st)
+	}
+	defer testsignal.StartOn(t, addr, serverConfig).Stop()
+	if st := next(); st != protocol.LinkOnline {
+		t.Fatalf("second change %v, want online", st)
+	}
+}
