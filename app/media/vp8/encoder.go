@@ -48,7 +48,7 @@ func (e *Error) Error() string {
 var ErrBadBitrate = errors.New("vp8: bitrate must be positive")
 
 // ErrNotI420 is returned by Read when the source produced a picture that
-// cannot be converted to I420.
+// is not I420.
 var ErrNotI420 = errors.New("vp8: source picture is not YCbCr 4:2:0")
 
 // Params configures encoders built from it. The zero value is usable: every
@@ -123,17 +123,15 @@ func (p *Params) BuildVideoEncoder(r video.Reader, pm prop.Media) (codec.ReadClo
 
 // Encoder reads pictures from a video.Reader and returns one compressed
 // VP8 frame per Read. Its Controller implements codec.KeyFrameController
-// and codec.BitRateController. Pictures that are *captured.Picture keep
-// their capture time through the encoder: it times libvpx's frames with
-// it, and Captured reports it for the frame Read returned, so the sender
-// can stamp RTP packets with it.
+// and codec.BitRateController. The pictures are the camera source's
+// (app/media): *captured.Picture, packed I420 with its capture time, which
+// the encoder times libvpx's frames with and Captured reports for the
+// frame Read returned, so the sender can stamp RTP packets with it. The
+// source converted them once already; the encoder does not convert.
 type Encoder struct {
 	src    video.Reader
-	toI420 video.Reader // converts pending
-	// pending is the picture Read is converting; only Read touches it.
-	pending image.Image
-	params  Params
-	fps     float32
+	params Params
+	fps    float32
 
 	mu       sync.Mutex
 	s        *vpxEncoder
@@ -154,42 +152,41 @@ func NewEncoder(r video.Reader, pm prop.Media, p Params) *Encoder {
 	if p.InitialBitrate > 0 {
 		bitrate = min(max(p.InitialBitrate, MinBitrate), MaxBitrate)
 	}
-	e := &Encoder{src: r, params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
-	e.toI420 = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
-		return e.pending, func() {}, nil
-	}))
-	return e
+	return &Encoder{src: r, params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
 }
 
-// Read encodes the next picture. It returns io.EOF after Close. A picture
-// without a capture time (not a *captured.Picture) counts as captured
-// when Read receives it.
+// Read encodes the next picture. It returns io.EOF after Close, and
+// ErrNotI420 for a picture that is not 4:2:0 YCbCr. A plain *image.YCbCr
+// (no capture time) counts as captured when Read receives it.
 func (e *Encoder) Read() ([]byte, func(), error) {
 	img, release, err := e.src.Read()
 	if err != nil {
 		return nil, func() {}, err
 	}
 	defer release()
-	pic, at, ok := captured.Split(img)
-	if pic == nil {
-		return nil, func() {}, ErrNotI420
-	}
-	if !ok {
-		at = time.Now()
-	}
-	e.pending = pic
-	conv, releaseConv, err := e.toI420.Read()
-	e.pending = nil
+	yuv, at, err := i420Of(img)
 	if err != nil {
-		return nil, func() {}, fmt.Errorf("%w: %v", ErrNotI420, err)
-	}
-	defer releaseConv()
-	yuv, ok := conv.(*image.YCbCr)
-	if !ok || yuv.SubsampleRatio != image.YCbCrSubsampleRatio420 {
-		return nil, func() {}, ErrNotI420
+		return nil, func() {}, err
 	}
 	out, _, err := e.encode(yuv, at)
 	return out, func() {}, err
+}
+
+// i420Of returns img's I420 picture and its capture time.
+func i420Of(img image.Image) (*image.YCbCr, time.Time, error) {
+	yuv, at := (*image.YCbCr)(nil), time.Time{}
+	switch p := img.(type) {
+	case *captured.Picture:
+		if p != nil {
+			yuv, at = p.YCbCr, p.Captured
+		}
+	case *image.YCbCr:
+		yuv, at = p, time.Now()
+	}
+	if yuv == nil || yuv.SubsampleRatio != image.YCbCrSubsampleRatio420 {
+		return nil, time.Time{}, ErrNotI420
+	}
+	return yuv, at, nil
 }
 
 // Captured returns the capture time of the picture in the frame that Read
