@@ -11,7 +11,6 @@ import (
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/engine"
-	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/voice"
 	"github.com/parleyhq/parley/app/settings"
@@ -109,8 +108,8 @@ func (d *devices) current() *engine.MediaDevices {
 func (d *devices) Codecs() call.CodecRegistrar { return d.current().Codecs() }
 
 // OpenCamera implements engine.Devices.
-func (d *devices) OpenCamera(ctx context.Context, name string, preview frames.Sink) (engine.Capture, error) {
-	return d.current().OpenCamera(ctx, name, preview)
+func (d *devices) OpenCamera(ctx context.Context, name string) (engine.Camera, error) {
+	return d.current().OpenCamera(ctx, name)
 }
 
 // OpenMicrophone implements engine.Devices.

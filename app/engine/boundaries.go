@@ -33,11 +33,18 @@ type Signaling interface {
 type Devices interface {
 	// Codecs returns the encoders the tracks use, for the call to offer.
 	Codecs() call.CodecRegistrar
-	// OpenCamera opens a camera; its raw frames go to preview as
-	// frames.Local until the capture is closed.
-	OpenCamera(ctx context.Context, name string, preview frames.Sink) (Capture, error)
+	// OpenCamera opens a camera.
+	OpenCamera(ctx context.Context, name string) (Camera, error)
 	// OpenMicrophone opens a microphone.
 	OpenMicrophone(ctx context.Context, name string) (Capture, error)
+}
+
+// Camera is an open camera: a Capture that also shows what it captures.
+type Camera interface {
+	Capture
+	// Preview sends every captured picture to sink as frames.Local, until
+	// stop is called or the camera is closed.
+	Preview(sink frames.Sink) (stop func())
 }
 
 // Capture is one open device.

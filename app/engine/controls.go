@@ -119,10 +119,11 @@ func (e *Engine) SetCameraOn(on bool) error {
 // is closed once the new one is sending.
 func (e *Engine) SwitchCamera(name string) error {
 	return e.do(func() error {
-		next, err := e.cfg.Devices.OpenCamera(e.ctx, name, &e.frames)
+		next, err := e.cfg.Devices.OpenCamera(e.ctx, name)
 		if err != nil {
 			return errorf(ErrMedia, err, "the camera %q could not be opened", name)
 		}
+		next.Preview(&e.frames) // until the camera closes
 		old := e.camera
 		e.camera = next
 		if err := e.applyVideo(); err != nil {

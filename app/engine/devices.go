@@ -7,11 +7,12 @@ import "context"
 // without a camera can still take calls, see and hear the peer.
 func (e *Engine) openDevices(ctx context.Context) {
 	if e.camera == nil {
-		cam, err := e.cfg.Devices.OpenCamera(ctx, e.cfg.Camera, &e.frames)
+		cam, err := e.cfg.Devices.OpenCamera(ctx, e.cfg.Camera)
 		if err != nil {
 			e.emit(errorf(ErrMedia, err, "the camera could not be opened; calls will not send video"))
 		} else {
 			e.camera = cam
+			cam.Preview(&e.frames) // until the camera closes
 		}
 	}
 	if e.mic == nil {

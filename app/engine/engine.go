@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/internal/fanout"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -64,16 +65,14 @@ type Engine struct {
 	nameMu sync.Mutex
 	name   string
 
-	subMu  sync.Mutex
-	subs   map[int]func(Event)
-	nextID int
+	subs fanout.List[func(Event)]
 
 	// Loop-owned state: only Run's goroutine touches these.
 	sig        Signaling
 	ctx        context.Context
 	state      State
 	live       *liveCall
-	camera     Capture
+	camera     Camera
 	mic        Capture
 	cameraOff  bool
 	muted      bool
@@ -104,7 +103,6 @@ func New(cfg Config) (*Engine, error) {
 		cfg:        cfg,
 		cmds:       make(chan func()),
 		stopped:    make(chan struct{}),
-		subs:       make(map[int]func(Event)),
 		name:       cfg.Name,
 		state:      Idle,
 		iceServers: cfg.ICEServers,
@@ -121,30 +119,9 @@ func (e *Engine) Frames() *frames.Fanout { return &e.frames }
 // it. fn runs on the engine's loop, so it must return quickly and must not
 // call the engine's command methods (they would wait for the loop it is
 // blocking); hand events to another goroutine instead.
-func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) {
-	e.subMu.Lock()
-	defer e.subMu.Unlock()
-	id := e.nextID
-	e.nextID++
-	e.subs[id] = fn
-	return func() {
-		e.subMu.Lock()
-		delete(e.subs, id)
-		e.subMu.Unlock()
-	}
-}
+func (e *Engine) Subscribe(fn func(Event)) (unsubscribe func()) { return e.subs.Add(fn) }
 
-func (e *Engine) emit(ev Event) {
-	e.subMu.Lock()
-	subs := make([]func(Event), 0, len(e.subs))
-	for _, fn := range e.subs {
-		subs = append(subs, fn)
-	}
-	e.subMu.Unlock()
-	for _, fn := range subs {
-		fn(ev)
-	}
-}
+func (e *Engine) emit(ev Event) { e.subs.Each(func(fn func(Event)) { fn(ev) }) }
 
 // Run opens the devices and serves sig until ctx ends or the connection
 // fails, then ends any call, closes the devices and returns. The returned

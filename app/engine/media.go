@@ -6,10 +6,8 @@ import (
 	"github.com/pion/mediadevices"
 
 	"github.com/parleyhq/parley/app/call"
-	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/voice"
-	"github.com/parleyhq/parley/app/media/vp8"
 )
 
 // MediaDevices is Devices backed by app/media: real cameras and
@@ -35,14 +33,14 @@ func (d *MediaDevices) SetVoice(p *voice.Processor) { d.voice = p }
 func (d *MediaDevices) Codecs() call.CodecRegistrar { return d.codecs }
 
 // OpenCamera implements Devices.
-func (d *MediaDevices) OpenCamera(_ context.Context, name string, preview frames.Sink) (Capture, error) {
+func (d *MediaDevices) OpenCamera(_ context.Context, name string) (Camera, error) {
 	req := d.video
 	req.Camera = name
 	v, err := media.OpenVideo(req, d.codecs)
 	if err != nil {
 		return nil, err
 	}
-	return &camera{Video: v, stopPreview: v.Preview(preview)}, nil
+	return v, nil
 }
 
 // OpenMicrophone implements Devices.
@@ -52,23 +50,4 @@ func (d *MediaDevices) OpenMicrophone(_ context.Context, name string) (Capture, 
 		return nil, err
 	}
 	return a, nil
-}
-
-// camera is an open media.Video with its preview running.
-type camera struct {
-	*media.Video
-	stopPreview func()
-}
-
-// StartBitrate is the bitrate app/media's encoder starts at for the
-// captured size and rate; the congestion controller starts from the same.
-func (c *camera) StartBitrate() int {
-	s := c.Settings()
-	return vp8.BitrateFor(s.Width, s.Height, s.FPS)
-}
-
-// Close stops the preview, then the camera.
-func (c *camera) Close() error {
-	c.stopPreview()
-	return c.Video.Close()
 }

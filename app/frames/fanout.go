@@ -1,37 +1,22 @@
 package frames
 
-import "sync"
+import "github.com/parleyhq/parley/internal/fanout"
 
 // Fanout is a Sink that passes each frame to every subscribed sink. The
-// engine owns one; the view bridge, the stats counter and tests subscribe.
+// engine owns one for everything it shows (the view bridge, the stats
+// counter and tests subscribe); a camera owns one for its previews. A sink
+// may unsubscribe itself from inside WriteFrame.
 type Fanout struct {
-	mu    sync.RWMutex
-	next  int
-	sinks map[int]Sink
+	sinks fanout.List[Sink]
 }
 
 // Subscribe adds s and returns a function that removes it.
-func (f *Fanout) Subscribe(s Sink) (unsubscribe func()) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.sinks == nil {
-		f.sinks = make(map[int]Sink)
-	}
-	id := f.next
-	f.next++
-	f.sinks[id] = s
-	return func() {
-		f.mu.Lock()
-		delete(f.sinks, id)
-		f.mu.Unlock()
-	}
-}
+func (f *Fanout) Subscribe(s Sink) (unsubscribe func()) { return f.sinks.Add(s) }
 
 // WriteFrame passes fr to every subscriber in turn.
 func (f *Fanout) WriteFrame(s Stream, fr *Frame) {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	for _, sink := range f.sinks {
-		sink.WriteFrame(s, fr)
-	}
+	f.sinks.Each(func(sink Sink) { sink.WriteFrame(s, fr) })
 }
+
+// Len is the number of subscribers.
+func (f *Fanout) Len() int { return f.sinks.Len() }

@@ -2,7 +2,6 @@ package media
 
 import (
 	"image"
-	"sync"
 	"time"
 
 	"github.com/parleyhq/parley/app/frames"
@@ -41,48 +40,5 @@ func asFrame(img *image.YCbCr, at time.Time) *frames.Frame {
 		Width: img.Rect.Dx(), Height: img.Rect.Dy(),
 		Y: img.Y, U: img.Cb, V: img.Cr,
 		Captured: at,
-	}
-}
-
-// previewSinks are the sinks Preview added, fed inline from capture.
-type previewSinks struct {
-	mu    sync.Mutex
-	next  int
-	sinks map[int]frames.Sink
-}
-
-func (p *previewSinks) add(s frames.Sink) (remove func()) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.sinks == nil {
-		p.sinks = map[int]frames.Sink{}
-	}
-	id := p.next
-	p.next++
-	p.sinks[id] = s
-	return func() {
-		p.mu.Lock()
-		delete(p.sinks, id)
-		p.mu.Unlock()
-	}
-}
-
-func (p *previewSinks) len() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.sinks)
-}
-
-// write calls the sinks outside the lock, so a sink may stop its own
-// preview from inside WriteFrame.
-func (p *previewSinks) write(f *frames.Frame) {
-	p.mu.Lock()
-	sinks := make([]frames.Sink, 0, len(p.sinks))
-	for _, s := range p.sinks {
-		sinks = append(sinks, s)
-	}
-	p.mu.Unlock()
-	for _, s := range sinks {
-		s.WriteFrame(frames.Local, f)
 	}
 }

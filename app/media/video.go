@@ -10,6 +10,7 @@ import (
 
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media/captured"
+	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/video"
@@ -44,7 +45,7 @@ type Video struct {
 	drv      driver.Driver
 	vt       *mediadevices.VideoTrack
 	track    *boundTrack
-	previews previewSinks
+	previews frames.Fanout
 	wake     chan struct{}
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -122,21 +123,26 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 // it sends a PLI (measured on loopback under load: 16 frames lost).
 func (v *Video) Track() mediadevices.Track { return v.track }
 
+// StartBitrate is the bitrate the encoder starts at for the captured size
+// and rate; congestion control starts from the same.
+func (v *Video) StartBitrate() int {
+	return vp8.BitrateFor(v.settings.Width, v.settings.Height, v.settings.FPS)
+}
+
 // Settings reports the mode the camera was opened with.
 func (v *Video) Settings() VideoSettings { return v.settings }
 
 // Preview sends every captured frame, as I420 before encoding, to sink as
-// frames.Local until stop is called. Frames are delivered on the capture
+// frames.Local until stop is called or the camera is closed. Frames are delivered on the capture
 // path, so sink must return quickly; it may keep a frame only by copying
 // it. Capture runs while there is a preview or a bound sender.
 func (v *Video) Preview(sink frames.Sink) (stop func()) {
-	remove := v.previews.add(sink)
+	remove := v.previews.Subscribe(sink)
 	select {
 	case v.wake <- struct{}{}:
 	default:
 	}
-	var once sync.Once
-	return func() { once.Do(remove) }
+	return remove
 }
 
 // Close stops capture, ends the track and releases the camera.
@@ -154,7 +160,7 @@ func (v *Video) pump(ctx context.Context) {
 	defer close(v.done)
 	for {
 		bound, changed := v.track.state()
-		if bound || v.previews.len() == 0 {
+		if bound || v.previews.Len() == 0 {
 			select {
 			case <-ctx.Done():
 				return
@@ -170,7 +176,7 @@ func (v *Video) pump(ctx context.Context) {
 			if _, _, err := r.Read(); err != nil || ctx.Err() != nil {
 				return
 			}
-			if bound, _ := v.track.state(); bound || v.previews.len() == 0 {
+			if bound, _ := v.track.state(); bound || v.previews.Len() == 0 {
 				break
 			}
 		}
@@ -225,8 +231,8 @@ func (s *videoSource) Read() (image.Image, func(), error) {
 	}
 	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
 	release()
-	if s.v.previews.len() > 0 {
-		s.v.previews.write(asFrame(packed, s.at))
+	if s.v.previews.Len() > 0 {
+		s.v.previews.WriteFrame(frames.Local, asFrame(packed, s.at))
 	}
 	return &captured.Picture{YCbCr: packed, Captured: s.at}, func() {}, nil
 }
