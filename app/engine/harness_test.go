@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/parleyhq/parley/app/engine/probe"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
@@ -33,16 +33,7 @@ const (
 // ws:// URL.
 func startServer(t testing.TB) string {
 	t.Helper()
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		_ = srv.Close()
-		ts.Close()
-	})
-	return "ws" + strings.TrimPrefix(ts.URL, "http")
+	return testsignal.Start(t, server.Config{}).URL()
 }
 
 // countingSignaling counts the offers an engine sends, to prove that

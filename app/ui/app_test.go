@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/server"
@@ -321,38 +321,12 @@ func TestSpeakerSwitchForwardsAndCloses(t *testing.T) {
 	}
 }
 
-// serveSignaling runs the real signaling server on addr ("127.0.0.1:0" for
-// any port) and returns its address and a stop function.
-func serveSignaling(t *testing.T, addr string) (string, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ctx, ln, "", "")
-	}()
-	stop := func() {
-		cancel()
-		<-done
-	}
-	t.Cleanup(stop)
-	return ln.Addr().String(), stop
-}
-
 // A call in progress survives the signaling server going away: media is
 // peer to peer. The page is told "reconnecting", then "online" again once
 // the server is back, and the call is still up.
 func TestCallSurvivesSignalingRestart(t *testing.T) {
-	addr, stop := serveSignaling(t, "127.0.0.1:0")
-	url := "ws://" + addr + "/"
+	srv := testsignal.Start(t, server.Config{})
+	url := srv.URL()
 	a, rec := newApp(t, t.TempDir(), Options{Server: url})
 	if _, err := a.Login("alice"); err != nil {
 		t.Fatal(err)
@@ -395,7 +369,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 		return ok
 	})
 
-	stop()
+	srv.Stop()
 	waitFor(t, "reconnecting status", 15*time.Second, func() bool {
 		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingStatus).Status == Reconnecting })
 		return ok
@@ -403,7 +377,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	if st := a.Snapshot().Call.State; st != engine.InCall {
 		t.Fatalf("the call did not survive the outage: state %s", st)
 	}
-	serveSignaling(t, addr) // the same port: clients come back on their own
+	testsignal.StartOn(t, srv.Addr, server.Config{}) // the same port: clients come back on their own
 	waitFor(t, "online again", 30*time.Second, func() bool {
 		return a.Snapshot().Signaling.Status == Online
 	})
