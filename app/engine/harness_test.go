@@ -16,6 +16,7 @@ import (
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/internal/testsignal"
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
@@ -251,11 +252,5 @@ func (p *peer) users() []string {
 // eventually polls cond until it holds or a generous deadline passes.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Until(t, what, 30*time.Second, cond)
 }

@@ -51,10 +51,6 @@ func (r *recorder) find(name string, ok func(any) bool) (any, bool) {
 	return nil, false
 }
 
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	testwait.Until(t, what, timeout, cond)
-}
-
 // newApp starts an App on the embedded server with fake media; each of
 // before may change it before it starts.
 func newApp(t *testing.T, dir string, opts Options, before ...func(*App)) (*App, *recorder) {
@@ -134,25 +130,25 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	// alice's engine has opened its devices (it reports her name after
 	// that): mediadevices' driver state is not safe for two engines
 	// opening devices at once in one process.
-	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+	testwait.Until(t, "alice's engine running", 10*time.Second, func() bool {
 		_, ok := rec.find("name", nil)
 		return ok
 	})
 	bob := dialEmbedded(t, a, "bob")
-	waitFor(t, "bob in alice's user list", 10*time.Second, func() bool {
+	testwait.Until(t, "bob in alice's user list", 10*time.Second, func() bool {
 		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
 	})
 	if err := bob.Call("alice"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "incoming-call event", 15*time.Second, func() bool {
+	testwait.Until(t, "incoming-call event", 15*time.Second, func() bool {
 		_, ok := rec.find("incoming-call", nil)
 		return ok
 	})
 	if err := a.Accept(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "in-call", 30*time.Second, func() bool {
+	testwait.Until(t, "in-call", 30*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.InCall))
 		return ok
 	})
@@ -170,7 +166,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	if err := bob.SetCameraOn(false); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "peer-media event", 15*time.Second, func() bool {
+	testwait.Until(t, "peer-media event", 15*time.Second, func() bool {
 		_, ok := rec.find("peer-media", func(p any) bool {
 			m := p.(engine.PeerMediaChanged)
 			return m.Peer == "bob" && !m.Video
@@ -183,7 +179,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	if err := a.HangUp(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ended", 10*time.Second, func() bool {
+	testwait.Until(t, "ended", 10*time.Second, func() bool {
 		p, ok := rec.find("state", callState(engine.Ended))
 		return ok && p.(CallState).Reason == engine.ReasonLocalHangUp
 	})
@@ -193,7 +189,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	ws.Close(websocket.StatusNormalClosure, "")
 	bob.stop()
 	a.Stop()
-	waitFor(t, "goroutines back to baseline", 10*time.Second, func() bool {
+	testwait.Until(t, "goroutines back to baseline", 10*time.Second, func() bool {
 		return runtime.NumGoroutine() <= base+2
 	})
 }
@@ -250,7 +246,7 @@ func TestCorruptSettingsStillStarts(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "settings.json.bak")); err != nil {
 		t.Fatalf("old file not kept: %v", err)
 	}
-	waitFor(t, "settings-warning event", 5*time.Second, func() bool {
+	testwait.Until(t, "settings-warning event", 5*time.Second, func() bool {
 		_, ok := rec.find(EventSettingsWarning, nil)
 		return ok
 	})
@@ -331,7 +327,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	if _, err := a.Login("alice"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+	testwait.Until(t, "alice's engine running", 10*time.Second, func() bool {
 		_, ok := rec.find("name", nil)
 		return ok
 	})
@@ -358,19 +354,19 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 		<-bobDone
 		bobSig.Close()
 	}()
-	waitFor(t, "bob online", 10*time.Second, func() bool {
+	testwait.Until(t, "bob online", 10*time.Second, func() bool {
 		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
 	})
 	if err := a.Call("bob"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "in-call", 30*time.Second, func() bool {
+	testwait.Until(t, "in-call", 30*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.InCall))
 		return ok
 	})
 
 	srv.Stop()
-	waitFor(t, "reconnecting status", 15*time.Second, func() bool {
+	testwait.Until(t, "reconnecting status", 15*time.Second, func() bool {
 		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingStatus).Status == Reconnecting })
 		return ok
 	})
@@ -378,7 +374,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 		t.Fatalf("the call did not survive the outage: state %s", st)
 	}
 	testsignal.StartOn(t, srv.Addr, server.Config{}) // the same port: clients come back on their own
-	waitFor(t, "online again", 30*time.Second, func() bool {
+	testwait.Until(t, "online again", 30*time.Second, func() bool {
 		return a.Snapshot().Signaling.Status == Online
 	})
 	if st := a.Snapshot().Call.State; st != engine.InCall {
@@ -387,7 +383,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	if err := a.HangUp(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ended", 10*time.Second, func() bool {
+	testwait.Until(t, "ended", 10*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.Ended))
 		return ok
 	})
