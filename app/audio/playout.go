@@ -193,13 +193,6 @@ func abs(x float32) float32 {
 	return x
 }
 
-// queued returns how many frames wait to be played.
-func (p *playout) queued() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.n
-}
-
 func (p *playout) stats() PlayoutStats {
 	p.mu.Lock()
 	defer p.mu.Unlock()

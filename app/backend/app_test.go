@@ -3,7 +3,6 @@ package backend
 import (
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -50,10 +50,6 @@ func (r *recorder) find(name string, ok func(any) bool) (any, bool) {
 		}
 	}
 	return nil, false
-}
-
-func waitFor(t *testing.T, what string, timeout time.Duration, cond func() bool) {
-	testwait.Until(t, what, timeout, cond)
 }
 
 // newApp starts an App on the embedded server with fake media; each of
@@ -135,25 +131,25 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	// alice's engine has opened its devices (it reports her name after
 	// that): mediadevices' driver state is not safe for two engines
 	// opening devices at once in one process.
-	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+	testwait.Until(t, "alice's engine running", 10*time.Second, func() bool {
 		_, ok := rec.find("name", nil)
 		return ok
 	})
 	bob := dialEmbedded(t, a, "bob")
-	waitFor(t, "bob in alice's user list", 10*time.Second, func() bool {
+	testwait.Until(t, "bob in alice's user list", 10*time.Second, func() bool {
 		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
 	})
 	if err := bob.Call("alice"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "incoming-call event", 15*time.Second, func() bool {
+	testwait.Until(t, "incoming-call event", 15*time.Second, func() bool {
 		_, ok := rec.find("incoming-call", nil)
 		return ok
 	})
 	if err := a.Accept(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "in-call", 30*time.Second, func() bool {
+	testwait.Until(t, "in-call", 30*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.InCall))
 		return ok
 	})
@@ -171,7 +167,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	if err := bob.SetCameraOn(false); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "peer-media event", 15*time.Second, func() bool {
+	testwait.Until(t, "peer-media event", 15*time.Second, func() bool {
 		_, ok := rec.find("peer-media", func(p any) bool {
 			m := p.(engine.PeerMediaChanged)
 			return m.Peer == "bob" && !m.Video
@@ -184,7 +180,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	if err := a.HangUp(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ended", 10*time.Second, func() bool {
+	testwait.Until(t, "ended", 10*time.Second, func() bool {
 		p, ok := rec.find("state", callState(engine.Ended))
 		return ok && p.(CallState).Reason == engine.ReasonLocalHangUp
 	})
@@ -194,7 +190,7 @@ func TestEmbeddedServerCallThroughBridge(t *testing.T) {
 	ws.Close(websocket.StatusNormalClosure, "")
 	bob.stop()
 	a.Stop()
-	waitFor(t, "goroutines back to baseline", 10*time.Second, func() bool {
+	testwait.Until(t, "goroutines back to baseline", 10*time.Second, func() bool {
 		return runtime.NumGoroutine() <= base+2
 	})
 }
@@ -251,7 +247,7 @@ func TestCorruptSettingsStillStarts(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "settings.json.bak")); err != nil {
 		t.Fatalf("old file not kept: %v", err)
 	}
-	waitFor(t, "settings-warning event", 5*time.Second, func() bool {
+	testwait.Until(t, "settings-warning event", 5*time.Second, func() bool {
 		_, ok := rec.find(EventSettingsWarning, nil)
 		return ok
 	})
@@ -322,43 +318,17 @@ func TestSpeakerSwitchForwardsAndCloses(t *testing.T) {
 	}
 }
 
-// serveSignaling runs the real signaling server on addr ("127.0.0.1:0" for
-// any port) and returns its address and a stop function.
-func serveSignaling(t *testing.T, addr string) (string, func()) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(ctx, ln, "", "")
-	}()
-	stop := func() {
-		cancel()
-		<-done
-	}
-	t.Cleanup(stop)
-	return ln.Addr().String(), stop
-}
-
 // A call in progress survives the signaling server going away: media is
 // peer to peer. The page is told "reconnecting", then "online" again once
 // the server is back, and the call is still up.
 func TestCallSurvivesSignalingRestart(t *testing.T) {
-	addr, stop := serveSignaling(t, "127.0.0.1:0")
-	url := "ws://" + addr + "/"
+	srv := testsignal.Start(t, server.Config{})
+	url := srv.URL()
 	a, rec := newApp(t, t.TempDir(), Options{Server: url})
 	if _, err := a.Login("alice"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+	testwait.Until(t, "alice's engine running", 10*time.Second, func() bool {
 		_, ok := rec.find("name", nil)
 		return ok
 	})
@@ -385,27 +355,27 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 		<-bobDone
 		bobSig.Close()
 	}()
-	waitFor(t, "bob online", 10*time.Second, func() bool {
+	testwait.Until(t, "bob online", 10*time.Second, func() bool {
 		return strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
 	})
 	if err := a.Call("bob"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "in-call", 30*time.Second, func() bool {
+	testwait.Until(t, "in-call", 30*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.InCall))
 		return ok
 	})
 
-	stop()
-	waitFor(t, "reconnecting status", 15*time.Second, func() bool {
+	srv.Stop()
+	testwait.Until(t, "reconnecting status", 15*time.Second, func() bool {
 		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingEvent).Status == protocol.LinkReconnecting })
 		return ok
 	})
 	if st := a.Snapshot().Call.State; st != engine.InCall {
 		t.Fatalf("the call did not survive the outage: state %s", st)
 	}
-	serveSignaling(t, addr) // the same port: clients come back on their own
-	waitFor(t, "online again", 30*time.Second, func() bool {
+	testsignal.StartOn(t, srv.Addr, server.Config{}) // the same port: clients come back on their own
+	testwait.Until(t, "online again", 30*time.Second, func() bool {
 		return a.Snapshot().Signaling.Status == protocol.LinkOnline
 	})
 	if st := a.Snapshot().Call.State; st != engine.InCall {
@@ -414,7 +384,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 	if err := a.HangUp(); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "ended", 10*time.Second, func() bool {
+	testwait.Until(t, "ended", 10*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.Ended))
 		return ok
 	})

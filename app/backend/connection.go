@@ -24,9 +24,12 @@ const (
 	backoffMax = 30 * time.Second
 )
 
-// connection keeps the App logged in to its signaling server: it dials,
-// runs an engine over the connection, and when the connection ends it
-// reconnects with exponential backoff and jitter. A restart request
+// connection keeps the App logged in to its signaling server: it runs a
+// reconnecting signaling link and an engine over it. Outages are the
+// link's to ride out (signaling/client: exponential backoff with jitter
+// between backoffMin and backoffMax). When a link ends, the loop starts
+// the next one after a short jittered pause, or after backoffMax when the
+// link gave up for good (a refused name or token). A restart request
 // (Reconnect, a new name or server) cuts the wait short or replaces a live
 // connection.
 type connection struct {

@@ -96,7 +96,7 @@ func TestRingFollowsRingingState(t *testing.T) {
 	if _, err := a.Login("alice"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "alice's engine running", 10*time.Second, func() bool {
+	testwait.Until(t, "alice's engine running", 10*time.Second, func() bool {
 		_, ok := rec.find("name", nil)
 		return ok
 	})
@@ -111,7 +111,7 @@ func TestRingFollowsRingingState(t *testing.T) {
 	var rings int32
 	ring := func(why string) {
 		t.Helper()
-		waitFor(t, "both idle, bob in alice's list", 15*time.Second, func() bool {
+		testwait.Until(t, "both idle, bob in alice's list", 15*time.Second, func() bool {
 			return bobState.Load() == engine.Idle && a.Snapshot().Call.State == engine.Idle &&
 				strings.Contains(strings.Join(a.Snapshot().Users, ","), "bob")
 		})
@@ -131,7 +131,7 @@ func TestRingFollowsRingingState(t *testing.T) {
 		t.Fatal(err)
 	}
 	stopped("accept")
-	waitFor(t, "in-call", 30*time.Second, func() bool {
+	testwait.Until(t, "in-call", 30*time.Second, func() bool {
 		_, ok := rec.find("state", callState(engine.InCall))
 		return ok
 	})
@@ -160,7 +160,7 @@ func TestRingFollowsRingingState(t *testing.T) {
 	// Alice's engine hangs up on a connection that is closing: bob may
 	// not hear of it, and then gives up himself.
 	_ = bob.HangUp()
-	waitFor(t, "alice signed in again", 15*time.Second, func() bool {
+	testwait.Until(t, "alice signed in again", 15*time.Second, func() bool {
 		_, ok := rec.find(EventSignaling, func(p any) bool { return p.(SignalingEvent).Status == protocol.LinkOffline })
 		return ok && a.Snapshot().Signaling.Status == protocol.LinkOnline
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/settings"
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/invite"
 )
 
@@ -51,7 +52,7 @@ func TestJoinLink(t *testing.T) {
 	if err := guest.JoinLink(wrong.String()); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the identity mismatch reported", 20*time.Second, func() bool {
+	testwait.Until(t, "the identity mismatch reported", 20*time.Second, func() bool {
 		_, ok := rec.find("error", func(p any) bool {
 			var e *engine.Error
 			return errors.As(p.(error), &e) && strings.Contains(e.Text, "identity changed") && strings.Contains(e.Text, l.Fingerprint)
@@ -65,7 +66,7 @@ func TestJoinLink(t *testing.T) {
 	if err := guest.JoinLink(link); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "host and guest see each other", 20*time.Second, func() bool {
+	testwait.Until(t, "host and guest see each other", 20*time.Second, func() bool {
 		return slices.Contains(host.Snapshot().Users, "guest") && slices.Contains(guest.Snapshot().Users, "host")
 	})
 	if got := guest.GetSettings().SignalingURL; got != l.WebSocketURL() {

@@ -122,16 +122,6 @@ func (b *Bridge) URL() string {
 	return "ws://" + b.ln.Addr().String() + "/frames?token=" + b.token
 }
 
-// Addr returns the listening address.
-func (b *Bridge) Addr() net.Addr { return b.ln.Addr() }
-
-// Clients returns the number of connected pages.
-func (b *Bridge) Clients() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.conns)
-}
-
 // Stats returns the counters of stream s.
 func (b *Bridge) Stats(s frames.Stream) StreamStats {
 	if !validStream(s) {

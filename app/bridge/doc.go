@@ -24,23 +24,33 @@
 //
 // # Wire format
 //
+// This is the one description of the format; docs/architecture.md and the
+// page's parser (parseFrame in frontend/js/framestream.js) point here, and
+// a test (framestream_contract_test.go) holds the parser to Header's
+// writer.
+//
 // Every frame is one binary WebSocket message: a 32-byte header followed by
 // the planes. All integers are little-endian.
 //
-//	offset size field
-//	0      2    magic "PF" (0x50 0x46)
-//	2      1    version (1)
-//	3      1    stream (1 = remote, 2 = local; frames.Stream)
-//	4      1    format (1 = I420)
-//	5      3    reserved, zero
-//	8      4    sequence number (uint32, per stream, counts accepted frames)
-//	12     2    width in pixels (uint16)
-//	14     2    height in pixels (uint16)
-//	16     8    capture time, µs since the Unix epoch (int64; 0 = unknown)
-//	24     8    send time, µs since the Unix epoch (int64)
-//	32     w*h  Y plane, tightly packed
-//	...    cw*ch U plane, cw = (w+1)/2, ch = (h+1)/2
-//	...    cw*ch V plane
+//	offset       size  field
+//	0            2     magic "PF" (0x50 0x46)
+//	2            1     version (1)
+//	3            1     stream (1 = remote, 2 = local; frames.Stream)
+//	4            1     format (1 = I420)
+//	5            3     reserved, zero
+//	8            4     sequence number (uint32, per stream, counts accepted frames)
+//	12           2     width in pixels (uint16, 1…MaxDimension)
+//	14           2     height in pixels (uint16, 1…MaxDimension)
+//	16           8     capture time, µs since the Unix epoch (int64; 0 = unknown)
+//	24           8     send time, µs since the Unix epoch (int64; when this page's write started)
+//	32           w*h   Y plane, tightly packed
+//	32+w*h       cw*ch U plane, cw = (w+1)/2, ch = (h+1)/2
+//	32+w*h+cw*ch cw*ch V plane
+//
+// The message is exactly 32 + w*h + 2*cw*ch bytes long. A reader rejects
+// anything else, and any other magic, version, stream or format, or
+// reserved bytes that are not zero: a new layout gets a new version.
+// DecodeHeader (Go) and parseFrame (the page) apply the same checks.
 //
 // A gap in sequence numbers means the bridge dropped frames for this page,
 // or that the page showed no pane of the stream for a while.

@@ -78,8 +78,9 @@ func (e *HeaderError) Error() string { return "bridge: bad frame message: " + e.
 
 // DecodeHeader parses and checks the header of a whole frame message msg,
 // including that the planes that follow have exactly the size the header
-// announces. Readers (the tests, the fuzzer; the page has its own copy in
-// frontend/js/i420.js) trust nothing they did not check.
+// announces. Readers (the tests, the fuzzer; the page has its own copy,
+// parseFrame in frontend/js/framestream.js) trust nothing they did not
+// check.
 func DecodeHeader(msg []byte) (Header, error) {
 	if len(msg) < HeaderSize {
 		return Header{}, &HeaderError{ErrShort, fmt.Sprintf("%d bytes, header needs %d", len(msg), HeaderSize)}

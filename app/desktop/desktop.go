@@ -60,8 +60,9 @@ func Run(b *backend.App, opts Options) error {
 		Linux: &linux.Options{
 			Icon:        opts.Icon,
 			ProgramName: "parley",
-			// Software rendering is the faster choice for our WebGL I420
-			// path under X without a GPU (30 fps against 16 fps measured).
+			// No accelerated compositing: under X without a GPU it drew
+			// faster, and the page picks its renderer for it (a 2D canvas
+			// in WebKitGTK: frontend/js/i420.js). Figures: docs/benchmarks.md.
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
 	})

@@ -44,7 +44,9 @@ var EndReasons = []string{
 
 // Event is anything the engine reports. The concrete types below are the
 // whole set; a subscriber switches on them. Kind names the type for
-// serialisers (the desktop bridge sends events to the web view as JSON).
+// serialisers: the window's Go backend (app/backend) emits each event to the
+// page under its Kind through Wails' events, and headless prints it before
+// the event's JSON. (The frame bridge, app/bridge, carries pictures only.)
 type Event interface {
 	Kind() string
 }

@@ -3,7 +3,6 @@ package engine_test
 import (
 	"context"
 	"log/slog"
-	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -16,6 +15,8 @@ import (
 	"github.com/parleyhq/parley/app/engine/probe"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testsignal"
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
@@ -33,16 +34,7 @@ const (
 // ws:// URL.
 func startServer(t testing.TB) string {
 	t.Helper()
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		_ = srv.Close()
-		ts.Close()
-	})
-	return "ws" + strings.TrimPrefix(ts.URL, "http")
+	return testsignal.Start(t, server.Config{}).URL()
 }
 
 // countingSignaling counts the offers an engine sends, to prove that
@@ -260,11 +252,5 @@ func (p *peer) users() []string {
 // eventually polls cond until it holds or a generous deadline passes.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Until(t, what, 30*time.Second, cond)
 }

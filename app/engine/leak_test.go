@@ -3,17 +3,16 @@ package engine_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/media"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/server"
 )
@@ -108,16 +107,7 @@ func TestThousandCallsLeaveNothingBehind(t *testing.T) {
 	// Calls back to back send candidates faster than the server lets one
 	// client send by default (50 messages a second); lift the limit so
 	// that the test measures the engine, not the rate limiter.
-	srv, err := server.New(server.Config{Rate: 1e6, Burst: 1e6})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		_ = srv.Close()
-		ts.Close()
-	})
-	url := "ws" + strings.TrimPrefix(ts.URL, "http")
+	url := testsignal.Start(t, server.Config{Rate: 1e6, Burst: 1e6}).URL()
 	alice := newLeakPeer(t, url, "alice", false)
 	bob := newLeakPeer(t, url, "bob", true)
 	eventually(t, "alice sees bob", func() bool {

@@ -7,7 +7,9 @@ import (
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/protocol"
+	"github.com/parleyhq/parley/signaling/server"
 )
 
 // peerMedia returns the peer-media events reported so far.
@@ -123,10 +125,10 @@ func TestMediaStateBeforeTheCall(t *testing.T) {
 // A toggle during a server outage cannot reach the peer then; it does once
 // both are back on the server, while the call has carried on peer to peer.
 func TestMediaStateAfterOutage(t *testing.T) {
-	srv := newRestartableServer(t)
+	srv := testsignal.Start(t, server.Config{})
 	var log lockedLog
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: "none", session: true, log: &log})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", autoAnswer: true, session: true, log: &log})
+	alice := newPeer(t, srv.URL(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: "none", session: true, log: &log})
+	bob := newPeer(t, srv.URL(), peerOpts{name: "bob", camera: "none", mic: "none", autoAnswer: true, session: true, log: &log})
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("alice %v; bob %v; signaling:\n%s", alice.signalingStatuses(), bob.signalingStatuses(), log.String())
@@ -136,12 +138,12 @@ func TestMediaStateAfterOutage(t *testing.T) {
 	on := engine.PeerMediaChanged{Peer: "alice", MediaState: engine.MediaState{Audio: false, Video: true}}
 	eventually(t, "bob told alice's camera is on", func() bool { return bob.lastPeerMedia(on) })
 
-	srv.stop()
+	srv.Stop()
 	eventually(t, "alice sees the outage", func() bool { return lastStatus(alice) == protocol.LinkReconnecting })
 	if err := alice.eng.SetCameraOn(false); err != nil {
 		t.Fatal(err)
 	}
-	srv.start()
+	srv = testsignal.StartOn(t, srv.Addr, server.Config{})
 	off := engine.PeerMediaChanged{Peer: "alice", MediaState: engine.MediaState{}}
 	eventually(t, "bob told alice's camera is off", func() bool { return bob.lastPeerMedia(off) })
 	if _, ended := bob.endReason(); ended {

@@ -1,76 +1,15 @@
 package engine_test
 
 import (
-	"errors"
-	"net"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/protocol"
 	"github.com/parleyhq/parley/signaling/server"
 )
-
-// restartableServer is the real signaling server on a fixed loopback port
-// that a test can stop and start again.
-type restartableServer struct {
-	t    *testing.T
-	addr string
-	srv  *server.Server
-	http *http.Server
-	done chan struct{}
-}
-
-func newRestartableServer(t *testing.T) *restartableServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &restartableServer{t: t, addr: ln.Addr().String()}
-	r.serve(ln)
-	t.Cleanup(r.stop)
-	return r
-}
-
-func (r *restartableServer) url() string { return "ws://" + r.addr }
-
-func (r *restartableServer) serve(ln net.Listener) {
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.srv, r.http, r.done = srv, &http.Server{Handler: srv}, make(chan struct{})
-	go func(h *http.Server, done chan struct{}) {
-		defer close(done)
-		if err := h.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			r.t.Errorf("serve: %v", err)
-		}
-	}(r.http, r.done)
-}
-
-// stop closes every connection, as a crashed or restarted server would.
-func (r *restartableServer) stop() {
-	if r.http == nil {
-		return
-	}
-	_ = r.srv.Close()
-	_ = r.http.Close()
-	<-r.done
-	r.http = nil
-}
-
-// start listens on the same address again.
-func (r *restartableServer) start() {
-	var ln net.Listener
-	eventually(r.t, "the port to be free", func() bool {
-		var err error
-		ln, err = net.Listen("tcp", r.addr)
-		return err == nil
-	})
-	r.serve(ln)
-}
 
 func (p *peer) signalingStatuses() []protocol.LinkStatus {
 	p.mu.Lock()
@@ -96,13 +35,13 @@ func lastStatus(p *peer) protocol.LinkStatus {
 // carries on peer to peer, both peers register again under their names,
 // and hanging up afterwards reaches the other side through the new server.
 func TestCallSurvivesSignalingRestart(t *testing.T) {
-	srv := newRestartableServer(t)
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, session: true})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true, session: true})
+	srv := testsignal.Start(t, server.Config{})
+	alice := newPeer(t, srv.URL(), peerOpts{name: "alice", camera: testmedia.CameraA, mic: testmedia.Tone, session: true})
+	bob := newPeer(t, srv.URL(), peerOpts{name: "bob", camera: testmedia.CameraB, mic: "none", autoAnswer: true, session: true})
 	connectCall(t, alice, bob)
 	eventually(t, "pictures", func() bool { return bob.video.Report().RemoteFrames > 10 && alice.video.Report().RemoteFrames > 10 })
 
-	srv.stop()
+	srv.Stop()
 	eventually(t, "both see the outage", func() bool {
 		return lastStatus(alice) == protocol.LinkReconnecting && lastStatus(bob) == protocol.LinkReconnecting
 	})
@@ -115,7 +54,7 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 		t.Fatalf("alice's call ended in the outage: %v", alice.states())
 	}
 
-	srv.start()
+	srv = testsignal.StartOn(t, srv.Addr, server.Config{})
 	eventually(t, "both online again", func() bool {
 		return lastStatus(alice) == protocol.LinkOnline && lastStatus(bob) == protocol.LinkOnline
 	})
@@ -143,15 +82,15 @@ func TestCallSurvivesSignalingRestart(t *testing.T) {
 // A call still ringing cannot finish negotiating without the server, so an
 // outage ends it with a clear reason.
 func TestOutageEndsCallNotYetConnected(t *testing.T) {
-	srv := newRestartableServer(t)
-	alice := newPeer(t, srv.url(), peerOpts{name: "alice", camera: "none", mic: "none", session: true})
-	bob := newPeer(t, srv.url(), peerOpts{name: "bob", camera: "none", mic: "none", session: true})
+	srv := testsignal.Start(t, server.Config{})
+	alice := newPeer(t, srv.URL(), peerOpts{name: "alice", camera: "none", mic: "none", session: true})
+	bob := newPeer(t, srv.URL(), peerOpts{name: "bob", camera: "none", mic: "none", session: true})
 	eventually(t, "alice sees bob", func() bool { return alice.hasUser("bob") })
 	if err := alice.eng.Call("bob"); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "ringing at bob", func() bool { return bob.reached(engine.Ringing) })
-	srv.stop()
+	srv.Stop()
 	eventually(t, "both calls ended", func() bool {
 		a, _ := alice.endReason()
 		b, _ := bob.endReason()

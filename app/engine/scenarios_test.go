@@ -10,6 +10,7 @@ import (
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/app/media/opus"
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -55,14 +56,7 @@ func TestCallerHangsUpAndGoroutinesReturn(t *testing.T) {
 	if r, _ := alice.endReason(); r != engine.ReasonLocalHangUp {
 		t.Errorf("alice's end reason %q, want %q", r, engine.ReasonLocalHangUp)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for runtime.NumGoroutine() > baseline {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after the call, %d before\n%s", runtime.NumGoroutine(), baseline, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testwait.Goroutines(t, baseline, 20*time.Second)
 	// Nor any libopus state: alice's encoder went with the call's sender,
 	// bob's decoder with the call's receiver.
 	eventually(t, "libopus coders freed", func() bool {

@@ -105,13 +105,6 @@ func (d *Discovery) Advertise(s Service) {
 	d.do(func(l *loop, now time.Time) { l.advertise(s, now) })
 }
 
-// Withdraw stops advertising and sends a goodbye (the records with TTL 0),
-// so that other desktops drop this one at once rather than when its TTL
-// runs out.
-func (d *Discovery) Withdraw() {
-	d.do(func(l *loop, now time.Time) { l.withdraw(now) })
-}
-
 // Services returns the live services seen on the LAN, sorted by Instance.
 // This desktop's own service is not among them, even when another process
 // on the LAN advertises the same Instance. The slice and its Addrs are the

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/parleyhq/parley/internal/testwait"
 )
 
 // TestNoGoroutineLeftBehind checks that Close, and the end of Start's
@@ -39,12 +41,5 @@ func TestNoGoroutineLeftBehind(t *testing.T) {
 	}
 	// Close waits for everything it started; the runtime may take a moment
 	// to retire goroutines that have returned.
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if after := runtime.NumGoroutine(); after > before {
-		buf := make([]byte, 1<<20)
-		t.Fatalf("%d goroutines after Close, %d before:\n%s", after, before, buf[:runtime.Stack(buf, true)])
-	}
+	testwait.Goroutines(t, before, 2*time.Second)
 }

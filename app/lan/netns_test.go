@@ -53,17 +53,7 @@ func newNSLink(t *testing.T, ipv4 bool) *nsLink {
 	n := nsCount.Add(1)
 	tag := fmt.Sprintf("lan%d-%d", os.Getpid()%100000, n)
 	l := &nsLink{A: tag + "a", B: tag + "b", vethA: "v" + tag + "a", vethB: "v" + tag + "b"}
-	if len(l.vethA) > 15 { // IFNAMSIZ
-		t.Fatalf("interface name %q too long", l.vethA)
-	}
-	testnetns.Run(t, "ip", "netns", "add", l.A)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.A).Run() })
-	testnetns.Run(t, "ip", "netns", "add", l.B)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.B).Run() })
-	// The pair is made inside A and one end moved to B: it never exists in
-	// the host's namespace.
-	testnetns.Run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
-	testnetns.Run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
+	testnetns.Pair(t, l.A, l.B, l.vethA, l.vethB)
 	for _, end := range [][3]string{{l.A, l.vethA, "a"}, {l.B, l.vethB, "b"}} {
 		ns, veth := end[0], end[1]
 		testnetns.Run(t, "ip", "-n", ns, "link", "set", "lo", "up")

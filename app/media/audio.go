@@ -53,7 +53,7 @@ type Audio struct {
 	drv    driver.Driver
 	at     *mediadevices.AudioTrack
 	track  *boundTrack
-	muted  atomic.Bool
+	muted  atomic.Bool // sends silence; only the tests set it (export_test.go)
 	level  atomic.Pointer[measured]
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -139,14 +139,6 @@ func (a *Audio) Name() string { return a.name }
 // Track is the track to add to a PeerConnection (webrtc.TrackLocal).
 // OnEnded reports a *DeviceError when the microphone stops delivering.
 func (a *Audio) Track() mediadevices.Track { return a.track }
-
-// SetMuted replaces the sent audio with silence (the track keeps flowing,
-// so unmuting needs no renegotiation). Level still measures the
-// microphone, so the UI can warn someone who talks while muted.
-func (a *Audio) SetMuted(m bool) { a.muted.Store(m) }
-
-// Muted reports whether SetMuted(true) is in effect.
-func (a *Audio) Muted() bool { return a.muted.Load() }
 
 // Level returns the loudness of the latest chunk, or zero when nothing
 // was captured in the last 250 ms. The microphone is captured whenever it

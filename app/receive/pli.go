@@ -43,10 +43,3 @@ func (k *keyFrameRequester) request() bool {
 	k.send()
 	return true
 }
-
-// count returns how many requests went out.
-func (k *keyFrameRequester) count() uint64 {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.sent
-}

@@ -5,11 +5,9 @@
  * callback. It reconnects when the socket drops, asking for the URL again
  * because a restarted engine has a new port and token.
  *
- * Wire format (app/bridge, docs/architecture.md): a 32-byte little-endian
- * header, then the Y, U and V planes.
- *   0 "P" "F" magic | 2 version=1 | 3 stream (1 remote, 2 local) | 4 format (1 = I420)
- *   5..7 reserved 0 | 8 uint32 seq | 12 uint16 width | 14 uint16 height
- *   16 int64 capture µs since epoch (0 = unknown) | 24 int64 send µs since epoch
+ * The wire format is defined in app/bridge/doc.go ("Wire format"); the Go
+ * test app/bridge/framestream_contract_test.go holds parseFrame and the
+ * constants below to it.
  */
 
 export const HEADER_SIZE = 32;

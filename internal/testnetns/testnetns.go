@@ -32,3 +32,20 @@ func Run(t testing.TB, name string, args ...string) {
 		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, out)
 	}
 }
+
+// Pair makes namespaces a and b joined by a veth pair, vethA in a and vethB
+// in b, both down and without addresses, and deletes the namespaces when
+// the test ends, whether it passed or not. The pair is made inside a and
+// one end moved to b, so that it never exists in the host's namespace.
+func Pair(t testing.TB, a, b, vethA, vethB string) {
+	t.Helper()
+	if len(vethA) > 15 || len(vethB) > 15 { // IFNAMSIZ
+		t.Fatalf("interface name %q or %q too long", vethA, vethB)
+	}
+	for _, ns := range []string{a, b} {
+		Run(t, "ip", "netns", "add", ns)
+		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
+	}
+	Run(t, "ip", "-n", a, "link", "add", vethA, "type", "veth", "peer", "name", vethB)
+	Run(t, "ip", "-n", a, "link", "set", vethB, "netns", b)
+}

@@ -224,12 +224,5 @@ func TestNoGoroutinesLeft(t *testing.T) {
 		}
 	}
 	srv.Stop()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > base {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Goroutines(t, base, 10*time.Second)
 }

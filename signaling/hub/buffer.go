@@ -70,6 +70,8 @@ func (p *bufferPool) get(size int) *Buffer {
 // FramesOutstanding returns how many relayed frames are in peers' hands,
 // not yet released: frames waiting in send queues or being written. It
 // returns to zero when the server is idle, unless a peer leaks frames.
+// Only tests call it, but signaling/server's tests among them, so it cannot
+// live in this package's export_test.go.
 func (h *Hub) FramesOutstanding() int64 {
 	return h.frames.outstanding.Load()
 }

@@ -85,9 +85,6 @@ func Parse(raw string) (Link, error) {
 // opens it too.
 func (l Link) String() string { return l.url("https") }
 
-// AppLink is the parley:// form, which opens the desktop app directly.
-func (l Link) AppLink() string { return l.url(Scheme) }
-
 // WebSocketURL is the server's signaling endpoint.
 func (l Link) WebSocketURL() string { return "wss://" + l.Host + "/" }
 

@@ -122,9 +122,6 @@ func Start(cfg Config) (*Server, error) {
 // Port is the UDP and TCP port the relay listens on.
 func (s *Server) Port() int { return s.port }
 
-// Realm is the TURN realm.
-func (s *Server) Realm() string { return s.cfg.Realm }
-
 // ICEServers returns fresh credentials for user as RTCIceServer entries
 // (UDP and TCP transports), and when they expire. The signaling server
 // calls it after a client registers and again before the expiry.

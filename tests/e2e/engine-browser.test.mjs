@@ -13,7 +13,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
-import { startSignal, repoRoot, waitFor } from './lib/signal.mjs';
+import { startSignal, repoRoot, waitFor, withOneRetry } from './lib/signal.mjs';
 import { launchBrowser, openPage } from './lib/browser.mjs';
 import { openMDNClient, mdnCall, startFixtureServer } from './lib/fixtures.mjs';
 import { login, call, accept, waitState, waitFramesFlowing } from './lib/parley.mjs';
@@ -105,19 +105,6 @@ async function shownStamp(page) {
   if (!band || band.rows < bandHeight(band.width)) return null;
   const code = decode(lumaFromRGBA(band.rgba), band.width, band.rows, band.width);
   return code ? { camera: code.camera, seq: code.seq } : null;
-}
-
-/**
- * Runs a scenario up to twice, each time with new pages and names.
- * @param {(attempt: number) => Promise<void>} scenario
- */
-async function withOneRetry(scenario) {
-  try {
-    await scenario(1);
-  } catch (err) {
-    console.log(`# first attempt failed, retrying once: ${err instanceof Error ? err.message : err}`);
-    await scenario(2);
-  }
 }
 
 test('the Go engine calls Parley\'s browser client: video both ways', async () => {

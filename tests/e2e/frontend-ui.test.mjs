@@ -14,6 +14,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { waitFor } from './lib/signal.mjs';
+import { changedPixels } from './lib/desktop.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frontendDir = path.join(root, 'frontend');
@@ -195,13 +197,6 @@ async function waitDrawn(page, stream, n) {
   await page.waitForFunction(([s, n]) => /** @type {any} */ (globalThis).parleyVideo.counters[s].drawn >= n, [stream, n], { timeout: 20000 });
 }
 
-/** @param {number[]} a @param {number[]} b */
-function changed(a, b) {
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) > 8) n++;
-  return n;
-}
-
 /** @param {import('playwright-core').Page} page @param {string} name @param {any} payload */
 function emit(page, name, payload) {
   return page.evaluate(([n, p]) => /** @type {any} */ (globalThis).__test.emit(n, p), [name, payload]);
@@ -236,11 +231,13 @@ for (const [label, query, kind] of [['preferred: WebGL in Chromium', '', 'webgl'
     assert.equal(a.height, 360);
     assert.ok(a.mean > 30, `received_video is black (mean ${a.mean})`);
     // The picture moves: poll until it differs (a busy machine may draw late).
-    let moved = 0;
-    for (const deadline = Date.now() + 15000; moved <= 20 && Date.now() < deadline;) {
-      await page.waitForTimeout(200);
-      moved = changed(a.px, (await sample(page, 'received_video')).px);
-    }
+    const moved = await waitFor(
+      async () => {
+        const n = changedPixels(a.px, (await sample(page, 'received_video')).px);
+        return n > 20 ? n : 0;
+      },
+      { timeout: 15000, interval: 200, what: 'received_video to change' },
+    ).catch(() => 0);
     assert.ok(moved > 20, 'received_video did not change within 15 s');
     const local = await sample(page, 'local_video');
     // The bridge sends the 320-pixel camera at the size the corner shows

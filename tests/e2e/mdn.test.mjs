@@ -6,7 +6,7 @@
 // so each scenario may run a second time with fresh pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSignal } from './lib/signal.mjs';
+import { startSignal, withOneRetry } from './lib/signal.mjs';
 import { launchBrowser, openPage } from './lib/browser.mjs';
 import { openMDNClient, mdnCall, startFixtureServer } from './lib/fixtures.mjs';
 import { login, call, accept, hangUp, waitState, waitFramesFlowing } from './lib/parley.mjs';
@@ -29,19 +29,6 @@ after(async () => {
   await signal?.stop();
   await fixtures?.close();
 });
-
-/**
- * Runs a scenario up to twice, each time with new pages and names.
- * @param {(attempt: number) => Promise<void>} scenario
- */
-async function withOneRetry(scenario) {
-  try {
-    await scenario(1);
-  } catch (err) {
-    console.log(`# first attempt failed, retrying once: ${err instanceof Error ? err.message : err}`);
-    await scenario(2);
-  }
-}
 
 test('Parley calls the MDN client: video both ways, then hang-up closes the MDN side', async () => {
   await withOneRetry(async (attempt) => {

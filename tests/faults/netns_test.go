@@ -36,17 +36,7 @@ func newLink(t *testing.T) *link {
 		IPA: fmt.Sprintf("10.200.%d.1", n), IPB: fmt.Sprintf("10.200.%d.2", n),
 		vethA: "veth" + tag + "a", vethB: "veth" + tag + "b",
 	}
-	if len(l.vethA) > 15 { // IFNAMSIZ
-		t.Fatalf("interface name %q too long", l.vethA)
-	}
-	testnetns.Run(t, "ip", "netns", "add", l.A)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.A).Run() })
-	testnetns.Run(t, "ip", "netns", "add", l.B)
-	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", l.B).Run() })
-	// The pair is created inside A, and one end moved to B, so that it never
-	// exists in the host's namespace.
-	testnetns.Run(t, "ip", "-n", l.A, "link", "add", l.vethA, "type", "veth", "peer", "name", l.vethB)
-	testnetns.Run(t, "ip", "-n", l.A, "link", "set", l.vethB, "netns", l.B)
+	testnetns.Pair(t, l.A, l.B, l.vethA, l.vethB)
 	testnetns.Run(t, "ip", "-n", l.A, "addr", "add", l.IPA+"/24", "dev", l.vethA)
 	testnetns.Run(t, "ip", "-n", l.B, "addr", "add", l.IPB+"/24", "dev", l.vethB)
 	for _, ns := range []string{l.A, l.B} {

@@ -3,7 +3,6 @@
 package faults
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/internal/syncbuf"
+	"github.com/parleyhq/parley/internal/testwait"
 )
 
 // bins holds bin/parley and bin/parley-signal built for this run (from the
@@ -169,15 +169,7 @@ func (p *peer) result(t *testing.T, d time.Duration) *headless.Result {
 // waitFor polls cond until it holds or d passes.
 func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	for !cond() {
-		select {
-		case <-ctx.Done():
-			t.Fatalf("timed out waiting for %s", what)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	testwait.Until(t, what, d, cond)
 }
 
 // kill sends SIGKILL (ip netns exec execs the program, so the pid is

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"github.com/parleyhq/parley/app/engine/headless"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/internal/syncbuf"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
@@ -44,16 +44,7 @@ func TestMain(m *testing.M) {
 
 func startServer(t *testing.T) string {
 	t.Helper()
-	srv, err := server.New(server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		_ = srv.Close()
-		ts.Close()
-	})
-	return "ws" + strings.TrimPrefix(ts.URL, "http")
+	return testsignal.Start(t, server.Config{}).URL()
 }
 
 // startChild runs a headless peer in a child process and returns it and

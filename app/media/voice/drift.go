@@ -350,10 +350,6 @@ func (d *driftResampler) endBlock(shift float64, measured, timed bool) bool {
 	return false
 }
 
-// ppm is the measured ratio, in parts per million above 1: positive when
-// the speaker plays faster than the microphone records.
-func (d *driftResampler) ppm() float64 { return d.rate * 1e6 }
-
 func clamp(x, limit float64) float64 { return max(-limit, min(x, limit)) }
 
 // rateFit fits a straight line to values taken once a frame, the older

@@ -275,14 +275,3 @@ func boolInt(b bool) C.int {
 	}
 	return 0
 }
-
-// Drift returns how fast the speaker's clock runs against the
-// microphone's, in parts per million: positive when the speaker plays
-// more samples in a second than the microphone records. The reference
-// is resampled by it; it stays 0 until the echo canceller has seen both
-// streams for a few seconds, and is 0 on one device (one clock).
-func (p *Processor) Drift() float64 {
-	p.farMu.Lock()
-	defer p.farMu.Unlock()
-	return p.far.ppm()
-}

@@ -2,11 +2,11 @@ package party
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
 	"github.com/parleyhq/parley/app/media/testmedia"
+	"github.com/parleyhq/parley/internal/testsignal"
 	"github.com/parleyhq/parley/signaling/server"
 )
 
@@ -14,19 +14,7 @@ import (
 // on loopback and checks what the benchmark relies on: the call time, the
 // first and full-width remote pictures, and stamp latencies.
 func TestCallBetweenParties(t *testing.T) {
-	srv, err := server.New(server.Config{MaxConnsPerIP: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() { defer close(served); srv.Serve(sctx, ln, "", "") }()
-	defer func() { stop(); <-served }()
-	url := "ws://" + ln.Addr().String() + "/"
+	url := testsignal.Start(t, server.Config{MaxConnsPerIP: -1}).URL()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()

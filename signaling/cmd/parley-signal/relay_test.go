@@ -12,6 +12,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/internal/syncbuf"
+	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -68,13 +69,7 @@ func dialFor(t *testing.T, url, user, token string) (*client.Client, []webrtc.IC
 		for range c.Messages() {
 		}
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for len(c.ICEServers()) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no ice-servers from the server")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.Until(t, "ice-servers from the server", 10*time.Second, func() bool { return len(c.ICEServers()) > 0 })
 	var servers []webrtc.ICEServer
 	for _, s := range c.ICEServers() {
 		servers = append(servers, webrtc.ICEServer{URLs: s.URLs, Username: s.Username, Credential: s.Credential})

@@ -50,6 +50,21 @@ export async function waitFor(fn, { timeout = 20000, interval = 100, what = 'con
 }
 
 /**
+ * Runs a scenario up to twice, each time with new pages and names: for
+ * calls against a peer that can fail on its own (the MDN client races its
+ * own renegotiation in about 3 calls of 26).
+ * @param {(attempt: number) => Promise<void>} scenario
+ */
+export async function withOneRetry(scenario) {
+  try {
+    await scenario(1);
+  } catch (err) {
+    console.log(`# first attempt failed, retrying once: ${err instanceof Error ? err.message : err}`);
+    await scenario(2);
+  }
+}
+
+/**
  * @typedef {object} Signal
  * @property {string} url      http://127.0.0.1:PORT/ (the browser client)
  * @property {string} wsURL    ws://127.0.0.1:PORT/ (signaling; subprotocol "json")
