@@ -6,6 +6,7 @@
  * what the peer said it sends: its name with "Camera off" instead of a
  * frozen last picture, and a muted-microphone badge.
  */
+import { formatDuration } from '../shared/dom.js';
 import { endText } from './errors.js';
 
 /** @typedef {import('./backend.js').CallState} CallState */
@@ -23,15 +24,6 @@ import { endText } from './errors.js';
 /** How long the end of a call stays on the state line. */
 const END_SHOWN_MS = 8000;
 
-/** @param {number} ms */
-function clock(ms) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
 /**
  * stateText is the state line for st at time now (ms).
  * @param {CallState} st
@@ -44,7 +36,7 @@ export function stateText(st, now) {
     case 'calling': return `Calling ${peer}…`;
     case 'ringing': return `${peer} is calling`;
     case 'connecting': return `Connecting to ${peer}…`;
-    case 'in-call': return `In a call with ${peer} · ${clock(now - st.since)}`;
+    case 'in-call': return `In a call with ${peer} · ${formatDuration(now - st.since)}`;
     case 'ended': return endText(st.reason ?? '');
   }
   return '';
