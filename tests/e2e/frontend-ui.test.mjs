@@ -584,7 +584,7 @@ test('incoming call: dialog, Accept, closes when answered', async () => {
   await emit(page, 'state', { state: 'ended', peer: 'Carol', reason: 'hang-up', since: Date.now() });
   await emit(page, 'state', { state: 'idle', since: Date.now() });
   await page.waitForSelector('#incoming[open]', { state: 'detached' });
-  assert.equal(await page.textContent('#call-state'), 'The other side hung up');
+  assert.equal(await page.textContent('#call-state'), 'Carol hung up.');
   assert.equal((await callsOf(page, 'Decline')).length, 0);
   assert.deepEqual(problems, []);
   await page.close();

@@ -200,7 +200,7 @@ function onMessage(m) {
 /** @param {Message} m */
 function onServerError(m) {
   if (m.code === 'no-such-user' && m.user && m.user === phone.peer && phone.state !== 'idle') {
-    phone.onPeerGone(m.user, 'offline');
+    phone.onPeerGone(m.user, m.code);
     return;
   }
   if (m.code === 'unauthorized') {
