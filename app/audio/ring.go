@@ -7,7 +7,9 @@ import (
 
 // The ring's sound: the phone network's North American ringback, two
 // tones that beat into the warble people know as "someone is calling",
-// in bursts with long pauses so that it does not wear anyone down.
+// in bursts with long pauses so that it does not wear anyone down. The
+// browser client rings the same (web/shared/ring.js; a test holds them
+// together).
 const (
 	ringLow, ringHigh = 440, 480 // Hz
 	ringOn            = 2 * time.Second

@@ -50,13 +50,14 @@ func TestPageKnowsEveryEndReason(t *testing.T) {
 	if union == nil {
 		t.Fatal("backend.js has no EndReason typedef")
 	}
-	errorsJS, err := os.ReadFile("../../frontend/js/errors.js")
+	// The sentences are shared with the browser client.
+	endTextJS, err := os.ReadFile("../../web/shared/endtext.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	endText := regexp.MustCompile(`(?s)export function endText\(reason\) \{(.*?)\n\}`).FindSubmatch(errorsJS)
+	endText := regexp.MustCompile(`(?s)export function endText\(reason, peer, incoming\) \{(.*?)\n\}`).FindSubmatch(endTextJS)
 	if endText == nil {
-		t.Fatal("errors.js has no endText")
+		t.Fatal("endtext.js has no endText")
 	}
 	quoted := func(b []byte, re string) []string {
 		var out []string
@@ -71,6 +72,6 @@ func TestPageKnowsEveryEndReason(t *testing.T) {
 		t.Errorf("backend.js's EndReason is %v;\nthe engine ends calls with %v", js, want)
 	}
 	if cases := quoted(endText[1], `case '([a-z-]+)':`); !slices.Equal(cases, want) {
-		t.Errorf("errors.js's endText has sentences for %v;\nthe engine ends calls with %v", cases, want)
+		t.Errorf("endtext.js's endText has sentences for %v;\nthe engine ends calls with %v", cases, want)
 	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/signaling/invite"
+	"github.com/parleyhq/parley/web/shared"
 )
 
 // Options configure the window.
@@ -44,6 +45,10 @@ type Options struct {
 func Run(b *backend.App, opts Options) error {
 	app := &App{backend: b, version: opts.Version}
 	preferDarkTheme()
+	// What Assets lacks comes from Handler: the modules the page shares
+	// with the browser client, under /shared/. The dev build swaps Assets
+	// for frontend/ on disk and keeps Handler.
+	assets := &assetserver.Options{Assets: opts.Assets, Handler: shared.Handler()}
 	err := wails.Run(&options.App{
 		Title:              "Parley",
 		Width:              1280,
@@ -51,7 +56,7 @@ func Run(b *backend.App, opts Options) error {
 		MinWidth:           720,
 		MinHeight:          480,
 		BackgroundColour:   &options.RGBA{R: 0x12, G: 0x14, B: 0x18, A: 0xff},
-		AssetServer:        &assetserver.Options{Assets: opts.Assets},
+		AssetServer:        assets,
 		Menu:               app.menu(),
 		OnStartup:          app.startup,
 		OnShutdown:         app.shutdown,

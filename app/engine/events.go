@@ -33,9 +33,9 @@ const (
 // EndReasons is every reason an Ended event can carry: the engine's own,
 // the peer's hang-up reasons, and the server's no-such-user for a callee
 // that went offline. The window's page names the same set (EndReason in
-// frontend/js/backend.js, a sentence each in errors.js); a test holds
-// them together. A peer may send a reason of its own, which the page
-// shows as "Call ended".
+// frontend/js/backend.js, a sentence each in web/shared/endtext.js, which
+// the browser client shares); a test holds them together. A peer may send
+// a reason of its own, which the page shows as a plain end.
 var EndReasons = []string{
 	ReasonLocalHangUp, ReasonNoAnswer, ReasonClosed, ReasonSignaling, ReasonSetupFailed, ReasonPeerGone,
 	protocol.ReasonHangUp, protocol.ReasonDeclined, protocol.ReasonBusy, protocol.ReasonDisconnected, protocol.ReasonFailed,

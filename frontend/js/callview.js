@@ -6,7 +6,8 @@
  * what the peer said it sends: its name with "Camera off" instead of a
  * frozen last picture, and a muted-microphone badge.
  */
-import { endText } from './errors.js';
+import { formatDuration } from '../shared/dom.js';
+import { endText } from '../shared/endtext.js';
 
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').PeerMedia} PeerMedia */
@@ -23,29 +24,22 @@ import { endText } from './errors.js';
 /** How long the end of a call stays on the state line. */
 const END_SHOWN_MS = 8000;
 
-/** @param {number} ms */
-function clock(ms) {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
 /**
- * stateText is the state line for st at time now (ms).
+ * stateText is the state line for st at time now (ms). incoming says
+ * whether the call was to this side (see endText).
  * @param {CallState} st
  * @param {number} now
+ * @param {boolean} incoming
  */
-export function stateText(st, now) {
+export function stateText(st, now, incoming) {
   const peer = st.peer ?? '';
   switch (st.state) {
     case 'idle': return 'Not in a call';
     case 'calling': return `Calling ${peer}…`;
     case 'ringing': return `${peer} is calling`;
     case 'connecting': return `Connecting to ${peer}…`;
-    case 'in-call': return `In a call with ${peer} · ${clock(now - st.since)}`;
-    case 'ended': return endText(st.reason ?? '');
+    case 'in-call': return `In a call with ${peer} · ${formatDuration(now - st.since)}`;
+    case 'ended': return endText(st.reason ?? '', peer, incoming);
   }
   return '';
 }
@@ -77,7 +71,12 @@ export class CallView {
     this.cameraOff = false;
     /** @type {PeerMedia|null} what the call's peer last said it sends; null: unknown, both on */
     this.peerMedia = null;
-    /** @type {{ reason: string, at: number }|null} the last end, shown for a while after */
+    /**
+     * Whether the call was to this side: the engine's end reason does not
+     * say who declined, or who did not answer.
+     */
+    this.incoming = false;
+    /** @type {{ reason: string, peer: string, at: number }|null} the last end, shown for a while after */
     this.lastEnd = null;
     /** @type {ReturnType<typeof setTimeout>|undefined} */
     this.endTimer = undefined;
@@ -88,12 +87,14 @@ export class CallView {
 
   /** @param {CallState} st */
   set(st) {
+    if (st.state === 'ringing') this.incoming = true;
+    else if (st.state === 'calling') this.incoming = false;
     this.state = st;
     if (this.peerMedia && callPeer(st) !== this.peerMedia.peer) this.peerMedia = null;
     // The engine reports ended and then idle at once; the reason stays on
     // the state line a while so that the user can read it.
     if (st.state === 'ended') {
-      this.lastEnd = { reason: st.reason ?? '', at: Date.now() };
+      this.lastEnd = { reason: st.reason ?? '', peer: st.peer ?? '', at: Date.now() };
       clearTimeout(this.endTimer);
       this.endTimer = setTimeout(() => this.renderLine(), END_SHOWN_MS + 50);
     } else if (st.state !== 'idle') {
@@ -156,9 +157,9 @@ export class CallView {
     const now = Date.now();
     const end = this.lastEnd;
     if (this.state.state === 'idle' && end && now - end.at < END_SHOWN_MS) {
-      this.els.line.textContent = endText(end.reason);
+      this.els.line.textContent = endText(end.reason, end.peer, this.incoming);
       return;
     }
-    this.els.line.textContent = stateText(this.state, now);
+    this.els.line.textContent = stateText(this.state, now, this.incoming);
   }
 }

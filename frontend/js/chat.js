@@ -1,13 +1,11 @@
 // @ts-check
 /** Chat: messages from everyone on the server, and a box to send one. */
-import { el, errorText } from './dom.js';
+import { ChatLog, timeEl } from '../shared/chat.js';
+import { el, errorText } from '../shared/dom.js';
 
 /** @typedef {import('./backend.js').ChatMessage} ChatMessage */
 
-/** Older messages are removed beyond this many, to bound the page. */
-const MAX_MESSAGES = 500;
-
-export class Chat {
+export class Chat extends ChatLog {
   /**
    * @param {HTMLOListElement} log
    * @param {HTMLFormElement} form
@@ -16,13 +14,7 @@ export class Chat {
    * @param {(message: string) => void} onError
    */
   constructor(log, form, input, send, onError) {
-    this.log = log;
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      const text = input.value.trim();
-      if (!text) return;
-      send(text).then(() => { input.value = ''; }, (e) => onError(errorText(e)));
-    });
+    super(log, form, input, (text) => send(text).then(() => true, (e) => { onError(errorText(e)); return false; }));
   }
 
   /**
@@ -30,14 +22,9 @@ export class Chat {
    * @param {boolean} self  the message is this user's own, echoed by the server
    */
   add(m, self) {
-    const at = new Date(m.at);
-    const valid = !Number.isNaN(at.getTime());
-    const time = valid ? at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
-    this.log.append(el('li', { class: self ? 'msg self' : 'msg' },
+    this.append(el('li', { class: self ? 'msg self' : 'msg' },
       el('span', { class: 'msg-from', text: m.from }),
-      el('time', { class: 'msg-time', text: time, datetime: valid ? at.toISOString() : undefined }),
+      timeEl(new Date(m.at), 'msg-time'),
       el('div', { class: 'msg-text', text: m.text })));
-    while (this.log.children.length > MAX_MESSAGES) this.log.firstElementChild?.remove();
-    this.log.lastElementChild?.scrollIntoView({ block: 'end' });
   }
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Friendly words for the engine's error codes and end reasons. The engine's
- * text says what failed; the toast adds what the user can do about it.
+ * Friendly words for the engine's error codes. The engine's text says what
+ * failed; the toast adds what the user can do about it. (Why a call ended
+ * is said in ../shared/endtext.js, in the browser client's words too.)
  */
 
 /** @typedef {import('./backend.js').AppError} AppError */
@@ -64,26 +65,4 @@ export function failedCallToast(act) {
   return { kind: 'error', sticky: true, key: 'call-failed',
     title: 'The call could not connect: the network blocked it. Adding a TURN server in Settings usually fixes this.',
     actions: [{ label: 'Open settings', run: act.openSettings }] };
-}
-
-/**
- * endText says why a call ended.
- * @param {string} reason  an EndReason
- */
-export function endText(reason) {
-  switch (reason) {
-    case 'local-hang-up': return 'Call ended';
-    case 'hang-up': return 'The other side hung up';
-    case 'declined': return 'Call declined';
-    case 'busy': return 'Busy: already in another call';
-    case 'no-answer': return 'No answer';
-    case 'disconnected': return 'The other side went offline';
-    case 'failed': return 'Call failed: the network blocked it (try a TURN server)';
-    case 'closed': return 'The connection closed';
-    case 'signaling-lost': return 'Call ended: lost the connection to the server';
-    case 'setup-failed': return 'Call failed: it could not be set up';
-    case 'peer-gone': return 'The other side went away';
-    case 'no-such-user': return 'They are not online';
-    default: return 'Call ended';
-  }
 }

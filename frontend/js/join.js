@@ -4,7 +4,7 @@
  * (https://HOST:PORT/?fp=… or parley://…), and the engine signs in to that
  * server holding it to the certificate the link names.
  */
-import { errorText } from './dom.js';
+import { errorText } from '../shared/dom.js';
 
 export class JoinDialog {
   /**

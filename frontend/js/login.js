@@ -1,6 +1,6 @@
 // @ts-check
 /** Joining the signaling server under a name, and showing the connection. */
-import { errorText } from './dom.js';
+import { errorText } from '../shared/dom.js';
 
 /** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
 

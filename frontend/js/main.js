@@ -6,7 +6,7 @@
 import { connectBackend, methods } from './backend.js';
 import { CallView, inCall } from './callview.js';
 import { Chat } from './chat.js';
-import { byId, errorText } from './dom.js';
+import { byId, errorText } from '../shared/dom.js';
 import { errorToast, failedCallToast } from './errors.js';
 import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { IncomingDialog } from './incoming.js';

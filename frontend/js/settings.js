@@ -4,7 +4,7 @@
  * PreviewDevices (so the camera preview and the level meter show the choice)
  * and are reverted on Cancel; Save persists everything.
  */
-import { byId, el, errorText } from './dom.js';
+import { byId, el, errorText } from '../shared/dom.js';
 import { STREAM_LOCAL } from './framestream.js';
 
 /** @typedef {import('./backend.js').Backend} Backend */

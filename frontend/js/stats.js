@@ -1,6 +1,6 @@
 // @ts-check
 /** The stats panel: the engine's call statistics and the page's drawing counters. */
-import { el } from './dom.js';
+import { el } from '../shared/dom.js';
 import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { percentile } from './video.js';
 

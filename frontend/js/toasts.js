@@ -1,6 +1,6 @@
 // @ts-check
 /** Toasts: short notices in a corner, with optional action buttons. */
-import { el } from './dom.js';
+import { el } from '../shared/dom.js';
 
 /**
  * @typedef {Object} ToastAction

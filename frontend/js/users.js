@@ -1,12 +1,7 @@
 // @ts-check
 /** The list of online users: search, click to call, yourself marked. */
-import { el } from './dom.js';
-
-/**
- * @typedef {Object} User
- * @property {string} name
- * @property {boolean} self
- */
+import { el } from '../shared/dom.js';
+import { emptyText, matching } from '../shared/users.js';
 
 export class UserList {
   /**
@@ -18,8 +13,9 @@ export class UserList {
     this.list = list;
     this.search = search;
     this.onCall = onCall;
-    /** @type {User[]} */
-    this.users = [];
+    /** @type {string[]} everyone online, this user included */
+    this.names = [];
+    this.self = '';
     this.canCall = true;
     search.addEventListener('input', () => this.render());
   }
@@ -29,8 +25,8 @@ export class UserList {
    * @param {string} self     this user's name ("" before login)
    */
   set(names, self) {
-    this.users = names.map((name) => ({ name, self: name === self }))
-      .sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+    this.names = names;
+    this.self = self;
     this.render();
   }
 
@@ -42,28 +38,31 @@ export class UserList {
 
   /** @private */
   render() {
-    const q = this.search.value.trim().toLocaleLowerCase();
-    const shown = this.users.filter((u) => !q || u.name.toLocaleLowerCase().includes(q));
-    this.list.replaceChildren(...shown.map((u) => this.item(u)));
-    if (shown.length === 0) {
-      this.list.append(el('li', { class: 'empty', text: this.users.length ? 'Nobody matches the search' : 'Nobody is online yet' }));
-    }
+    const q = this.search.value;
+    const others = this.names.filter((n) => n !== this.self);
+    const me = this.names.includes(this.self) ? matching([this.self], q) : [];
+    this.list.replaceChildren(...me.map((n) => this.selfItem(n)), ...matching(others, q).map((n) => this.item(n)));
+    if (this.list.children.length === 0) this.list.append(el('li', { class: 'empty', text: emptyText(others.length) }));
   }
 
   /**
    * @private
-   * @param {User} u
+   * @param {string} name
    */
-  item(u) {
-    const label = el('span', { class: 'user-name', text: u.name });
-    if (u.self) {
-      return el('li', { class: 'user self' }, label, el('span', { class: 'tag', text: 'you' }));
-    }
+  selfItem(name) {
+    return el('li', { class: 'user self' }, el('span', { class: 'user-name', text: name }), el('span', { class: 'tag', text: 'you' }));
+  }
+
+  /**
+   * @private
+   * @param {string} name
+   */
+  item(name) {
     const btn = el('button', {
       type: 'button', class: 'user-call', text: 'Call',
-      title: `Call ${u.name}`, disabled: !this.canCall,
-      onclick: () => this.onCall(u.name),
+      title: `Call ${name}`, disabled: !this.canCall,
+      onclick: () => this.onCall(name),
     });
-    return el('li', { class: 'user' }, label, btn);
+    return el('li', { class: 'user' }, el('span', { class: 'user-name', text: name }), btn);
   }
 }

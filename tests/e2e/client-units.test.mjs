@@ -9,9 +9,11 @@ import path from 'node:path';
 import { repoRoot } from './lib/signal.mjs';
 
 const web = path.join(repoRoot, 'signaling/web/static/js');
-const { errorText, endText, MAX_NAME, MAX_TEXT } = await import(path.join(web, 'protocol.js'));
+const shared = path.join(repoRoot, 'web/shared');
+const { errorText, MAX_NAME, MAX_TEXT } = await import(path.join(web, 'protocol.js'));
 const { mediaErrorMessage, videoConstraints } = await import(path.join(web, 'media.js'));
-const { formatDuration } = await import(path.join(web, 'dom.js'));
+const { formatDuration } = await import(path.join(shared, 'dom.js'));
+const { endText } = await import(path.join(shared, 'endtext.js'));
 
 /**
  * The string constants of one Go const block kind, e.g. ErrorCode values.

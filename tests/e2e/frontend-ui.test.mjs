@@ -19,6 +19,7 @@ import { changedPixels } from './lib/desktop.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const frontendDir = path.join(root, 'frontend');
+const sharedDir = path.join(root, 'web/shared');
 const REMOTE = 1;
 const LOCAL = 2;
 
@@ -34,14 +35,19 @@ let demo;
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
-/** Serves frontend/ as Wails' asset server would, read-only, nothing outside it. */
+/**
+ * Serves frontend/ as Wails' asset server would, with the shared modules
+ * (web/shared) under /shared/ (app/desktop), read-only, nothing outside them.
+ */
 function serveFrontend() {
   return new Promise((resolve) => {
     const s = http.createServer(async (req, res) => {
       const u = new URL(req.url ?? '/', 'http://x');
       const rel = u.pathname === '/' ? 'index.html' : decodeURIComponent(u.pathname).replace(/^\/+/, '');
-      const file = path.resolve(frontendDir, rel);
-      if (!file.startsWith(frontendDir + path.sep)) { res.writeHead(403).end(); return; }
+      const [dir, inDir] = rel.startsWith('shared/') ? [sharedDir, rel.slice('shared/'.length)] : [frontendDir, rel];
+      const file = path.resolve(dir, inDir);
+      // web/shared embeds only its .js files, not its Go.
+      if (!file.startsWith(dir + path.sep) || (dir === sharedDir && !file.endsWith('.js'))) { res.writeHead(403).end(); return; }
       try {
         const body = await readFile(file);
         res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -575,7 +581,7 @@ test('incoming call: dialog, Accept, closes when answered', async () => {
   await emit(page, 'state', { state: 'ended', peer: 'Carol', reason: 'hang-up', since: Date.now() });
   await emit(page, 'state', { state: 'idle', since: Date.now() });
   await page.waitForSelector('#incoming[open]', { state: 'detached' });
-  assert.equal(await page.textContent('#call-state'), 'The other side hung up');
+  assert.equal(await page.textContent('#call-state'), 'Carol hung up.');
   assert.equal((await callsOf(page, 'Decline')).length, 0);
   assert.deepEqual(problems, []);
   await page.close();
@@ -584,7 +590,7 @@ test('incoming call: dialog, Accept, closes when answered', async () => {
 test('controls and keyboard shortcuts', async () => {
   const { page, problems } = await openWindow();
   await emit(page, 'state', { state: 'in-call', peer: 'Bob', since: Date.now() - 65000 });
-  assert.match(await page.textContent('#call-state') ?? '', /^In a call with Bob · 01:0[5-9]$/);
+  assert.match(await page.textContent('#call-state') ?? '', /^In a call with Bob · 1:0[5-9]$/);
   await page.keyboard.press('m');
   await waitCalled(page, 'SetMuted');
   await page.waitForSelector('#btn-mute[aria-pressed="true"]');

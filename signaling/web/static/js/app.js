@@ -17,7 +17,7 @@
  *   ringing    whether the incoming-call ring is sounding
  * Tests drive the real UI; they only read through this hook.
  */
-import { byId, formatDuration, setOptions } from './dom.js';
+import { byId, formatDuration, setOptions } from '../shared/dom.js';
 import { deltaNames, errorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
 import { Signaling, signalingURL } from './signaling.js';
 import { Phone } from './phone.js';
@@ -200,7 +200,7 @@ function onMessage(m) {
 /** @param {Message} m */
 function onServerError(m) {
   if (m.code === 'no-such-user' && m.user && m.user === phone.peer && phone.state !== 'idle') {
-    phone.onPeerGone(m.user, 'offline');
+    phone.onPeerGone(m.user, m.code);
     return;
   }
   if (m.code === 'unauthorized') {

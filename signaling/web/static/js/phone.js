@@ -9,7 +9,8 @@
  * candidates, and treats `hang-up` from the server as the end of the call.
  */
 import { Call } from './call.js';
-import { endText, Reason } from './protocol.js';
+import { endText } from '../shared/endtext.js';
+import { Reason } from './protocol.js';
 import { openLocalMedia, openTrack, videoConstraints, audioConstraints, mediaErrorMessage } from './media.js';
 
 /**
@@ -50,6 +51,8 @@ export class Phone {
     /** @type {CallState} */
     this.state = 'idle';
     this.peer = '';
+    /** Whether the current or last call was to this side (see endText). */
+    this.incoming = false;
     /** Why the last call ended, as a sentence; '' before the first call. */
     this.endReason = '';
     /** @type {Call | null} */
@@ -95,6 +98,7 @@ export class Phone {
   async placeCall(name) {
     if (this.state !== 'idle' || !name || name === this.o.myName()) return;
     this.peer = name;
+    this.incoming = false;
     this.endReason = '';
     this.setState('calling');
     const call = this.newCall(false);
@@ -144,6 +148,7 @@ export class Phone {
     if (!m.sdp || !from) return;
     if (this.state === 'idle') {
       this.peer = from;
+      this.incoming = true;
       this.endReason = '';
       this.pendingOffer = m.sdp;
       this.pendingCandidates = [];
@@ -401,7 +406,7 @@ export class Phone {
     this.connectedAt = 0;
     this.reconnecting = false;
     this.peerMedia = null;
-    this.endReason = endText(reason, this.peer, byMe);
+    this.endReason = endText(byMe && reason === Reason.HangUp ? 'local-hang-up' : reason, this.peer, this.incoming);
     this.setState('idle');
   }
 

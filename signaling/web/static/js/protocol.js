@@ -59,33 +59,6 @@ export const Reason = Object.freeze({
 });
 
 /**
- * Why a call ended, as a sentence. `byMe` says whether this side ended it,
- * because "declined" reads differently to the caller and to the callee.
- * @param {string} reason
- * @param {string} peer
- * @param {boolean} byMe
- * @returns {string}
- */
-export function endText(reason, peer, byMe) {
-  switch (reason) {
-    case Reason.Declined:
-      return byMe ? `You declined the call from ${peer}.` : `${peer} declined the call.`;
-    case Reason.Busy:
-      return byMe ? `You were busy when ${peer} called.` : `${peer} is in another call.`;
-    case Reason.Disconnected:
-      return `${peer} lost the connection.`;
-    case Reason.Failed:
-      return `The connection to ${peer} failed.`;
-    case Reason.NoAnswer:
-      return byMe ? `${peer} did not answer.` : `You missed a call from ${peer}.`;
-    case 'offline':
-      return `${peer} is not online.`;
-    default:
-      return byMe ? `You hung up on ${peer}.` : `${peer} hung up.`;
-  }
-}
-
-/**
  * The sentence for a server "error" message, by code (protocol.Err*).
  * @param {Message} m
  * @returns {string}

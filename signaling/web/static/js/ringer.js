@@ -3,11 +3,9 @@
  * The ring of an incoming call, synthesised with Web Audio so there is no
  * sound file to ship. Browsers only let a page make sound after a user
  * gesture, so the AudioContext is created by unlock(), which the app calls
- * from the Join click.
+ * from the Join click. The pattern is the window's too (../shared/ring.js).
  */
-
-/** One ring: two short tones, then silence, repeating. */
-const PATTERN_MS = 3000;
+import { RING } from '../shared/ring.js';
 
 export class Ringer {
   constructor() {
@@ -32,7 +30,7 @@ export class Ringer {
     if (this.timer !== undefined || !this.ctx) return;
     void this.ctx.resume().catch(() => {});
     this.ring();
-    this.timer = setInterval(() => this.ring(), PATTERN_MS);
+    this.timer = setInterval(() => this.ring(), RING.cycleMs);
   }
 
   /** Whether a ring is audible: ringing, with a running audio context. */
@@ -45,24 +43,25 @@ export class Ringer {
     this.timer = undefined;
   }
 
+  /** One burst; the pause after it is the rest of the cycle. */
   ring() {
     const ctx = this.ctx;
     if (!ctx || ctx.state !== 'running') return;
-    for (const offset of [0, 0.45]) {
-      const t = ctx.currentTime + offset;
-      const gain = ctx.createGain();
-      gain.gain.setValueAtTime(0, t);
-      gain.gain.linearRampToValueAtTime(0.15, t + 0.02);
-      gain.gain.setValueAtTime(0.15, t + 0.3);
-      gain.gain.linearRampToValueAtTime(0, t + 0.35);
-      gain.connect(ctx.destination);
-      for (const freq of [440, 480]) {
-        const osc = ctx.createOscillator();
-        osc.frequency.value = freq;
-        osc.connect(gain);
-        osc.start(t);
-        osc.stop(t + 0.36);
-      }
+    const t = ctx.currentTime;
+    const on = RING.onMs / 1000;
+    const ramp = RING.rampMs / 1000;
+    const gain = ctx.createGain();
+    gain.gain.setValueAtTime(0, t);
+    gain.gain.linearRampToValueAtTime(RING.gain, t + ramp);
+    gain.gain.setValueAtTime(RING.gain, t + on - ramp);
+    gain.gain.linearRampToValueAtTime(0, t + on);
+    gain.connect(ctx.destination);
+    for (const freq of [RING.lowHz, RING.highHz]) {
+      const osc = ctx.createOscillator();
+      osc.frequency.value = freq;
+      osc.connect(gain);
+      osc.start(t);
+      osc.stop(t + on);
     }
   }
 }

@@ -4,7 +4,8 @@
  * "user-joined"/"user-left" (deltas), shown without oneself, filtered by the
  * search box, each name a button that places a call.
  */
-import { textEl } from './dom.js';
+import { el } from '../shared/dom.js';
+import { emptyText, matching } from '../shared/users.js';
 
 export class UserList {
   /**
@@ -64,24 +65,18 @@ export class UserList {
   }
 
   render() {
-    const q = this.filter.value.trim().toLocaleLowerCase();
-    const others = [...this.users].filter((n) => n !== this.self).sort((a, b) => a.localeCompare(b));
-    const shown = q ? others.filter((n) => n.toLocaleLowerCase().includes(q)) : others;
+    const others = [...this.users].filter((n) => n !== this.self);
+    const shown = matching(others, this.filter.value);
     this.list.replaceChildren(
-      ...shown.map((name) => {
-        const button = textEl('button', name, 'user');
-        button.type = 'button';
-        button.dataset.name = name;
-        button.disabled = this.busy;
-        button.title = `Call ${name}`;
-        button.addEventListener('click', () => this.onCall(name));
-        const li = document.createElement('li');
-        li.append(button);
-        return li;
-      }),
+      ...shown.map((name) => el('li', {},
+        el('button', {
+          type: 'button', class: 'user', text: name, 'data-name': name,
+          title: `Call ${name}`, disabled: this.busy,
+          onclick: () => this.onCall(name),
+        }))),
     );
     this.count.textContent = others.length ? String(others.length) : '';
-    this.empty.textContent = others.length ? 'Nobody matches your search.' : 'Nobody else is here yet.';
+    this.empty.textContent = emptyText(others.length);
     this.empty.hidden = shown.length > 0;
   }
 }

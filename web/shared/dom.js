@@ -1,7 +1,9 @@
 // @ts-check
 /**
- * Small DOM helpers. Text always goes in through textContent: names and chat
- * come from other people, and nothing they send may become markup.
+ * DOM helpers for both pages. Everything a user or a server supplies
+ * (names, chat, error details) goes into the page through textContent only,
+ * so a name like `<img src=x onerror=…>` is shown as the characters it is
+ * and never parsed.
  */
 
 /**
@@ -33,10 +35,10 @@ export function el(tag, props = {}, ...children) {
 
 /**
  * byId returns the element with id, of the expected type, or throws: a
- * missing element is a bug in index.html, better found at once.
+ * renamed id in index.html fails loudly at start-up instead of later.
  * @template {HTMLElement} T
  * @param {string} id
- * @param {new () => T} type
+ * @param {{new (): T, prototype: T}} type
  * @returns {T}
  */
 export function byId(id, type) {
@@ -53,4 +55,29 @@ export function byId(id, type) {
 export function errorText(e) {
   if (e instanceof Error) return e.message;
   return String(e);
+}
+
+/**
+ * setOptions replaces a select's options, keeping the chosen value when it
+ * still exists.
+ * @param {HTMLSelectElement} select
+ * @param {{value: string, label: string}[]} options
+ */
+export function setOptions(select, options) {
+  const keep = select.value;
+  select.replaceChildren(...options.map((o) => el('option', { value: o.value, text: o.label })));
+  if (options.some((o) => o.value === keep)) select.value = keep;
+}
+
+/**
+ * formatDuration is the call timer: m:ss, or h:mm:ss from an hour on.
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatDuration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
