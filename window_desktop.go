@@ -49,13 +49,19 @@ func runWindow(_ context.Context, o windowOptions) error {
 	if dev := os.Getenv("devserver"); dev != "" {
 		origins = append(append([]string{}, origins...), "http://"+dev)
 	}
+	reports, closeReports, err := o.Measure.openReports()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = closeReports() }()
 	backend, err := ui.New(ui.Options{
 		Settings:      settings.NewStore(path),
 		Server:        o.Server,
 		Name:          o.Name,
 		FakeMedia:     o.FakeMedia,
 		AutoAnswer:    o.AutoAnswer,
-		StampLatency:  o.StampLatency,
+		StampLatency:  o.Measure.stampLatency,
+		Reports:       reports,
 		EmbeddedAddr:  o.Listen,
 		NoDiscovery:   o.NoDiscovery,
 		Join:          o.Join,
