@@ -66,6 +66,9 @@ function deskProbe() {
   );
 }
 
+/** How often the window's page reports (frontend/js/report.js). */
+const REPORT_EVERY_MS = 5000;
+
 /**
  * The lines the app has written to its --report-json file so far; a last
  * line still being written (no newline yet) is left out.
@@ -85,6 +88,14 @@ function readReports(file) {
  */
 function windowStarts(reports) {
   return reports.flatMap((r) => r.streams.filter((s) => s.name === 'remote' && s.startedAt > 0).map((s) => s.startedAt));
+}
+
+/**
+ * Whether reports hold one of the remote picture's periodic reports.
+ * @param {ReturnType<typeof readReports>} reports
+ */
+function hasRemoteReport(reports) {
+  return reports.some((r) => r.streams.some((s) => s.name === 'remote' && !s.startedAt));
 }
 
 async function main() {
@@ -167,6 +178,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, cfg.warmup + 5000));
     const from = readReports(reportFile).length;
     await new Promise((r) => setTimeout(r, Math.max(0, cfg.hold - cfg.warmup - 5000)));
+    // The page reports every 5 s on its own clock, not the call's: a hold
+    // shorter than that after the warmup (480p's) may end before the next
+    // report, so wait for it.
+    await waitFor(() => hasRemoteReport(readReports(reportFile).slice(from)), { timeout: REPORT_EVERY_MS + 2000, interval: 100, what: 'a report of the window during the hold' });
     if (cfg.fullResWait) {
       await waitFor(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.fullResAt)) > 0, { timeout: Math.max(0, d.firstDrawAt + cfg.fullResWait - Date.now()), interval: 20, what: 'full resolution' }).catch(() => null);
     }
