@@ -240,8 +240,9 @@ function pixel(y, r, g, b) {
  * shader, in 16.16 fixed point. It is the 2D renderer's whole cost, so it
  * reads each pixel pair's chroma once, looks the products up in tables and
  * writes a pixel as one 32-bit word (little-endian RGBA, as every platform
- * Parley runs on): 1.0–1.4 ms for a 976×549 frame in WebKitGTK, against
- * about 3 ms with a multiply per term and a byte store per channel.
+ * Parley runs on), which takes about a third of the time of a multiply per
+ * term and a byte store per channel (Measured: docs/benchmarks.md,
+ * "Figures behind the code", The page's canvas).
  * @param {Frame} f
  * @param {Uint8ClampedArray} out  width*height*4 bytes
  */
