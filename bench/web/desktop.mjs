@@ -36,7 +36,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
-import { startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
+import { logTail, startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
 import { waitFor } from '../../tests/e2e/lib/signal.mjs';
 import { installProbe, splitLatencies } from './probe.mjs';
 
@@ -126,7 +126,12 @@ async function main() {
     await ui.goto(desk.url);
     await ui.fill('#login-name', 'desk');
     await ui.click('#login-form button[type=submit]');
-    await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout });
+    await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout }).catch(async (err) => {
+      // What the page and the app said instead, for a failure seen once
+      // on a fresh machine and not reproduced since (docs/benchmarks.md).
+      const status = await ui.locator('#signaling-status').textContent().catch(() => null);
+      throw new Error(`${err.message}\nthe page's status: ${status}; its URL: ${ui.url()}\nthe app's log ends:\n${desk ? logTail(desk) : ''}`);
+    });
 
     const peerCtx = await browsers[1].newContext({ permissions: ['camera', 'microphone'] });
     await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width, clockSkew: cfg.clockSkew }));
