@@ -128,7 +128,8 @@ async function main() {
     await ui.click('#login-form button[type=submit]');
     await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout }).catch(async (err) => {
       // What the page and the app said instead, for a failure seen once
-      // on a fresh machine and not reproduced since (docs/benchmarks.md).
+      // on a fresh machine and not reproduced since (docs/benchmarks.md,
+      // "Case (d) on a fresh machine").
       const status = await ui.locator('#signaling-status').textContent().catch(() => null);
       throw new Error(`${err.message}\nthe page's status: ${status}; its URL: ${ui.url()}\nthe app's log ends:\n${desk ? logTail(desk) : ''}`);
     });
