@@ -70,7 +70,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	roomEcho := fs.String("room-echo", "", "headless, with --fake-media: DELAY_MS:GAIN_DB, e.g. 70:-3; the test microphone also hears the speaker's output through a room (it then plays --mic-file or silence, not the tone)")
 	roomIR := fs.String("room-echo-ir", "", "headless, with --room-echo: a WAV impulse response (mono, any rate of 8 kHz or more) the echo is also convolved with, a room's reverberation")
 	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
-	stampLatency := fs.Bool("stamp-latency", false, "window, for benchmarks: time received pictures by the capture time a test camera stamps into them, so the logged \"window video\" latency is glass to glass")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
 	fs.StringVar(&o.SwitchCamera, "switch-camera", "", "camera to switch to halfway through --duration (headless)")
 	fs.StringVar(&o.Microphone, "mic", "", "microphone name (default: the preferred microphone)")
@@ -84,6 +83,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&ice.credential, "ice-credential", "", "credential for the TURN servers given with --ice")
 	fs.DurationVar(&o.ICEDisconnected, "ice-disconnected", 0, "silence from the peer before the connection counts as down (headless; 0: the engine's 3s)")
 	fs.DurationVar(&o.ICERestartAfter, "ice-restart-after", 0, "how long a connection may stay down before ICE restarts (headless; 0: the engine's 3s)")
+	var measure measureFlags
+	measure.register(fs)
 	logLevel := fs.String("log-level", "", "log diagnostics to stderr at this level: debug, info, warn, error (default: none headless, info in the window)")
 	fs.StringVar(&o.StatsJSON, "stats-json", "", "write the final statistics as JSON to this file (headless)")
 	if err := fs.Parse(args); err != nil {
@@ -156,7 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Server: o.Server, Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, StampLatency: *stampLatency,
+	wo := windowOptions{Server: o.Server, Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Measure: measure,
 		Listen: o.Listen, NoDiscovery: *noDiscovery, Join: *join, Version: version, Logger: logger}
 	if err := runWindow(ctx, wo); err != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
@@ -190,17 +191,16 @@ func runHeadless(ctx context.Context, o headless.Options, stdout, stderr io.Writ
 // windowOptions is what the desktop window takes from the command line.
 // Everything else comes from the settings file, which the window edits.
 type windowOptions struct {
-	Server     string // overrides the settings' server; "" keeps it (empty there: the embedded server)
-	Name       string // overrides the settings' display name
-	FakeMedia  bool   // the test cameras and tone instead of real devices
-	AutoAnswer bool   // accept every call (kiosk and screenshot tests)
-	// StampLatency makes the logged remote latency glass to glass (benchmarks).
-	StampLatency bool
-	Listen       string // address of the built-in server
-	NoDiscovery  bool   // stay off the LAN this run (--no-discovery)
-	Join         string // invite link to join at start (--join or a parley:// argument)
-	Version      string
-	Logger       *slog.Logger // --log-level; Info unless set
+	Server      string       // overrides the settings' server; "" keeps it (empty there: the embedded server)
+	Name        string       // overrides the settings' display name
+	FakeMedia   bool         // the test cameras and tone instead of real devices
+	AutoAnswer  bool         // accept every call (kiosk and screenshot tests)
+	Measure     measureFlags // benchmarks' --stamp-latency and --report-json
+	Listen      string       // address of the built-in server
+	NoDiscovery bool         // stay off the LAN this run (--no-discovery)
+	Join        string       // invite link to join at start (--join or a parley:// argument)
+	Version     string
+	Logger      *slog.Logger // --log-level; Info unless set
 }
 
 // iceFlags collects --ice, --ice-username and --ice-credential.

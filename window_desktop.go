@@ -10,11 +10,11 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/app/bridge"
 	"github.com/parleyhq/parley/app/desktop"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
-	"github.com/parleyhq/parley/app/backend"
 )
 
 //go:embed all:frontend
@@ -49,13 +49,19 @@ func runWindow(_ context.Context, o windowOptions) error {
 	if dev := os.Getenv("devserver"); dev != "" {
 		origins = append(append([]string{}, origins...), "http://"+dev)
 	}
+	reports, closeReports, err := o.Measure.openReports()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = closeReports() }()
 	backend, err := backend.New(backend.Options{
 		Settings:      settings.NewStore(path),
 		Server:        o.Server,
 		Name:          o.Name,
 		FakeMedia:     o.FakeMedia,
 		AutoAnswer:    o.AutoAnswer,
-		StampLatency:  o.StampLatency,
+		StampLatency:  o.Measure.stampLatency,
+		Reports:       reports,
 		EmbeddedAddr:  o.Listen,
 		NoDiscovery:   o.NoDiscovery,
 		Join:          o.Join,

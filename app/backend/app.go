@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"sync"
 	"time"
@@ -49,6 +50,9 @@ type Options struct {
 	// them by a test camera, so the page's reported latency is glass to
 	// glass (benchmarks; see stampTimes).
 	StampLatency bool
+	// Reports gets the page's drawing reports as JSON lines (ReportLine),
+	// for benchmarks (--report-json); nil writes none.
+	Reports io.Writer
 	// Logger gets diagnostics; nil discards them.
 	Logger *slog.Logger
 }
@@ -72,6 +76,8 @@ type App struct {
 	// with mu, and mu is never held across a call into the engine: the
 	// engine's loop takes mu when it reports events.
 	switchMu sync.Mutex
+	// reportMu keeps each line written to Options.Reports whole (measure.go).
+	reportMu sync.Mutex
 
 	mu         sync.Mutex
 	serverFlag string // Options.Server until JoinLink replaces it

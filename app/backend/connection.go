@@ -13,7 +13,6 @@ import (
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/engine"
-	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/client"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -274,11 +273,7 @@ func (c *connection) serve(ctx context.Context, url string, tlsConf *tls.Config,
 	}
 	unsubEvents := eng.Subscribe(c.a.onEngineEvent)
 	defer unsubEvents()
-	var toBridge frames.Sink = c.a.bridge
-	if c.a.opts.StampLatency {
-		toBridge = stampTimes{next: toBridge}
-	}
-	unsubFrames := eng.Frames().Subscribe(toBridge)
+	unsubFrames := eng.Frames().Subscribe(c.a.frameSink())
 	defer unsubFrames()
 
 	c.a.setEngine(eng, sig.Name(), sig.Users())

@@ -3,14 +3,12 @@ package backend
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
 
 	"github.com/parleyhq/parley/app/audio"
 	"github.com/parleyhq/parley/app/engine"
-	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -389,68 +387,4 @@ func (a *App) certDir() string {
 		return a.opts.ConfigDir
 	}
 	return filepath.Join(filepath.Dir(a.store.Path()), "tls")
-}
-
-// VideoReport is the page's account of its drawing (frontend/js/main.js
-// sends one every 5 s). The real WebKit window cannot be scripted from
-// outside, so this is how its frame rate and latency are measured.
-type VideoReport struct {
-	Streams []StreamReport `json:"streams"`
-	// Bridge is the page's frame-bridge connection since the previous
-	// report; nil in the report of a stream's start.
-	Bridge *BridgeReport `json:"bridge,omitempty"`
-}
-
-// BridgeReport says what went wrong between the page and the frame bridge
-// since the previous report. Both are zero while frames flow as they
-// should; otherwise the page shows a frozen or blank picture, and this is
-// the one place the window's log can say why.
-type BridgeReport struct {
-	Reconnects int    `json:"reconnects"` // connections opened after the page's first
-	Rejected   int    `json:"rejected"`   // frame messages the page could not parse
-	LastError  string `json:"lastError"`  // the page's last reason, e.g. "socket closed (1003 …)"
-}
-
-// StreamReport is one pane's drawing since the previous report.
-type StreamReport struct {
-	Stream  int     `json:"stream"` // 1 remote, 2 local
-	Width   int     `json:"width"`
-	Height  int     `json:"height"`
-	FPS     float64 `json:"fps"`
-	P50Ms   float64 `json:"p50Ms"` // capture (local) or decode (remote) to drawn
-	P95Ms   float64 `json:"p95Ms"`
-	Skipped int     `json:"skipped"`
-	// Where the drawn frames' time went, [p50, p95] in ms each: bridge send
-	// → page receives (Transit), received → requestAnimationFrame draws it
-	// (Wait), and the draw call itself (Draw).
-	TransitMs [2]float64 `json:"transitMs"`
-	WaitMs    [2]float64 `json:"waitMs"`
-	DrawMs    [2]float64 `json:"drawMs"`
-	// StartedAt is set only in the report the page sends the moment a
-	// stream's first picture is drawn (ms since the epoch); its figures are
-	// zero. Benchmarks take call setup from it.
-	StartedAt int64 `json:"startedAt"`
-}
-
-// pair formats a [p50, p95] as "p50/p95".
-func pair(p [2]float64) string { return fmt.Sprintf("%.1f/%.1f", p[0], p[1]) }
-
-// ReportVideo logs the page's drawing figures for panes that are showing
-// something, and a warning when its frame-bridge connection had trouble.
-func (a *App) ReportVideo(r VideoReport) {
-	if b := r.Bridge; b != nil && (b.Reconnects > 0 || b.Rejected > 0) {
-		a.log.Warn("window frame bridge trouble", "reconnects", b.Reconnects, "rejected", b.Rejected, "last_error", b.LastError)
-	}
-	for _, s := range r.Streams {
-		if s.Width == 0 {
-			continue
-		}
-		if s.StartedAt != 0 {
-			a.log.Info("window video started", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height), "at_ms", s.StartedAt)
-			continue
-		}
-		a.log.Info("window video", "stream", frames.Stream(s.Stream).String(), "size", fmt.Sprintf("%dx%d", s.Width, s.Height),
-			"fps", fmt.Sprintf("%.1f", s.FPS), "p50_ms", fmt.Sprintf("%.1f", s.P50Ms), "p95_ms", fmt.Sprintf("%.1f", s.P95Ms), "skipped", s.Skipped,
-			"transit_ms", pair(s.TransitMs), "wait_ms", pair(s.WaitMs), "draw_ms", pair(s.DrawMs))
-	}
 }

@@ -3,11 +3,12 @@
 //
 // Why a WebSocket: the web view (WebKitGTK, WebView2, WKWebView) has no
 // RTCPeerConnection and no camera, so the engine decodes in Go and the page
-// only draws. Measured at 1280×720, 30 fps, in a real Wails window: raw I420
-// over a loopback WebSocket drawn by a WebGL shader reaches 30/30 fps with
-// 12/19 ms p50/p95 latency, while Wails events with base64 frames reach 9 fps
-// drawn and 280 ms p95. Wails' own asset server answers WebSocket upgrades
-// with 501, so the bridge runs its own server on 127.0.0.1.
+// only draws. Raw I420 over a loopback WebSocket keeps a 720p call's full
+// frame rate at low latency in a real Wails window, where Wails events with
+// base64 frames drop most frames and add hundreds of milliseconds. Wails'
+// own asset server answers WebSocket upgrades with 501, so the bridge runs
+// its own server on 127.0.0.1. Measured: docs/benchmarks.md, "Figures behind
+// the code" (Frame bridge transport).
 //
 // Why newest-frame-wins: a picture that is late is worth nothing once a newer
 // one exists. Each connection keeps at most one pending frame per stream; a

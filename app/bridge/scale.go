@@ -17,10 +17,10 @@ const maxShrink = 32
 //
 // Why exactly: a web view without a GPU runs the page's shader on the CPU
 // (llvmpipe), and a texture the size of the canvas can be sampled with
-// NEAREST instead of LINEAR filtering. Measured in the real window during
-// a 720p call shown 976 pixels wide, that alone took the WebKit process
-// from 0.58–0.64 to 0.47–0.51 cores, and the page receives fewer bytes.
-// Scaling costs the bridge 0.6 ms per frame (yuv.Scale).
+// NEAREST instead of LINEAR filtering: that alone takes a good part of the
+// WebKit process's CPU off, the page receives fewer bytes, and scaling
+// (yuv.Scale) costs the bridge little. Measured: docs/benchmarks.md,
+// "Figures behind the code" (Bridge scaling).
 func sendSize(w, h, dw, dh int) (int, int) {
 	if dw >= w || dh >= h {
 		return w, h

@@ -20,7 +20,8 @@ import (
 // meter's or the frame before): each Bind slept a whole 33 ms, and pion
 // binds the audio and the video track one after the other, before it
 // starts ICE on the caller's side and before the answer goes out on the
-// callee's. That was 68–80 ms of every call's setup on both sides. Polling
+// callee's, so it added to every call's setup on both sides (Measured:
+// docs/benchmarks.md, "Figures behind the code", Binding a track). Polling
 // every millisecond costs a few wakeups in the moments two readers
 // overlap, and nothing otherwise.
 const broadcastPoll = time.Millisecond

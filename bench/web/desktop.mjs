@@ -8,18 +8,20 @@
  *   {"event":"setup","ms":N,"peerMs":M} one per short call: click → first frame drawn by
  *                                       the desktop's window (ms) and shown by the peer (peerMs)
  *   {"event":"flowing"}                  the long call carries video (CPU sampling starts)
- *   {"event":"result", ...}              latencies, the window's reports, time to full resolution
+ *   {"event":"result", ...}              latencies, the window's reports (ReportLine objects), time to full resolution
  *
  * The desktop UI is driven, as a user would, through its dev server page
  * (the same frontend with live bindings to the same Go engine, opened in
  * headless Chromium). That page only clicks: its frame-bridge socket is
  * answered by a mock, so it draws nothing and costs the bridge nothing.
  * Everything the desktop draws is measured in the real WebKit window, by
- * its own page, which reports to Go's log (app/ui ReportVideo): the moment
- * each call's first remote picture is drawn ("window video started"), and
- * every 5 s the frame rate and the latency from the Chromium peer's capture
- * to drawn (the app runs with --stamp-latency, so remote pictures are timed
- * by the stamp the peer's canvas camera draws into them).
+ * its own page, which reports to Go (app/backend ReportVideo); the app writes
+ * the reports to its --report-json file, one JSON line each (app/backend
+ * ReportLine): the moment each call's first remote picture is drawn
+ * (startedAt), and every 5 s the frame rate and the latency from the
+ * Chromium peer's capture to drawn (the app runs with --stamp-latency, so
+ * remote pictures are timed by the stamp the peer's canvas camera draws
+ * into them).
  *
  * The desktop starts with cfg.settings as its settings.json (parley-bench
  * passes the app's defaults at the call's size: "480p" is 854×480 there, as
@@ -29,11 +31,12 @@
  *
  * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"clockSkew":0.002,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '../../tests/e2e/node_modules/playwright-core/index.mjs';
-import { startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
+import { logTail, startDesktop, startXvfb } from '../../tests/e2e/lib/desktop.mjs';
 import { waitFor } from '../../tests/e2e/lib/signal.mjs';
 import { installProbe, splitLatencies } from './probe.mjs';
 
@@ -63,13 +66,36 @@ function deskProbe() {
   );
 }
 
+/** How often the window's page reports (frontend/js/report.js). */
+const REPORT_EVERY_MS = 5000;
+
 /**
- * The moments the window drew a remote stream's first picture, from the
- * app's log, in ms since the epoch.
- * @param {string} log
+ * The lines the app has written to its --report-json file so far; a last
+ * line still being written (no newline yet) is left out.
+ * @param {string} file
+ * @returns {{at: number, streams: {name: string, startedAt: number}[]}[]}
  */
-function windowStarts(log) {
-  return [...log.matchAll(/msg="window video started" stream=remote \S+ at_ms=(\d+)/g)].map((m) => Number(m[1]));
+function readReports(file) {
+  if (!existsSync(file)) return [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  return lines.slice(0, -1).map((l) => JSON.parse(l));
+}
+
+/**
+ * The moments the window drew a remote stream's first picture, in ms since
+ * the epoch.
+ * @param {ReturnType<typeof readReports>} reports
+ */
+function windowStarts(reports) {
+  return reports.flatMap((r) => r.streams.filter((s) => s.name === 'remote' && s.startedAt > 0).map((s) => s.startedAt));
+}
+
+/**
+ * Whether reports hold one of the remote picture's periodic reports.
+ * @param {ReturnType<typeof readReports>} reports
+ */
+function hasRemoteReport(reports) {
+  return reports.some((r) => r.streams.some((s) => s.name === 'remote' && !s.startedAt));
 }
 
 async function main() {
@@ -77,6 +103,8 @@ async function main() {
   process.stdin.on('end', () => process.exit(3));
   process.stdin.resume();
   const args = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required'];
+  const reportDir = mkdtempSync(path.join(tmpdir(), 'parley-bench-reports-'));
+  const reportFile = path.join(reportDir, 'reports.jsonl');
   const x = await startXvfb();
   /** @type {Awaited<ReturnType<typeof startDesktop>> | undefined} */
   let desk;
@@ -85,7 +113,7 @@ async function main() {
   try {
     desk = await startDesktop({
       display: x.display,
-      args: ['--fake-media', '--stamp-latency', '--server', cfg.ws],
+      args: ['--fake-media', '--stamp-latency', '--report-json', reportFile, '--server', cfg.ws],
       settings: cfg.settings,
     });
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
@@ -98,7 +126,13 @@ async function main() {
     await ui.goto(desk.url);
     await ui.fill('#login-name', 'desk');
     await ui.click('#login-form button[type=submit]');
-    await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout });
+    await ui.waitForSelector('#signaling-status[data-status=online]', { timeout: cfg.timeout }).catch(async (err) => {
+      // What the page and the app said instead, for a failure seen once
+      // on a fresh machine and not reproduced since (docs/benchmarks.md,
+      // "Case (d) on a fresh machine").
+      const status = await ui.locator('#signaling-status').textContent().catch(() => null);
+      throw new Error(`${err.message}\nthe page's status: ${status}; its URL: ${ui.url()}\nthe app's log ends:\n${desk ? logTail(desk) : ''}`);
+    });
 
     const peerCtx = await browsers[1].newContext({ permissions: ['camera', 'microphone'] });
     await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width, clockSkew: cfg.clockSkew }));
@@ -122,7 +156,7 @@ async function main() {
       await callButton.waitFor({ timeout: cfg.timeout });
       await callButton.click();
       const d = await ui.evaluate(() => /** @type {any} */ (window).__desk);
-      d.firstDrawAt = await waitFor(() => windowStarts(desk?.log() ?? '').find((t) => t >= d.clickAt), { timeout: cfg.timeout, interval: 20, what: 'the window to draw remote video' });
+      d.firstDrawAt = await waitFor(() => windowStarts(readReports(reportFile)).find((t) => t >= d.clickAt), { timeout: cfg.timeout, interval: 20, what: 'the window to draw remote video' });
       await waitFor(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt)) > 0, { timeout: cfg.timeout, interval: 20, what: 'the peer to show the desktop video' });
       d.peerFirstFrameAt = await peer.evaluate(() => /** @type {any} */ (window).__bench.firstFrameAt);
       return d;
@@ -148,8 +182,12 @@ async function main() {
     emit({ event: 'flowing' });
     // The window's reports from warmup on (each covers the 5 s before it).
     await new Promise((r) => setTimeout(r, cfg.warmup + 5000));
-    const fromLog = desk.log().length;
+    const from = readReports(reportFile).length;
     await new Promise((r) => setTimeout(r, Math.max(0, cfg.hold - cfg.warmup - 5000)));
+    // The page reports every 5 s on its own clock, not the call's: a hold
+    // shorter than that after the warmup (480p's) may end before the next
+    // report, so wait for it.
+    await waitFor(() => hasRemoteReport(readReports(reportFile).slice(from)), { timeout: REPORT_EVERY_MS + 2000, interval: 100, what: 'a report of the window during the hold' });
     if (cfg.fullResWait) {
       await waitFor(async () => (await peer.evaluate(() => /** @type {any} */ (window).__bench.fullResAt)) > 0, { timeout: Math.max(0, d.firstDrawAt + cfg.fullResWait - Date.now()), interval: 20, what: 'full resolution' }).catch(() => null);
     }
@@ -157,7 +195,7 @@ async function main() {
     const p = await peer.evaluate(() => /** @type {any} */ (window).__bench);
     emit({
       event: 'result',
-      windowReports: desk.log().slice(fromLog).split('\n').filter((l) => l.includes('msg="window video"')).join('\n'),
+      windowReports: readReports(reportFile).slice(from),
       toChromium: splitLatencies(p.latencies, p.firstFrameAt + cfg.warmup, cfg.width),
       fullResS: p.fullResAt ? (p.fullResAt - u.clickAt) / 1000 : -1,
       peerWidth: p.width,
@@ -167,6 +205,7 @@ async function main() {
     await Promise.all(browsers.map((b) => b.close()));
     await desk?.stop();
     await x.stop();
+    rmSync(reportDir, { recursive: true, force: true });
   }
 }
 

@@ -233,7 +233,7 @@
 /**
  * Result of ServerInfo() and payload of the "server" event: the built-in
  * signaling server in use, this desktop's own or another desktop's found on
- * the LAN (app/ui.ServerInfo).
+ * the LAN (app/backend.ServerInfo).
  * @typedef {Object} ServerInfo
  * @property {boolean} embedded     true while the app signs in to a built-in server (its own or
  *                                  another desktop's); false when a server is set in Settings

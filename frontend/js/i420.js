@@ -9,11 +9,10 @@
  * The WebGL canvas is only as large as the picture is shown, never larger
  * than the frame: the shader scales while it converts, and a web view
  * without a GPU composites the canvas in software, so every backing pixel
- * it does not need costs a copy per frame (measured in the real window
- * during a 720p call shown at 900 px: remote p50 drawn 21–25 ms against
- * 26–40 ms at the frame's size). The bridge sends each stream at the size
- * its largest pane shows it, so a canvas and its frame normally match and
- * the shader samples without filtering.
+ * it does not need costs a copy per frame (Measured: docs/benchmarks.md,
+ * "Figures behind the code", The page's canvas). The bridge sends each
+ * stream at the size its largest pane shows it, so a canvas and its frame
+ * normally match and the shader samples without filtering.
  *
  * Colour: BT.601 limited range (Y 16–235, Cb/Cr 16–240), which is what
  * libvpx's VP8 produces and what the engine's capture path converts to.
@@ -60,10 +59,9 @@ void main() {
  * Why: Wails runs WebKitGTK without accelerated compositing (its GPU policy
  * Never, which drew faster under Xvfb), so a WebGL canvas is read back and
  * painted on the CPU after every frame, and on a machine without a GPU its
- * shader runs in llvmpipe as well. Measured in the real window during a
- * 720p call (976×549 pane, alternating runs), the 2D way took Go + WebKit
- * 0.68–0.72 cores against 0.82–0.85 with WebGL, WebKit alone 0.26–0.27
- * against 0.40–0.41. WebView2 and WKWebView composite on the GPU, where
+ * shader runs in llvmpipe as well: the 2D way costs less CPU there
+ * (Measured: docs/benchmarks.md, "Figures behind the code", The page's
+ * canvas). WebView2 and WKWebView composite on the GPU, where
  * the shader costs next to nothing. WebKitGTK hides its GL renderer's name
  * (it reports "Apple GPU"), so the user agent is what tells it apart: Linux
  * and AppleWebKit without Chrome.
@@ -155,8 +153,9 @@ function glRenderer(canvas, gl) {
       // A frame the canvas's size (the bridge scales to the size shown)
       // maps texel to pixel, and NEAREST reads one texel per plane where
       // LINEAR reads four: on the CPU's GL that is most of the draw
-      // (measured: 0.1 core of a 720p call). The chroma planes then repeat
-      // each sample over 2×2 pixels, as libyuv's conversions do.
+      // (Measured: docs/benchmarks.md, "Figures behind the code", The
+      // page's canvas). The chroma planes then repeat each sample over 2×2
+      // pixels, as libyuv's conversions do.
       const want = bw === w && bh === h ? gl.NEAREST : gl.LINEAR;
       if (want !== filter) {
         filter = want;
@@ -241,8 +240,9 @@ function pixel(y, r, g, b) {
  * shader, in 16.16 fixed point. It is the 2D renderer's whole cost, so it
  * reads each pixel pair's chroma once, looks the products up in tables and
  * writes a pixel as one 32-bit word (little-endian RGBA, as every platform
- * Parley runs on): 1.0–1.4 ms for a 976×549 frame in WebKitGTK, against
- * about 3 ms with a multiply per term and a byte store per channel.
+ * Parley runs on), which takes about a third of the time of a multiply per
+ * term and a byte store per channel (Measured: docs/benchmarks.md,
+ * "Figures behind the code", The page's canvas).
  * @param {Frame} f
  * @param {Uint8ClampedArray} out  width*height*4 bytes
  */

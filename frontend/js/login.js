@@ -20,6 +20,9 @@ export class Login {
         if (assigned !== name) notify(`“${name}” was taken, so you are “${assigned}”.`);
       }, (e) => notify('Could not join the server.', errorText(e)));
     });
+    // index.html ships Join disabled until this handler is in place.
+    const join = els.form.querySelector('button[type=submit]');
+    if (join instanceof HTMLButtonElement) join.disabled = false;
   }
 
   /** Pre-fills the name field (from the settings' display name). @param {string} name */

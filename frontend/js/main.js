@@ -12,27 +12,19 @@ import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { IncomingDialog } from './incoming.js';
 import { JoinDialog } from './join.js';
 import { Login } from './login.js';
+import { reportStart, startReports } from './report.js';
 import { SettingsPanel } from './settings.js';
 import { installShortcuts } from './shortcuts.js';
 import { StatsPanel } from './stats.js';
 import { Toasts } from './toasts.js';
 import { UserList } from './users.js';
-import { VideoView, percentile } from './video.js';
+import { VideoView } from './video.js';
 
 /** @typedef {import('./backend.js').Backend} Backend */
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
 /** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
 /** @typedef {import('./backend.js').ServerInfo} ServerInfo */
-
-/** How often the page reports its drawing to Go. */
-const REPORT_EVERY_MS = 5000;
-
-/** @type {Record<string, {drawn: number, measured: number}>} */
-const lastReported = {};
-
-/** The bridge counters as of the last report. */
-const lastBridge = { connects: 0, rejected: 0 };
 
 async function main() {
   const toasts = new Toasts(byId('toasts', HTMLElement));
@@ -52,27 +44,12 @@ async function main() {
   const video = new VideoView(() => backend.FrameBridgeURL(), {
     // ?renderer=2d or ?renderer=webgl overrides the web view's preferred one.
     renderer: rendererParam(new URLSearchParams(location.search).get('renderer')),
-    // A stream's first picture is reported at once: it ends call setup.
-    onStart: (stream) => {
-      const c = video.counters[stream];
-      backend.ReportVideo?.({ streams: [{ stream, width: c.width, height: c.height, fps: 0, p50Ms: 0, p95Ms: 0, skipped: c.skipped,
-        startedAt: c.startedAt, transitMs: [0, 0], waitMs: [0, 0], drawMs: [0, 0] }] })
-        .catch(() => {});
-    },
+    onStart: (stream) => reportStart(backend, video, stream),
   });
   video.attach(STREAM_REMOTE, received);
   video.attach(STREAM_LOCAL, local);
   video.start();
-  // The counters are the page's own measurements (received, drawn,
-  // latency); exposing them lets tests and benchmarks read them.
-  /** @type {any} */ (globalThis).parleyVideo = video;
-  // The same counters go to Go every few seconds: the real WebKit window
-  // cannot be scripted from outside, and this is how its drawing is
-  // measured (the Go side logs them).
-  setInterval(() => {
-    if (typeof backend.ReportVideo !== 'function') return;
-    backend.ReportVideo({ ...videoReport(video.counters, REPORT_EVERY_MS), bridge: bridgeReport(video.stream.counters) }).catch(() => {});
-  }, REPORT_EVERY_MS);
+  startReports(backend, video);
 
   const call = new CallView({
     root: document.body,
@@ -259,59 +236,10 @@ function firstJoinToast(host, fingerprint) {
 }
 
 /**
- * The p-th percentile (0–100) of xs, 0 for none (Go reads the report as numbers).
- * @param {number[]} xs
- * @param {number} p
- */
-const pct = (xs, p) => (xs.length ? percentile(xs, p) : 0);
-
-/**
  * The renderer a ?renderer= parameter names, undefined for none or another.
  * @param {string|null} v
  * @returns {'2d'|'webgl'|undefined}
  */
 function rendererParam(v) {
   return v === '2d' || v === 'webgl' ? v : undefined;
-}
-
-/**
- * The frame bridge's trouble since the last report: reconnections (the
- * first connection is not one) and rejected messages.
- * @param {import('./framestream.js').StreamCounters} c
- * @returns {import('./backend.js').BridgeReport}
- */
-function bridgeReport(c) {
-  const reconnects = Math.max(0, c.connects - 1) - Math.max(0, lastBridge.connects - 1);
-  const rejected = c.rejected - lastBridge.rejected;
-  lastBridge.connects = c.connects;
-  lastBridge.rejected = c.rejected;
-  return { reconnects, rejected, lastError: reconnects > 0 || rejected > 0 ? c.lastError : '' };
-}
-
-/**
- * Summarises the video counters for ReportVideo: frames drawn per second
- * since the last report and the recent capture→drawn latency percentiles.
- * @param {Record<number, import('./video.js').DrawCounters>} counters
- * @param {number} everyMs
- * @returns {import('./backend.js').VideoReport}
- */
-function videoReport(counters, everyMs) {
-  /** @type {import('./backend.js').VideoReport} */
-  const out = { streams: [] };
-  for (const [key, c] of Object.entries(counters)) {
-    const prev = lastReported[key] ?? { drawn: c.drawn, measured: c.measured };
-    lastReported[key] = { drawn: c.drawn, measured: c.measured };
-    // Only the frames drawn since the last report.
-    const fresh = Math.min(c.measured - prev.measured, c.latencies.length);
-    const lat = fresh > 0 ? c.latencies.slice(-fresh) : [];
-    const drawn = Math.min(c.drawn - prev.drawn, c.stages.length);
-    const stages = drawn > 0 ? c.stages.slice(-drawn) : [];
-    const stage = (/** @type {number} */ i) => stages.map((st) => st[i]);
-    out.streams.push({ stream: Number(key), width: c.width, height: c.height, fps: ((c.drawn - prev.drawn) * 1000) / everyMs,
-      p50Ms: pct(lat, 50), p95Ms: pct(lat, 95), skipped: c.skipped, startedAt: 0,
-      transitMs: [pct(stage(0), 50), pct(stage(0), 95)],
-      waitMs: [pct(stage(1), 50), pct(stage(1), 95)],
-      drawMs: [pct(stage(2), 50), pct(stage(2), 95)] });
-  }
-  return out;
 }

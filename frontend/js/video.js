@@ -171,13 +171,13 @@ export class VideoView {
     this.pending.set(f.stream, { f, at: performance.now(), transitMs });
     // Without a GPU, WebKit shows a changed canvas at once rather than at
     // the next display frame, so the peer's picture drawn on arrival
-    // reaches the screen sooner: on the X screen during a 720p call, 41–44
-    // against 48–56 ms p50 from capture, 58–61 against 68–78 ms p95. The
-    // preview is drawn along with it: drawn on its own arrival as well, the
-    // two updates per frame left 5–80 % of screen grabs showing half of one
-    // picture and half of the next. A frame that spent more than a display
-    // frame on the way means the page is behind; requestAnimationFrame then
-    // draws only the newest of those that queued up.
+    // reaches the screen sooner. The preview is drawn along with it: drawn
+    // on its own arrival as well, the two updates per frame left many screen
+    // grabs showing half of one picture and half of the next (Measured:
+    // docs/benchmarks.md, "Figures behind the code", The page's canvas).
+    // A frame that spent more than a display frame on the way means the
+    // page is behind; requestAnimationFrame then draws only the newest of
+    // those that queued up.
     if (f.stream === STREAM_REMOTE && transitMs < BEHIND_MS) {
       cancelAnimationFrame(this.raf);
       this.draw();

@@ -15,12 +15,12 @@ package protocol
 // and Video reuse their pointers too). Frames outside the fast scanner's
 // plain subset go through encoding/json, as in Decode, and allocate.
 //
-// It exists because Decode allocated 9 to 12 times per relayed frame (the
-// Message, every string, the whole SDP body of an offer: 19 KB per 8 KB
-// offer together with stamping), which at 20,000 frames/s made the server
-// collect garbage every 1.3 s with 10,000 users connected; each cycle, with
-// its mark assists, held relayed frames for 30–80 ms and set the relay's
-// p99 (36–48 ms against a 2 ms target). FuzzDecodeRouteMatchesDecode keeps
+// It exists because Decode allocated several times per relayed frame (the
+// Message, every string, the whole SDP body of an offer), and under load
+// the server's garbage collection cycles, with their mark assists, held
+// relayed frames long enough to set the relay's p99 (Measured:
+// docs/benchmarks.md, "Figures behind the code", Relay decoding).
+// FuzzDecodeRouteMatchesDecode keeps
 // its results identical to Decode's.
 func DecodeRoute(data []byte, m *Message) error {
 	prev := *m

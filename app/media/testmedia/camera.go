@@ -25,8 +25,8 @@ var (
 // 60 Hz frame clock that every Chromium process on a machine aligns to the
 // same CLOCK_MONOTONIC grid, so each frame would wait the same 0–16.7 ms
 // for a Chromium receiver's next paint for a whole call, and a benchmark
-// would measure that phase rather than Parley (a Parley→Chromium call's
-// p50 took anything from 22 to 44 ms with the camera's phase alone). At
+// would measure that phase rather than Parley (Measured:
+// docs/benchmarks.md, "Figures behind the code", Test camera clock). At
 // 1/480 the phase sweeps one 60 Hz period every 8 s, as a camera's clock
 // would in a few minutes. bench/web/probe.mjs runs its Chromium camera
 // with the same skew.

@@ -74,12 +74,11 @@ type Params struct {
 	MinQuantizer, MaxQuantizer int
 }
 
-// DefaultCPUUsed fixes libvpx at speed 12. Measured on a busy 2-core
-// machine (BenchmarkEncode, 720p, one thread): about 3 ms per frame, where
-// the adaptive setting 12 spends its whole budget of about 8 ms and the
-// adaptive 8 about 9–11 ms. A fixed speed keeps the encoder's share of the
+// DefaultCPUUsed fixes libvpx at speed 12. The adaptive settings spend
+// their whole frame budget; a fixed speed keeps the encoder's share of the
 // CPU small and predictable next to the webview and the decoder; the
-// stamp and the picture stay clean down to 150 kbps at 720p.
+// stamp and the picture stay clean down to 150 kbps at 720p. Measured:
+// docs/benchmarks.md, "Figures behind the code" (VP8 speed).
 const DefaultCPUUsed = -12
 
 func (p Params) withDefaults() Params {

@@ -2,10 +2,10 @@
 // use the CPU's vector units (SSSE3, AVX2, NEON), chosen at run time.
 //
 // Why libyuv: the frame bridge scales every frame it sends to the size the
-// page shows it. Parley's own Go scaler (a box filter, then a bilinear
-// pass, eight pixels per step in 16-bit lanes) took 1.25 ms for 720p to
-// 976×549 and 0.44 ms for the corner preview; libyuv takes 0.60 and 0.14
-// (BenchmarkScale*), and it is what Chromium and libwebrtc scale with.
+// page shows it. libyuv takes about half the time of Parley's own Go
+// scaler (a box filter, then a bilinear pass, eight pixels per step in
+// 16-bit lanes), and it is what Chromium and libwebrtc scale with.
+// Measured: docs/benchmarks.md, "Figures behind the code" (Bridge scaling).
 // WebKitGTK already pulls it in (through libavif).
 package yuv
 

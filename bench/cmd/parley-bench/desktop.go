@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/settings"
 	"github.com/parleyhq/parley/bench/internal/procstat"
@@ -62,9 +63,9 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		Event  string  `json:"event"`
 		MS     float64 `json:"ms"`
 		PeerMS float64 `json:"peerMs"`
-		// WindowReports are the window's "window video" log lines
-		// during the hold, after warmup.
-		WindowReports string `json:"windowReports"`
+		// WindowReports are the lines the window wrote to its
+		// --report-json file during the hold, after warmup.
+		WindowReports []backend.ReportLine `json:"windowReports"`
 		// ToChromium is the peer's probe: its latencies, their held
 		// parts and the full-width frames' latencies.
 		ToChromium pageResult `json:"toChromium"`

@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := fs.String("root", ".", "repository root")
 	out := fs.String("out", "bench/results/latest.json", "results file (relative to the root)")
 	chromiumPath := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")
-	only := fs.String("only", "", `"sound": run the sound section alone`)
+	only := fs.String("only", "", `run one section alone: "sound", or "desktop" (case (d), the desktop app calling Chromium)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -100,8 +100,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "":
 	case "sound":
 		plan.soundOnly = true
+	case "desktop":
+		plan.desktopOnly = true
 	default:
-		fmt.Fprintf(stderr, "parley-bench: --only %q: the only section that runs alone is sound\n", *only)
+		fmt.Fprintf(stderr, "parley-bench: --only %q: the sections that run alone are sound and desktop\n", *only)
 		return 2
 	}
 	plan.execute(ctx, e, res)

@@ -24,6 +24,8 @@ type benchPlan struct {
 	sound   soundPlan
 	// soundOnly skips every section but sound (--only sound).
 	soundOnly bool
+	// desktopOnly skips every section but case (d) (--only desktop).
+	desktopOnly bool
 }
 
 // fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
@@ -72,11 +74,20 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 	}
 
 	setups := map[string][]float64{}
+	defer func() {
+		for name, xs := range setups {
+			res.Setup[name] = stats.Summarize(xs)
+		}
+	}()
 	cases := []struct {
 		name string
 		fn   func(context.Context, *env, int) (float64, error)
 	}{{"a", setupChromium}, {"b", setupParleyChromium}, {"c", setupParleyParley}}
-	for i := range p.setupRuns {
+	setupRuns := p.setupRuns
+	if p.desktopOnly {
+		setupRuns = 0 // case (d) still places its own short calls
+	}
+	for i := range setupRuns {
 		// Interleaved, so that a noisy minute hits every case alike.
 		for _, c := range cases {
 			ms, err := c.fn(ctx, e, i)
@@ -114,8 +125,8 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 			res.CPU = append(res.CPU, out.cpu...)
 		}
 	}
-	for name, xs := range setups {
-		res.Setup[name] = stats.Summarize(xs)
+	if p.desktopOnly {
+		return
 	}
 
 	for _, cp := range p.calls {

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 	"os/exec"
-	"regexp"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
 
+	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/bench/internal/stats"
 	"github.com/parleyhq/parley/internal/syncbuf"
 )
@@ -29,8 +32,8 @@ func windowMissing(e *env) string {
 // measureWindow is the frame bridge as users get it: the production desktop
 // binary in a real WebKitGTK window on Xvfb, called by a headless Parley
 // sending s, for d. The window's page reports its own drawing every 5 s
-// (frontend/js/main.js → "window video" log lines): frames drawn per
-// second, and latency from the remote picture's decode to its drawing
+// (frontend/js/report.js → the --report-json file, app/backend ReportLine):
+// frames drawn per second, and latency from the remote picture's decode to its drawing
 // (the engine hands decoded pictures straight to the bridge, so this is
 // the bridge's send → drawn). The first report is the call's start and is
 // left out.
@@ -46,7 +49,8 @@ func measureWindow(ctx context.Context, e *env, s bridgeSize, d time.Duration) (
 	}
 	name := "win" + strconv.Itoa(int(time.Now().UnixNano()%1e6))
 	var log syncbuf.Buffer
-	win := exec.CommandContext(ctx, e.window, "--fake-media", "--server", e.signal.wsURL(), "--name", name, "--auto-answer")
+	reports := filepath.Join(home, "reports.jsonl")
+	win := exec.CommandContext(ctx, e.window, "--fake-media", "--server", e.signal.wsURL(), "--name", name, "--auto-answer", "--report-json", reports)
 	win.Env = append(os.Environ(), "DISPLAY="+x.display, "XDG_CONFIG_HOME="+home, "NO_AT_BRIDGE=1")
 	win.Stdout, win.Stderr = &log, &log
 	win.WaitDelay = 5 * time.Second
@@ -66,7 +70,11 @@ func measureWindow(ctx context.Context, e *env, s bridgeSize, d time.Duration) (
 	if !res.Connected {
 		return BridgeRow{}, fmt.Errorf("the call to the window did not connect (%s): %s", res.EndReason, lastLines(log.String(), 5))
 	}
-	reps := windowReports(log.String(), "remote")
+	lines, err := readReports(reports)
+	if err != nil {
+		return BridgeRow{}, err
+	}
+	reps := windowReports(lines, "remote")
 	if len(reps) < 2 {
 		return BridgeRow{}, fmt.Errorf("the window reported %d times in %v: %s", len(reps), d, lastLines(log.String(), 5))
 	}
@@ -79,32 +87,55 @@ type bridgeSize struct {
 	width, height int
 }
 
-// windowReport is one "window video" log line: a pane's drawing over 5 s,
-// with the p50 of each stage of the frames' way through the page.
+// windowReport is one of the page's periodic reports of a pane: its
+// drawing over 5 s, with the p50 of each stage of the frames' way through
+// the page.
 type windowReport struct {
 	size                 string
 	fps, p50, p95        float64
 	transit, wait, drawn float64
 }
 
-var windowLine = regexp.MustCompile(`msg="window video" stream=(\w+) size=(\d+x\d+) fps=([\d.]+) p50_ms=([\d.]+|NaN) p95_ms=([\d.]+|NaN)` +
-	`(?: skipped=\d+ transit_ms=([\d.]+)/[\d.]+ wait_ms=([\d.]+)/[\d.]+ draw_ms=([\d.]+)/[\d.]+)?`)
+// readReports reads the window's --report-json file. The window may be
+// writing as it is read: a last line without its newline is left out.
+func readReports(path string) ([]backend.ReportLine, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("the window's reports: %w", err)
+	}
+	return decodeReports(b)
+}
 
-// windowReports returns the reports of stream ("remote" or "local") in log.
-func windowReports(log, stream string) []windowReport {
-	var out []windowReport
-	for _, m := range windowLine.FindAllStringSubmatch(log, -1) {
-		if m[1] != stream {
-			continue
+// decodeReports decodes JSON lines of app/backend ReportLine; a last line
+// without its newline is left out (the window was writing it).
+func decodeReports(b []byte) ([]backend.ReportLine, error) {
+	var out []backend.ReportLine
+	for {
+		line, rest, ok := bytes.Cut(b, []byte("\n"))
+		if !ok {
+			return out, nil
 		}
-		r := windowReport{size: m[2]}
-		r.fps, _ = strconv.ParseFloat(m[3], 64)
-		r.p50, _ = strconv.ParseFloat(m[4], 64)
-		r.p95, _ = strconv.ParseFloat(m[5], 64)
-		r.transit, _ = strconv.ParseFloat(m[6], 64)
-		r.wait, _ = strconv.ParseFloat(m[7], 64)
-		r.drawn, _ = strconv.ParseFloat(m[8], 64)
+		b = rest
+		var r backend.ReportLine
+		if err := json.Unmarshal(line, &r); err != nil {
+			return nil, fmt.Errorf("the window's report %q: %w", line, err)
+		}
 		out = append(out, r)
+	}
+}
+
+// windowReports returns the periodic reports of stream ("remote" or
+// "local"), leaving out the reports of a stream's first picture.
+func windowReports(lines []backend.ReportLine, stream string) []windowReport {
+	var out []windowReport
+	for _, l := range lines {
+		for _, s := range l.Streams {
+			if s.Name != stream || s.StartedAt != 0 {
+				continue
+			}
+			out = append(out, windowReport{size: fmt.Sprintf("%dx%d", s.Width, s.Height), fps: s.FPS, p50: s.P50Ms, p95: s.P95Ms,
+				transit: s.TransitMs[0], wait: s.WaitMs[0], drawn: s.DrawMs[0]})
+		}
 	}
 	return out
 }
