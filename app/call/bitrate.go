@@ -3,7 +3,6 @@ package call
 import (
 	"log/slog"
 
-	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/codec"
 )
 
@@ -25,7 +24,7 @@ func clamp(v, lo, hi int) int {
 // setVideoBitrate asks the encoder bound to track for rate bits/s. The
 // controller exists only while the track is bound to a PeerConnection and
 // changes when the track is replaced, so it is looked up each time.
-func setVideoBitrate(track mediadevices.Track, rate int) bool {
+func setVideoBitrate(track Track, rate int) bool {
 	if track == nil {
 		return false
 	}

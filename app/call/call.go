@@ -9,7 +9,6 @@ import (
 
 	"github.com/pion/interceptor/pkg/cc"
 	"github.com/pion/interceptor/pkg/stats"
-	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -37,9 +36,9 @@ type Call struct {
 	audioSender *webrtc.RTPSender
 	// wantVideo and wantAudio are what the user chose to send (nil: camera
 	// off or mic muted); they are applied once the senders are running.
-	wantVideo, wantAudio mediadevices.Track
+	wantVideo, wantAudio Track
 	// sentVideo and sentAudio are what the senders send now.
-	sentVideo, sentAudio mediadevices.Track
+	sentVideo, sentAudio Track
 	// videoCont and audioCont keep each sender's RTP numbering continuous
 	// across track changes.
 	videoCont, audioCont continuity

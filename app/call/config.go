@@ -5,7 +5,7 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/pion/mediadevices"
+	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -31,7 +31,7 @@ type Config struct {
 
 	// Video and Audio are the local tracks to send. Either may be nil to send
 	// nothing of that kind; the call still offers to receive it.
-	Video, Audio mediadevices.Track
+	Video, Audio Track
 
 	// StartBitrate is the video bitrate (bits/s) the congestion controller
 	// starts from, best fitted to the capture size so that a LAN peer sees
@@ -79,3 +79,12 @@ const (
 	// from firing on a quiet but healthy call.
 	iceKeepalive = time.Second
 )
+
+// Track is a local track a call sends: a webrtc.TrackLocal whose encoder
+// the call steers (bitrate, keyframes, loss). app/media's camera track and
+// mediadevices' microphone track are both.
+type Track interface {
+	webrtc.TrackLocal
+	// EncoderController is the latest binding's encoder, nil before one.
+	EncoderController() codec.EncoderController
+}

@@ -4,7 +4,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/pion/mediadevices"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
@@ -78,7 +77,7 @@ func (c *continuity) rewrite(gen int, h *rtp.Header) bool {
 // through the sender's continuity, and it belongs to the call's one media
 // stream.
 type sendTrack struct {
-	mediadevices.Track
+	Track
 	cont   *continuity
 	stream string
 

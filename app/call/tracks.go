@@ -1,7 +1,6 @@
 package call
 
 import (
-	"github.com/pion/mediadevices"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
@@ -75,7 +74,7 @@ func (c *Call) drainRTCP(s *webrtc.RTPSender) {
 // keeps its last picture). No renegotiation is needed, so the switch is
 // seamless for browsers too; a call that started with no camera sends from
 // a placeholder, so a camera can be switched in the same way.
-func (c *Call) SetVideo(t mediadevices.Track) error {
+func (c *Call) SetVideo(t Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
 	c.wantVideo = t
@@ -85,7 +84,7 @@ func (c *Call) SetVideo(t mediadevices.Track) error {
 
 // SetAudio changes what the microphone sender sends: another microphone's
 // track, or nil to mute.
-func (c *Call) SetAudio(t mediadevices.Track) error {
+func (c *Call) SetAudio(t Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
 	c.wantAudio = t
@@ -113,7 +112,7 @@ func (c *Call) syncTracks() error {
 
 // replace makes s send want (nil: nothing) if it does not already; *sent
 // tracks what it sends.
-func (c *Call) replace(s *webrtc.RTPSender, sent *mediadevices.Track, want mediadevices.Track, cont *continuity) error {
+func (c *Call) replace(s *webrtc.RTPSender, sent *Track, want Track, cont *continuity) error {
 	if s == nil || *sent == want {
 		return nil
 	}

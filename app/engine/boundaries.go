@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 
-	"github.com/pion/mediadevices"
-
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -50,7 +48,7 @@ type Camera interface {
 // Capture is one open device.
 type Capture interface {
 	// Track is what a call sends. It may be sent by one call at a time.
-	Track() mediadevices.Track
+	Track() call.Track
 	// Close stops the device.
 	Close() error
 }

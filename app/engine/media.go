@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 
-	"github.com/pion/mediadevices"
-
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/voice"
@@ -14,7 +12,7 @@ import (
 // microphones, or its test devices once testmedia.Register has run.
 type MediaDevices struct {
 	video  media.VideoRequest
-	codecs *mediadevices.CodecSelector
+	codecs *media.Codecs
 	voice  *voice.Processor
 }
 
@@ -22,7 +20,7 @@ type MediaDevices struct {
 // Camera field is ignored: each open names its camera) and encodes with
 // app/media's codecs.
 func NewMediaDevices(video media.VideoRequest, codecs media.CodecConfig) *MediaDevices {
-	return &MediaDevices{video: video, codecs: media.NewCodecSelector(codecs)}
+	return &MediaDevices{video: video, codecs: media.NewCodecs(codecs)}
 }
 
 // SetVoice makes microphones opened from now on go through p (nil: sent

@@ -15,6 +15,7 @@ import (
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
 
+	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/media/voice"
 )
 
@@ -67,11 +68,11 @@ type measured struct {
 }
 
 // OpenAudio opens a microphone at 48 kHz (mono when it can) and builds its
-// track with codecs (nil means NewCodecSelector(CodecConfig{})). Errors are
+// track with codecs (nil means NewCodecs(CodecConfig{})). Errors are
 // *DeviceError; ErrNoMicrophone when there is none.
-func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, error) {
+func OpenAudio(req AudioRequest, codecs *Codecs) (*Audio, error) {
 	if codecs == nil {
-		codecs = NewCodecSelector(CodecConfig{})
+		codecs = NewCodecs(CodecConfig{})
 	}
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
@@ -107,7 +108,7 @@ func OpenAudio(req AudioRequest, codecs *mediadevices.CodecSelector) (*Audio, er
 	if u, ok := virtualAdapter(e.Name).(Unprocessed); ok && u.Unprocessed() {
 		a.voice = nil
 	}
-	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs)
+	t := mediadevices.NewAudioTrack(&audioSource{a: a, r: r}, codecs.audio)
 	a.at = t.(*mediadevices.AudioTrack)
 	fastPollAudio(a.at)
 	a.track = newBoundTrack(t)
@@ -138,7 +139,7 @@ func (a *Audio) Name() string { return a.name }
 
 // Track is the track to add to a PeerConnection (webrtc.TrackLocal).
 // OnEnded reports a *DeviceError when the microphone stops delivering.
-func (a *Audio) Track() mediadevices.Track { return a.track }
+func (a *Audio) Track() call.Track { return a.track }
 
 // Level returns the loudness of the latest chunk, or zero when nothing
 // was captured in the last 250 ms. The microphone is captured whenever it

@@ -6,11 +6,10 @@ import (
 	"github.com/pion/mediadevices"
 	mio "github.com/pion/mediadevices/pkg/io"
 	"github.com/pion/mediadevices/pkg/io/audio"
-	"github.com/pion/mediadevices/pkg/io/video"
 )
 
-// broadcastPoll is how often a reader of a track checks whether the
-// capture another reader has in progress is in.
+// broadcastPoll is how often a reader of the microphone's track checks
+// whether the capture another reader has in progress is in.
 //
 // A mediadevices track hands each frame to all its readers through a
 // broadcaster: the reader that asks first captures, and the others poll
@@ -18,7 +17,7 @@ import (
 // PeerConnection opens a reader that reads one frame to learn the format,
 // and it always lands on a capture in progress (the preview's, the level
 // meter's or the frame before): each Bind slept a whole 33 ms, and pion
-// binds the audio and the video track one after the other, before it
+// binds the tracks one after the other, before it
 // starts ICE on the caller's side and before the answer goes out on the
 // callee's, so it added to every call's setup on both sides (Measured:
 // docs/benchmarks.md, "Figures behind the code", Binding a track). Polling
@@ -26,13 +25,8 @@ import (
 // overlap, and nothing otherwise.
 const broadcastPoll = time.Millisecond
 
-// fastPollVideo gives t a broadcaster that polls every broadcastPoll. It
+// fastPollAudio gives t a broadcaster that polls every broadcastPoll. It
 // must run before anything reads t.
-func fastPollVideo(t *mediadevices.VideoTrack) {
-	t.Broadcaster = video.NewBroadcaster(t.Broadcaster.Source(), &video.BroadcasterConfig{Core: &mio.BroadcasterConfig{PollDuration: broadcastPoll}})
-}
-
-// fastPollAudio is fastPollVideo for an audio track.
 func fastPollAudio(t *mediadevices.AudioTrack) {
 	t.Broadcaster = audio.NewBroadcaster(t.Broadcaster.Source(), &audio.BroadcasterConfig{Core: &mio.BroadcasterConfig{PollDuration: broadcastPoll}})
 }

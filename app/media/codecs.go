@@ -15,7 +15,7 @@ import (
 	"github.com/parleyhq/parley/app/media/vp8"
 )
 
-// CodecConfig tunes the encoders NewCodecSelector builds.
+// CodecConfig tunes the encoders NewCodecs sets up.
 type CodecConfig struct {
 	// InitialBitrate for video in bits per second; 0 fits it to the
 	// captured size (vp8.BitrateFor: about 800 kbps at 640×480, 1.7 Mbps at
@@ -27,22 +27,35 @@ type CodecConfig struct {
 	AudioBitrate int
 }
 
-// NewCodecSelector returns the codecs Parley sends: its realtime VP8
-// encoder and Opus at 48 kHz (20 ms frames, in-band FEC, 10 ms minimum
-// packet time in the SDP). Call Populate on the result with the
-// PeerConnection's MediaEngine so the SDP offers exactly these.
-func NewCodecSelector(cfg CodecConfig) *mediadevices.CodecSelector {
-	v := &vp8.Params{InitialBitrate: cfg.InitialBitrate}
+// Codecs are the codecs Parley sends: its realtime VP8 encoder, which the
+// camera's track drives itself, and Opus at 48 kHz (20 ms frames, in-band
+// FEC, 10 ms minimum packet time in the SDP), built by mediadevices'
+// microphone track. Populate a PeerConnection's MediaEngine with them so
+// the SDP offers exactly these.
+type Codecs struct {
+	video vp8.Params
+	audio *mediadevices.CodecSelector
+}
+
+// NewCodecs returns the codecs for cfg.
+func NewCodecs(cfg CodecConfig) *Codecs {
 	a := &opusBuilder{bitrate: cfg.AudioBitrate}
 	if a.bitrate == 0 {
 		a.bitrate = 32_000
 	}
-	return mediadevices.NewCodecSelector(
-		mediadevices.WithVideoEncoders(v),
-		// RED first: a peer that takes it (Chromium, Parley) gets every
-		// packet's predecessor again; one that does not gets plain Opus.
-		mediadevices.WithAudioEncoders(&redBuilder{a}, a),
-	)
+	// RED first: a peer that takes it (Chromium, Parley) gets every packet's
+	// predecessor again; one that does not gets plain Opus.
+	return &Codecs{
+		video: vp8.Params{InitialBitrate: cfg.InitialBitrate},
+		audio: mediadevices.NewCodecSelector(mediadevices.WithAudioEncoders(&redBuilder{a}, a)),
+	}
+}
+
+// Populate registers the codecs with m, video first (implements
+// call.CodecRegistrar).
+func (c *Codecs) Populate(m *webrtc.MediaEngine) {
+	_ = m.RegisterCodec(c.video.RTPCodec().RTPCodecParameters, webrtc.RTPCodecTypeVideo) // fails only for a codec without a MIME type
+	c.audio.Populate(m)
 }
 
 // opusFrame is the Opus packet duration WebRTC uses.

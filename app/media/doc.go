@@ -1,13 +1,15 @@
 // Package media captures from cameras and microphones and prepares what
 // the call engine sends: it lists devices by stable names, opens them with
 // the user's size and frame-rate settings (falling back to the nearest the
-// device offers, and saying so), hands out mediadevices tracks that a
-// PeerConnection can send, a raw preview of the camera, a microphone level,
-// and a codec selector with Parley's realtime VP8 and Opus.
+// device offers, and saying so), hands out tracks that a PeerConnection
+// can send (call.Track), a raw preview of the camera, a microphone level,
+// and the codecs: Parley's realtime VP8 and Opus.
 //
-// The camera track encodes with mediadevices' codec selector but
-// packetizes itself (sender.go), so its RTP timestamps are capture times,
-// never the time the encoder finished. The microphone track is
+// The camera is Parley's own from the driver on: one capture goroutine
+// converts each frame to packed I420 once and fans it out, with its
+// capture time, to the previews and to each binding's VP8 encoder, which
+// packetizes itself (videotrack.go), so its RTP timestamps are capture
+// times, never the time the encoder finished. The microphone track is
 // mediadevices' own, whose timestamps already count samples (960 per
 // 20 ms Opus packet).
 //

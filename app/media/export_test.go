@@ -1,5 +1,11 @@
 package media
 
+import (
+	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/vp8"
+	"github.com/pion/mediadevices"
+)
+
 // SetMuted replaces the sent audio with silence (the track keeps flowing,
 // so unmuting needs no renegotiation). Level still measures the
 // microphone, so the UI can warn someone who talks while muted. Only the
@@ -8,3 +14,19 @@ func (a *Audio) SetMuted(m bool) { a.muted.Store(m) }
 
 // Muted reports whether SetMuted(true) is in effect.
 func (a *Audio) Muted() bool { return a.muted.Load() }
+
+// SlowEncodes makes v's track call delay before it encodes each frame, as
+// a loaded machine would hold it up. Call it before the track is bound.
+func SlowEncodes(v *Video, delay func()) {
+	v.track.encode = func(e *vp8.Encoder, f *frames.Frame) ([]byte, error) {
+		delay()
+		return e.Encode(f)
+	}
+}
+
+// CodecsWithAudio is NewCodecs with the microphone's encoders from sel.
+func CodecsWithAudio(sel *mediadevices.CodecSelector) *Codecs {
+	c := NewCodecs(CodecConfig{})
+	c.audio = sel
+	return c
+}

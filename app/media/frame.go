@@ -8,9 +8,9 @@ import (
 )
 
 // packI420 copies an I420 picture into one new, tightly packed buffer.
-// Every captured frame gets its own buffer because mediadevices'
-// broadcaster hands the same picture to several readers and keeps up to
-// 32 of them, while drivers reuse their buffers.
+// Every captured frame gets its own buffer, which nothing writes after:
+// the encoders keep a frame after the fan-out returns and encode it on
+// their own goroutines, while drivers reuse their buffers.
 func packI420(src *image.YCbCr) *image.YCbCr {
 	b := src.Rect
 	w, h := b.Dx(), b.Dy()

@@ -3,8 +3,6 @@ package media_test
 import (
 	"context"
 	"errors"
-	"image"
-	"io"
 	"math"
 	"runtime"
 	"strings"
@@ -18,10 +16,10 @@ import (
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/parleyhq/parley/internal/testwait"
+	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/codec/vpx"
-	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/opus"
+	"github.com/pion/webrtc/v4"
 )
 
 func init() { testmedia.Register() }
@@ -227,52 +225,41 @@ func (r frameReader) Read(p []byte) (int, error) {
 // The track encodes with Parley's VP8 encoder; what it sends decodes and
 // carries camera A's stamps, while the preview keeps running.
 func TestTrackEncodesDecodableVP8(t *testing.T) {
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480}, media.NewCodecSelector(media.CodecConfig{}))
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480}, media.NewCodecs(media.CodecConfig{}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
 	var sink stampSink
 	defer v.Preview(&sink)()
-	enc, err := v.Track().NewEncodedReader("VP8")
-	if err != nil {
-		t.Fatal(err)
+	vp8Codec := webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+		PayloadType:        96,
 	}
-	defer enc.Close()
-	ctl := enc.Controller()
+	var ctl codec.EncoderController
+	pkts := record(t, v.Track(), vp8Codec, "15 frames sent", func(r *recorder) bool {
+		ctl = v.Track().EncoderController()
+		return r.markers() >= 15
+	})
 	if _, ok := ctl.(*vp8.Encoder); !ok {
 		t.Fatalf("controller is %T, want *vp8.Encoder", ctl)
 	}
 	if _, ok := ctl.(codec.BitRateController); !ok {
 		t.Fatal("no BitRateController")
 	}
-	dec, err := vpx.NewDecoder(frameReader{func() ([]byte, error) {
-		b, release, err := enc.Read()
-		if err != nil {
-			return nil, err
-		}
-		defer release()
-		return b.Data, nil
-	}}, prop.Media{Video: prop.Video{Width: 640, Height: 480}})
-	if err != nil {
-		t.Fatal(err)
+	sent := decodeSent(t, pkts, 640, 480)
+	if len(sent) < 15 {
+		t.Fatalf("%d frames decoded, want 15", len(sent))
 	}
-	defer dec.Close()
 	var last uint32
-	for i := 0; i < 15; i++ {
-		img, _, err := dec.Read()
-		if err != nil {
-			t.Fatal(err)
+	for i, f := range sent {
+		if f.code.Camera != testmedia.CameraAID {
+			t.Fatalf("decoded frame %d: stamp %+v", i, f.code)
 		}
-		y := img.(*image.YCbCr)
-		c, ok := stamp.Decode(y.Y, y.Rect.Dx(), y.Rect.Dy(), y.YStride)
-		if !ok || c.Camera != testmedia.CameraAID {
-			t.Fatalf("decoded frame %d: stamp %+v ok=%v", i, c, ok)
+		if i > 0 && f.code.Seq <= last {
+			t.Errorf("seq %d after %d", f.code.Seq, last)
 		}
-		if i > 0 && c.Seq <= last {
-			t.Errorf("seq %d after %d", c.Seq, last)
-		}
-		last = c.Seq
+		last = f.code.Seq
 	}
 	if sink.count() == 0 {
 		t.Error("preview got no frames while the track was being read")
@@ -299,7 +286,7 @@ func frequency(samples []float32, rate int) float64 {
 }
 
 func TestAudioToneLevelAndMute(t *testing.T) {
-	a, err := media.OpenAudio(media.AudioRequest{Microphone: testmedia.Tone}, media.NewCodecSelector(media.CodecConfig{}))
+	a, err := media.OpenAudio(media.AudioRequest{Microphone: testmedia.Tone}, media.NewCodecs(media.CodecConfig{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +296,7 @@ func TestAudioToneLevelAndMute(t *testing.T) {
 		t.Errorf("level %+v, want peak %.2f and RMS %.3f", l, testmedia.ToneAmplitude, testmedia.ToneAmplitude/math.Sqrt2)
 	}
 
-	enc, err := a.Track().NewEncodedReader("opus")
+	enc, err := a.Track().(mediadevices.Track).NewEncodedReader("opus")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,30 +395,32 @@ func TestNoGoroutineLeftAfterClose(t *testing.T) {
 	var sink stampSink
 	stop := v.Preview(&sink)
 	waitFor(t, "preview frames", func() bool { return sink.count() >= 3 })
-	enc, err := v.Track().NewEncodedReader("VP8")
-	if err != nil {
+	r := newRecorder(webrtc.RTPCodecParameters{
+		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+		PayloadType:        96,
+	})
+	if _, err := v.Track().Bind(r); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := enc.Read(); err != nil {
-		t.Fatal(err)
-	}
+	waitFor(t, "a frame sent", func() bool { return r.markers() >= 1 })
 	stop()
 	if err := v.Close(); err != nil {
 		t.Error(err)
 	}
-	// Frames already captured may still come out; then the reader ends.
-	var readErr error
-	for i := 0; i < 64 && readErr == nil; i++ {
-		_, _, readErr = enc.Read()
+	// Closing the camera ends the binding: Unbind returns at once, and
+	// nothing more is sent.
+	if err := v.Track().Unbind(r); err != nil {
+		t.Error(err)
 	}
-	if !errors.Is(readErr, io.EOF) {
-		t.Errorf("encoded reader after Close: %v, want io.EOF", readErr)
-	}
-	enc.Close()
+	sent := len(r.packets())
+	close(r.closed)
 	if err := a.Close(); err != nil {
 		t.Error(err)
 	}
 	waitFor(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
+	if n := len(r.packets()); n != sent {
+		t.Errorf("%d packets sent after the camera closed", n-sent)
+	}
 }
 
 // The device watcher lists (and so briefly opens) devices while the user

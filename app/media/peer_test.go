@@ -95,7 +95,7 @@ func (c chanReader) Read(p []byte) (int, error) {
 // RTCP feedback browsers need; the encoder controller is Parley's, and
 // the preview keeps running while the track is bound.
 func TestTrackOverPeerConnection(t *testing.T) {
-	sel := media.NewCodecSelector(media.CodecConfig{})
+	sel := media.NewCodecs(media.CodecConfig{})
 	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 640, Height: 480}, sel)
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,6 @@ import (
 	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/testmedia"
-	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/parleyhq/parley/internal/testwait"
 	"github.com/pion/interceptor"
 	"github.com/pion/mediadevices"
@@ -20,15 +19,13 @@ import (
 	"github.com/pion/mediadevices/pkg/codec/opus"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
 	"github.com/pion/mediadevices/pkg/io/audio"
-	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 )
 
-// encodeDelays is how long each encoded frame is held back before the
-// sender gets it, in turn: a loaded machine, where encoding one frame
+// encodeDelays is how long each frame's encoding is held up, in turn: a loaded machine, where encoding one frame
 // takes a few milliseconds or forty. On average it stays well inside a
 // frame interval, so the camera keeps its pace.
 var encodeDelays = []time.Duration{0, 25 * time.Millisecond, 5 * time.Millisecond, 40 * time.Millisecond, 0, 15 * time.Millisecond}
@@ -44,13 +41,6 @@ func (e *slowEncoder) Read() ([]byte, func(), error) {
 	time.Sleep(encodeDelays[e.n%len(encodeDelays)])
 	e.n++
 	return b, release, err
-}
-
-type slowVP8 struct{ vp8.Params }
-
-func (p *slowVP8) BuildVideoEncoder(r video.Reader, m prop.Media) (codec.ReadCloser, error) {
-	rc, err := p.Params.BuildVideoEncoder(r, m)
-	return &slowEncoder{ReadCloser: rc}, err
 }
 
 type slowOpus struct{ opus.Params }
@@ -128,7 +118,7 @@ func (r *recorder) markers() int {
 }
 
 // record binds track to a recorder until cond holds, then unbinds it.
-func record(t *testing.T, track mediadevices.Track, c webrtc.RTPCodecParameters, what string, cond func(*recorder) bool) []rtp.Packet {
+func record(t *testing.T, track webrtc.TrackLocal, c webrtc.RTPCodecParameters, what string, cond func(*recorder) bool) []rtp.Packet {
 	t.Helper()
 	r := newRecorder(c)
 	defer close(r.closed)
@@ -196,12 +186,16 @@ func decodeSent(t *testing.T, pkts []rtp.Packet, w, h int) []sentFrame {
 // to 40 ms.)
 func TestVideoRTPTimestampsAreCaptureTimes(t *testing.T) {
 	const w, h, frames = 320, 240, 45
-	sel := mediadevices.NewCodecSelector(mediadevices.WithVideoEncoders(&slowVP8{}))
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: w, Height: h}, sel)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: w, Height: h}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
+	n := 0 // only the binding's goroutine encodes
+	media.SlowEncodes(v, func() {
+		time.Sleep(encodeDelays[n%len(encodeDelays)])
+		n++
+	})
 	vp8Codec := webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 		PayloadType:        101,
@@ -246,7 +240,7 @@ func TestAudioRTPTimestampsCountSamples(t *testing.T) {
 	const packets = 40
 	params, _ := opus.NewParams()
 	sel := mediadevices.NewCodecSelector(mediadevices.WithAudioEncoders(&slowOpus{Params: params}))
-	a, err := media.OpenAudio(media.AudioRequest{Microphone: testmedia.Tone}, sel)
+	a, err := media.OpenAudio(media.AudioRequest{Microphone: testmedia.Tone}, media.CodecsWithAudio(sel))
 	if err != nil {
 		t.Fatal(err)
 	}

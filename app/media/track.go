@@ -7,9 +7,9 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// boundTrack is the mediadevices track with its PeerConnection bindings
-// counted. While a sender reads the track, Parley's own consumers
-// (preview, level meter) take frames inline from the capture path; when
+// boundTrack is the microphone's mediadevices track with its
+// PeerConnection bindings counted. While a sender reads the track, the
+// level meter takes chunks inline from the capture path; when
 // no sender reads it, a pump must pull frames instead. Two readers of a
 // mediadevices broadcaster make the second one poll for the first one's
 // frame (see broadcastPoll), so the pump runs only while the track is

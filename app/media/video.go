@@ -8,10 +8,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/vp8"
-	"github.com/pion/mediadevices"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/video"
 )
@@ -38,15 +38,18 @@ type VideoSettings struct {
 	Fallback string
 }
 
-// Video is an open camera: one capture feeding both the track a
-// PeerConnection sends and the preview.
+// Video is an open camera. One goroutine captures while anyone watches:
+// it converts each frame to packed I420 once, in a buffer of its own, and
+// hands it with its capture time to a fan-out that feeds the previews and
+// every PeerConnection's encoder (VideoTrack).
 type Video struct {
 	settings VideoSettings
 	drv      driver.Driver
-	vt       *mediadevices.VideoTrack
-	track    *boundTrack
-	previews frames.Fanout
-	wake     chan struct{}
+	src      video.Reader  // the driver's frames as I420
+	at       time.Time     // capture time of the frame src returned last; capture's own
+	out      frames.Fanout // previews and bindings
+	track    *VideoTrack
+	wake     chan struct{} // a subscriber came: capture checks again
 	cancel   context.CancelFunc
 	done     chan struct{}
 	once     sync.Once
@@ -55,12 +58,12 @@ type Video struct {
 
 // OpenVideo opens a camera with the mode nearest to req (see
 // VideoSettings.Fallback) and builds its track with codecs (nil means
-// NewCodecSelector(CodecConfig{})). Errors are *DeviceError: ErrNoCamera
-// when the camera does not exist, ErrDeviceBusy when it is open already,
-// and so on.
-func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, error) {
+// NewCodecs(CodecConfig{})). Errors are *DeviceError: ErrNoCamera when
+// the camera does not exist, ErrDeviceBusy when it is open already, and so
+// on.
+func OpenVideo(req VideoRequest, codecs *Codecs) (*Video, error) {
 	if codecs == nil {
-		codecs = NewCodecSelector(CodecConfig{})
+		codecs = NewCodecs(CodecConfig{})
 	}
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
@@ -102,26 +105,36 @@ func OpenVideo(req VideoRequest, codecs *mediadevices.CodecSelector) (*Video, er
 		cancel: cancel,
 		done:   make(chan struct{}),
 	}
-	t := mediadevices.NewVideoTrack(newVideoSource(v, r), codecs)
-	v.vt = t.(*mediadevices.VideoTrack)
-	fastPollVideo(v.vt)
-	v.track = newBoundTrack(newVideoSender(v.vt))
-	go v.pump(ctx)
+	v.src = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
+		img, release, err := r.Read()
+		if err != nil {
+			return nil, func() {}, err
+		}
+		// The test cameras stamp their capture time on the picture; a
+		// real camera's is the moment its frame arrives, before any
+		// conversion.
+		pic, at, ok := captured.Split(img)
+		if !ok {
+			at = time.Now()
+		}
+		v.at = at
+		return pic, release, nil
+	}))
+	v.track = newVideoTrack(v, codecs.video, p.FrameRate)
+	go v.capture(ctx)
 	return v, nil
 }
 
-// Track is the track to add to a PeerConnection (it implements
-// webrtc.TrackLocal). Its EncoderController (after negotiation) is
-// Parley's VP8 encoder: codec.KeyFrameController and
-// codec.BitRateController. OnEnded reports a *DeviceError such as
-// ErrDeviceGone when the camera stops delivering.
+// Track is the track to add to a PeerConnection (webrtc.TrackLocal). Its
+// EncoderController (after negotiation) is Parley's VP8 encoder:
+// codec.KeyFrameController and codec.BitRateController.
 //
 // pion binds the track, and encoding starts, when the remote description
 // is set, before DTLS is up; packets written before then are dropped, the
 // first keyframe with them. Call ForceKeyFrame on the controller when the
 // PeerConnection reaches "connected", or the far side sees nothing until
-// it sends a PLI (measured on loopback under load: 16 frames lost).
-func (v *Video) Track() mediadevices.Track { return v.track }
+// it sends a PLI (measured: docs/benchmarks.md, "The first keyframe").
+func (v *Video) Track() call.Track { return v.track }
 
 // StartBitrate is the bitrate the encoder starts at for the captured size
 // and rate; congestion control starts from the same.
@@ -133,11 +146,15 @@ func (v *Video) StartBitrate() int {
 func (v *Video) Settings() VideoSettings { return v.settings }
 
 // Preview sends every captured frame, as I420 before encoding, to sink as
-// frames.Local until stop is called or the camera is closed. Frames are delivered on the capture
-// path, so sink must return quickly; it may keep a frame only by copying
-// it. Capture runs while there is a preview or a bound sender.
-func (v *Video) Preview(sink frames.Sink) (stop func()) {
-	remove := v.previews.Subscribe(sink)
+// frames.Local until stop is called or the camera is closed. Frames are
+// delivered on the capture goroutine, so sink must return quickly; it may
+// keep a frame only by copying it. Capture runs while there is a preview
+// or a bound sender.
+func (v *Video) Preview(sink frames.Sink) (stop func()) { return v.subscribe(sink) }
+
+// subscribe adds sink to the capture's fan-out and wakes the capture.
+func (v *Video) subscribe(sink frames.Sink) (remove func()) {
+	remove = v.out.Subscribe(sink)
 	select {
 	case v.wake <- struct{}{}:
 	default:
@@ -145,94 +162,57 @@ func (v *Video) Preview(sink frames.Sink) (stop func()) {
 	return remove
 }
 
-// Close stops capture, ends the track and releases the camera.
+// Close stops capture, ends the track's bindings and releases the camera.
 func (v *Video) Close() error {
 	v.once.Do(func() {
 		v.cancel()
-		v.closeErr = v.track.Close()
+		v.track.close()
+		registry.mu.Lock()
+		v.closeErr = v.drv.Close()
+		registry.mu.Unlock()
 		<-v.done
 	})
 	return v.closeErr
 }
 
-// pump pulls frames for the preview while no sender does; see boundTrack.
-func (v *Video) pump(ctx context.Context) {
+// capture reads the camera while the fan-out has subscribers, and waits
+// for one otherwise, until Close. A camera that fails or ends stops it;
+// the panes then freeze and the encoders wait, as they would for a camera
+// that stopped delivering.
+func (v *Video) capture(ctx context.Context) {
 	defer close(v.done)
 	for {
-		bound, changed := v.track.state()
-		if bound || v.previews.Len() == 0 {
+		if v.out.Len() == 0 {
 			select {
 			case <-ctx.Done():
 				return
-			case <-changed:
 			case <-v.wake:
 			}
 			continue
 		}
-		// A fresh reader each time: a mediadevices broadcaster reader that
-		// fell far behind cannot catch up.
-		r := v.vt.NewReader(false)
-		for {
-			if _, _, err := r.Read(); err != nil || ctx.Err() != nil {
-				return
-			}
-			if bound, _ := v.track.state(); bound || v.previews.Len() == 0 {
-				break
-			}
+		f, err := v.read()
+		if ctx.Err() != nil {
+			return
 		}
+		if err != nil {
+			return
+		}
+		v.out.WriteFrame(frames.Local, f)
 	}
 }
 
-// videoSource is the one reader of the camera driver: it converts every
-// frame to packed I420 in a buffer of its own, feeds the previews, and
-// hands each picture on as a *captured.Picture with its capture time.
-type videoSource struct {
-	v  *Video
-	r  video.Reader // the driver's frames as I420
-	at time.Time    // capture time of the frame r returned last
-}
-
-// newVideoSource reads drv. The capture time is the driver's when it
-// delivers *captured.Picture (the test cameras, whose stamp carries the
-// same time), else the moment the frame arrives from the driver, before
-// any conversion.
-func newVideoSource(v *Video, drv video.Reader) *videoSource {
-	s := &videoSource{v: v}
-	s.r = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
-		img, release, err := drv.Read()
-		if err != nil {
-			return nil, func() {}, err
-		}
-		pic, at, ok := captured.Split(img)
-		if !ok {
-			at = time.Now()
-		}
-		s.at = at
-		return pic, release, nil
-	}))
-	return s
-}
-
-func (s *videoSource) ID() string { return s.v.drv.ID() }
-
-func (s *videoSource) Close() error {
-	registry.mu.Lock()
-	defer registry.mu.Unlock()
-	return s.v.drv.Close()
-}
-
-func (s *videoSource) Read() (image.Image, func(), error) {
-	img, release, err := s.r.Read()
+// read returns the camera's next frame, packed into a buffer of its own:
+// drivers reuse theirs, and the encoders keep a frame after the fan-out
+// returns.
+func (v *Video) read() (*frames.Frame, error) {
+	img, release, err := v.src.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, func() {}, io.EOF
+			return nil, io.EOF
 		}
-		return nil, func() {}, deviceError(Camera, s.v.settings.Camera, err)
+		return nil, deviceError(Camera, v.settings.Camera, err)
 	}
 	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
 	release()
-	if s.v.previews.Len() > 0 {
-		s.v.previews.WriteFrame(frames.Local, asFrame(packed, s.at))
-	}
-	return &captured.Picture{YCbCr: packed, Captured: s.at}, func() {}, nil
+	return asFrame(packed, v.at), nil
 }

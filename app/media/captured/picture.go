@@ -1,9 +1,9 @@
-// Package captured carries a video frame's capture time along with its
-// pixels. pion/mediadevices passes pictures from the camera through its
-// broadcaster to the encoder as plain image.Image values and puts no time
-// on them, so without this the only clock left at the packetizer is the
-// moment the encoder finished, and every variation in encode time becomes
-// jitter in the RTP timestamps (see app/media's videoSender).
+// Package captured lets a camera driver say when it captured a picture. A
+// driver hands mediadevices' video.Reader plain image.Image values with no
+// time on them; the test cameras return a *Picture instead, whose time is
+// the one they stamp into the pixels, and app/media's capture takes it off
+// (Split) where a real camera's frame gets its arrival time. From there the
+// time travels in frames.Frame.
 package captured
 
 import (
@@ -13,10 +13,9 @@ import (
 
 // Picture is an I420 picture and the moment its camera captured it. It is
 // an image.Image (through the embedded *image.YCbCr), so it passes through
-// mediadevices unchanged; readers that know it take Captured, others see a
-// picture. Converters that only accept *image.YCbCr (mediadevices'
-// video.ToI420) must be given the embedded picture, or they copy it pixel
-// by pixel.
+// mediadevices' driver interface unchanged. Converters that only accept
+// *image.YCbCr (mediadevices' video.ToI420) must be given the embedded
+// picture, or they copy it pixel by pixel.
 type Picture struct {
 	*image.YCbCr
 	Captured time.Time

@@ -10,7 +10,6 @@ import (
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/media/vp8"
-	"github.com/pion/mediadevices/pkg/prop"
 )
 
 // encoded is a run of test-camera frames compressed by Parley's encoder,
@@ -30,7 +29,7 @@ func encodeClip(t testing.TB, w, h, n int) *encoded {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{})
+	e := vp8.NewEncoder(30, vp8.Params{})
 	defer e.Close()
 	c := &encoded{w: w, h: h, t0: time.UnixMilli(1_795_000_000_000)}
 	for i := 0; i < n; i++ {

@@ -1,7 +1,7 @@
 // Package vp8 is Parley's realtime VP8 encoder and decoder: small cgo
-// bindings to libvpx. The encoder sits behind pion/mediadevices' codec
-// interfaces; the decoder (see Decoder) reuses one picture buffer instead
-// of allocating a picture per frame. The encoder exists because the
+// bindings to libvpx. The encoder takes app/frames pictures from the
+// camera's track (app/media); the decoder (see Decoder) reuses one picture
+// buffer instead of allocating a picture per frame. The encoder exists because the
 // encoder shipped in mediadevices v0.10.0 never sets libvpx's cpu-used and
 // so runs at the slowest, best-quality speed (tens of milliseconds per 720p
 // frame), which cannot keep up with a 30 fps call. This one configures
@@ -18,10 +18,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parleyhq/parley/app/media/captured"
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/pion/mediadevices/pkg/codec"
-	"github.com/pion/mediadevices/pkg/io/video"
-	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -47,8 +45,7 @@ func (e *Error) Error() string {
 // ErrBadBitrate is returned by SetBitRate for a rate that is not positive.
 var ErrBadBitrate = errors.New("vp8: bitrate must be positive")
 
-// ErrNotI420 is returned by Read when the source produced a picture that
-// is not I420.
+// ErrNotI420 is returned for a picture that is not whole I420.
 var ErrNotI420 = errors.New("vp8: source picture is not YCbCr 4:2:0")
 
 // Params configures encoders built from it. The zero value is usable: every
@@ -113,22 +110,11 @@ func (p *Params) RTPCodec() *codec.RTPCodec {
 	return c
 }
 
-// BuildVideoEncoder implements codec.VideoEncoderBuilder. The libvpx
-// instance is created on the first frame, so its size always matches what
-// the source really delivers.
-func (p *Params) BuildVideoEncoder(r video.Reader, pm prop.Media) (codec.ReadCloser, error) {
-	return NewEncoder(r, pm, *p), nil
-}
-
-// Encoder reads pictures from a video.Reader and returns one compressed
-// VP8 frame per Read. Its Controller implements codec.KeyFrameController
-// and codec.BitRateController. The pictures are the camera source's
-// (app/media): *captured.Picture, packed I420 with its capture time, which
-// the encoder times libvpx's frames with and Captured reports for the
-// frame Read returned, so the sender can stamp RTP packets with it. The
-// source converted them once already; the encoder does not convert.
+// Encoder compresses camera frames to VP8, one Encode per frame. It
+// implements codec.KeyFrameController and codec.BitRateController, which
+// is how a PLI and congestion control reach it. libvpx is opened on the
+// first frame, so its size always matches what the camera delivers.
 type Encoder struct {
-	src    video.Reader
 	params Params
 	fps    float32
 
@@ -139,62 +125,35 @@ type Encoder struct {
 	forceKey bool
 	start    time.Time
 	last     time.Time
-	captured time.Time // of the frame Read returned last
 	buf      []byte
 	closed   bool
 }
 
-// NewEncoder returns an encoder for pictures from r; pm supplies the
-// expected frame rate for fitting the initial bitrate.
-func NewEncoder(r video.Reader, pm prop.Media, p Params) *Encoder {
+// NewEncoder returns an encoder for frames at about fps per second (0 if
+// unknown), which fits the initial bitrate.
+func NewEncoder(fps float32, p Params) *Encoder {
 	bitrate := 0 // fitted on the first frame
 	if p.InitialBitrate > 0 {
 		bitrate = min(max(p.InitialBitrate, MinBitrate), MaxBitrate)
 	}
-	return &Encoder{src: r, params: p.withDefaults(), fps: pm.FrameRate, bitrate: bitrate}
+	return &Encoder{params: p.withDefaults(), fps: fps, bitrate: bitrate}
 }
 
-// Read encodes the next picture. It returns io.EOF after Close, and
-// ErrNotI420 for a picture that is not 4:2:0 YCbCr. A plain *image.YCbCr
-// (no capture time) counts as captured when Read receives it.
-func (e *Encoder) Read() ([]byte, func(), error) {
-	img, release, err := e.src.Read()
-	if err != nil {
-		return nil, func() {}, err
+// Encode compresses f, a packed I420 picture, timing libvpx's frame with
+// its capture time. It returns io.EOF after Close and ErrNotI420 for a
+// frame whose planes do not hold its size.
+func (e *Encoder) Encode(f *frames.Frame) ([]byte, error) {
+	if !f.Whole() {
+		return nil, fmt.Errorf("%w: %dx%d", ErrNotI420, f.Width, f.Height)
 	}
-	defer release()
-	yuv, at, err := i420Of(img)
-	if err != nil {
-		return nil, func() {}, err
+	cw, _ := f.ChromaSize()
+	yuv := &image.YCbCr{
+		Y: f.Y, Cb: f.U, Cr: f.V, YStride: f.Width, CStride: cw,
+		SubsampleRatio: image.YCbCrSubsampleRatio420,
+		Rect:           image.Rect(0, 0, f.Width, f.Height),
 	}
-	out, _, err := e.encode(yuv, at)
-	return out, func() {}, err
-}
-
-// i420Of returns img's I420 picture and its capture time.
-func i420Of(img image.Image) (*image.YCbCr, time.Time, error) {
-	yuv, at := (*image.YCbCr)(nil), time.Time{}
-	switch p := img.(type) {
-	case *captured.Picture:
-		if p != nil {
-			yuv, at = p.YCbCr, p.Captured
-		}
-	case *image.YCbCr:
-		yuv, at = p, time.Now()
-	}
-	if yuv == nil || yuv.SubsampleRatio != image.YCbCrSubsampleRatio420 {
-		return nil, time.Time{}, ErrNotI420
-	}
-	return yuv, at, nil
-}
-
-// Captured returns the capture time of the picture in the frame that Read
-// returned last (zero before the first). The sender calls it right after
-// Read, on the same goroutine, to stamp that frame's RTP packets.
-func (e *Encoder) Captured() time.Time {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return e.captured
+	out, _, err := e.encode(yuv, f.Captured)
+	return out, err
 }
 
 // encode compresses one picture captured at t.
@@ -228,7 +187,7 @@ func (e *Encoder) encode(yuv *image.YCbCr, t time.Time) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	e.forceKey = false
-	e.last, e.captured = t, t
+	e.last = t
 	return append([]byte(nil), out...), key, nil
 }
 
@@ -321,12 +280,7 @@ func (e *Encoder) BitRate() int {
 	return e.bitrate
 }
 
-// Controller returns the encoder itself: it implements
-// codec.KeyFrameController and codec.BitRateController.
-func (e *Encoder) Controller() codec.EncoderController { return e }
-
-// Close frees the libvpx instance. Later Reads return io.EOF. It does not
-// close the source: the track that owns the source does.
+// Close frees the libvpx instance. Later Encodes return io.EOF.
 func (e *Encoder) Close() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

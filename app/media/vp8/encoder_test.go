@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/mediadevices/pkg/codec/vpx"
-	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/webrtc/v4"
 )
@@ -97,7 +97,7 @@ func TestDecodableAndStampSurvives(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := vp8.NewEncoder(nil, prop.Media{Video: prop.Video{FrameRate: 30}}, vp8.Params{InitialBitrate: c.bps})
+		e := vp8.NewEncoder(30, vp8.Params{InitialBitrate: c.bps})
 		d := newDecoder(t, c.w, c.h)
 		t0 := time.UnixMilli(1_795_000_000_000)
 		decoded := 0
@@ -132,7 +132,7 @@ func TestDecodableAndStampSurvives(t *testing.T) {
 
 func TestForceKeyFrame(t *testing.T) {
 	g, _ := testmedia.NewGenerator(testmedia.CameraAID, 640, 480)
-	e := vp8.NewEncoder(nil, prop.Media{}, vp8.Params{})
+	e := vp8.NewEncoder(0, vp8.Params{})
 	defer e.Close()
 	t0 := time.Now()
 	keys := 0
@@ -161,7 +161,7 @@ func TestForceKeyFrame(t *testing.T) {
 // much smaller frames.
 func TestSetBitRate(t *testing.T) {
 	g, _ := testmedia.NewGenerator(testmedia.CameraAID, 1280, 720)
-	e := vp8.NewEncoder(nil, prop.Media{}, vp8.Params{InitialBitrate: 2_000_000})
+	e := vp8.NewEncoder(0, vp8.Params{InitialBitrate: 2_000_000})
 	defer e.Close()
 	t0 := time.Now()
 	size := func(first int) int {
@@ -192,7 +192,7 @@ func TestSetBitRate(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	e := vp8.NewEncoder(nil, prop.Media{}, vp8.Params{})
+	e := vp8.NewEncoder(0, vp8.Params{})
 	if err := e.SetBitRate(0); !errors.Is(err, vp8.ErrBadBitrate) {
 		t.Errorf("SetBitRate(0) = %v", err)
 	}
@@ -210,44 +210,30 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-// Read goes through mediadevices' reader interface, converting to I420
-// and following a size change with a new keyframe.
-func TestReadAndResize(t *testing.T) {
+// Encode takes packed I420 frames and follows a size change with a new
+// keyframe; the encoder is the controller a PLI and congestion control
+// reach.
+func TestEncodeAndResize(t *testing.T) {
 	ga, _ := testmedia.NewGenerator(testmedia.CameraAID, 640, 480)
 	gb, _ := testmedia.NewGenerator(testmedia.CameraBID, 320, 240)
-	n := 0
-	src := video.ReaderFunc(func() (image.Image, func(), error) {
-		n++
-		switch {
-		case n <= 3:
-			return ga.Frame(uint32(n), time.Now()), func() {}, nil
-		case n <= 5:
-			return gb.Frame(uint32(n), time.Now()), func() {}, nil
-		}
-		return nil, func() {}, io.EOF
-	})
-	p := &vp8.Params{}
-	rc, err := p.BuildVideoEncoder(src, prop.Media{Video: prop.Video{Width: 640, Height: 480, FrameRate: 30}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	if _, ok := rc.Controller().(codec.KeyFrameController); !ok {
+	e := vp8.NewEncoder(30, vp8.Params{})
+	defer e.Close()
+	if _, ok := any(e).(codec.KeyFrameController); !ok {
 		t.Error("controller is not a KeyFrameController")
 	}
-	if _, ok := rc.Controller().(codec.BitRateController); !ok {
+	if _, ok := any(e).(codec.BitRateController); !ok {
 		t.Error("controller is not a BitRateController")
 	}
 	var keys []bool
-	for {
-		out, release, err := rc.Read()
-		if err == io.EOF {
-			break
+	for n := 1; n <= 5; n++ {
+		g := ga
+		if n > 3 {
+			g = gb
 		}
+		out, err := e.Encode(frameOf(g.Frame(uint32(n), time.Now()), time.Now()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		release()
 		keys = append(keys, isKey(out))
 	}
 	want := []bool{true, false, false, true, false}
@@ -259,9 +245,33 @@ func TestReadAndResize(t *testing.T) {
 			t.Errorf("frame %d key=%v, want %v", i, keys[i], want[i])
 		}
 	}
-	if got := rc.Controller().(*vp8.Encoder).BitRate(); got != vp8.BitrateFor(640, 480, 30) {
+	if got := e.BitRate(); got != vp8.BitrateFor(640, 480, 30) {
 		t.Errorf("initial bitrate %d, want fitted %d", got, vp8.BitrateFor(640, 480, 30))
 	}
+	if _, err := e.Encode(&frames.Frame{Width: 4, Height: 4, Y: make([]byte, 3)}); !errors.Is(err, vp8.ErrNotI420) {
+		t.Errorf("short planes: %v, want ErrNotI420", err)
+	}
+	e.Close()
+	if _, err := e.Encode(frameOf(ga.Frame(9, time.Now()), time.Now())); err != io.EOF {
+		t.Errorf("after Close: %v, want io.EOF", err)
+	}
+}
+
+// frameOf packs img into a frames.Frame captured at at.
+func frameOf(img *image.YCbCr, at time.Time) *frames.Frame {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	cw, ch := (w+1)/2, (h+1)/2
+	f := &frames.Frame{Width: w, Height: h, Y: make([]byte, w*h), U: make([]byte, cw*ch), V: make([]byte, cw*ch), Captured: at}
+	for y := range h {
+		o := img.YOffset(img.Rect.Min.X, img.Rect.Min.Y+y)
+		copy(f.Y[y*w:(y+1)*w], img.Y[o:o+w])
+	}
+	for y := range ch {
+		o := img.COffset(img.Rect.Min.X, img.Rect.Min.Y+2*y)
+		copy(f.U[y*cw:(y+1)*cw], img.Cb[o:o+cw])
+		copy(f.V[y*cw:(y+1)*cw], img.Cr[o:o+cw])
+	}
+	return f
 }
 
 func TestRTPCodecFeedback(t *testing.T) {
