@@ -66,6 +66,7 @@ test: deps fmt-check test-go fuzz test-e2e test-faults test-package test-window 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
 
 test-go:
 	$(GO) test -race -count=1 -timeout 15m ./...

@@ -76,13 +76,6 @@ func newAPI(cfg *Config, estimators chan<- cc.BandwidthEstimator, getters chan<-
 	registry.Add(rtpStats)
 
 	settings := webrtc.SettingEngine{LoggerFactory: logs}
-	// pion v4.2.20 answers a=setup:active even when it is already the DTLS
-	// client, and a browser renegotiating a call pion placed then fails with
-	// "Failed to set SSL role". Answering as server avoids it (fixed upstream
-	// in v4.2.21, which this project cannot fetch yet).
-	if err := settings.SetAnsweringDTLSRole(webrtc.DTLSRoleServer); err != nil {
-		return nil, err
-	}
 	// Two peers on one host (tests, demos) only reach each other over
 	// loopback, which pion leaves out by default.
 	settings.SetIncludeLoopbackCandidate(true)

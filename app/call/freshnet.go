@@ -3,8 +3,8 @@ package call
 import (
 	"sync"
 
-	"github.com/pion/transport/v4"
-	"github.com/pion/transport/v4/stdnet"
+	"github.com/pion/transport/v5"
+	"github.com/pion/transport/v5/stdnet"
 )
 
 // freshNet is the operating system's network as pion sees it (stdnet),

@@ -37,7 +37,6 @@ func newPeer(t *testing.T, sel interface{ Populate(*webrtc.MediaEngine) }) *webr
 	se := webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetAnsweringDTLSRole(webrtc.DTLSRoleServer)
 	pc, err := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se)).
 		NewPeerConnection(webrtc.Configuration{})
 	if err != nil {

@@ -3,7 +3,7 @@ package turnserver
 import (
 	"time"
 
-	"github.com/pion/turn/v4"
+	"github.com/pion/turn/v5"
 )
 
 // Credentials is one time-limited TURN login.
