@@ -69,7 +69,7 @@
 /**
  * Payload of the "signaling" event (adapter): the connection to the
  * signaling server.
- * @typedef {Object} SignalingStatus
+ * @typedef {Object} SignalingEvent
  * @property {'offline'|'connecting'|'online'|'reconnecting'} status  reconnecting: the connection
  *   was lost and is being restored; a call in progress goes on meanwhile
  * @property {string} server  the server's URL ("" before the first attempt)
@@ -282,7 +282,7 @@
 /**
  * Result of Snapshot(): everything the page needs after a (re)load.
  * @typedef {Object} Snapshot
- * @property {SignalingStatus} signaling
+ * @property {SignalingEvent} signaling
  * @property {string} name       our name on the server, "" before login
  * @property {string[]} users    everyone online, us included
  * @property {CallState} call
@@ -306,7 +306,7 @@
  * @property {AppError} error
  * @property {StatsUpdated} stats
  * @property {PeerMedia} peer-media
- * @property {SignalingStatus} signaling
+ * @property {SignalingEvent} signaling
  * @property {Devices} devices
  * @property {Level} level
  * @property {SettingsWarning} settings-warning

@@ -2,7 +2,7 @@
 /** Joining the signaling server under a name, and showing the connection. */
 import { errorText } from '../shared/dom.js';
 
-/** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
+/** @typedef {import('./backend.js').SignalingEvent} SignalingEvent */
 
 export class Login {
   /**
@@ -31,7 +31,7 @@ export class Login {
   }
 
   /**
-   * @param {SignalingStatus} s
+   * @param {SignalingEvent} s
    * @param {string} name  our name on the server, "" before login
    */
   set(s, name) {

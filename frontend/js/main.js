@@ -23,7 +23,7 @@ import { VideoView } from './video.js';
 /** @typedef {import('./backend.js').Backend} Backend */
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').SettingsWarning} SettingsWarning */
-/** @typedef {import('./backend.js').SignalingStatus} SignalingStatus */
+/** @typedef {import('./backend.js').SignalingEvent} SignalingEvent */
 /** @typedef {import('./backend.js').ServerInfo} ServerInfo */
 
 async function main() {
@@ -67,7 +67,7 @@ async function main() {
   let myName = '';
   /** @type {string[]} */
   let online = [];
-  /** @type {SignalingStatus} */
+  /** @type {SignalingEvent} */
   let signaling = { status: 'offline', server: '' };
   const users = new UserList(byId('users', HTMLUListElement), byId('user-search', HTMLInputElement),
     (name) => backend.Call(name).catch(fail));
