@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parleyhq/parley/app/engine"
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // The page's list of bound methods (frontend/js/backend.js) names exactly
@@ -73,5 +74,30 @@ func TestPageKnowsEveryEndReason(t *testing.T) {
 	}
 	if cases := quoted(endText[1], `case '([a-z-]+)':`); !slices.Equal(cases, want) {
 		t.Errorf("endtext.js's endText has sentences for %v;\nthe engine ends calls with %v", cases, want)
+	}
+}
+
+// The page's SignalingEvent names exactly the link statuses Go reports.
+func TestPageKnowsEveryLinkStatus(t *testing.T) {
+	backend, err := os.ReadFile("../../frontend/js/backend.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	union := regexp.MustCompile(`(?s)@typedef \{Object\} SignalingEvent\s*\n\s*\* @property \{([^}]*)\} status`).FindSubmatch(backend)
+	if union == nil {
+		t.Fatal("backend.js has no SignalingEvent typedef with a status union")
+	}
+	var page []string
+	for _, m := range regexp.MustCompile(`'([a-z-]+)'`).FindAllSubmatch(union[1], -1) {
+		page = append(page, string(m[1]))
+	}
+	var goSide []string
+	for _, s := range protocol.LinkStatuses {
+		goSide = append(goSide, string(s))
+	}
+	slices.Sort(page)
+	slices.Sort(goSide)
+	if !slices.Equal(page, goSide) {
+		t.Errorf("backend.js SignalingEvent.status %v, Go protocol.LinkStatuses %v", page, goSide)
 	}
 }

@@ -16,3 +16,7 @@ const (
 	LinkReconnecting LinkStatus = "reconnecting"
 	LinkOffline      LinkStatus = "offline"
 )
+
+// LinkStatuses lists every LinkStatus, for the tests that hold the pages'
+// copies to them.
+var LinkStatuses = []LinkStatus{LinkConnecting, LinkOnline, LinkReconnecting, LinkOffline}
