@@ -203,15 +203,9 @@ func TestSessionFollowsTarget(t *testing.T) {
 // connection, which ConnectOnline (Ready) already reported: the engine
 // would otherwise act on a return that never followed an outage.
 func TestLinkChangesReportOutageAndReturn(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	stop := testsignal.StartOn(t, addr, serverConfig).Stop
+	srv := testsignal.Start(t, serverConfig)
 	l, err := ConnectOnline(context.Background(), LinkConfig{
-		Config:     Config{URL: "ws://" + addr + "/", Name: "alice"},
+		Config:     Config{URL: srv.URL(), Name: "alice"},
 		MinBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
 	})
 	if err != nil {
@@ -232,11 +226,11 @@ func TestLinkChangesReportOutageAndReturn(t *testing.T) {
 			return ""
 		}
 	}
-	stop()
+	srv.Stop()
 	if st := next(); st != protocol.LinkReconnecting {
 		t.Fatalf("first change %v, want reconnecting", st)
 	}
-	defer testsignal.StartOn(t, addr, serverConfig).Stop()
+	defer testsignal.StartOn(t, srv.Addr, serverConfig).Stop()
 	if st := next(); st != protocol.LinkOnline {
 		t.Fatalf("second change %v, want online", st)
 	}
