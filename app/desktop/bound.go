@@ -15,33 +15,46 @@ import (
 // backend.App (Start, Stop) is reachable from the page.
 type App struct {
 	backend *backend.App
-	ctx     context.Context
 	version string
+	// started is closed once startup has run backend.Start. Wails calls
+	// startup on a goroutine of its own while the page may already load
+	// and call in (a Join clicked at once); each call waits for it.
+	started chan struct{}
+	ctx     context.Context // set by startup
 }
 
-func (a *App) Snapshot() backend.Snapshot                  { return a.backend.Snapshot() }
-func (a *App) Login(name string) (string, error)           { return a.backend.Login(name) }
-func (a *App) Reconnect()                                  { a.backend.Reconnect() }
-func (a *App) Call(user string) error                      { return a.backend.Call(user) }
-func (a *App) Accept() error                               { return a.backend.Accept() }
-func (a *App) Decline() error                              { return a.backend.Decline() }
-func (a *App) HangUp() error                               { return a.backend.HangUp() }
-func (a *App) SetMuted(muted bool) error                   { return a.backend.SetMuted(muted) }
-func (a *App) SetCameraOff(off bool) error                 { return a.backend.SetCameraOff(off) }
-func (a *App) SendChat(text string) error                  { return a.backend.SendChat(text) }
-func (a *App) GetSettings() settings.Settings              { return a.backend.GetSettings() }
-func (a *App) ListDevices() (backend.Devices, error)       { return a.backend.ListDevices() }
-func (a *App) PreviewDevices(d backend.DeviceChoice) error { return a.backend.PreviewDevices(d) }
-func (a *App) FrameBridgeURL() (string, error)             { return a.backend.FrameBridgeURL() }
-func (a *App) ServerInfo() backend.ServerInfo              { return a.backend.ServerInfo() }
-func (a *App) JoinLink(link string) error                  { return a.backend.JoinLink(link) }
-func (a *App) PlayTestSound(speaker string) error          { return a.backend.PlayTestSound(speaker) }
+// b is the backend, once it has started.
+func (a *App) b() *backend.App {
+	<-a.started
+	return a.backend
+}
+
+func (a *App) Snapshot() backend.Snapshot                  { return a.b().Snapshot() }
+func (a *App) Login(name string) (string, error)           { return a.b().Login(name) }
+func (a *App) Reconnect()                                  { a.b().Reconnect() }
+func (a *App) Call(user string) error                      { return a.b().Call(user) }
+func (a *App) Accept() error                               { return a.b().Accept() }
+func (a *App) Decline() error                              { return a.b().Decline() }
+func (a *App) HangUp() error                               { return a.b().HangUp() }
+func (a *App) SetMuted(muted bool) error                   { return a.b().SetMuted(muted) }
+func (a *App) SetCameraOff(off bool) error                 { return a.b().SetCameraOff(off) }
+func (a *App) SendChat(text string) error                  { return a.b().SendChat(text) }
+func (a *App) GetSettings() settings.Settings              { return a.b().GetSettings() }
+func (a *App) ListDevices() (backend.Devices, error)       { return a.b().ListDevices() }
+func (a *App) PreviewDevices(d backend.DeviceChoice) error { return a.b().PreviewDevices(d) }
+func (a *App) FrameBridgeURL() (string, error)             { return a.b().FrameBridgeURL() }
+func (a *App) ServerInfo() backend.ServerInfo              { return a.b().ServerInfo() }
+func (a *App) JoinLink(link string) error                  { return a.b().JoinLink(link) }
+func (a *App) PlayTestSound(speaker string) error          { return a.b().PlayTestSound(speaker) }
 func (a *App) Version() string                             { return a.version }
-func (a *App) ReportVideo(r backend.VideoReport)           { a.backend.ReportVideo(r) }
+func (a *App) ReportVideo(r backend.VideoReport)           { a.b().ReportVideo(r) }
 func (a *App) SaveSettings(s settings.Settings) (*backend.FieldError, error) {
-	return a.backend.SaveSettings(s)
+	return a.b().SaveSettings(s)
 }
 
 // CopyText puts text on the clipboard (the invite link): WebKitGTK's
 // navigator.clipboard is unavailable on the wails:// origin.
-func (a *App) CopyText(text string) error { return runtime.ClipboardSetText(a.ctx, text) }
+func (a *App) CopyText(text string) error {
+	<-a.started
+	return runtime.ClipboardSetText(a.ctx, text)
+}

@@ -43,7 +43,7 @@ type Options struct {
 // started: the window starts it once the page can receive events and stops
 // it when the window closes.
 func Run(b *backend.App, opts Options) error {
-	app := &App{backend: b, version: opts.Version}
+	app := &App{backend: b, version: opts.Version, started: make(chan struct{})}
 	preferDarkTheme()
 	// What Assets lacks comes from Handler: the modules the page shares
 	// with the browser client, under /shared/. The dev build swaps Assets
@@ -78,6 +78,7 @@ func Run(b *backend.App, opts Options) error {
 }
 
 func (a *App) startup(ctx context.Context) {
+	defer close(a.started)
 	a.ctx = ctx
 	emit := backend.EmitterFunc(func(name string, payload any) { runtime.EventsEmit(ctx, name, payload) })
 	if err := a.backend.Start(ctx, emit); err != nil {
