@@ -67,6 +67,12 @@ func Parse(raw string) (Link, error) {
 	if host == "" {
 		return Link{}, fmt.Errorf("%w: it names no server", ErrBadLink)
 	}
+	// An IPv6 address must come in brackets: unbracketed, its last colon
+	// reads as the port's ("::1" is host ":" and port 1), a server no
+	// link can name again.
+	if strings.Contains(host, ":") && (!strings.HasPrefix(u.Host, "[") || net.ParseIP(host) == nil) {
+		return Link{}, fmt.Errorf("%w: an IPv6 address goes in brackets, like [::1]:6503", ErrBadLink)
+	}
 	if n, err := strconv.Atoi(port); port == "" || err != nil || n < 1 || n > 65535 {
 		return Link{}, fmt.Errorf("%w: it needs a server port, like :6503", ErrBadLink)
 	}

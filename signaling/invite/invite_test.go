@@ -43,6 +43,8 @@ func TestRefused(t *testing.T) {
 		"https://10.0.0.1:0/?fp=" + fp,
 		"https://10.0.0.1:70000/?fp=" + fp,
 		"https://:6503/?fp=" + fp,
+		"parley://::1?fp=" + fp, // unbracketed IPv6: "::1" reads as host ":" and port 1
+		"https://fd00::5:6503/?fp=" + fp,
 		"https://u:p@10.0.0.1:6503/?fp=" + fp,
 		"https://10.0.0.1:6503/",
 		good[:len(good)-1],
