@@ -272,6 +272,9 @@ func (a *App) emitError(code, text string) {
 // and forwards the event under its Kind name. It runs on the engine's loop,
 // so it only records and queues.
 func (a *App) onEngineEvent(ev engine.Event) {
+	if _, ok := ev.(engine.SignalingChanged); ok {
+		return // the connection's "signaling" event says it, with the server
+	}
 	var payload any = ev
 	a.mu.Lock()
 	switch e := ev.(type) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/parleyhq/parley/app/backend"
 	"github.com/parleyhq/parley/app/engine"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
@@ -99,5 +100,27 @@ func TestPageKnowsEveryLinkStatus(t *testing.T) {
 	slices.Sort(goSide)
 	if !slices.Equal(page, goSide) {
 		t.Errorf("backend.js SignalingEvent.status %v, Go protocol.LinkStatuses %v", page, goSide)
+	}
+}
+
+// The page's Events typedef names exactly the events the backend sends it.
+func TestPageKnowsEveryEvent(t *testing.T) {
+	src, err := os.ReadFile("../../frontend/js/backend.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)\* @typedef \{Object\} Events\n(.*?)\*/`).FindSubmatch(src)
+	if block == nil {
+		t.Fatal("backend.js has no Events typedef")
+	}
+	var page []string
+	for _, m := range regexp.MustCompile(`@property \{\w+\} ([\w-]+)`).FindAllSubmatch(block[1], -1) {
+		page = append(page, string(m[1]))
+	}
+	goSide := backend.PageEvents()
+	slices.Sort(page)
+	slices.Sort(goSide)
+	if !slices.Equal(page, goSide) {
+		t.Errorf("backend.js Events %v, Go backend.PageEvents %v", page, goSide)
 	}
 }

@@ -125,3 +125,11 @@ type PeerMediaChanged struct {
 
 // Kind implements Event.
 func (PeerMediaChanged) Kind() string { return "peer-media" }
+
+// Events lists one of each event the engine emits: the one place their
+// kinds are enumerated, for the tests that hold the window's copy to them
+// (a test checks that every type with a Kind method is here).
+var Events = []Event{
+	StateChanged{}, UsersChanged{}, NameChanged{}, ChatReceived{}, IncomingCall{},
+	StatsUpdated{}, &Error{}, SignalingChanged{}, PeerMediaChanged{},
+}
