@@ -8,7 +8,7 @@
 // The camera is Parley's own from the driver on: one capture goroutine
 // converts each frame to packed I420 once and fans it out, with its
 // capture time, to the previews and to each binding's VP8 encoder, which
-// packetizes itself (videotrack.go), so its RTP timestamps are capture
+// encodes on that goroutine and packetizes itself (videotrack.go), so its RTP timestamps are capture
 // times, never the time the encoder finished. The microphone track is
 // mediadevices' own, whose timestamps already count samples (960 per
 // 20 ms Opus packet).

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pion/interceptor"
@@ -33,8 +32,7 @@ var errTrackClosed = errors.New("media: the camera is closed")
 
 // VideoTrack is the camera as PeerConnections send it (webrtc.TrackLocal).
 // Each binding has its own VP8 encoder, fed from the camera's capture in
-// the same fan-out as the previews; it encodes the newest frame each time
-// it is free, so a slow encoder skips frames rather than falls behind.
+// the same fan-out as the previews.
 //
 // Every frame's RTP timestamp is its capture time on the codec clock, as
 // libwebrtc does: the time a frame takes to encode varies, by tens of
@@ -50,7 +48,6 @@ type VideoTrack struct {
 	fps    float32
 	// encode is (*vp8.Encoder).Encode; the tests slow it down.
 	encode func(*vp8.Encoder, *frames.Frame) ([]byte, error)
-	quit   chan struct{} // closed by close: every binding ends
 
 	mu       sync.Mutex
 	bindings map[string]*binding
@@ -61,7 +58,7 @@ type VideoTrack struct {
 func newVideoTrack(v *Video, params vp8.Params, fps float32) *VideoTrack {
 	return &VideoTrack{
 		v: v, params: params, fps: fps, encode: (*vp8.Encoder).Encode,
-		quit: make(chan struct{}), bindings: map[string]*binding{},
+		bindings: map[string]*binding{},
 	}
 }
 
@@ -78,24 +75,67 @@ func (t *VideoTrack) StreamID() string { return t.v.drv.ID() }
 // Kind implements webrtc.TrackLocal.
 func (t *VideoTrack) Kind() webrtc.RTPCodecType { return webrtc.RTPCodecTypeVideo }
 
-// binding is one PeerConnection sending the track. It is a frames.Sink
-// on the camera's fan-out that keeps only the newest frame.
+// binding is one PeerConnection sending the track: a frames.Sink on the
+// camera's fan-out that encodes and sends each frame as it comes, on the
+// capture goroutine. Capture, conversion and encoding so run back to back
+// on one core, as they did when mediadevices' encoder pulled frames; a
+// hand-over to a goroutine per binding cost about 3 % more CPU and half a
+// millisecond at 720p (docs/benchmarks.md, "The camera's own capture
+// path"). An encoder slower than the camera makes capture skip frames,
+// which is what a realtime encoder should do.
 type binding struct {
-	stop   chan struct{} // closed by Unbind
-	done   chan struct{} // closed when the send loop has ended
-	ready  chan struct{} // a frame is waiting in latest
-	latest atomic.Pointer[frames.Frame]
+	t   *VideoTrack
+	enc *vp8.Encoder
+	p   rtp.Packetizer
+	rc  *rtpClock
+	w   webrtc.TrackLocalWriter
+
+	stop chan struct{} // closed when the binding ends; keyFrameRequests watches it
+
+	mu          sync.Mutex // held while a frame is encoded and sent
+	ended       bool
+	unsubscribe func()
 }
 
-// WriteFrame implements frames.Sink. The camera's frames each have a
-// buffer of their own that nothing writes after, so the binding keeps the
-// pointer and encodes it on its own goroutine.
+// WriteFrame implements frames.Sink.
 func (b *binding) WriteFrame(_ frames.Stream, f *frames.Frame) {
-	b.latest.Store(f)
-	select {
-	case b.ready <- struct{}{}:
-	default:
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ended {
+		return
 	}
+	data, err := b.t.encode(b.enc, f)
+	if err != nil {
+		b.endLocked() // closed, or a frame libvpx refused: either way, done
+		return
+	}
+	ts := b.rc.at(f.Captured)
+	for _, pkt := range b.p.Packetize(data, 0) {
+		pkt.Timestamp = ts
+		if _, err := b.w.WriteRTP(&pkt.Header, pkt.Payload); err != nil {
+			// The PeerConnection is closing: no reason to stop the
+			// camera for everyone else.
+			b.endLocked()
+			return
+		}
+	}
+}
+
+// end stops the binding, waiting for a frame being encoded.
+func (b *binding) end() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.endLocked()
+}
+
+func (b *binding) endLocked() {
+	if b.ended {
+		return
+	}
+	b.ended = true
+	b.unsubscribe() // may run inside the fan-out's call: it allows that
+	b.enc.Close()
+	close(b.stop)
 }
 
 // Bind implements webrtc.TrackLocal: it picks VP8 among the negotiated
@@ -110,19 +150,25 @@ func (t *VideoTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 			errs = append(errs, fmt.Errorf("%s: %w", c.MimeType, ErrNoCaptureClock))
 			continue
 		}
-		enc := vp8.NewEncoder(t.fps, t.params)
-		b := &binding{stop: make(chan struct{}), done: make(chan struct{}), ready: make(chan struct{}, 1)}
+		b := &binding{
+			t: t, enc: vp8.NewEncoder(t.fps, t.params),
+			p:  rtp.NewPacketizer(rtpMTU, uint8(c.PayloadType), uint32(ctx.SSRC()), &codecs.VP8Payloader{}, rtp.NewRandomSequencer(), c.ClockRate),
+			rc: newRTPClock(c.ClockRate), w: ctx.WriteStream(),
+			stop: make(chan struct{}),
+		}
+		b.mu.Lock() // no frame before the binding is whole
 		t.mu.Lock()
 		if t.closed {
 			t.mu.Unlock()
+			b.mu.Unlock()
 			return webrtc.RTPCodecParameters{}, errTrackClosed
 		}
 		t.bindings[ctx.ID()] = b
-		t.ctl = enc
+		t.ctl = b.enc
 		t.mu.Unlock()
-		p := rtp.NewPacketizer(rtpMTU, uint8(c.PayloadType), uint32(ctx.SSRC()), &codecs.VP8Payloader{}, rtp.NewRandomSequencer(), c.ClockRate)
-		go keyFrameRequests(b, ctx.RTCPReader(), enc)
-		go t.send(b, enc, p, newRTPClock(c.ClockRate), ctx.WriteStream())
+		b.unsubscribe = t.v.subscribe(b)
+		b.mu.Unlock()
+		go keyFrameRequests(b.stop, ctx.RTCPReader(), b.enc)
 		return c, nil
 	}
 	if len(errs) == 0 {
@@ -132,17 +178,15 @@ func (t *VideoTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 }
 
 // Unbind implements webrtc.TrackLocal. It returns once the binding's
-// encoder is closed, which takes until the frame being encoded is done.
+// encoder is closed, which takes until the frame being encoded is sent.
 func (t *VideoTrack) Unbind(ctx webrtc.TrackLocalContext) error {
 	t.mu.Lock()
 	b := t.bindings[ctx.ID()]
 	delete(t.bindings, ctx.ID())
 	t.mu.Unlock()
-	if b == nil {
-		return nil
+	if b != nil {
+		b.end()
 	}
-	close(b.stop)
-	<-b.done
 	return nil
 }
 
@@ -157,55 +201,25 @@ func (t *VideoTrack) EncoderController() codec.EncoderController {
 	return t.ctl
 }
 
-// close ends every binding's send loop; the camera calls it when it
-// closes. Unbind still waits for them.
+// close ends every binding; the camera calls it when it closes. Unbind
+// afterwards finds nothing left to do.
 func (t *VideoTrack) close() {
 	t.mu.Lock()
-	defer t.mu.Unlock()
-	if !t.closed {
-		t.closed = true
-		close(t.quit)
+	t.closed = true
+	bs := make([]*binding, 0, len(t.bindings))
+	for _, b := range t.bindings {
+		bs = append(bs, b)
 	}
-}
-
-// send subscribes b to the camera and encodes and writes its frames,
-// stamped with their capture time, until Unbind or the camera closes. A
-// failed write ends only this binding: it means the PeerConnection is
-// closing, which is no reason to stop the camera for everyone else.
-func (t *VideoTrack) send(b *binding, enc *vp8.Encoder, p rtp.Packetizer, rc *rtpClock, w webrtc.TrackLocalWriter) {
-	defer close(b.done)
-	defer enc.Close()
-	defer t.v.subscribe(b)()
-	for {
-		select {
-		case <-b.stop:
-			return
-		case <-t.quit:
-			return
-		case <-b.ready:
-		}
-		f := b.latest.Swap(nil)
-		if f == nil {
-			continue
-		}
-		frame, err := t.encode(enc, f)
-		if err != nil {
-			return // closed, or a frame libvpx refused: either way, done
-		}
-		ts := rc.at(f.Captured)
-		for _, pkt := range p.Packetize(frame, 0) {
-			pkt.Timestamp = ts
-			if _, err := w.WriteRTP(&pkt.Header, pkt.Payload); err != nil {
-				return
-			}
-		}
+	t.mu.Unlock()
+	for _, b := range bs {
+		b.end()
 	}
 }
 
 // keyFrameRequests answers PLI and FIR from the receiver with a keyframe,
 // until the sender's RTCP ends (the PeerConnection stops it) or, after
 // Unbind, the next packet arrives.
-func keyFrameRequests(b *binding, r interceptor.RTCPReader, kf codec.KeyFrameController) {
+func keyFrameRequests(stop <-chan struct{}, r interceptor.RTCPReader, kf codec.KeyFrameController) {
 	buf := make([]byte, 1500)
 	for {
 		n, _, err := r.Read(buf, interceptor.Attributes{})
@@ -213,7 +227,7 @@ func keyFrameRequests(b *binding, r interceptor.RTCPReader, kf codec.KeyFrameCon
 			return
 		}
 		select {
-		case <-b.stop:
+		case <-stop:
 			return
 		default:
 		}
