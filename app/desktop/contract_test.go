@@ -80,47 +80,44 @@ func TestPageKnowsEveryEndReason(t *testing.T) {
 
 // The page's SignalingEvent names exactly the link statuses Go reports.
 func TestPageKnowsEveryLinkStatus(t *testing.T) {
-	backend, err := os.ReadFile("../../frontend/js/backend.js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	union := regexp.MustCompile(`(?s)@typedef \{Object\} SignalingEvent\s*\n\s*\* @property \{([^}]*)\} status`).FindSubmatch(backend)
-	if union == nil {
-		t.Fatal("backend.js has no SignalingEvent typedef with a status union")
-	}
-	var page []string
-	for _, m := range regexp.MustCompile(`'([a-z-]+)'`).FindAllSubmatch(union[1], -1) {
-		page = append(page, string(m[1]))
-	}
+	page := backendJSList(t, `(?s)@typedef \{Object\} SignalingEvent\s*\n\s*\* @property \{([^}]*)\} status`, `'([a-z-]+)'`)
 	var goSide []string
 	for _, s := range protocol.LinkStatuses {
 		goSide = append(goSide, string(s))
 	}
-	slices.Sort(page)
-	slices.Sort(goSide)
-	if !slices.Equal(page, goSide) {
-		t.Errorf("backend.js SignalingEvent.status %v, Go protocol.LinkStatuses %v", page, goSide)
-	}
+	sameSet(t, "backend.js SignalingEvent.status", page, "Go protocol.LinkStatuses", goSide)
 }
 
 // The page's Events typedef names exactly the events the backend sends it.
 func TestPageKnowsEveryEvent(t *testing.T) {
+	page := backendJSList(t, `(?s)\* @typedef \{Object\} Events\n(.*?)\*/`, `@property \{\w+\} ([\w-]+)`)
+	sameSet(t, "backend.js Events", page, "Go backend.PageEvents", backend.PageEvents())
+}
+
+// backendJSList finds block in frontend/js/backend.js and returns what
+// item's first group matches in it.
+func backendJSList(t *testing.T, block, item string) []string {
+	t.Helper()
 	src, err := os.ReadFile("../../frontend/js/backend.js")
 	if err != nil {
 		t.Fatal(err)
 	}
-	block := regexp.MustCompile(`(?s)\* @typedef \{Object\} Events\n(.*?)\*/`).FindSubmatch(src)
-	if block == nil {
-		t.Fatal("backend.js has no Events typedef")
+	b := regexp.MustCompile(block).FindSubmatch(src)
+	if b == nil {
+		t.Fatalf("backend.js has nothing matching %s", block)
 	}
-	var page []string
-	for _, m := range regexp.MustCompile(`@property \{\w+\} ([\w-]+)`).FindAllSubmatch(block[1], -1) {
-		page = append(page, string(m[1]))
+	var out []string
+	for _, m := range regexp.MustCompile(item).FindAllSubmatch(b[1], -1) {
+		out = append(out, string(m[1]))
 	}
-	goSide := backend.PageEvents()
-	slices.Sort(page)
-	slices.Sort(goSide)
-	if !slices.Equal(page, goSide) {
-		t.Errorf("backend.js Events %v, Go backend.PageEvents %v", page, goSide)
+	return out
+}
+
+// sameSet fails unless a and b hold the same names, in any order.
+func sameSet(t *testing.T, aName string, a []string, bName string, b []string) {
+	t.Helper()
+	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
+	if !slices.Equal(a, b) {
+		t.Errorf("%s %v, %s %v", aName, a, bName, b)
 	}
 }
