@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"image"
-	"io"
 	"sync"
 	"time"
 
@@ -191,10 +190,7 @@ func (v *Video) capture(ctx context.Context) {
 			continue
 		}
 		f, err := v.read()
-		if ctx.Err() != nil {
-			return
-		}
-		if err != nil {
+		if err != nil || ctx.Err() != nil {
 			return
 		}
 		v.out.WriteFrame(frames.Local, f)
@@ -207,10 +203,7 @@ func (v *Video) capture(ctx context.Context) {
 func (v *Video) read() (*frames.Frame, error) {
 	img, release, err := v.src.Read()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, io.EOF
-		}
-		return nil, deviceError(Camera, v.settings.Camera, err)
+		return nil, err // capture stops; nothing reports it (see capture)
 	}
 	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
 	release()
