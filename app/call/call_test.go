@@ -30,6 +30,7 @@ type side struct {
 	// lost makes deliver drop offers, as a dead server path would;
 	// dropped counts them.
 	lost, dropped atomic.Int64
+	offers        atomic.Int64 // video-offers applied
 }
 
 func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -54,6 +55,7 @@ func (s *side) deliver(t *testing.T, m *protocol.Message) {
 	var err error
 	switch m.Type {
 	case protocol.TypeVideoOffer:
+		s.offers.Add(1)
 		err = s.call.Answer(m.SDP)
 	case protocol.TypeVideoAnswer:
 		err = s.call.ApplyAnswer(m.SDP)

@@ -27,7 +27,9 @@ func TestCameraJoinsCallStartedWithout(t *testing.T) {
 	}
 	<-a.connected
 	<-b.connected
-	offers := a.call.PeerConnection().CurrentLocalDescription().SDP
+	// Counted, not compared as SDP text: the description grows as late
+	// candidates are gathered, without any renegotiation.
+	offers := a.offers.Load() + b.offers.Load()
 
 	if err := a.call.SetVideo(camA); err != nil {
 		t.Fatal(err)
@@ -37,7 +39,7 @@ func TestCameraJoinsCallStartedWithout(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the callee's late camera at the caller", func() bool { return a.video.Load() > 20 })
-	if a.call.PeerConnection().CurrentLocalDescription().SDP != offers {
-		t.Error("switching a camera in renegotiated")
+	if n := a.offers.Load() + b.offers.Load() - offers; n != 0 {
+		t.Errorf("switching a camera in renegotiated (%d offers)", n)
 	}
 }
