@@ -107,13 +107,16 @@ func (d *devices) current() *engine.MediaDevices {
 // Codecs implements engine.Devices.
 func (d *devices) Codecs() call.CodecRegistrar { return d.current().Codecs() }
 
+// NewVideoTrack implements engine.Devices.
+func (d *devices) NewVideoTrack() engine.VideoTrack { return d.current().NewVideoTrack() }
+
 // OpenCamera implements engine.Devices.
 func (d *devices) OpenCamera(ctx context.Context, name string) (engine.Camera, error) {
 	return d.current().OpenCamera(ctx, name)
 }
 
 // OpenMicrophone implements engine.Devices.
-func (d *devices) OpenMicrophone(ctx context.Context, name string) (engine.Capture, error) {
+func (d *devices) OpenMicrophone(ctx context.Context, name string) (engine.Microphone, error) {
 	c, err := d.current().OpenMicrophone(ctx, name)
 	if err != nil {
 		return nil, err

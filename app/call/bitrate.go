@@ -22,8 +22,8 @@ func clamp(v, lo, hi int) int {
 }
 
 // setVideoBitrate asks the encoder bound to track for rate bits/s. The
-// controller exists only while the track is bound to a PeerConnection and
-// changes when the track is replaced, so it is looked up each time.
+// controller exists only while the track is bound to a PeerConnection, so
+// it is looked up each time.
 func setVideoBitrate(track Track, rate int) bool {
 	if track == nil {
 		return false

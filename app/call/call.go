@@ -34,14 +34,12 @@ type Call struct {
 	tracksAdded bool
 	videoSender *webrtc.RTPSender
 	audioSender *webrtc.RTPSender
-	// wantVideo and wantAudio are what the user chose to send (nil: camera
-	// off or mic muted); they are applied once the senders are running.
-	wantVideo, wantAudio Track
-	// sentVideo and sentAudio are what the senders send now.
-	sentVideo, sentAudio Track
-	// videoCont and audioCont keep each sender's RTP numbering continuous
-	// across track changes.
-	videoCont, audioCont continuity
+	// wantAudio is the microphone track the user chose to send (nil:
+	// muted); it is applied once the senders are running. sentAudio is
+	// what the audio sender sends now, and audioCont keeps its RTP
+	// numbering continuous across track changes.
+	wantAudio, sentAudio Track
+	audioCont            continuity
 	// streamID is the one media stream the call's tracks belong to.
 	streamID string
 
@@ -69,8 +67,7 @@ func New(cfg Config) (*Call, error) {
 	if err != nil {
 		return nil, fail(ErrSetup, "new peer connection", err)
 	}
-	c := &Call{cfg: cfg, pc: pc, wantVideo: cfg.Video, wantAudio: cfg.Audio,
-		videoCont: continuity{clockRate: 90000}, audioCont: continuity{clockRate: 48000},
+	c := &Call{cfg: cfg, pc: pc, wantAudio: cfg.Audio, audioCont: continuity{clockRate: 48000},
 		streamID: "parley-" + strconv.FormatUint(rand.Uint64(), 36)}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	// The interceptor chain, and with it the estimator, is built inside
@@ -133,10 +130,7 @@ func (c *Call) onTargetBitrate(rate int) {
 }
 
 func (c *Call) applyBitrate(video int) {
-	c.neg.Lock()
-	track := c.wantVideo
-	c.neg.Unlock()
-	setVideoBitrate(track, clamp(video, c.cfg.MinBitrate, c.cfg.MaxBitrate))
+	setVideoBitrate(c.cfg.Video, clamp(video, c.cfg.MinBitrate, c.cfg.MaxBitrate))
 }
 
 // PeerConnection exposes the underlying connection for statistics and

@@ -31,6 +31,11 @@ type Config struct {
 
 	// Video and Audio are the local tracks to send. Either may be nil to send
 	// nothing of that kind; the call still offers to receive it.
+	//
+	// Video is sent for the whole call: a camera switch or the camera
+	// turned off changes what the track sends (app/media.VideoTrack's
+	// source), not the track, and the track numbers its own packets. Audio
+	// can be replaced during the call (SetAudio).
 	Video, Audio Track
 
 	// StartBitrate is the video bitrate (bits/s) the congestion controller

@@ -8,21 +8,23 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// continuity keeps one sender's RTP sequence numbers and timestamps running
-// on across the tracks it sends. mediadevices starts every binding with a
-// fresh packetizer (random sequence number and timestamp), so a camera
-// switch or a camera turned back on would jump both mid-stream on the same
-// SSRC; the peer's SRTP replay window then drops the new packets as
-// replays, or its jitter buffer waits for the gap to fill, and the picture
-// freezes. Offsetting each binding's packets to follow the previous ones
-// makes a switch look like ordinary continuation.
+// continuity keeps the audio sender's RTP sequence numbers and timestamps
+// running on across the microphone tracks it sends. mediadevices starts
+// every binding with a fresh packetizer (random sequence number and
+// timestamp), so a microphone switch or an unmute would jump both
+// mid-stream on the same SSRC; the peer's SRTP replay window then drops
+// the new packets as replays, or its jitter buffer waits for the gap to
+// fill, and the sound stops. Offsetting each binding's packets to follow
+// the previous ones makes a switch look like ordinary continuation. The
+// video sender needs none of this: its track keeps one packetizer and
+// changes its source instead (app/media.VideoTrack).
 type continuity struct {
 	clockRate uint32
 
 	mu sync.Mutex
-	// blocked drops every packet: the user turned this sender off. The
-	// track is also taken off the sender, but only once negotiation has
-	// started it, and an encoder bound in between must not leak a frame.
+	// blocked drops every packet: the user muted. The track is also taken
+	// off the sender, but only once negotiation has started it, and an
+	// encoder bound in between must not leak a frame.
 	blocked bool
 	gen     int // bindings so far
 	current int // the binding whose packets were last rewritten
@@ -73,12 +75,12 @@ func (c *continuity) rewrite(gen int, h *rtp.Header) bool {
 	return true
 }
 
-// sendTrack is a local track as one sender sends it: its packets pass
-// through the sender's continuity, and it belongs to the call's one media
-// stream.
+// sendTrack is a local track as one sender sends it: it belongs to the
+// call's one media stream, and its packets pass through the sender's
+// continuity, if it has one.
 type sendTrack struct {
 	Track
-	cont   *continuity
+	cont   *continuity // nil: the track numbers its packets itself
 	stream string
 
 	mu    sync.Mutex
@@ -93,8 +95,11 @@ func (t *sendTrack) StreamID() string { return t.stream }
 
 // Bind implements webrtc.TrackLocal.
 func (t *sendTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
-	w := &continuousWriter{TrackLocalWriter: ctx.WriteStream(), cont: t.cont, gen: t.cont.nextGen()}
-	p, err := t.Track.Bind(&continuousContext{TrackLocalContext: ctx, w: w})
+	if t.cont != nil {
+		w := &continuousWriter{TrackLocalWriter: ctx.WriteStream(), cont: t.cont, gen: t.cont.nextGen()}
+		ctx = &continuousContext{TrackLocalContext: ctx, w: w}
+	}
+	p, err := t.Track.Bind(ctx)
 	if err == nil {
 		t.mu.Lock()
 		if t.bound == nil {

@@ -2,11 +2,11 @@ package call
 
 import "github.com/pion/webrtc/v4"
 
-// placeholder is a local track that sends nothing. A call without a camera
-// (or microphone) still adds one, so that its SDP has a sending line of
-// that kind from the start: turning a camera on mid-call is then a
-// ReplaceTrack on that sender, with no renegotiation, and works whether
-// this side made the offer or answered it.
+// placeholder is a local track that sends nothing. A call without a
+// microphone (or video track) still adds one, so that its SDP has a
+// sending line of that kind from the start: turning a microphone on
+// mid-call is then a ReplaceTrack on that sender, with no renegotiation,
+// and works whether this side made the offer or answered it.
 type placeholder struct {
 	kind       webrtc.RTPCodecType
 	id, stream string

@@ -5,9 +5,10 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// addTracks attaches the local tracks once per call; a missing camera or
-// microphone gets a placeholder, so that one can be switched in later
-// without renegotiating. Must hold c.neg.
+// addTracks attaches the local tracks once per call. A missing microphone
+// gets a placeholder, so that one can be switched in later without
+// renegotiating; so does a missing video track, so that the SDP has a
+// sending video line all the same. Must hold c.neg.
 func (c *Call) addTracks() error {
 	if c.tracksAdded {
 		return nil
@@ -16,8 +17,7 @@ func (c *Call) addTracks() error {
 	var err error
 	video := webrtc.TrackLocal(&placeholder{kind: webrtc.RTPCodecTypeVideo, id: "video", stream: c.streamID})
 	if c.cfg.Video != nil {
-		video = &sendTrack{Track: c.cfg.Video, cont: &c.videoCont, stream: c.streamID}
-		c.sentVideo = c.cfg.Video
+		video = &sendTrack{Track: c.cfg.Video, stream: c.streamID}
 	}
 	if c.videoSender, err = c.pc.AddTrack(video); err != nil {
 		return fail(ErrMedia, "add video", err)
@@ -69,21 +69,10 @@ func (c *Call) drainRTCP(s *webrtc.RTPSender) {
 	}()
 }
 
-// SetVideo changes what the camera sender sends: another camera's track (a
-// camera switch) or nil (camera off: the peer stops receiving frames and
-// keeps its last picture). No renegotiation is needed, so the switch is
-// seamless for browsers too; a call that started with no camera sends from
-// a placeholder, so a camera can be switched in the same way.
-func (c *Call) SetVideo(t Track) error {
-	c.neg.Lock()
-	defer c.neg.Unlock()
-	c.wantVideo = t
-	c.videoCont.block(t == nil)
-	return c.syncTracks()
-}
-
 // SetAudio changes what the microphone sender sends: another microphone's
-// track, or nil to mute.
+// track, or nil to mute. No renegotiation is needed; a call that started
+// with no microphone sends from a placeholder, so one can be switched in
+// the same way.
 func (c *Call) SetAudio(t Track) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
@@ -92,7 +81,7 @@ func (c *Call) SetAudio(t Track) error {
 	return c.syncTracks()
 }
 
-// syncTracks puts the wanted tracks on the senders once they run. Before the
+// syncTracks puts the wanted microphone on its sender once it runs. Before the
 // first offer/answer completes, pion has not started its senders and a nil
 // track would make starting them fail, so the change waits for the
 // negotiation step that starts them (which calls syncTracks again). Must hold
@@ -101,28 +90,16 @@ func (c *Call) syncTracks() error {
 	if c.pc.SignalingState() != webrtc.SignalingStateStable || c.pc.CurrentRemoteDescription() == nil {
 		return nil
 	}
-	if err := c.replace(c.videoSender, &c.sentVideo, c.wantVideo, &c.videoCont); err != nil {
-		return fail(ErrMedia, "replace video", err)
-	}
-	if err := c.replace(c.audioSender, &c.sentAudio, c.wantAudio, &c.audioCont); err != nil {
-		return fail(ErrMedia, "replace audio", err)
-	}
-	return nil
-}
-
-// replace makes s send want (nil: nothing) if it does not already; *sent
-// tracks what it sends.
-func (c *Call) replace(s *webrtc.RTPSender, sent *Track, want Track, cont *continuity) error {
-	if s == nil || *sent == want {
+	if c.audioSender == nil || c.sentAudio == c.wantAudio {
 		return nil
 	}
 	var local webrtc.TrackLocal
-	if want != nil {
-		local = &sendTrack{Track: want, cont: cont, stream: c.streamID}
+	if c.wantAudio != nil {
+		local = &sendTrack{Track: c.wantAudio, cont: &c.audioCont, stream: c.streamID}
 	}
-	if err := s.ReplaceTrack(local); err != nil {
-		return err
+	if err := c.audioSender.ReplaceTrack(local); err != nil {
+		return fail(ErrMedia, "replace audio", err)
 	}
-	*sent = want
+	c.sentAudio = c.wantAudio
 	return nil
 }

@@ -31,23 +31,36 @@ type Signaling interface {
 type Devices interface {
 	// Codecs returns the encoders the tracks use, for the call to offer.
 	Codecs() call.CodecRegistrar
+	// NewVideoTrack returns the track one call sends its video on,
+	// sending nothing until it is given a source.
+	NewVideoTrack() VideoTrack
 	// OpenCamera opens a camera.
 	OpenCamera(ctx context.Context, name string) (Camera, error)
 	// OpenMicrophone opens a microphone.
-	OpenMicrophone(ctx context.Context, name string) (Capture, error)
+	OpenMicrophone(ctx context.Context, name string) (Microphone, error)
 }
 
-// Camera is an open camera: a Capture that also shows what it captures.
+// Camera is an open camera. Its pictures (frames.Local) go to the
+// previews and to the VideoTrack of the call that sends it.
 type Camera interface {
-	Capture
-	// Preview sends every captured picture to sink as frames.Local, until
-	// stop is called or the camera is closed.
-	Preview(sink frames.Sink) (stop func())
+	frames.Source
+	// Close stops the device.
+	Close() error
 }
 
-// Capture is one open device.
-type Capture interface {
-	// Track is what a call sends. It may be sent by one call at a time.
+// VideoTrack is what a call sends as video: the pictures of one source at
+// a time. A camera switch, or the camera turned off, changes its source
+// and not the call's track, so the peer receives one unbroken stream.
+type VideoTrack interface {
+	call.Track
+	// SetSource sends src's pictures from the next one on; nil sends none.
+	SetSource(src frames.Source)
+}
+
+// Microphone is an open microphone.
+type Microphone interface {
+	// Track is what a call sends. It may be sent by one call at a time;
+	// a call replaces it to mute or to switch microphones.
 	Track() call.Track
 	// Close stops the device.
 	Close() error

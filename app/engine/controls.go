@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -102,35 +103,33 @@ func (e *Engine) SetMuted(muted bool) error {
 	})
 }
 
-// SetCameraOn turns the camera off or on for the call. Off replaces the
-// video sender's track with none: no frames leave the machine, and the peer
-// is told (media-state) so that it shows "camera off" rather than the last
-// picture frozen. The preview keeps running so the user can check the
+// SetCameraOn turns the camera off or on for the call. Off leaves the
+// call's video track without a source: no frames leave the machine, and
+// the peer is told (media-state) so that it shows "camera off" rather than
+// the last picture frozen. The preview keeps running so the user can check the
 // camera before turning it back on. The setting holds for later calls too.
 func (e *Engine) SetCameraOn(on bool) error {
 	return e.do(func() error {
 		e.cameraOff = !on
-		return e.applyVideo()
+		e.applyVideo()
+		return nil
 	})
 }
 
 // SwitchCamera opens the named camera and, in a call, sends it instead of
-// the current one (RTPSender.ReplaceTrack: no renegotiation). The old camera
-// is closed once the new one is sending.
+// the current one: the call's video track changes its source, so the peer
+// sees one stream go on, and nothing is renegotiated. The old camera is
+// closed once the new one is sending.
 func (e *Engine) SwitchCamera(name string) error {
 	return e.do(func() error {
 		next, err := e.cfg.Devices.OpenCamera(e.ctx, name)
 		if err != nil {
 			return errorf(ErrMedia, err, "the camera %q could not be opened", name)
 		}
-		next.Preview(&e.frames) // until the camera closes
+		next.Subscribe(&e.frames) // until the camera closes
 		old := e.camera
 		e.camera = next
-		if err := e.applyVideo(); err != nil {
-			e.camera = old
-			_ = next.Close()
-			return err
-		}
+		e.applyVideo()
 		if old != nil {
 			_ = old.Close()
 		}
@@ -160,23 +159,23 @@ func (e *Engine) SwitchMicrophone(name string) error {
 	})
 }
 
-// applyVideo puts the current camera (or none, when off) on the call and
-// tells the peer if that changed what it receives.
-func (e *Engine) applyVideo() error {
+// applyVideo makes the call's video track send the current camera (or
+// none, when off) and tells the peer if that changed what it receives.
+func (e *Engine) applyVideo() {
 	if e.live == nil || e.live.call == nil {
+		return
+	}
+	e.live.videoTrack.SetSource(e.sentCamera())
+	e.sendMediaState()
+}
+
+// sentCamera is what a call's video track sends: the camera, unless it is
+// off or there is none.
+func (e *Engine) sentCamera() frames.Source {
+	if e.camera == nil || e.cameraOff {
 		return nil
 	}
-	var err error
-	if e.camera == nil || e.cameraOff {
-		err = e.live.call.SetVideo(nil)
-	} else {
-		err = e.live.call.SetVideo(e.camera.Track())
-	}
-	if err != nil {
-		return wrapMedia(err)
-	}
-	e.sendMediaState()
-	return nil
+	return e.camera
 }
 
 // applyAudio puts the current microphone (or none, when muted) on the call

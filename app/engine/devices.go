@@ -12,7 +12,7 @@ func (e *Engine) openDevices(ctx context.Context) {
 			e.emit(errorf(ErrMedia, err, "the camera could not be opened; calls will not send video"))
 		} else {
 			e.camera = cam
-			cam.Preview(&e.frames) // until the camera closes
+			cam.Subscribe(&e.frames) // until the camera closes
 		}
 	}
 	if e.mic == nil {

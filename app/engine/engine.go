@@ -73,7 +73,7 @@ type Engine struct {
 	state      State
 	live       *liveCall
 	camera     Camera
-	mic        Capture
+	mic        Microphone
 	cameraOff  bool
 	muted      bool
 	iceServers []webrtc.ICEServer

@@ -24,6 +24,9 @@ type liveCall struct {
 	cancel   context.CancelFunc
 
 	call *call.Call // nil while ringing
+	// videoTrack is what the call sends as video; its source is the
+	// camera, or none while the camera is off.
+	videoTrack VideoTrack
 
 	// While ringing: the offer waiting for Accept and the candidates that
 	// came with it, which have no call to go to yet.
@@ -80,11 +83,11 @@ func (e *Engine) startCall(s *liveCall) error {
 			e.post(s.ctx, func() { e.onConnectionState(s, st) })
 		},
 	}
-	if e.camera != nil {
-		cfg.Video = e.camera.Track()
-		if b, ok := e.camera.(startBitrater); ok {
-			cfg.StartBitrate = b.StartBitrate()
-		}
+	s.videoTrack = e.cfg.Devices.NewVideoTrack()
+	s.videoTrack.SetSource(e.sentCamera())
+	cfg.Video = s.videoTrack
+	if b, ok := e.camera.(startBitrater); ok {
+		cfg.StartBitrate = b.StartBitrate()
 	}
 	if e.mic != nil {
 		cfg.Audio = e.mic.Track()
@@ -94,11 +97,6 @@ func (e *Engine) startCall(s *liveCall) error {
 		return err
 	}
 	s.call = c
-	if e.cameraOff {
-		if err := c.SetVideo(nil); err != nil {
-			return err
-		}
-	}
 	if e.muted {
 		if err := c.SetAudio(nil); err != nil {
 			return err

@@ -30,11 +30,21 @@ func (d *MediaDevices) SetVoice(p *voice.Processor) { d.voice = p }
 // Codecs implements Devices.
 func (d *MediaDevices) Codecs() call.CodecRegistrar { return d.codecs }
 
+// NewVideoTrack implements Devices. Its encoder expects the frame rate
+// cameras are opened at.
+func (d *MediaDevices) NewVideoTrack() VideoTrack {
+	fps := d.video.FPS
+	if fps == 0 {
+		fps = media.DefaultFPS
+	}
+	return media.NewVideoTrack(d.codecs, float32(fps))
+}
+
 // OpenCamera implements Devices.
 func (d *MediaDevices) OpenCamera(_ context.Context, name string) (Camera, error) {
 	req := d.video
 	req.Camera = name
-	v, err := media.OpenVideo(req, d.codecs)
+	v, err := media.OpenVideo(req)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +52,7 @@ func (d *MediaDevices) OpenCamera(_ context.Context, name string) (Camera, error
 }
 
 // OpenMicrophone implements Devices.
-func (d *MediaDevices) OpenMicrophone(_ context.Context, name string) (Capture, error) {
+func (d *MediaDevices) OpenMicrophone(_ context.Context, name string) (Microphone, error) {
 	a, err := media.OpenAudio(media.AudioRequest{Microphone: name, Voice: d.voice}, d.codecs)
 	if err != nil {
 		return nil, err

@@ -180,6 +180,16 @@ func TestCameraSwitchWithoutRenegotiation(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "pictures again", func() bool { return bob.video.Report().RemoteFrames > before+10 })
+
+	// Bob, who answered without a camera, turns one on mid-call (camera A,
+	// which alice closed): still no renegotiation.
+	if err := bob.eng.SwitchCamera(testmedia.CameraA); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob's late camera at alice", func() bool { return alice.video.Report().LastCamera == testmedia.CameraAID })
+	if n := alice.sig.offers.Load() + bob.sig.offers.Load(); n != 1 {
+		t.Errorf("%d offers in all; turning a camera on must not renegotiate", n)
+	}
 }
 
 // dialRaw connects a bare signaling client, for sending what an engine

@@ -58,6 +58,14 @@ type Sink interface {
 	WriteFrame(s Stream, f *Frame)
 }
 
+// Source delivers pictures: a camera, to its previews and to the encoder of
+// the call that sends it.
+type Source interface {
+	// Subscribe sends every picture to sink, until stop is called or the
+	// source ends.
+	Subscribe(sink Sink) (stop func())
+}
+
 // SinkFunc adapts a function to a Sink.
 type SinkFunc func(s Stream, f *Frame)
 

@@ -15,10 +15,10 @@ func (a *Audio) SetMuted(m bool) { a.muted.Store(m) }
 // Muted reports whether SetMuted(true) is in effect.
 func (a *Audio) Muted() bool { return a.muted.Load() }
 
-// SlowEncodes makes v's track call delay before it encodes each frame, as
-// a loaded machine would hold it up. Call it before the track is bound.
-func SlowEncodes(v *Video, delay func()) {
-	v.track.encode = func(e *vp8.Encoder, f *frames.Frame) ([]byte, error) {
+// SlowEncodes makes t call delay before it encodes each frame, as a
+// loaded machine would hold it up. Call it before the track is bound.
+func SlowEncodes(t *VideoTrack, delay func()) {
+	t.encode = func(e *vp8.Encoder, f *frames.Frame) ([]byte, error) {
 		delay()
 		return e.Encode(f)
 	}

@@ -108,7 +108,7 @@ func TestOpenVideoMeetsOrFallsBack(t *testing.T) {
 		{media.VideoRequest{Camera: testmedia.CameraA, Width: 1280, Height: 720, FPS: 60}, 1280, 720, 30, "60 fps"},
 		{media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480, FPS: 30, PixelFormat: "MJPEG"}, 640, 480, 30, "MJPEG"},
 	} {
-		v, err := media.OpenVideo(c.req, nil)
+		v, err := media.OpenVideo(c.req)
 		if err != nil {
 			t.Fatalf("%+v: %v", c.req, err)
 		}
@@ -129,7 +129,7 @@ func TestOpenVideoMeetsOrFallsBack(t *testing.T) {
 }
 
 func TestTypedErrors(t *testing.T) {
-	_, err := media.OpenVideo(media.VideoRequest{Camera: "No Such Camera"}, nil)
+	_, err := media.OpenVideo(media.VideoRequest{Camera: "No Such Camera"})
 	var de *media.DeviceError
 	if !errors.Is(err, media.ErrNoCamera) || !errors.As(err, &de) || de.Device != "No Such Camera" || de.Kind != media.Camera {
 		t.Fatalf("unknown camera: %#v", err)
@@ -142,16 +142,16 @@ func TestTypedErrors(t *testing.T) {
 		t.Fatalf("unknown microphone: %v", err)
 	}
 
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB}, nil)
+	_, err = media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB})
 	if !errors.Is(err, media.ErrDeviceBusy) {
 		t.Errorf("second open: %v, want ErrDeviceBusy", err)
 	}
 	v.Close()
-	v, err = media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240}, nil)
+	v, err = media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatalf("reopen after Close: %v", err)
 	}
@@ -187,13 +187,13 @@ func (s *stampSink) count() int {
 }
 
 func TestPreviewDeliversStampedFrames(t *testing.T) {
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
 	var sink stampSink
-	stop := v.Preview(&sink)
+	stop := v.Subscribe(&sink)
 	waitFor(t, "10 preview frames", func() bool { return sink.count() >= 10 })
 	stop()
 	sink.mu.Lock()
@@ -225,20 +225,21 @@ func (r frameReader) Read(p []byte) (int, error) {
 // The track encodes with Parley's VP8 encoder; what it sends decodes and
 // carries camera A's stamps, while the preview keeps running.
 func TestTrackEncodesDecodableVP8(t *testing.T) {
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480}, media.NewCodecs(media.CodecConfig{}))
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 640, Height: 480})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
 	var sink stampSink
-	defer v.Preview(&sink)()
+	defer v.Subscribe(&sink)()
+	tr := sendingTrack(v)
 	vp8Codec := webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 		PayloadType:        96,
 	}
 	var ctl codec.EncoderController
-	pkts := record(t, v.Track(), vp8Codec, "15 frames sent", func(r *recorder) bool {
-		ctl = v.Track().EncoderController()
+	pkts := record(t, tr, vp8Codec, "15 frames sent", func(r *recorder) bool {
+		ctl = tr.EncoderController()
 		return r.markers() >= 15
 	})
 	if _, ok := ctl.(*vp8.Encoder); !ok {
@@ -384,7 +385,7 @@ func TestWatchReportsDevicesAndStops(t *testing.T) {
 // Opening, previewing, encoding and closing leaves no goroutine behind.
 func TestNoGoroutineLeftAfterClose(t *testing.T) {
 	before := runtime.NumGoroutine()
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,13 +394,14 @@ func TestNoGoroutineLeftAfterClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sink stampSink
-	stop := v.Preview(&sink)
+	stop := v.Subscribe(&sink)
 	waitFor(t, "preview frames", func() bool { return sink.count() >= 3 })
 	r := newRecorder(webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 		PayloadType:        96,
 	})
-	if _, err := v.Track().Bind(r); err != nil {
+	tr := sendingTrack(v)
+	if _, err := tr.Bind(r); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "a frame sent", func() bool { return r.markers() >= 1 })
@@ -407,9 +409,14 @@ func TestNoGoroutineLeftAfterClose(t *testing.T) {
 	if err := v.Close(); err != nil {
 		t.Error(err)
 	}
-	// Closing the camera ends the binding: Unbind returns at once, and
-	// nothing more is sent.
-	if err := v.Track().Unbind(r); err != nil {
+	// A closed camera sends nothing more; Unbind then ends the binding
+	// and its encoder.
+	closed := len(r.packets())
+	time.Sleep(200 * time.Millisecond) // six frames' time at 30 fps
+	if n := len(r.packets()); n != closed {
+		t.Errorf("%d packets sent after the camera closed", n-closed)
+	}
+	if err := tr.Unbind(r); err != nil {
 		t.Error(err)
 	}
 	sent := len(r.packets())
@@ -435,7 +442,7 @@ func TestWatchWhileOpening(t *testing.T) {
 		}
 	}()
 	for i := 0; i < 20; i++ {
-		v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240}, nil)
+		v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240})
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
@@ -452,7 +459,7 @@ func TestWatchWhileOpening(t *testing.T) {
 
 // A sink may stop its own preview from inside WriteFrame.
 func TestPreviewStopFromSink(t *testing.T) {
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,7 +471,7 @@ func TestPreviewStopFromSink(t *testing.T) {
 	)
 	got := make(chan struct{})
 	mu.Lock()
-	stop = v.Preview(frames.SinkFunc(func(frames.Stream, *frames.Frame) {
+	stop = v.Subscribe(frames.SinkFunc(func(frames.Stream, *frames.Frame) {
 		mu.Lock()
 		defer mu.Unlock()
 		n++

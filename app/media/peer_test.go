@@ -95,16 +95,18 @@ func (c chanReader) Read(p []byte) (int, error) {
 // the preview keeps running while the track is bound.
 func TestTrackOverPeerConnection(t *testing.T) {
 	sel := media.NewCodecs(media.CodecConfig{})
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 640, Height: 480}, sel)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 640, Height: 480})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
 	var preview stampSink
-	defer v.Preview(&preview)()
+	defer v.Subscribe(&preview)()
+	tr := media.NewVideoTrack(sel, 30)
+	tr.SetSource(v)
 
 	send, recv := newPeer(t, sel), newPeer(t, nil)
-	if _, err := send.AddTrack(v.Track()); err != nil {
+	if _, err := send.AddTrack(tr); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := recv.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
@@ -206,7 +208,7 @@ func TestTrackOverPeerConnection(t *testing.T) {
 	}
 	mu.Unlock()
 
-	ctl := v.Track().EncoderController()
+	ctl := tr.EncoderController()
 	if _, ok := ctl.(codec.KeyFrameController); !ok {
 		t.Errorf("bound track's controller %T is no KeyFrameController", ctl)
 	}

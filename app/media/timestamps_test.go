@@ -186,13 +186,14 @@ func decodeSent(t *testing.T, pkts []rtp.Packet, w, h int) []sentFrame {
 // to 40 ms.)
 func TestVideoRTPTimestampsAreCaptureTimes(t *testing.T) {
 	const w, h, frames = 320, 240, 45
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: w, Height: h}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraA, Width: w, Height: h})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer v.Close()
-	n := 0 // only the binding's goroutine encodes
-	media.SlowEncodes(v, func() {
+	tr := sendingTrack(v)
+	n := 0 // only the capture goroutine encodes
+	media.SlowEncodes(tr, func() {
 		time.Sleep(encodeDelays[n%len(encodeDelays)])
 		n++
 	})
@@ -200,7 +201,7 @@ func TestVideoRTPTimestampsAreCaptureTimes(t *testing.T) {
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
 		PayloadType:        101,
 	}
-	pkts := record(t, v.Track(), vp8Codec, "45 frames sent", func(r *recorder) bool { return r.markers() >= frames })
+	pkts := record(t, tr, vp8Codec, "45 frames sent", func(r *recorder) bool { return r.markers() >= frames })
 	for i, p := range pkts {
 		if p.PayloadType != 101 || p.SSRC != 1234 {
 			t.Fatalf("packet %d: payload type %d, SSRC %d; want the negotiated 101 and 1234", i, p.PayloadType, p.SSRC)
@@ -264,7 +265,7 @@ func TestAudioRTPTimestampsCountSamples(t *testing.T) {
 // PeerConnection side ends its RTCP; a second Unbind is harmless.
 func TestVideoSenderUnbindsCleanly(t *testing.T) {
 	base := runtime.NumGoroutine()
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,18 +274,19 @@ func TestVideoSenderUnbindsCleanly(t *testing.T) {
 		PayloadType:        96,
 	}
 	r := newRecorder(vp8Codec)
-	if _, err := v.Track().Bind(r); err != nil {
+	tr := sendingTrack(v)
+	if _, err := tr.Bind(r); err != nil {
 		t.Fatal(err)
 	}
 	testwait.Until(t, "3 frames sent", 30*time.Second, func() bool { return r.markers() >= 3 })
-	if _, ok := v.Track().EncoderController().(codec.BitRateController); !ok {
-		t.Errorf("bound track's controller %T is no BitRateController", v.Track().EncoderController())
+	if _, ok := tr.EncoderController().(codec.BitRateController); !ok {
+		t.Errorf("bound track's controller %T is no BitRateController", tr.EncoderController())
 	}
-	if err := v.Track().Unbind(r); err != nil {
+	if err := tr.Unbind(r); err != nil {
 		t.Fatal(err)
 	}
 	sent := len(r.packets())
-	if err := v.Track().Unbind(r); err != nil {
+	if err := tr.Unbind(r); err != nil {
 		t.Errorf("second Unbind: %v", err)
 	}
 	close(r.closed)
@@ -300,7 +302,7 @@ func TestVideoSenderUnbindsCleanly(t *testing.T) {
 // A codec the camera's encoders cannot produce is refused with a typed
 // error, and nothing is left bound.
 func TestVideoSenderRefusesUnknownCodec(t *testing.T) {
-	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240}, nil)
+	v, err := media.OpenVideo(media.VideoRequest{Camera: testmedia.CameraB, Width: 320, Height: 240})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,10 +313,11 @@ func TestVideoSenderRefusesUnknownCodec(t *testing.T) {
 	}
 	r := newRecorder(h264)
 	defer close(r.closed)
-	if _, err := v.Track().Bind(r); !errors.Is(err, media.ErrNoCaptureClock) {
+	tr := sendingTrack(v)
+	if _, err := tr.Bind(r); !errors.Is(err, media.ErrNoCaptureClock) {
 		t.Errorf("Bind with H.264 only: %v, want ErrNoCaptureClock", err)
 	}
-	if err := v.Track().Unbind(r); err != nil {
+	if err := tr.Unbind(r); err != nil {
 		t.Errorf("Unbind after a failed Bind: %v", err)
 	}
 }

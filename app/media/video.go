@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/vp8"
@@ -37,17 +36,16 @@ type VideoSettings struct {
 	Fallback string
 }
 
-// Video is an open camera. One goroutine captures while anyone watches:
-// it converts each frame to packed I420 once, in a buffer of its own, and
-// hands it with its capture time to a fan-out that feeds the previews and
-// every PeerConnection's encoder (VideoTrack).
+// Video is an open camera, a frames.Source. One goroutine captures while
+// anyone watches: it converts each frame to packed I420 once, in a buffer
+// of its own, and hands it with its capture time to a fan-out that feeds
+// the previews and the encoder of the VideoTrack that sends the camera.
 type Video struct {
 	settings VideoSettings
 	drv      driver.Driver
 	src      video.Reader  // the driver's frames as I420
 	at       time.Time     // capture time of the frame src returned last; capture's own
-	out      frames.Fanout // previews and bindings
-	track    *VideoTrack
+	out      frames.Fanout // previews and a VideoTrack's binding
 	wake     chan struct{} // a subscriber came: capture checks again
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -56,14 +54,9 @@ type Video struct {
 }
 
 // OpenVideo opens a camera with the mode nearest to req (see
-// VideoSettings.Fallback) and builds its track with codecs (nil means
-// NewCodecs(CodecConfig{})). Errors are *DeviceError: ErrNoCamera when
-// the camera does not exist, ErrDeviceBusy when it is open already, and so
-// on.
-func OpenVideo(req VideoRequest, codecs *Codecs) (*Video, error) {
-	if codecs == nil {
-		codecs = NewCodecs(CodecConfig{})
-	}
+// VideoSettings.Fallback). Errors are *DeviceError: ErrNoCamera when the
+// camera does not exist, ErrDeviceBusy when it is open already, and so on.
+func OpenVideo(req VideoRequest) (*Video, error) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	e, err := find(Camera, req.Camera)
@@ -119,21 +112,9 @@ func OpenVideo(req VideoRequest, codecs *Codecs) (*Video, error) {
 		v.at = at
 		return pic, release, nil
 	}))
-	v.track = newVideoTrack(v, codecs.video, p.FrameRate)
 	go v.capture(ctx)
 	return v, nil
 }
-
-// Track is the track to add to a PeerConnection (webrtc.TrackLocal). Its
-// EncoderController (after negotiation) is Parley's VP8 encoder:
-// codec.KeyFrameController and codec.BitRateController.
-//
-// pion binds the track, and encoding starts, when the remote description
-// is set, before DTLS is up; packets written before then are dropped, the
-// first keyframe with them. Call ForceKeyFrame on the controller when the
-// PeerConnection reaches "connected", or the far side sees nothing until
-// it sends a PLI (measured: docs/benchmarks.md, "The first keyframe").
-func (v *Video) Track() call.Track { return v.track }
 
 // StartBitrate is the bitrate the encoder starts at for the captured size
 // and rate; congestion control starts from the same.
@@ -144,16 +125,14 @@ func (v *Video) StartBitrate() int {
 // Settings reports the mode the camera was opened with.
 func (v *Video) Settings() VideoSettings { return v.settings }
 
-// Preview sends every captured frame, as I420 before encoding, to sink as
-// frames.Local until stop is called or the camera is closed. Frames are
-// delivered on the capture goroutine, so sink must return quickly; it may
-// keep a frame only by copying it. Capture runs while there is a preview
-// or a bound sender.
-func (v *Video) Preview(sink frames.Sink) (stop func()) { return v.subscribe(sink) }
-
-// subscribe adds sink to the capture's fan-out and wakes the capture.
-func (v *Video) subscribe(sink frames.Sink) (remove func()) {
-	remove = v.out.Subscribe(sink)
+// Subscribe implements frames.Source: it sends every captured frame, as
+// I420 before encoding, to sink as frames.Local until stop is called or the
+// camera is closed. Frames are delivered on the capture goroutine, so sink
+// must return quickly (an encoder encodes there: see binding) and may keep
+// a frame only by copying it, or by holding it unchanged. Capture runs
+// while there is a subscriber.
+func (v *Video) Subscribe(sink frames.Sink) (stop func()) {
+	remove := v.out.Subscribe(sink)
 	select {
 	case v.wake <- struct{}{}:
 	default:
@@ -161,11 +140,11 @@ func (v *Video) subscribe(sink frames.Sink) (remove func()) {
 	return remove
 }
 
-// Close stops capture, ends the track's bindings and releases the camera.
+// Close stops capture and releases the camera. A VideoTrack still
+// subscribed receives nothing more until it is given another source.
 func (v *Video) Close() error {
 	v.once.Do(func() {
 		v.cancel()
-		v.track.close()
 		registry.mu.Lock()
 		v.closeErr = v.drv.Close()
 		registry.mu.Unlock()

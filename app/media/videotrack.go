@@ -27,12 +27,13 @@ const rtpMTU = 1200
 // timestamp (VP8).
 var ErrNoCaptureClock = errors.New("media: no negotiated video codec is sent with capture times")
 
-// errTrackClosed is what Bind reports after the camera was closed.
-var errTrackClosed = errors.New("media: the camera is closed")
-
-// VideoTrack is the camera as PeerConnections send it (webrtc.TrackLocal).
-// Each binding has its own VP8 encoder, fed from the camera's capture in
-// the same fan-out as the previews.
+// VideoTrack is one call's video as its PeerConnection sends it
+// (webrtc.TrackLocal): the pictures of one source at a time, each encoded
+// with VP8 as it comes, on the source's capture goroutine. A camera
+// switch, the camera turned off, or another source changes what the track
+// sends and not the track: its binding keeps one encoder, one RTP sequence
+// and one RTP clock, so the peer receives one unbroken stream on one SSRC,
+// with no renegotiation.
 //
 // Every frame's RTP timestamp is its capture time on the codec clock, as
 // libwebrtc does: the time a frame takes to encode varies, by tens of
@@ -43,40 +44,61 @@ var errTrackClosed = errors.New("media: the camera is closed")
 // the video's send times. A receiver now sees the sender's own delay
 // variation as jitter and buffers for it.
 type VideoTrack struct {
-	v      *Video
 	params vp8.Params
 	fps    float32
 	// encode is (*vp8.Encoder).Encode; the tests slow it down.
 	encode func(*vp8.Encoder, *frames.Frame) ([]byte, error)
 
+	// mu orders source changes and binds; it is taken before a
+	// binding's own mu, never after.
 	mu       sync.Mutex
+	src      frames.Source // nil: nothing to send
 	bindings map[string]*binding
 	ctl      *vp8.Encoder // of the latest binding
-	closed   bool
 }
 
-func newVideoTrack(v *Video, params vp8.Params, fps float32) *VideoTrack {
+// NewVideoTrack returns a track that sends nothing until SetSource, with
+// codecs' VP8 settings (nil: NewCodecs(CodecConfig{})) for sources of
+// about fps frames per second (0: unknown), which fits the encoder's first
+// bitrate.
+func NewVideoTrack(codecs *Codecs, fps float32) *VideoTrack {
+	if codecs == nil {
+		codecs = NewCodecs(CodecConfig{})
+	}
 	return &VideoTrack{
-		v: v, params: params, fps: fps, encode: (*vp8.Encoder).Encode,
+		params: codecs.video, fps: fps, encode: (*vp8.Encoder).Encode,
 		bindings: map[string]*binding{},
 	}
 }
 
-// ID implements webrtc.TrackLocal: the camera's driver id.
-func (t *VideoTrack) ID() string { return t.v.drv.ID() }
+// SetSource makes the track send src's pictures from its next one on; nil
+// sends none, and the peer keeps its last picture. The first picture of a
+// new source is a keyframe. The old source is no longer subscribed once
+// SetSource returns, so the caller may close it then.
+func (t *VideoTrack) SetSource(src frames.Source) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.src = src
+	for _, b := range t.bindings {
+		b.follow(src)
+	}
+}
+
+// ID implements webrtc.TrackLocal.
+func (t *VideoTrack) ID() string { return "video" }
 
 // RID implements webrtc.TrackLocal; there is no simulcast.
 func (t *VideoTrack) RID() string { return "" }
 
 // StreamID implements webrtc.TrackLocal. A call puts its tracks in one
 // stream of its own (app/call), so this is only a default.
-func (t *VideoTrack) StreamID() string { return t.v.drv.ID() }
+func (t *VideoTrack) StreamID() string { return "parley" }
 
 // Kind implements webrtc.TrackLocal.
 func (t *VideoTrack) Kind() webrtc.RTPCodecType { return webrtc.RTPCodecTypeVideo }
 
-// binding is one PeerConnection sending the track: a frames.Sink on the
-// camera's fan-out that encodes and sends each frame as it comes, on the
+// binding is one PeerConnection sending the track: subscribed to the
+// track's source, it encodes and sends each frame as it comes, on the
 // capture goroutine. Capture, conversion and encoding so run back to back
 // on one core, as they did when mediadevices' encoder pulled frames; a
 // hand-over to a goroutine per binding cost about 3 % more CPU and half a
@@ -94,14 +116,44 @@ type binding struct {
 
 	mu          sync.Mutex // held while a frame is encoded and sent
 	ended       bool
-	unsubscribe func()
+	feed        *feed  // the current source's subscription
+	unsubscribe func() // from the current source, nil if none
 }
 
+// feed is one subscription of a binding to a source. A source that was
+// replaced may still be delivering a frame; its feed is no longer the
+// binding's, so that frame is dropped rather than sent after the new
+// source's.
+type feed struct{ b *binding }
+
 // WriteFrame implements frames.Sink.
-func (b *binding) WriteFrame(_ frames.Stream, f *frames.Frame) {
+func (fd *feed) WriteFrame(_ frames.Stream, f *frames.Frame) { fd.b.write(fd, f) }
+
+// follow moves the binding to src (nil: none). Called with t.mu held.
+func (b *binding) follow(src frames.Source) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.ended {
+		return
+	}
+	if b.unsubscribe != nil {
+		b.unsubscribe()
+		b.unsubscribe = nil
+	}
+	b.feed = &feed{b: b}
+	if src != nil {
+		// A new picture: the peer decodes it from a keyframe rather than
+		// as a change to the last source's.
+		_ = b.enc.ForceKeyFrame()
+		b.unsubscribe = src.Subscribe(b.feed)
+	}
+}
+
+// write encodes and sends f, from fd's source.
+func (b *binding) write(fd *feed, f *frames.Frame) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ended || fd != b.feed {
 		return
 	}
 	data, err := b.t.encode(b.enc, f)
@@ -133,16 +185,19 @@ func (b *binding) endLocked() {
 		return
 	}
 	b.ended = true
-	b.unsubscribe() // may run inside the fan-out's call: it allows that
+	if b.unsubscribe != nil {
+		b.unsubscribe() // may run inside the fan-out's call: it allows that
+		b.unsubscribe = nil
+	}
 	b.enc.Close()
 	close(b.stop)
 }
 
 // Bind implements webrtc.TrackLocal: it picks VP8 among the negotiated
 // codecs and starts encoding. The encoder exists when Bind returns (libvpx
-// opens on the first frame), so EncoderController works at once; nothing
-// is sent before DTLS is up anyway, and the first frames' keyframe is lost
-// with them, which is why the engine forces one once the call connects.
+// opens on the first frame), so EncoderController works at once. Nothing
+// is sent before DTLS is up, and the first keyframe may be lost with what
+// was written before; the receiver then asks for one (app/receive/pli.go).
 func (t *VideoTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
 	var errs []error
 	for _, c := range ctx.CodecParameters() {
@@ -156,18 +211,11 @@ func (t *VideoTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParamete
 			rc: newRTPClock(c.ClockRate), w: ctx.WriteStream(),
 			stop: make(chan struct{}),
 		}
-		b.mu.Lock() // no frame before the binding is whole
 		t.mu.Lock()
-		if t.closed {
-			t.mu.Unlock()
-			b.mu.Unlock()
-			return webrtc.RTPCodecParameters{}, errTrackClosed
-		}
 		t.bindings[ctx.ID()] = b
 		t.ctl = b.enc
+		b.follow(t.src)
 		t.mu.Unlock()
-		b.unsubscribe = t.v.subscribe(b)
-		b.mu.Unlock()
 		go keyFrameRequests(b.stop, ctx.RTCPReader(), b.enc)
 		return c, nil
 	}
@@ -199,21 +247,6 @@ func (t *VideoTrack) EncoderController() codec.EncoderController {
 		return nil
 	}
 	return t.ctl
-}
-
-// close ends every binding; the camera calls it when it closes. Unbind
-// afterwards finds nothing left to do.
-func (t *VideoTrack) close() {
-	t.mu.Lock()
-	t.closed = true
-	bs := make([]*binding, 0, len(t.bindings))
-	for _, b := range t.bindings {
-		bs = append(bs, b)
-	}
-	t.mu.Unlock()
-	for _, b := range bs {
-		b.end()
-	}
 }
 
 // keyFrameRequests answers PLI and FIR from the receiver with a keyframe,
