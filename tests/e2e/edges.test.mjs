@@ -82,9 +82,30 @@ test('two people calling each other at once end up in one call', async () => {
   const A = await suite.signIn('pat');
   const B = await suite.signIn('quinn');
   await Promise.all([userButton(A.page, B.name).waitFor(), userButton(B.page, A.name).waitFor()]);
-  // Both clicks land before either offer can arrive (an offer waits for
-  // the camera to open); Playwright's click would wait for stability and
-  // could let one side see the other's call ringing first.
+  // "At once" means the offers cross on the way. Each page holds back what
+  // it sends for the call until both have clicked, as a slow network would;
+  // without that, under load one offer could arrive before the other click,
+  // and the test would see a call ringing instead of two crossing.
+  const holdCallMessages = (/** @type {import('playwright-core').Page} */ page) =>
+    page.evaluate(() => {
+      const send = WebSocket.prototype.send;
+      /** @type {[WebSocket, string][]} */
+      const held = [];
+      let holding = true;
+      WebSocket.prototype.send = function (data) {
+        if (holding && typeof data === 'string' && ['video-offer', 'new-ice-candidate'].includes(JSON.parse(data).type)) {
+          held.push([this, data]);
+          return;
+        }
+        send.call(this, data);
+      };
+      /** @type {any} */ (window).releaseCallMessages = () => {
+        holding = false;
+        WebSocket.prototype.send = send;
+        for (const [ws, data] of held.splice(0)) send.call(ws, data);
+      };
+    });
+  await Promise.all([holdCallMessages(A.page), holdCallMessages(B.page)]);
   /** @param {import('playwright-core').Page} page @param {string} name */
   const press = (page, name) =>
     page.evaluate((n) => {
@@ -92,6 +113,9 @@ test('two people calling each other at once end up in one call', async () => {
       return window.parley.state;
     }, name);
   assert.deepEqual(await Promise.all([press(A.page, B.name), press(B.page, A.name)]), ['calling', 'calling']);
+  const release = (/** @type {import('playwright-core').Page} */ page) =>
+    page.evaluate(() => /** @type {any} */ (window).releaseCallMessages());
+  await Promise.all([release(A.page), release(B.page)]);
   await waitState(A.page, 'in-call');
   await waitState(B.page, 'in-call');
   await waitFramesFlowing(A.page);
