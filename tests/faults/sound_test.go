@@ -33,9 +33,11 @@ import (
 // A playback underrun in the sound server (miniaudio's thread late to
 // refill its ~19 ms buffer on a loaded machine) moves the echo path by its
 // length, and the canceller then lets echo through for about 2.5 s while it
-// converges again, which can take the figure under the floor. Only then,
+// converges again, which can take the figure under the floor. On a loaded
+// machine it also converged once 2 s later than usual, with no underrun
+// (CI, 9.3 dB; from 4 s on it took 35 dB off). Only in those two cases,
 // and once, the pair of calls runs again; a canceller that is broken fails
-// with or without underruns.
+// both times.
 func TestEchoCancelThroughSoundServer(t *testing.T) {
 	testnetns.Require(t)
 	for _, prog := range []string{"pulseaudio", "pactl"} {
@@ -50,12 +52,15 @@ func TestEchoCancelThroughSoundServer(t *testing.T) {
 		"and about the holidays next month, while you listen quietly on your laptop's speakers. "+
 		"The quick brown fox jumps over the lazy dog.")
 	for attempt := 1; ; attempt++ {
-		erle, underruns := echoThroughSoundServer(t, l, s, speech, attempt)
+		erle, late, underruns := echoThroughSoundServer(t, l, s, speech, attempt)
 		switch {
 		case erle >= minERLE:
 			return
 		case underruns > 0 && attempt == 1:
 			t.Logf("ERLE %.1f dB is under the floor after %d playback underruns in the sound server: once more", erle, underruns)
+			continue
+		case late >= minERLE && attempt == 1:
+			t.Logf("ERLE %.1f dB is under the floor, %.1f dB from 4 s on: the canceller converged late; once more", erle, late)
 			continue
 		}
 		t.Errorf("ERLE through the sound server %.1f dB, want at least %.0f dB (%d playback underruns in the run with the canceller on)",
@@ -65,9 +70,10 @@ func TestEchoCancelThroughSoundServer(t *testing.T) {
 }
 
 // echoThroughSoundServer runs the two calls of TestEchoCancelThroughSoundServer
-// at once and returns the ERLE, and how many times the sound server found
-// bob's playback stream empty in the call with the canceller on.
-func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, attempt int) (erle float64, underruns int) {
+// at once and returns the ERLE from 2 s on and from 4 s on, and how many
+// times the sound server found bob's playback stream empty in the call with
+// the canceller on.
+func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, attempt int) (erle, late float64, underruns int) {
 	type run struct {
 		name      string
 		flags     []string // bob's
@@ -127,8 +133,10 @@ func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, att
 		t.Fatalf("with bob's echo canceller off alice heard almost no echo (%.1f dBFS against %.1f said): the sound server's loop is not wired", offDB, saidDB)
 	}
 	erle = offDB - onDB
-	t.Logf("ERLE through PulseAudio: %.1f dB", erle)
-	return erle, on.pulse.underruns()
+	const lateSkip = 4 * wav.SampleRate
+	late = level(off.heard[lateSkip:end]) - level(on.heard[lateSkip:end])
+	t.Logf("ERLE through PulseAudio: %.1f dB (from 4 s: %.1f dB)", erle, late)
+	return erle, late, on.pulse.underruns()
 }
 
 // minERLE is the floor for the echo canceller through PulseAudio. Measured
