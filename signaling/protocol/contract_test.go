@@ -64,13 +64,13 @@ func TestBrowserClientMirrorsTheProtocol(t *testing.T) {
 		}
 	}
 
-	errorText := regexp.MustCompile(`(?s)export function errorText\(m\) \{(.*?)\n\}`).FindStringSubmatch(src)
-	if errorText == nil {
-		t.Fatal("protocol.js has no errorText")
+	serverErrorText := regexp.MustCompile(`(?s)export function serverErrorText\(m\) \{(.*?)\n\}`).FindStringSubmatch(src)
+	if serverErrorText == nil {
+		t.Fatal("protocol.js has no serverErrorText")
 	}
 	for _, c := range ErrorCodes {
-		if !strings.Contains(errorText[1], "case '"+string(c)+"':") {
-			t.Errorf("protocol.js's errorText has no sentence for %q", c)
+		if !strings.Contains(serverErrorText[1], "case '"+string(c)+"':") {
+			t.Errorf("protocol.js's serverErrorText has no sentence for %q", c)
 		}
 	}
 }

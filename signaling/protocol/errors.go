@@ -23,7 +23,7 @@ const (
 )
 
 // ErrorCodes is every code above: the browser client has a sentence for
-// each (errorText in signaling/web/static/js/protocol.js; a test holds
+// each (serverErrorText in signaling/web/static/js/protocol.js; a test holds
 // them together).
 var ErrorCodes = []ErrorCode{
 	ErrBadJSON, ErrMissingField, ErrBadName, ErrTextTooLong, ErrTooLarge, ErrRateLimited,

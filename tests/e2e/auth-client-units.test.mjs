@@ -9,7 +9,7 @@ import path from 'node:path';
 import { repoRoot } from './lib/signal.mjs';
 
 const web = path.join(repoRoot, 'signaling/web/static/js');
-const { deltaNames, errorText } = await import(path.join(web, 'protocol.js'));
+const { deltaNames, serverErrorText } = await import(path.join(web, 'protocol.js'));
 const { signalingURL } = await import(path.join(web, 'signaling.js'));
 
 test('the page token goes on the socket URL, escaped', () => {
@@ -27,7 +27,7 @@ test('user deltas: a batch, a single name, or nothing', () => {
 });
 
 test('the unauthorized error says what to do', () => {
-  const text = errorText({ type: 'error', code: 'unauthorized', message: 'token expired' });
+  const text = serverErrorText({ type: 'error', code: 'unauthorized', message: 'token expired' });
   assert.match(text, /token expired/);
   assert.match(text, /\?token=/);
 });

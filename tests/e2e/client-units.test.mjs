@@ -10,7 +10,7 @@ import { repoRoot } from './lib/signal.mjs';
 
 const web = path.join(repoRoot, 'signaling/web/static/js');
 const shared = path.join(repoRoot, 'web/shared');
-const { errorText, MAX_NAME, MAX_TEXT } = await import(path.join(web, 'protocol.js'));
+const { serverErrorText, MAX_NAME, MAX_TEXT } = await import(path.join(web, 'protocol.js'));
 const { mediaErrorMessage, videoConstraints } = await import(path.join(web, 'media.js'));
 const { formatDuration } = await import(path.join(shared, 'dom.js'));
 const { endText } = await import(path.join(shared, 'endtext.js'));
@@ -28,12 +28,12 @@ async function goConstants(file, re) {
 test('every server error code has its own sentence', async () => {
   const codes = await goConstants('errors.go', /^\s+Err\w+\s+ErrorCode = "([^"]+)"/gm);
   assert.ok(codes.length >= 10, `found the codes in errors.go: ${codes}`);
-  const fallback = errorText({ type: 'error', code: 'no-such-code-exists', message: 'x' });
+  const fallback = serverErrorText({ type: 'error', code: 'no-such-code-exists', message: 'x' });
   for (const code of codes) {
-    const text = errorText({ type: 'error', code, user: 'zoe', message: 'detail' });
+    const text = serverErrorText({ type: 'error', code, user: 'zoe', message: 'detail' });
     assert.notEqual(text, fallback.replace('no-such-code-exists', code).replace('x', 'detail'), `code ${code} has no sentence of its own`);
   }
-  assert.equal(errorText({ type: 'error', code: 'no-such-user', user: 'zoe' }), 'zoe is not online.');
+  assert.equal(serverErrorText({ type: 'error', code: 'no-such-user', user: 'zoe' }), 'zoe is not online.');
 });
 
 test('every hang-up reason has a sentence naming the peer', async () => {

@@ -18,7 +18,7 @@
  * Tests drive the real UI; they only read through this hook.
  */
 import { byId, formatDuration, setOptions } from '../shared/dom.js';
-import { deltaNames, errorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
+import { deltaNames, serverErrorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
 import { Signaling, signalingURL } from './signaling.js';
 import { Phone } from './phone.js';
 import { UserList } from './users.js';
@@ -207,7 +207,7 @@ function onServerError(m) {
     // Retrying with the same token fails the same way: stop, and say why.
     signaling.close();
     session.joined = false;
-    showLogin(errorText(m));
+    showLogin(serverErrorText(m));
     return;
   }
   if (m.code === 'bad-name' && m.about === 'username') {
@@ -215,10 +215,10 @@ function onServerError(m) {
     session.name = '';
     session.wanted = '';
     session.joined = false;
-    showLogin(errorText(m));
+    showLogin(serverErrorText(m));
     return;
   }
-  notify(errorText(m));
+  notify(serverErrorText(m));
 }
 
 /**

@@ -63,7 +63,7 @@ export const Reason = Object.freeze({
  * @param {Message} m
  * @returns {string}
  */
-export function errorText(m) {
+export function serverErrorText(m) {
   switch (m.code) {
     case 'bad-json':
       return `The server could not read a message from this page (${m.message || 'malformed'}); reload the page.`;
