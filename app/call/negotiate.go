@@ -35,8 +35,9 @@ func (c *Call) Offer() error {
 //
 // An offer of ours still waiting for its answer (one lost while the path to
 // the server was dead) is sent again instead, with the candidates gathered
-// for it since: pion v4.2.20 can neither replace a pending local offer nor
-// roll it back, and that offer already carries fresh credentials.
+// for it since: pion (v4.2.26, as v4.2.20) can neither replace a pending
+// local offer nor roll it back, and that offer already carries fresh
+// credentials.
 func (c *Call) RestartICE() error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
@@ -61,9 +62,11 @@ func (c *Call) RestartICE() error {
 // first offer and every renegotiation offer after it (the MDN client adds
 // its tracks with addTransceiver and re-offers right after answering).
 //
-// If an offer of ours is outstanding (glare), ours is rolled back and the
-// remote one wins: the engine decides beforehand whether to answer or to
-// ignore a crossing offer, so when it calls Answer it wants this one.
+// An offer crossing one of ours inside the call (an ICE restart) is refused
+// with ErrState and ours stands: pion (v4.2.26) refuses to roll back a
+// local offer, and MDN's client rolls back its own when ours arrives.
+// Crossing offers that start a call never get here: the engine's glare
+// rule closes the losing side's call and answers in a new one.
 func (c *Call) Answer(sdp *protocol.SessionDescription) error {
 	c.neg.Lock()
 	defer c.neg.Unlock()
@@ -72,9 +75,7 @@ func (c *Call) Answer(sdp *protocol.SessionDescription) error {
 		return err
 	}
 	if c.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
-		if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-			return fail(ErrState, "roll back our offer", err)
-		}
+		return fail(ErrState, "apply offer", errors.New("an offer of ours is waiting for its answer"))
 	}
 	if err := c.pc.SetRemoteDescription(offer); err != nil {
 		return fail(ErrBadSDP, "apply offer", err)

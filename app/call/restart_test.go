@@ -2,11 +2,15 @@ package call
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/pion/mediadevices"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/parleyhq/parley/signaling/protocol"
 )
 
 // An ICE restart mid-call renegotiates fresh ICE credentials and media
@@ -40,6 +44,28 @@ func TestRestartICE(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the lost offer sent", func() bool { return b.dropped.Load() > 0 })
+
+	// An offer crossing ours is refused, and ours stands (pion cannot roll
+	// a local offer back).
+	other, err := webrtc.NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.AddTransceiverFromKind(webrtc.RTPCodecTypeVideo); err != nil {
+		t.Fatal(err)
+	}
+	crossing, err := other.CreateOffer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var callErr *Error
+	if err := a.call.Answer(&protocol.SessionDescription{Type: "offer", SDP: crossing.SDP}); !errors.As(err, &callErr) || callErr.Code != ErrState {
+		t.Errorf("a crossing offer: %v, want %s", err, ErrState)
+	}
+	if st := a.call.PeerConnection().SignalingState(); st != webrtc.SignalingStateHaveLocalOffer {
+		t.Errorf("after the crossing offer: %s, want our offer still waiting", st)
+	}
 	b.lost.Store(0)
 
 	// Twice: the second restart must work from the state the first left.
