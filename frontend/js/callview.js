@@ -8,18 +8,10 @@
  */
 import { formatDuration } from '../shared/dom.js';
 import { endText } from '../shared/endtext.js';
+/** @typedef {import('../shared/peermedia.js').PeerMediaView} PeerMediaView */
 
 /** @typedef {import('./backend.js').CallState} CallState */
 /** @typedef {import('./backend.js').PeerMedia} PeerMedia */
-
-/**
- * The elements over the peer's picture.
- * @typedef {Object} PeerEls
- * @property {HTMLElement} cameraOff  covers the picture while the peer's camera is off
- * @property {HTMLElement} name       the peer's name on that cover
- * @property {HTMLElement} initial    the first letter of the name, as an avatar
- * @property {HTMLElement} muted      the badge shown while the peer is muted
- */
 
 /** How long the end of a call stays on the state line. */
 const END_SHOWN_MS = 8000;
@@ -61,7 +53,7 @@ function callPeer(st) {
 export class CallView {
   /**
    * @param {{ root: HTMLElement, line: HTMLElement, mute: HTMLButtonElement,
-   *   camera: HTMLButtonElement, hangup: HTMLButtonElement, peer: PeerEls }} els
+   *   camera: HTMLButtonElement, hangup: HTMLButtonElement, peer: PeerMediaView }} els
    */
   constructor(els) {
     this.els = els;
@@ -143,13 +135,7 @@ export class CallView {
   /** @private */
   renderPeer() {
     const pm = this.state.state === 'in-call' ? this.peerMedia : null;
-    const p = this.els.peer;
-    const name = pm?.peer ?? '';
-    p.name.textContent = name;
-    p.initial.textContent = [...name][0]?.toUpperCase() ?? '';
-    p.cameraOff.hidden = !pm || pm.video;
-    p.muted.hidden = !pm || pm.audio;
-    p.muted.title = pm && !pm.audio ? `${name} is muted` : '';
+    this.els.peer.render(pm?.peer ?? '', pm);
   }
 
   /** @private */

@@ -7,6 +7,7 @@ import { connectBackend, methods } from './backend.js';
 import { CallView, inCall } from './callview.js';
 import { Chat } from './chat.js';
 import { byId, errorText } from '../shared/dom.js';
+import { PeerMediaView } from '../shared/peermedia.js';
 import { errorToast, failedCallToast } from './errors.js';
 import { STREAM_LOCAL, STREAM_REMOTE } from './framestream.js';
 import { IncomingDialog } from './incoming.js';
@@ -57,12 +58,7 @@ async function main() {
     mute: byId('btn-mute', HTMLButtonElement),
     camera: byId('btn-camera', HTMLButtonElement),
     hangup: byId('btn-hangup', HTMLButtonElement),
-    peer: {
-      cameraOff: byId('peer-camera-off', HTMLElement),
-      name: byId('peer-name', HTMLElement),
-      initial: byId('peer-initial', HTMLElement),
-      muted: byId('peer-muted', HTMLElement),
-    },
+    peer: new PeerMediaView(/** @type {HTMLElement} */ (received.parentElement), local),
   });
   let myName = '';
   /** @type {string[]} */

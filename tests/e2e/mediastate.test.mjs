@@ -27,11 +27,9 @@ async function waitShown(page, selector, shown) {
   return (await page.textContent(selector))?.replace(/\s+/g, ' ').trim() ?? '';
 }
 
-// The desktop page's overlay and the browser page's, by side.
-const desktopCover = '#peer-camera-off';
-const desktopMuted = '#peer-muted';
-const webCover = '#peer_camera_off';
-const webMuted = '#peer_muted';
+// The overlay both pages show (web/shared/peermedia.js).
+const coverSelector = '.peer-camera-off';
+const mutedSelector = '.peer-muted';
 
 describe('camera off and muted reach the other side', { timeout: 240000 }, () => {
   const suite = desktopAndBrowser();
@@ -47,50 +45,50 @@ describe('camera off and muted reach the other side', { timeout: 240000 }, () =>
       await waitState(web, 'in-call');
       await waitPhase(ui, 'in-call');
       // Both send sound and pictures: nothing covers either picture.
-      for (const [page, sel] of /** @type {const} */ ([[ui, desktopCover], [ui, desktopMuted], [web, webCover], [web, webMuted]])) {
+      for (const [page, sel] of /** @type {const} */ ([[ui, coverSelector], [ui, mutedSelector], [web, coverSelector], [web, mutedSelector]])) {
         assert.equal(await page.isVisible(sel), false, `${sel} shown while the peer sends everything`);
       }
 
       // The browser user turns the camera off: the desktop covers the
       // picture with the name and "Camera off".
       await web.click('#camera_button');
-      const cover = await waitShown(ui, desktopCover, true);
+      const cover = await waitShown(ui, coverSelector, true);
       assert.match(cover, /\bweb\b/);
       assert.match(cover, /Camera off/);
-      assert.equal(await ui.isVisible(desktopMuted), false, 'camera off showed as muted');
+      assert.equal(await ui.isVisible(mutedSelector), false, 'camera off showed as muted');
 
       // A desktop page loaded now shows it at once (Snapshot().peerMedia).
       await ui.reload();
       await waitPhase(ui, 'in-call');
-      assert.match(await waitShown(ui, desktopCover, true), /\bweb\b.*Camera off/);
+      assert.match(await waitShown(ui, coverSelector, true), /\bweb\b.*Camera off/);
 
       // The desktop user mutes: the browser shows the badge.
       await ui.click('#btn-mute');
-      assert.match(await waitShown(web, webMuted, true), /Muted/);
-      assert.equal(await web.isVisible(webCover), false, 'muted showed as camera off');
+      assert.match(await waitShown(web, mutedSelector, true), /Muted/);
+      assert.equal(await web.isVisible(coverSelector), false, 'muted showed as camera off');
 
       // The other two toggles the other way round.
       await ui.click('#btn-camera');
-      assert.match(await waitShown(web, webCover, true), /\bdesk\b.*Camera off/);
+      assert.match(await waitShown(web, coverSelector, true), /\bdesk\b.*Camera off/);
       await web.click('#mute_button');
-      await waitShown(ui, desktopMuted, true);
+      await waitShown(ui, mutedSelector, true);
 
       // Everything back on: every cover and badge goes away.
       await web.click('#camera_button');
       await web.click('#mute_button');
       await ui.click('#btn-mute');
       await ui.click('#btn-camera');
-      await waitShown(ui, desktopCover, false);
-      await waitShown(ui, desktopMuted, false);
-      await waitShown(web, webCover, false);
-      await waitShown(web, webMuted, false);
+      await waitShown(ui, coverSelector, false);
+      await waitShown(ui, mutedSelector, false);
+      await waitShown(web, coverSelector, false);
+      await waitShown(web, mutedSelector, false);
 
       // State outlives nothing: after the call, no cover is left behind.
       await web.click('#camera_button');
-      await waitShown(ui, desktopCover, true);
+      await waitShown(ui, coverSelector, true);
       await hangUp(web);
       await waitPhase(ui, 'idle');
-      assert.equal(await ui.isVisible(desktopCover), false, 'the cover outlived the call');
+      assert.equal(await ui.isVisible(coverSelector), false, 'the cover outlived the call');
     } catch (err) {
       t.diagnostic(`desktop call line: ${await ui.textContent('#call-state').catch(() => '?')}`);
       t.diagnostic(`page problems: ${problems.join('\n')}`);

@@ -1,4 +1,4 @@
-// Package shared holds the ES modules both of Parley's pages import: the
+// Package shared holds the ES modules (and their styles) both of Parley's pages import: the
 // desktop window's (frontend/, served by Wails' asset server) and the
 // browser client's (signaling/web, served by parley-signal). There is no
 // bundler, so the two pages share files by URL: each server mounts these
@@ -17,7 +17,7 @@ import (
 // Path is where both servers serve the modules.
 const Path = "/shared/"
 
-//go:embed *.js
+//go:embed *.js *.css
 var files embed.FS
 
 // FS holds the modules at its root ("dom.js", ...).

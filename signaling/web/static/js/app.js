@@ -18,6 +18,7 @@
  * Tests drive the real UI; they only read through this hook.
  */
 import { byId, formatDuration, setOptions } from '../shared/dom.js';
+import { PeerMediaView } from '../shared/peermedia.js';
 import { deltaNames, serverErrorText, FEATURES, MAX_NAME, Reason } from './protocol.js';
 import { Signaling, signalingURL } from './signaling.js';
 import { Phone } from './phone.js';
@@ -48,10 +49,6 @@ const ui = {
   timer: byId('call_timer', HTMLElement),
   placeholder: byId('stage_placeholder', HTMLElement),
   remoteVideo: byId('received_video', HTMLVideoElement),
-  peerCameraOff: byId('peer_camera_off', HTMLElement),
-  peerName: byId('peer_name', HTMLElement),
-  peerInitial: byId('peer_initial', HTMLElement),
-  peerMuted: byId('peer_muted', HTMLElement),
   localVideo: byId('local_video', HTMLVideoElement),
   mute: byId('mute_button', HTMLButtonElement),
   camera: byId('camera_button', HTMLButtonElement),
@@ -92,6 +89,7 @@ const session = {
   resume: '',
 };
 
+const peerView = new PeerMediaView(/** @type {HTMLElement} */ (ui.remoteVideo.parentElement), ui.localVideo);
 const signaling = new Signaling(signalingURL(), onMessage, onLink);
 const ringer = new Ringer();
 
@@ -421,12 +419,7 @@ function render() {
  */
 function renderPeerMedia() {
   const pm = phone.state === 'in-call' ? phone.peerMedia : null;
-  const name = pm ? phone.peer : '';
-  ui.peerName.textContent = name;
-  ui.peerInitial.textContent = [...name][0]?.toUpperCase() ?? '';
-  ui.peerCameraOff.hidden = !pm || pm.video;
-  ui.peerMuted.hidden = !pm || pm.audio;
-  ui.peerMuted.title = pm && !pm.audio ? `${name} is muted` : '';
+  peerView.render(phone.peer, pm);
 }
 
 /** Updates the call timer. */
