@@ -367,3 +367,23 @@ func equal(a, b []float32) bool {
 	}
 	return true
 }
+
+// A virtual speaker whose goroutine is held up plays the periods it
+// missed once it runs again, so that its recording keeps real time, as a
+// sound card's clock does while the process is descheduled.
+func TestVirtualKeepsRealTimeWhenLate(t *testing.T) {
+	v := NewVirtual()
+	defer v.Close()
+	v.Record()
+	from := time.Now()
+	time.Sleep(50 * time.Millisecond)
+	v.mu.Lock() // Play waits here: the ticks meanwhile are dropped
+	time.Sleep(300 * time.Millisecond)
+	v.mu.Unlock()
+	time.Sleep(100 * time.Millisecond)
+	got := framesDuration(uint64(len(v.Recording())))
+	want := time.Since(from)
+	if d := want - got; d < -2*virtualPeriod || d > 3*virtualPeriod {
+		t.Fatalf("recorded %v in %v of real time", got, want)
+	}
+}

@@ -231,9 +231,7 @@ func makeSoundFiles(e *env, p soundPlan) (soundFiles, error) {
 		all = append(all, pcm...)
 		all = append(all, make([]float32, wav.SampleRate/4)...) // a breath between sentences
 	}
-	// A second of silence first: both stacks start their sound only as
-	// the call connects, when the jitter buffers are still settling.
-	f.speechPCM = append(make([]float32, wav.SampleRate), all...)
+	f.speechPCM = append(make([]float32, int(speechLead.Seconds()*wav.SampleRate)), all...)
 	f.clickPCM = clickTrack(p.clicks)
 	f.speech, f.clicks = filepath.Join(e.tmp, "speech.wav"), filepath.Join(e.tmp, "clicks.wav")
 	if err := writeWAV(f.speech, f.speechPCM); err != nil {
@@ -241,6 +239,18 @@ func makeSoundFiles(e *env, p soundPlan) (soundFiles, error) {
 	}
 	return f, writeWAV(f.clicks, f.clickPCM)
 }
+
+// speechLead is the silence before the speech. Under loss the two ends
+// of a call connect apart: the DTLS server is done when it sends the
+// last flight, the client when that flight arrives, and a lost one is
+// sent again after 1 s, then 2, 4, 8 s. A headless Parley starts its
+// microphone file and its recording as its own end connects, so at 20 %
+// loss the callee (the client) began recording 1 or 3 s after the caller
+// began speaking in 5 of 28 calls, and 12 s in one (docs/benchmarks.md).
+// Chromium's microphone file starts as the call is placed, before it
+// connects. The lead covers the common cases for both, so that neither
+// stack is scored on its setup.
+const speechLead = 4 * time.Second
 
 // clickInterval is the time between clicks: longer than any delay to
 // measure, so each received click pairs with one sent.
@@ -300,12 +310,15 @@ func pairDelays(sent, received []float64) ([]float64, error) {
 // waveform within 150 ms of where the piece before it was found (by its
 // envelope where a waveform no longer matches).
 func scoreSpeech(sent, rec []float32) (stoi, lsd float64, err error) {
-	// The start by the first seconds' coarse envelope (50 ms), before
-	// playout has moved much; then each piece from where the one before
-	// it was found, on a fine envelope (5 ms) where the waveform fails.
+	// The start by the lead and the first seconds' coarse envelope
+	// (50 ms), before playout has moved much, searched a lead's length
+	// and more either way (the ends start their timelines up to a lead
+	// apart); then each piece from where the one before it was found, on
+	// a fine envelope (5 ms) where the waveform fails.
 	const coarse, hop = wav.SampleRate / 20, wav.SampleRate / 200
-	head := sent[:min(len(sent), 6*wav.SampleRate)]
-	lag, peak := audioscore.Align(envelope(head, coarse), envelope(rec, coarse), 4*wav.SampleRate/coarse)
+	lead := int(speechLead.Seconds() * wav.SampleRate)
+	head := sent[:min(len(sent), lead+5*wav.SampleRate)]
+	lag, peak := audioscore.Align(envelope(head, coarse), envelope(rec, coarse), (lead+2*wav.SampleRate)/coarse)
 	if peak < 0.5 {
 		return 0, 0, fmt.Errorf("the recording does not hold the speech (envelope correlation %.2f)", peak)
 	}
@@ -470,13 +483,18 @@ func parleyPair(ctx context.Context, e *env, n *soundNet, micFile string, second
 }
 
 func parleySpeech(ctx context.Context, e *env, n *soundNet, f soundFiles) (SoundLossRow, error) {
-	_, bob, played, err := parleyPair(ctx, e, n, f.speech, float64(len(f.speechPCM))/wav.SampleRate)
+	alice, bob, played, err := parleyPair(ctx, e, n, f.speech, float64(len(f.speechPCM))/wav.SampleRate)
 	if err != nil {
 		return SoundLossRow{}, err
 	}
 	row := SoundLossRow{Received: int64(bob.Last.AudioPacketsReceived), Recovered: int64(bob.Last.AudioRecovered), Concealed: int64(bob.Last.AudioConcealed)}
 	row.Lost = row.Recovered + row.Concealed
 	row.STOI, row.LSD, err = scoreSpeech(f.speechPCM, played)
+	// Each end's timeline starts as it connects: say so when bob's began
+	// too late for the lead to cover, rather than leave a bare score.
+	if late := time.Duration(bob.MediaFilesAtMs-alice.MediaFilesAtMs) * time.Millisecond; err != nil && late > speechLead {
+		err = fmt.Errorf("%w; bob's end connected %s after alice's, past the %s of silence before her speech", err, late, speechLead)
+	}
 	return row, err
 }
 
