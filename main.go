@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Speaker, "speaker", "", "headless: play the call on this real speaker (a device name, or \"default\"), with the echo canceller told what it plays; without it nothing is played")
 	roomEcho := fs.String("room-echo", "", "headless, with --fake-media: DELAY_MS:GAIN_DB, e.g. 70:-3; the test microphone also hears the speaker's output through a room (it then plays --mic-file or silence, not the tone)")
 	roomIR := fs.String("room-echo-ir", "", "headless, with --room-echo: a WAV impulse response (mono, any rate of 8 kHz or more) the echo is also convolved with, a room's reverberation")
-	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once from the moment the call connects, instead of the tone")
+	fs.StringVar(&o.MicFile, "mic-file", "", "headless, with --fake-media: a 16-bit PCM WAV (mono or stereo, 8 kHz or more) the test microphone plays once, instead of the tone, from when the peer first reports receiving our audio (about a second after the call connects)")
 	fs.StringVar(&o.Camera, "camera", "", "camera name (default: the preferred camera)")
 	fs.StringVar(&o.SwitchCamera, "switch-camera", "", "camera to switch to halfway through --duration (headless)")
 	fs.StringVar(&o.Microphone, "mic", "", "microphone name (default: the preferred microphone)")

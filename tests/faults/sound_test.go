@@ -27,7 +27,7 @@ import (
 // voice, as bob's echo. The call runs twice at once, each bob on his own
 // sound server: with bob's echo canceller on, and with --no-echo-cancel
 // (noise suppression and gain on in both). The ratio of the levels alice
-// hears, from 2 s into the call, is the canceller's echo return loss
+// hears, from 2 s into her speech, is the canceller's echo return loss
 // enhancement (ERLE) through the real device path.
 //
 // A playback underrun in the sound server (miniaudio's thread late to
@@ -78,8 +78,8 @@ func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, att
 		name      string
 		flags     []string // bob's
 		pulse     *soundServer
-		heardFile string // alice's speaker file
-		heard     []float32
+		heardFile string    // alice's speaker file
+		heard     []float32 // from alice's first sample of speech on
 		bob       *peer
 		alice     *peer
 	}
@@ -103,7 +103,10 @@ func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, att
 			"--no-echo-cancel", "--no-noise-suppression", "--no-auto-gain")
 	}
 
-	const skip = 2 * wav.SampleRate // the canceller's convergence
+	// From 2 s into alice's speech, the canceller's convergence. Her
+	// recording starts as she connects, her speech once bob reports her
+	// audio, about a second later.
+	const skip = 2 * wav.SampleRate
 	for _, r := range runs {
 		ra := r.alice.result(t, 60*time.Second)
 		rb := r.bob.result(t, 30*time.Second)
@@ -111,7 +114,12 @@ func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, att
 			t.Fatalf("%s: the call did not connect (alice %v, bob %v); bob's output:\n%s\nsound server:\n%s",
 				r.name, ra.Connected, rb.Connected, r.bob.out.String(), r.pulse.tail())
 		}
+		if ra.MicCapturedAtMs == 0 {
+			t.Fatalf("%s: alice's speech never started (bob never reported her audio)", r.name)
+		}
 		r.heard = testspeech.Read(t, r.heardFile)
+		lead := int((ra.MicCapturedAtMs - float64(ra.MediaFilesAtMs)) * wav.SampleRate / 1000)
+		r.heard = r.heard[min(max(lead, 0), len(r.heard)):]
 		if len(r.heard) < skip+3*wav.SampleRate {
 			t.Fatalf("%s: alice recorded only %.1f s; bob's output:\n%s", r.name, float64(len(r.heard))/wav.SampleRate, r.bob.out.String())
 		}
@@ -119,12 +127,12 @@ func echoThroughSoundServer(t *testing.T, l *link, s *signal, speech string, att
 			r.name, formatLevels(levels(r.heard, wav.SampleRate)), rb.Last.AudioUnderruns, r.pulse.underruns())
 	}
 	on, off := runs[0], runs[1]
-	// Both from 2 s (the canceller's convergence) to the shorter's end.
+	// Both from 2 s into the speech to the shorter's end.
 	end := min(len(on.heard), len(off.heard))
 	onDB, offDB := level(on.heard[skip:end]), level(off.heard[skip:end])
 	said := testspeech.Read(t, speech)
 	saidDB := level(said[skip:min(end, len(said))])
-	t.Logf("from 2 s to %.1f s: alice said %.1f dBFS; bob sent her echo back at %.1f dBFS with his canceller off, %.1f dBFS with it on",
+	t.Logf("from 2 s to %.1f s into her speech: alice said %.1f dBFS; bob sent her echo back at %.1f dBFS with his canceller off, %.1f dBFS with it on",
 		float64(end)/wav.SampleRate, saidDB, offDB, onDB)
 	// The echo without the canceller must be there to be cancelled: not
 	// far below what alice said (bob's gain control alone takes it down

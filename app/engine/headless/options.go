@@ -43,7 +43,8 @@ type Options struct {
 	AutoAnswer bool // accept incoming calls
 	FakeMedia  bool // register app/media's test cameras and tone
 	// MicFile, with FakeMedia, is a 16-bit PCM WAV file the test microphone
-	// plays once from the moment the call connects, instead of the tone.
+	// plays once, instead of the tone, from when the peer first reports
+	// receiving our audio (about a second after the call connects).
 	MicFile string
 	// SpeakerFile, if set, receives everything the speaker played during
 	// the call, from the moment it connected, as 48 kHz mono 16-bit WAV

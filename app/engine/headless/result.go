@@ -52,14 +52,14 @@ type Result struct {
 	// they caused.
 	ConnectedAtMs int64 `json:"connectedAtMs"`
 	EndedAtMs     int64 `json:"endedAtMs"`
-	// MediaFilesAtMs is when the test media's timelines began (Unix ms):
-	// the first sample of --mic-file and of --speaker-file, so that a
-	// sound can be timed from one peer's microphone to another's speaker.
-	// It is the first connection; ConnectedAtMs moves on a reconnection.
+	// MediaFilesAtMs is when --speaker-file's timeline began (Unix ms):
+	// its first sample, at the first connection (ConnectedAtMs moves on a
+	// reconnection). With MicCapturedAtMs it times a sound from one peer's
+	// microphone to another's speaker.
 	MediaFilesAtMs int64 `json:"mediaFilesAtMs,omitempty"`
 	// MicCapturedAtMs is when the test microphone handed --mic-file's
 	// first chunk on (Unix ms, to the microsecond): its timeline as
-	// captured, 0 to 20 ms after MediaFilesAtMs (the microphone's pace).
+	// captured. The file starts once the peer reports receiving our audio.
 	MicCapturedAtMs float64 `json:"micCapturedAtMs,omitempty"`
 	// Freezes is the timeline of gaps between decoded remote pictures.
 	Freezes probe.FreezeReport `json:"freezes"`

@@ -155,19 +155,24 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	if res.EndReason == "" {
-		// The test media's timelines start when the call does.
-		connected := func() {
-			if o.MicFile != "" {
-				testmedia.StartMicFile()
-			}
-			if speaker != nil {
-				speaker.Record()
-			}
-			if o.MicFile != "" || speaker != nil {
-				res.MediaFilesAtMs = time.Now().UnixMilli()
-			}
+		// The recording starts when this end connects; the microphone's
+		// file when the peer's receiver reports first acknowledge our
+		// audio. Under loss the two ends finish DTLS seconds apart (the
+		// client waits for a retransmitted flight), and speech sent before
+		// the peer could decrypt it would be lost to it: no user talks
+		// into a call the other side has not joined yet.
+		media := mediaStarts{
+			connected: func() {
+				if speaker != nil {
+					speaker.Record()
+					res.MediaFilesAtMs = time.Now().UnixMilli()
+				}
+			},
 		}
-		res.EndReason = follow(ctx, eng, events, done, &video, res, o, connected)
+		if o.MicFile != "" {
+			media.heard = testmedia.StartMicFile
+		}
+		res.EndReason = follow(ctx, eng, events, done, &video, res, o, media)
 	}
 	stop()
 	<-done
@@ -262,7 +267,7 @@ func placeCall(ctx context.Context, eng *engine.Engine, c engine.Signaling, o Op
 // up Duration after connecting, and gives up when nothing connects within
 // Wait.
 func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event, done <-chan error,
-	video *probe.Video, res *Result, o Options, connected func()) string {
+	video *probe.Video, res *Result, o Options, media mediaStarts) string {
 	var hangUp, switchCamera <-chan time.Time
 	giveUp := time.After(o.Wait)
 	var localAtConnect uint64
@@ -294,13 +299,17 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 			switch ev := ev.(type) {
 			case engine.StatsUpdated:
 				res.Last = ev.Stats
+				if ev.Stats.PeerReceivesAudio && media.heard != nil {
+					media.heard()
+					media.heard = nil
+				}
 			case engine.SignalingChanged:
 				res.Signaling = append(res.Signaling, StatusAt{AtMs: time.Now().UnixMilli(), Status: string(ev.Status)})
 			case engine.StateChanged:
 				switch ev.State {
 				case engine.InCall:
 					if !res.Connected {
-						connected()
+						media.connected()
 					}
 					res.Connected, res.Peer = true, ev.Peer
 					res.ConnectedAtMs = time.Now().UnixMilli()
@@ -319,6 +328,13 @@ func follow(ctx context.Context, eng *engine.Engine, events <-chan engine.Event,
 			}
 		}
 	}
+}
+
+// mediaStarts starts the test media's timelines: connected on the first
+// connection, heard once the peer reports receiving our audio (nil: done,
+// or nothing to start).
+type mediaStarts struct {
+	connected, heard func()
 }
 
 // printEvent writes one line: the event's kind, then its JSON.
