@@ -100,6 +100,10 @@ func New(cfg Config) (*Call, error) {
 			// The estimator only reports changes; start the encoder at the
 			// estimate's starting point rather than at its own default.
 			c.applyBitrate(c.cfg.StartBitrate)
+			// What the encoder sent before DTLS was up never left, its
+			// first keyframe with it: start the picture now rather than
+			// on the receiver's first PLI.
+			c.forceVideoKeyFrame()
 		}
 		if cfg.OnState != nil {
 			cfg.OnState(s)

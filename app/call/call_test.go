@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/internal/testwait"
@@ -31,6 +33,9 @@ type side struct {
 	// dropped counts them.
 	lost, dropped atomic.Int64
 	offers        atomic.Int64 // video-offers applied
+	// firstKey is the number of video frames that arrived before the
+	// first keyframe (-1 until one does).
+	firstKey, videoFrames atomic.Int64
 }
 
 func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
@@ -39,10 +44,26 @@ func (s *side) onTrack(ctx context.Context, tr *webrtc.TrackRemote, _ *webrtc.RT
 		counter = &s.video
 	}
 	for ctx.Err() == nil {
-		if _, _, err := tr.ReadRTP(); err != nil {
+		p, _, err := tr.ReadRTP()
+		if err != nil {
 			return
 		}
 		counter.Add(1)
+		if counter == &s.video {
+			s.noteVideo(p)
+		}
+	}
+}
+
+// noteVideo counts VP8 frames and notes where the first keyframe came.
+func (s *side) noteVideo(p *rtp.Packet) {
+	var vp codecs.VP8Packet
+	payload, err := vp.Unmarshal(p.Payload)
+	if err == nil && vp.S == 1 && vp.PID == 0 && len(payload) > 0 && payload[0]&1 == 0 {
+		s.firstKey.CompareAndSwap(-1, s.videoFrames.Load())
+	}
+	if p.Marker {
+		s.videoFrames.Add(1)
 	}
 }
 
@@ -70,6 +91,7 @@ func (s *side) deliver(t *testing.T, m *protocol.Message) {
 func newSide(t *testing.T, video, audio mediadevices.Track, sel CodecRegistrar) *side {
 	t.Helper()
 	s := &side{connected: make(chan struct{}), closed: make(chan struct{}), inbox: make(chan *protocol.Message, 256)}
+	s.firstKey.Store(-1)
 	c, err := New(Config{
 		Codecs:  sel,
 		Video:   video,
@@ -196,4 +218,32 @@ func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
 		}
 	}()
 	waitGoroutines(t, baseline)
+}
+
+// The picture starts as the call connects: what was encoded before DTLS
+// was up never left, its keyframe with it, so the call asks for a new one
+// rather than leave the peer waiting for its own PLI (these test peers send
+// none) or the encoder's next periodic keyframe.
+func TestKeyFrameWhenConnected(t *testing.T) {
+	sel := testSelector(t)
+	cam := newVideoTrack(t, sel, "a-cam", 60)
+	defer cam.Close()
+	a := newSide(t, cam, nil, sel)
+	b := newSide(t, nil, nil, sel)
+	defer a.call.Close()
+	defer b.call.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wire(ctx, t, a, b, &wg)
+	if err := a.call.Offer(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "30 frames", func() bool { return b.videoFrames.Load() >= 30 })
+	t.Logf("first keyframe after %d frames", b.firstKey.Load())
+	// A frame or two may be on the way when the keyframe is asked for.
+	if n := b.firstKey.Load(); n < 0 || n > 5 {
+		t.Errorf("the first keyframe came after %d frames (-1: none in 30)", n)
+	}
 }

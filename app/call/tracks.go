@@ -1,6 +1,7 @@
 package call
 
 import (
+	"github.com/pion/mediadevices/pkg/codec"
 	"github.com/pion/rtcp"
 	"github.com/pion/webrtc/v4"
 )
@@ -102,4 +103,14 @@ func (c *Call) syncTracks() error {
 	}
 	c.sentAudio = c.wantAudio
 	return nil
+}
+
+// forceVideoKeyFrame makes the video encoder's next frame a keyframe.
+func (c *Call) forceVideoKeyFrame() {
+	if c.cfg.Video == nil {
+		return
+	}
+	if kf, ok := c.cfg.Video.EncoderController().(codec.KeyFrameController); ok {
+		_ = kf.ForceKeyFrame() // the next frame's chance comes with the next PLI
+	}
 }
