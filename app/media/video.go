@@ -46,6 +46,7 @@ type Video struct {
 	src      video.Reader  // the driver's frames as I420
 	at       time.Time     // capture time of the frame src returned last; capture's own
 	out      frames.Fanout // previews and a VideoTrack's binding
+	buf      []byte        // the packed frame's buffer, reused (see packI420)
 	wake     chan struct{} // a subscriber came: capture checks again
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -129,8 +130,8 @@ func (v *Video) Settings() VideoSettings { return v.settings }
 // I420 before encoding, to sink as frames.Local until stop is called or the
 // camera is closed. Frames are delivered on the capture goroutine, so sink
 // must return quickly (an encoder encodes there: see binding) and may keep
-// a frame only by copying it, or by holding it unchanged. Capture runs
-// while there is a subscriber.
+// a frame only by copying it: the next frame reuses its buffer. Capture
+// runs while there is a subscriber.
 func (v *Video) Subscribe(sink frames.Sink) (stop func()) {
 	remove := v.out.Subscribe(sink)
 	select {
@@ -176,15 +177,15 @@ func (v *Video) capture(ctx context.Context) {
 	}
 }
 
-// read returns the camera's next frame, packed into a buffer of its own:
-// drivers reuse theirs, and the encoders keep a frame after the fan-out
-// returns.
+// read returns the camera's next frame, packed into the capture's buffer
+// (see packI420): valid until the next read.
 func (v *Video) read() (*frames.Frame, error) {
 	img, release, err := v.src.Read()
 	if err != nil {
 		return nil, err // capture stops; nothing reports it (see capture)
 	}
-	packed := packI420(img.(*image.YCbCr)) // ToI420 guarantees the type
+	var f *frames.Frame
+	f, v.buf = packI420(v.buf, img.(*image.YCbCr), v.at) // ToI420 guarantees the type
 	release()
-	return asFrame(packed, v.at), nil
+	return f, nil
 }
