@@ -133,6 +133,25 @@ func wire(ctx context.Context, t *testing.T, a, b *side, wg *sync.WaitGroup) {
 	go relay(b, a)
 }
 
+// placeCall wires a and b together and has a offer. When the test ends
+// the relay stops and both calls close, before the tracks newVideoTrack
+// and newAudioTrack made (their cleanups were registered earlier).
+func placeCall(t *testing.T, a, b *side) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		_ = b.call.Close()
+		_ = a.call.Close()
+	})
+	wire(ctx, t, a, b, &wg)
+	if err := a.call.Offer(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func waitFor(t *testing.T, what string, cond func() bool) {
 	testwait.Until(t, what, 20*time.Second, cond)
 }
@@ -226,20 +245,9 @@ func TestMediaFlowsBothWaysAndGoroutinesReturn(t *testing.T) {
 // none) or the encoder's next periodic keyframe.
 func TestKeyFrameWhenConnected(t *testing.T) {
 	sel := testSelector(t)
-	cam := newVideoTrack(t, sel, "a-cam", 60)
-	defer cam.Close()
-	a := newSide(t, cam, nil, sel)
+	a := newSide(t, newVideoTrack(t, sel, "a-cam", 60), nil, sel)
 	b := newSide(t, nil, nil, sel)
-	defer a.call.Close()
-	defer b.call.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
-	wire(ctx, t, a, b, &wg)
-	if err := a.call.Offer(); err != nil {
-		t.Fatal(err)
-	}
+	placeCall(t, a, b)
 	waitFor(t, "30 frames", func() bool { return b.videoFrames.Load() >= 30 })
 	t.Logf("first keyframe after %d frames", b.firstKey.Load())
 	// A frame or two may be on the way when the keyframe is asked for.

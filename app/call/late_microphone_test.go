@@ -1,8 +1,6 @@
 package call
 
 import (
-	"context"
-	"sync"
 	"testing"
 )
 
@@ -12,20 +10,9 @@ import (
 func TestMicrophoneJoinsCallStartedWithout(t *testing.T) {
 	sel := testSelector(t)
 	micA, micB := newAudioTrack(t, sel, "a-mic"), newAudioTrack(t, sel, "b-mic")
-	defer micA.Close()
-	defer micB.Close()
 	a := newSide(t, nil, nil, sel) // the caller, no microphone
 	b := newSide(t, nil, nil, sel) // the callee, no microphone
-	defer a.call.Close()
-	defer b.call.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
-	wire(ctx, t, a, b, &wg)
-	if err := a.call.Offer(); err != nil {
-		t.Fatal(err)
-	}
+	placeCall(t, a, b)
 	<-a.connected
 	<-b.connected
 	// Counted, not compared as SDP text: the description grows as late

@@ -1,13 +1,10 @@
 package call
 
 import (
-	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pion/mediadevices"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/parleyhq/parley/signaling/protocol"
@@ -17,24 +14,9 @@ import (
 // keeps flowing over the new session.
 func TestRestartICE(t *testing.T) {
 	sel := testSelector(t)
-	tracks := []mediadevices.Track{newVideoTrack(t, sel, "a-cam", 60), newVideoTrack(t, sel, "b-cam", 180)}
-	defer func() {
-		for _, tr := range tracks {
-			_ = tr.Close()
-		}
-	}()
-	a := newSide(t, tracks[0], nil, sel)
-	b := newSide(t, tracks[1], nil, sel)
-	defer a.call.Close()
-	defer b.call.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
-	wire(ctx, t, a, b, &wg)
-	if err := a.call.Offer(); err != nil {
-		t.Fatal(err)
-	}
+	a := newSide(t, newVideoTrack(t, sel, "a-cam", 60), nil, sel)
+	b := newSide(t, newVideoTrack(t, sel, "b-cam", 180), nil, sel)
+	placeCall(t, a, b)
 	waitFor(t, "media", func() bool { return a.video.Load() > 20 && b.video.Load() > 20 })
 	ufrag := iceUfrag(a.call.PeerConnection().CurrentLocalDescription().SDP)
 
