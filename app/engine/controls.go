@@ -106,8 +106,9 @@ func (e *Engine) SetMuted(muted bool) error {
 // SetCameraOn turns the camera off or on for the call. Off leaves the
 // call's video track without a source: no frames leave the machine, and
 // the peer is told (media-state) so that it shows "camera off" rather than
-// the last picture frozen. The preview keeps running so the user can check the
-// camera before turning it back on. The setting holds for later calls too.
+// the last picture frozen. The preview keeps running so the user can check
+// the camera before turning it back on. The setting holds for later calls
+// too.
 func (e *Engine) SetCameraOn(on bool) error {
 	return e.do(func() error {
 		e.cameraOff = !on

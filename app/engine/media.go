@@ -31,13 +31,9 @@ func (d *MediaDevices) SetVoice(p *voice.Processor) { d.voice = p }
 func (d *MediaDevices) Codecs() call.CodecRegistrar { return d.codecs }
 
 // NewVideoTrack implements Devices. Its encoder expects the frame rate
-// cameras are opened at.
+// cameras are opened at (0, the default, it takes as media.DefaultFPS).
 func (d *MediaDevices) NewVideoTrack() VideoTrack {
-	fps := d.video.FPS
-	if fps == 0 {
-		fps = media.DefaultFPS
-	}
-	return media.NewVideoTrack(d.codecs, float32(fps))
+	return media.NewVideoTrack(d.codecs, float32(d.video.FPS))
 }
 
 // OpenCamera implements Devices.
