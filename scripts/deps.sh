@@ -10,7 +10,9 @@ set -euo pipefail
 #   libvpx-dev                   VP8 encoder/decoder (cgo)
 #   libopus-dev                  Opus decoder with FEC and concealment, encoder with FEC (cgo)
 #   libspeexdsp-dev              microphone processing: echo cancellation, noise suppression, gain (cgo)
-#   libyuv-dev                   scaling frames for the window (cgo)
+#   libyuv-dev                   scaling frames for the window, webcam formats to I420 (cgo)
+#   libturbojpeg0-dev            decoding MJPEG webcams with libjpeg-turbo (cgo)
+#   libjpeg62-turbo-dev          the webcam-like test cameras encode their MJPEG with libjpeg (cgo)
 #   libwebkit2gtk-4.1-dev libgtk-3-dev   Wails v2 window on Linux
 #   xvfb xauth                   a real X server for the window under test
 #   chromium                     the browser peer in end-to-end tests
@@ -23,7 +25,7 @@ set -euo pipefail
 #   dbus                         a private session bus: a second start hands its parley:// link to the open window
 #   pulseaudio pulseaudio-utils  a real sound server (null sink, pactl) for the echo test through real devices
 #   tcpdump                      the sound bench reads Chromium's capture times off the wire (RTP headers)
-PKGS=(build-essential pkg-config libvpx-dev libopus-dev libspeexdsp-dev libyuv-dev libwebkit2gtk-4.1-dev libgtk-3-dev
+PKGS=(build-essential pkg-config libvpx-dev libopus-dev libspeexdsp-dev libyuv-dev libturbojpeg0-dev libjpeg62-turbo-dev libwebkit2gtk-4.1-dev libgtk-3-dev
       xvfb xauth chromium nodejs npm iproute2 nftables fonts-dejavu-core imagemagick dbus espeak-ng pulseaudio pulseaudio-utils tcpdump)
 
 missing=()
