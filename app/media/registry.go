@@ -17,8 +17,9 @@ import (
 // without locking, so without it the device watcher could open a camera
 // for a moment just as the user opens it, and one of them would fail.
 var registry struct {
-	mu      sync.Mutex
-	virtual []virtualDevice
+	mu       sync.Mutex
+	virtual  []virtualDevice
+	platform map[driver.Info]driver.Adapter // cameras Parley's own platform driver found
 }
 
 type virtualDevice struct {
@@ -49,6 +50,20 @@ func reregisterVirtual(t driver.DeviceType) {
 			_ = m.Register(v.adapter, v.info) // Register never fails
 		}
 	}
+}
+
+// adapterOf returns the adapter behind the registered driver with info,
+// for the devices Parley registered itself (virtual ones, and on Linux
+// its own V4L2 cameras), or nil. mediadevices' manager hides an adapter
+// behind its driver wrapper, and Parley needs its own adapters' other
+// sides (captured.Recorder, Unprocessed). Call with registry.mu held.
+func adapterOf(info driver.Info) driver.Adapter {
+	for _, v := range registry.virtual {
+		if v.info == info {
+			return v.adapter
+		}
+	}
+	return registry.platform[info]
 }
 
 // virtualAdapter is the adapter of the virtual device called name, or nil.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"image"
+	"log"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parleyhq/parley/app/frames"
@@ -12,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/video"
+	"github.com/pion/mediadevices/pkg/prop"
 )
 
 // VideoRequest is what the settings ask of a camera. Zero fields mean
@@ -43,8 +46,11 @@ type VideoSettings struct {
 type Video struct {
 	settings VideoSettings
 	drv      driver.Driver
-	src      video.Reader  // the driver's frames as I420
-	at       time.Time     // capture time of the frame src returned last; capture's own
+	raw      captured.Reader // the driver's frames undecoded, for a captured.Recorder
+	conv     converter       // raw's frames to I420
+	skipped  atomic.Int64    // raw frames that could not be converted
+	src      video.Reader    // else the driver's frames as I420 (mediadevices' drivers)
+	at       time.Time       // capture time of the frame src returned last; capture's own
 	out      frames.Fanout // previews and a VideoTrack's binding
 	buf      []byte        // the packed frame's buffer, reused (see packI420)
 	wake     chan struct{} // a subscriber came: capture checks again
@@ -75,16 +81,7 @@ func OpenVideo(req VideoRequest) (*Video, error) {
 	if err != nil {
 		return nil, &DeviceError{Kind: Camera, Device: e.Name, Err: ErrDeviceFailed, Cause: err}
 	}
-	rec, ok := e.drv.(driver.VideoRecorder)
-	if !ok {
-		return nil, &DeviceError{Kind: Camera, Device: e.Name, Err: ErrDeviceFailed, Cause: errors.New("not a video recorder")}
-	}
 	if err := e.drv.Open(); err != nil {
-		return nil, deviceError(Camera, e.Name, err)
-	}
-	r, err := rec.VideoRecord(p)
-	if err != nil {
-		_ = e.drv.Close()
 		return nil, deviceError(Camera, e.Name, err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -97,6 +94,32 @@ func OpenVideo(req VideoRequest) (*Video, error) {
 		wake:   make(chan struct{}, 1),
 		cancel: cancel,
 		done:   make(chan struct{}),
+	}
+	if err := v.record(e, p); err != nil {
+		cancel()
+		_ = e.drv.Close()
+		return nil, deviceError(Camera, e.Name, err)
+	}
+	go v.capture(ctx)
+	return v, nil
+}
+
+// record starts the camera in mode p: undecoded through the converter
+// when its driver is one of Parley's (a captured.Recorder), else through
+// mediadevices' own decoding.
+func (v *Video) record(e entry, p prop.Media) error {
+	if rec, ok := adapterOf(e.drv.Info()).(captured.Recorder); ok {
+		r, err := rec.RecordRaw(p)
+		v.raw = r
+		return err
+	}
+	rec, ok := e.drv.(driver.VideoRecorder)
+	if !ok {
+		return errors.New("not a video recorder")
+	}
+	r, err := rec.VideoRecord(p)
+	if err != nil {
+		return err
 	}
 	v.src = video.ToI420(video.ReaderFunc(func() (image.Image, func(), error) {
 		img, release, err := r.Read()
@@ -113,8 +136,7 @@ func OpenVideo(req VideoRequest) (*Video, error) {
 		v.at = at
 		return pic, release, nil
 	}))
-	go v.capture(ctx)
-	return v, nil
+	return nil
 }
 
 // StartBitrate is the bitrate the encoder starts at for the captured size
@@ -160,6 +182,7 @@ func (v *Video) Close() error {
 // that stopped delivering.
 func (v *Video) capture(ctx context.Context) {
 	defer close(v.done)
+	defer v.conv.close()
 	for {
 		if v.out.Len() == 0 {
 			select {
@@ -180,6 +203,9 @@ func (v *Video) capture(ctx context.Context) {
 // read returns the camera's next frame, packed into the capture's buffer
 // (see packI420): valid until the next read.
 func (v *Video) read() (*frames.Frame, error) {
+	if v.raw != nil {
+		return v.readRaw()
+	}
 	img, release, err := v.src.Read()
 	if err != nil {
 		return nil, err // capture stops; nothing reports it (see capture)
@@ -189,3 +215,30 @@ func (v *Video) read() (*frames.Frame, error) {
 	release()
 	return f, nil
 }
+
+// readRaw returns the next frame that converts. Webcams send truncated
+// and damaged MJPEG now and then (a USB packet lost): such a frame is
+// skipped, counted and logged, and the picture stays on the last good
+// one rather than showing a grey or green half.
+func (v *Video) readRaw() (*frames.Frame, error) {
+	for {
+		r, err := v.raw.Read()
+		if err != nil {
+			return nil, err
+		}
+		if r.Captured.IsZero() {
+			r.Captured = time.Now()
+		}
+		f, err := v.conv.convert(r)
+		if err == nil {
+			return f, nil
+		}
+		if n := v.skipped.Add(1); n <= 3 || n%100 == 0 {
+			log.Printf("media: %s: skipped a %s frame (%d so far): %v", v.settings.Camera, r.Format, n, err)
+		}
+	}
+}
+
+// Skipped reports how many frames the camera sent that could not be
+// converted and were skipped.
+func (v *Video) Skipped() int64 { return v.skipped.Load() }

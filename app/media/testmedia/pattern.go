@@ -122,13 +122,25 @@ func clampLuma(v float64) byte {
 // render returns frame n as a new I420 picture (the stamp is added by the
 // caller).
 func (r *renderer) render(n uint32) *image.YCbCr {
+	img := r.blank()
+	r.renderInto(img, n)
+	return img
+}
+
+// blank returns a new I420 picture of the renderer's size.
+func (r *renderer) blank() *image.YCbCr {
 	w, h, cw, ch := r.w, r.h, r.cw, r.ch
 	buf := make([]byte, w*h+2*cw*ch)
-	img := &image.YCbCr{
+	return &image.YCbCr{
 		Y: buf[:w*h], Cb: buf[w*h : w*h+cw*ch], Cr: buf[w*h+cw*ch:],
 		YStride: w, CStride: cw, SubsampleRatio: image.YCbCrSubsampleRatio420,
 		Rect: image.Rect(0, 0, w, h),
 	}
+}
+
+// renderInto draws frame n over img, a picture from blank.
+func (r *renderer) renderInto(img *image.YCbCr, n uint32) {
+	w, h, cw := r.w, r.h, r.cw
 	ox := int(uint64(n) * uint64(r.p.dx) % period)
 	oy := int(uint64(n) * uint64(r.p.dy) % period)
 	for y := 0; y < h; y++ {
@@ -142,7 +154,6 @@ func (r *renderer) render(n uint32) *image.YCbCr {
 		img.Cb[i], img.Cr[i] = 128, 128
 	}
 	r.square(img, n)
-	return img
 }
 
 // square draws the bouncing square, a sixth of the frame height, below

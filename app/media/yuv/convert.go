@@ -2,6 +2,7 @@ package yuv
 
 /*
 #include <libyuv/convert.h>
+#include <libyuv/convert_from.h>
 #include <libyuv/scale.h>
 */
 import "C"
@@ -80,6 +81,22 @@ func I420Copy(dst *frames.Frame, src []byte, stride int) error {
 	return result("I420Copy", C.I420Copy(ptr(src), C.int(stride), ptr(u), C.int(cs), ptr(v), C.int(cs),
 		ptr(dst.Y), C.int(dst.Width), ptr(dst.U), C.int(cw), ptr(dst.V), C.int(cw),
 		C.int(dst.Width), C.int(dst.Height)))
+}
+
+// I420ToYUYV packs src as YUYV into dst (grown when too small) and
+// returns it: what the webcam-like test cameras send in their raw modes.
+func I420ToYUYV(dst []byte, src *frames.Frame) ([]byte, error) {
+	if !src.Whole() {
+		return dst, fmt.Errorf("yuv: source %dx%d is not whole", src.Width, src.Height)
+	}
+	stride := (src.Width + 1) / 2 * 4
+	if n := stride * src.Height; cap(dst) < n {
+		dst = make([]byte, n)
+	}
+	dst = dst[:stride*src.Height]
+	cw, _ := src.ChromaSize()
+	return dst, result("I420ToYUY2", C.I420ToYUY2(ptr(src.Y), C.int(src.Width), ptr(src.U), C.int(cw), ptr(src.V), C.int(cw),
+		ptr(dst), C.int(stride), C.int(src.Width), C.int(src.Height)))
 }
 
 // ScalePlane writes the sw×sh plane src (rows sw bytes apart) into the
