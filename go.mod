@@ -3,6 +3,7 @@ module github.com/parleyhq/parley
 go 1.26
 
 require (
+	github.com/blackjack/webcam v0.6.1
 	github.com/coder/websocket v1.8.15
 	github.com/gen2brain/malgo v0.11.24
 	github.com/godbus/dbus/v5 v5.1.0
@@ -25,7 +26,6 @@ require (
 require (
 	git.sr.ht/~jackmordaunt/go-toast/v2 v2.0.3 // indirect
 	github.com/bep/debounce v1.2.1 // indirect
-	github.com/blackjack/webcam v0.6.1 // indirect
 	github.com/go-ole/go-ole v1.3.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/pion/mediadevices/pkg/driver"
-	"github.com/pion/mediadevices/pkg/driver/camera"
 )
 
 // Watch reports the cameras and microphones (cameras first) at once and
@@ -16,7 +15,7 @@ import (
 //
 // Microphones are re-enumerated through miniaudio on every check. Cameras
 // are re-discovered on Linux when the set of /dev/video* nodes changes
-// (mediadevices' v4l2 driver only discovers at start, so Watch re-runs its
+// (the v4l2 driver discovers only when asked, so Watch re-runs its
 // discovery and then puts Parley's virtual devices back). On macOS and
 // Windows the camera list stays as found at start: mediadevices v0.10.0
 // offers an AVFoundation observer for macOS only, and nothing here uses
@@ -60,7 +59,7 @@ func Watch(ctx context.Context, interval time.Duration) <-chan []Device {
 func rediscoverCameras() {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
-	camera.Initialize()
+	discoverCameras()
 	reregisterVirtual(driver.Camera)
 }
 

@@ -18,7 +18,12 @@ type Device interface {
 	SetBufferCount(n uint32) error
 	StartStreaming() error
 	// WaitForFrame blocks until a frame is ready, for at most timeout
-	// seconds (*webcam.Timeout when none came).
+	// seconds (*webcam.Timeout when none came). The driver calls it
+	// without holding its lock, so StopStreaming may run meanwhile (never
+	// Close): WaitForFrame must then return at once, with nil or an
+	// error, as a real node's poll does (videobuf2 reports POLLERR on a
+	// queue that is not streaming). It also returns at once when called
+	// after StopStreaming.
 	WaitForFrame(timeout uint32) error
 	// ReadFrame returns the ready frame; the bytes are the device's
 	// buffer, valid until the next call. An empty frame is possible.
