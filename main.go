@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Call, "call", "", "user to call (headless); without it, wait for a call")
 	fs.BoolVar(&o.AutoAnswer, "auto-answer", false, "accept incoming calls without asking (headless)")
 	fs.BoolVar(&o.FakeMedia, "fake-media", false, "use the built-in test cameras and test tone")
+	fs.BoolVar(&o.FakeWebcam, "fake-webcam", false, "like --fake-media, with webcam-like test cameras instead: a USB webcam's modes (MJPEG 720p and 1080p at 30 fps, YUYV 480p30 and 720p10), read and converted as a real webcam's frames are")
 	noEcho := fs.Bool("no-echo-cancel", false, "headless: do not cancel echo on the microphone (Settings has the same switch)")
 	noNoise := fs.Bool("no-noise-suppression", false, "headless: do not suppress noise on the microphone")
 	noGain := fs.Bool("no-auto-gain", false, "headless: do not control the microphone's gain")
@@ -93,6 +94,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
+	// The webcam-like cameras are test media too: virtual speakers, the
+	// tone, and every rule --fake-media brings.
+	o.FakeMedia = o.FakeMedia || o.FakeWebcam
 	// The system's URL handler starts the app with the link as its one
 	// argument (the .desktop file's Exec=parley %u).
 	if fs.NArg() == 1 && *join == "" && strings.HasPrefix(fs.Arg(0), invite.Scheme+":") {
@@ -157,7 +161,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	// The window keeps its choices in the settings file; flags given
 	// explicitly override them for this run.
-	wo := windowOptions{Server: o.Server, Name: o.Name, FakeMedia: o.FakeMedia, AutoAnswer: o.AutoAnswer, Measure: measure,
+	wo := windowOptions{Server: o.Server, Name: o.Name, FakeMedia: o.FakeMedia, FakeWebcam: o.FakeWebcam, AutoAnswer: o.AutoAnswer, Measure: measure,
 		Listen: o.Listen, NoDiscovery: *noDiscovery, Join: *join, Version: version, Logger: logger}
 	if err := runWindow(ctx, wo); err != nil {
 		fmt.Fprintf(stderr, "parley: %v\n", err)
@@ -194,6 +198,7 @@ type windowOptions struct {
 	Server      string       // overrides the settings' server; "" keeps it (empty there: the embedded server)
 	Name        string       // overrides the settings' display name
 	FakeMedia   bool         // the test cameras and tone instead of real devices
+	FakeWebcam  bool         // with FakeMedia: the webcam-like test cameras
 	AutoAnswer  bool         // accept every call (kiosk and screenshot tests)
 	Measure     measureFlags // benchmarks' --stamp-latency and --report-json
 	Listen      string       // address of the built-in server

@@ -27,8 +27,8 @@ var appIcon []byte
 // window owns the engine's lifecycle through app/backend; ctx is not used
 // because Wails handles SIGINT itself and closes the window.
 func runWindow(_ context.Context, o windowOptions) error {
-	if o.FakeMedia {
-		testmedia.Register()
+	if err := testmedia.RegisterFor(o.FakeMedia, o.FakeWebcam); err != nil {
+		return err
 	}
 	path, err := settings.DefaultPath()
 	if err != nil {

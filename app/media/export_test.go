@@ -2,6 +2,7 @@ package media
 
 import (
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/vp8"
 	"github.com/pion/mediadevices"
 )
@@ -30,3 +31,17 @@ func CodecsWithAudio(sel *mediadevices.CodecSelector) *Codecs {
 	c.audio = sel
 	return c
 }
+
+// Converter is the capture's converter, for the external tests and
+// benchmarks (which use the test cameras, whose package imports this one).
+type Converter struct{ c converter }
+
+// Convert converts one raw frame.
+func (c *Converter) Convert(r captured.Raw) (*frames.Frame, error) { return c.c.convert(r) }
+
+// Close frees the converter's decoder.
+func (c *Converter) Close() { c.c.close() }
+
+// PackI420 is the copy into the capture buffer that mediadevices' decoded
+// frames take.
+var PackI420 = packI420

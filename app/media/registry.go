@@ -3,6 +3,8 @@ package media
 import (
 	"sync"
 
+	"github.com/parleyhq/parley/app/media/captured"
+
 	"github.com/pion/mediadevices/pkg/driver"
 )
 
@@ -17,9 +19,8 @@ import (
 // without locking, so without it the device watcher could open a camera
 // for a moment just as the user opens it, and one of them would fail.
 var registry struct {
-	mu       sync.Mutex
-	virtual  []virtualDevice
-	platform map[driver.Info]driver.Adapter // cameras Parley's own platform driver found
+	mu      sync.Mutex
+	virtual []virtualDevice
 }
 
 type virtualDevice struct {
@@ -52,18 +53,19 @@ func reregisterVirtual(t driver.DeviceType) {
 	}
 }
 
-// adapterOf returns the adapter behind the registered driver with info,
-// for the devices Parley registered itself (virtual ones, and on Linux
-// its own V4L2 cameras), or nil. mediadevices' manager hides an adapter
-// behind its driver wrapper, and Parley needs its own adapters' other
-// sides (captured.Recorder, Unprocessed). Call with registry.mu held.
-func adapterOf(info driver.Info) driver.Adapter {
+// recorderOf returns the undecoded side of a camera driver that is one of
+// Parley's own (a virtual camera's adapter, or on Linux a V4L2 camera), or
+// nil for mediadevices' drivers. mediadevices' manager hides an adapter
+// behind its driver wrapper, so it is looked up. Call with registry.mu
+// held.
+func recorderOf(d driver.Driver) captured.Recorder {
 	for _, v := range registry.virtual {
-		if v.info == info {
-			return v.adapter
+		if v.info == d.Info() {
+			r, _ := v.adapter.(captured.Recorder)
+			return r
 		}
 	}
-	return registry.platform[info]
+	return platformRecorder(d)
 }
 
 // virtualAdapter is the adapter of the virtual device called name, or nil.

@@ -51,9 +51,9 @@ type Video struct {
 	skipped  atomic.Int64    // raw frames that could not be converted
 	src      video.Reader    // else the driver's frames as I420 (mediadevices' drivers)
 	at       time.Time       // capture time of the frame src returned last; capture's own
-	out      frames.Fanout // previews and a VideoTrack's binding
-	buf      []byte        // the packed frame's buffer, reused (see packI420)
-	wake     chan struct{} // a subscriber came: capture checks again
+	out      frames.Fanout   // previews and a VideoTrack's binding
+	buf      []byte          // the packed frame's buffer, reused (see packI420)
+	wake     chan struct{}   // a subscriber came: capture checks again
 	cancel   context.CancelFunc
 	done     chan struct{}
 	once     sync.Once
@@ -108,7 +108,7 @@ func OpenVideo(req VideoRequest) (*Video, error) {
 // when its driver is one of Parley's (a captured.Recorder), else through
 // mediadevices' own decoding.
 func (v *Video) record(e entry, p prop.Media) error {
-	if rec, ok := adapterOf(e.drv.Info()).(captured.Recorder); ok {
+	if rec := recorderOf(e.drv); rec != nil {
 		r, err := rec.RecordRaw(p)
 		v.raw = r
 		return err

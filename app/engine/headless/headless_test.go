@@ -66,19 +66,22 @@ func startChild(t *testing.T, o headless.Options) (*exec.Cmd, *bytes.Buffer) {
 	return cmd, &out
 }
 
+// Bob's camera is the webcam-like one, sending MJPEG at 720p without
+// Huffman tables, as most USB webcams do: its frames take the real
+// webcam path (Parley's V4L2 driver, libjpeg-turbo) before the encoder.
 func TestHeadlessPeersCarryVideoAndToneBothWays(t *testing.T) {
 	url := startServer(t)
 	dir := t.TempDir()
 	bobStats := filepath.Join(dir, "bob.json")
 	bob, bobOut := startChild(t, headless.Options{
-		Server: url, Name: "bob", AutoAnswer: true, FakeMedia: true,
-		Camera: testmedia.CameraB, Width: 320, Height: 240,
+		Server: url, Name: "bob", AutoAnswer: true, FakeMedia: true, FakeWebcam: true,
+		Camera: testmedia.WebcamA, Width: 1280, Height: 720,
 		Duration: 4 * time.Second, Wait: 60 * time.Second, StatsJSON: bobStats,
 	})
 	var events bytes.Buffer
 	alice, err := headless.Run(context.Background(), headless.Options{
 		Server: url, Name: "alice", Call: "bob", FakeMedia: true,
-		Camera: testmedia.CameraA, Width: 320, Height: 240,
+		Camera: testmedia.CameraB, Width: 320, Height: 240,
 		Duration: 4 * time.Second, Wait: 60 * time.Second, Out: &events,
 	})
 	if err != nil {
@@ -95,12 +98,20 @@ func TestHeadlessPeersCarryVideoAndToneBothWays(t *testing.T) {
 	if err := json.Unmarshal(b, &bobRes); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []*headless.Result{alice, &bobRes} {
+	for _, c := range []struct {
+		r      *headless.Result
+		w, h   int
+		camera int
+	}{{alice, 1280, 720, testmedia.CameraAID}, {&bobRes, 320, 240, testmedia.CameraBID}} {
+		r := c.r
 		if !r.MediaFlowed() || !r.ToneFound || r.AudioPacketsDecoded == 0 {
 			t.Errorf("%s: media did not flow: %+v", r.Name, r)
 		}
-		if r.DecodedShare < 0.9 || r.Width != 320 || r.Height != 240 {
-			t.Errorf("%s: decoded %.0f%% of frames at %dx%d", r.Name, 100*r.DecodedShare, r.Width, r.Height)
+		if r.DecodedShare < 0.9 || r.Width != c.w || r.Height != c.h {
+			t.Errorf("%s: decoded %.0f%% of frames at %dx%d, want %dx%d", r.Name, 100*r.DecodedShare, r.Width, r.Height, c.w, c.h)
+		}
+		if len(r.Cameras) != 1 || r.Cameras[0] != c.camera {
+			t.Errorf("%s: saw cameras %v, want [%d]", r.Name, r.Cameras, c.camera)
 		}
 		if math.Abs(r.ToneHz-testmedia.ToneHz) > 5 {
 			t.Errorf("%s: tone at %.1f Hz", r.Name, r.ToneHz)

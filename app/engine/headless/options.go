@@ -42,6 +42,7 @@ type Options struct {
 
 	AutoAnswer bool // accept incoming calls
 	FakeMedia  bool // register app/media's test cameras and tone
+	FakeWebcam bool // with FakeMedia: the webcam-like test cameras instead
 	// MicFile, with FakeMedia, is a 16-bit PCM WAV file the test microphone
 	// plays once, instead of the tone, from when the peer first reports
 	// receiving our audio (about a second after the call connects).

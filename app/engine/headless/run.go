@@ -28,8 +28,8 @@ import (
 // Result is returned (and written to StatsJSON) even when the call failed;
 // the error says why there was no result at all (no server, bad name).
 func Run(ctx context.Context, o Options) (*Result, error) {
-	if o.FakeMedia {
-		testmedia.Register()
+	if err := testmedia.RegisterFor(o.FakeMedia, o.FakeWebcam); err != nil {
+		return nil, err
 	}
 	if o.MicFile != "" {
 		if !o.FakeMedia {

@@ -16,7 +16,7 @@
 package mjpeg
 
 /*
-#cgo LDFLAGS: -lturbojpeg
+#cgo pkg-config: libturbojpeg
 #include <turbojpeg.h>
 
 // decodePlanes builds the plane and stride arrays on the C side: cgo

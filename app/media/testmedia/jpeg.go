@@ -1,7 +1,7 @@
 package testmedia
 
 /*
-#cgo LDFLAGS: -ljpeg
+#cgo pkg-config: libjpeg
 #include <stdio.h>
 #include <stdlib.h>
 #include <setjmp.h>

@@ -14,6 +14,11 @@ const (
 	Tone      = "Parley Test Tone"
 	CameraAID = 1
 	CameraBID = 2
+	// The webcam-like cameras (--fake-webcam) draw camera A's and B's
+	// pictures. A sends MJPEG without Huffman tables, as most UVC
+	// webcams do; B includes them.
+	WebcamA = "Parley Test Webcam A"
+	WebcamB = "Parley Test Webcam B"
 )
 
 // priority puts the test devices ahead of real ones (whose best is
@@ -34,6 +39,28 @@ func Register() {
 			}
 			_ = media.RegisterVirtual(c, driver.Info{Label: name, Name: name, DeviceType: driver.Camera, Priority: priority})
 		}
+		registerTone()
+	})
+}
+
+var toneOnce sync.Once
+
+func registerTone() {
+	toneOnce.Do(func() {
 		_ = media.RegisterVirtual(&tone{}, driver.Info{Label: Tone, Name: Tone, DeviceType: driver.Microphone, Priority: priority})
 	})
+}
+
+// RegisterFor registers what the command line asked for: nothing without
+// fakeMedia, the webcam-like cameras with webcam too, else the pattern
+// cameras; the tone either way.
+func RegisterFor(fakeMedia, webcam bool) error {
+	switch {
+	case !fakeMedia:
+		return nil
+	case webcam:
+		return RegisterWebcams()
+	}
+	Register()
+	return nil
 }

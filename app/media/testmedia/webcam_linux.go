@@ -12,9 +12,11 @@ import (
 
 	"github.com/blackjack/webcam"
 	"github.com/parleyhq/parley/app/frames"
+	"github.com/parleyhq/parley/app/media"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/v4l2"
 	"github.com/parleyhq/parley/app/media/yuv"
+	"github.com/pion/mediadevices/pkg/driver"
 )
 
 // webcamMode is one format, size and rate a webcam-like camera offers.
@@ -298,4 +300,24 @@ func WebcamFrame(camera uint8, format webcam.PixelFormat, w, h int, seq uint32, 
 	d.seq, d.captured = seq, at
 	b, err := d.ReadFrame()
 	return append([]byte(nil), b...), err
+}
+
+var webcamsOnce sync.Once
+
+// RegisterWebcams adds the webcam-like cameras, served by Parley's V4L2
+// driver as a real webcam is, and the test tone (--fake-webcam). Calling
+// it again does nothing.
+func RegisterWebcams() error {
+	webcamsOnce.Do(func() {
+		for _, c := range []struct {
+			id     uint8
+			name   string
+			tables bool
+		}{{CameraAID, WebcamA, false}, {CameraBID, WebcamB, true}} {
+			cam := v4l2.NewCamera(func() (v4l2.Device, error) { return newUVCDevice(c.id, c.tables), nil })
+			_ = media.RegisterVirtual(cam, driver.Info{Label: c.name, Name: c.name, DeviceType: driver.Camera, Priority: priority})
+		}
+		registerTone()
+	})
+	return nil
 }
