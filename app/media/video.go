@@ -126,15 +126,10 @@ func (v *Video) record(e entry, p prop.Media) error {
 		if err != nil {
 			return nil, func() {}, err
 		}
-		// The test cameras stamp their capture time on the picture; a
-		// real camera's is the moment its frame arrives, before any
+		// A frame's capture time is the moment it arrives, before any
 		// conversion.
-		pic, at, ok := captured.Split(img)
-		if !ok {
-			at = time.Now()
-		}
-		v.at = at
-		return pic, release, nil
+		v.at = time.Now()
+		return img, release, nil
 	}))
 	return nil
 }

@@ -1,3 +1,8 @@
+// Package captured is how Parley's camera drivers (app/media/v4l2, the
+// test cameras) hand their frames to app/media: undecoded (Raw), with the
+// moment the camera captured each, stated once by the driver that knows
+// it. app/media converts every such frame with one converter; from there
+// the time travels in frames.Frame.
 package captured
 
 import (

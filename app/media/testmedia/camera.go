@@ -1,6 +1,7 @@
 package testmedia
 
 import (
+	"errors"
 	"image"
 	"io"
 	"time"
@@ -52,13 +53,19 @@ func (c *camera) Properties() []prop.Media {
 	return out
 }
 
-// VideoRecord implements driver.VideoRecorder: frames of the requested
-// size, paced at the requested rate less ClockSkew, each a new
-// *captured.Picture stamped with this camera's id, a sequence number from
-// 0 and the capture time, which it also carries as Captured (so the RTP
-// timestamps of what is sent and the stamps in the pictures come from one
-// clock reading).
-func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
+// VideoRecord implements driver.VideoRecorder only so that mediadevices'
+// manager lists the camera as one; its frames are read with RecordRaw.
+func (c *camera) VideoRecord(prop.Media) (video.Reader, error) {
+	return nil, errors.New("testmedia: the test cameras are read with RecordRaw")
+}
+
+// RecordRaw implements captured.Recorder: I420 frames of the requested
+// size, paced at the requested rate less ClockSkew, each stamped with
+// this camera's id, a sequence number from 0 and the capture time, which
+// the frame also carries as Captured (so the RTP timestamps of what is
+// sent and the stamps in the pictures come from one clock reading). A
+// frame's bytes are reused by the next.
+func (c *camera) RecordRaw(p prop.Media) (captured.Reader, error) {
 	ctx, err := c.opened()
 	if err != nil {
 		return nil, err
@@ -76,15 +83,30 @@ func (c *camera) VideoRecord(p prop.Media) (video.Reader, error) {
 		fps = 30
 	}
 	// Keep the rate; a frame late by any amount restarts the pace.
-	pace := newPacer(ctx, time.Duration(float64(time.Second)/float64(fps)*(1+ClockSkew)), 0)
-	var seq uint32
-	return video.ReaderFunc(func() (image.Image, func(), error) {
-		now, ok := pace.wait()
-		if !ok {
-			return nil, func() {}, io.EOF
-		}
-		img := g.Frame(seq, now)
-		seq++
-		return &captured.Picture{YCbCr: img, Captured: now}, func() {}, nil
-	}), nil
+	return &patternReader{
+		g:    g,
+		img:  g.r.blank(),
+		pace: newPacer(ctx, time.Duration(float64(time.Second)/float64(fps)*(1+ClockSkew)), 0),
+	}, nil
+}
+
+// patternReader renders a test camera's frames into one packed I420
+// picture.
+type patternReader struct {
+	g    *Generator
+	img  *image.YCbCr // packed: Y, Cb and Cr follow each other in one array
+	pace *pacer
+	seq  uint32
+}
+
+// Read implements captured.Reader.
+func (r *patternReader) Read() (captured.Raw, error) {
+	now, ok := r.pace.wait()
+	if !ok {
+		return captured.Raw{}, io.EOF
+	}
+	r.g.frameInto(r.img, r.seq, now)
+	r.seq++
+	w, h := r.g.r.w, r.g.r.h
+	return captured.Raw{Format: frame.FormatI420, Width: w, Height: h, Data: r.img.Y[:len(r.img.Y)+len(r.img.Cb)+len(r.img.Cr)], Captured: now}, nil
 }

@@ -60,8 +60,15 @@ func cachedRenderer(camera uint8, p pattern, w, h int) *renderer {
 // Frame returns frame seq, stamped with the camera id, seq and at, as a
 // new I420 picture.
 func (g *Generator) Frame(seq uint32, at time.Time) *image.YCbCr {
-	img := g.r.render(seq)
+	img := g.r.blank()
+	g.frameInto(img, seq, at)
+	return img
+}
+
+// frameInto draws frame seq, stamped, over img, a picture of the
+// generator's size from renderer.blank.
+func (g *Generator) frameInto(img *image.YCbCr, seq uint32, at time.Time) {
+	g.r.renderInto(img, seq)
 	// The size was checked in NewGenerator, so Encode cannot fail.
 	_ = stamp.Encode(img.Y, g.r.w, g.r.h, img.YStride, stamp.Code{Camera: g.camera, Seq: seq, CapturedMS: at.UnixMilli()})
-	return img
 }

@@ -119,14 +119,6 @@ func clampLuma(v float64) byte {
 	return byte(min(max(v, 16), 235))
 }
 
-// render returns frame n as a new I420 picture (the stamp is added by the
-// caller).
-func (r *renderer) render(n uint32) *image.YCbCr {
-	img := r.blank()
-	r.renderInto(img, n)
-	return img
-}
-
 // blank returns a new I420 picture of the renderer's size.
 func (r *renderer) blank() *image.YCbCr {
 	w, h, cw, ch := r.w, r.h, r.cw, r.ch

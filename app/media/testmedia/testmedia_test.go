@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/wav"
+	"github.com/pion/mediadevices/pkg/frame"
 	"github.com/pion/mediadevices/pkg/prop"
 	"github.com/pion/mediadevices/pkg/wave"
 )
@@ -80,36 +80,32 @@ func TestPatternsDifferMoveAndAreStamped(t *testing.T) {
 // io.EOF when closed.
 func TestCameraDriver(t *testing.T) {
 	c := newCamera(CameraAID)
-	if _, err := c.VideoRecord(prop.Media{}); !errors.Is(err, errNotOpen) {
+	if _, err := c.RecordRaw(prop.Media{}); !errors.Is(err, errNotOpen) {
 		t.Errorf("record before open: %v", err)
 	}
 	if err := c.Open(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := c.VideoRecord(prop.Media{Video: prop.Video{Width: 1280, Height: 720, FrameRate: 30}})
+	r, err := c.RecordRaw(prop.Media{Video: prop.Video{Width: 1280, Height: 720, FrameRate: 30}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
 	for i := 0; i < 10; i++ {
-		img, _, err := r.Read()
+		raw, err := r.Read()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 720 {
-			t.Fatalf("frame size %v", b)
+		if raw.Width != 1280 || raw.Height != 720 || raw.Format != frame.FormatI420 || len(raw.Data) != 1280*720*3/2 {
+			t.Fatalf("frame %dx%d %s of %d bytes", raw.Width, raw.Height, raw.Format, len(raw.Data))
 		}
-		pic, ok := img.(*captured.Picture)
-		if !ok {
-			t.Fatalf("frame %d is a %T, want *captured.Picture", i, img)
-		}
-		code, ok := stamp.Decode(pic.Y, 1280, 720, pic.YStride)
+		code, ok := stamp.Decode(raw.Data, 1280, 720, 1280)
 		if !ok || code.Seq != uint32(i) || code.Camera != CameraAID {
 			t.Fatalf("frame %d: stamp %+v ok=%v", i, code, ok)
 		}
 		// The stamp and the capture time are one clock reading.
-		if code.CapturedMS != pic.Captured.UnixMilli() {
-			t.Errorf("frame %d: stamp says %d ms, Captured %d ms", i, code.CapturedMS, pic.Captured.UnixMilli())
+		if code.CapturedMS != raw.Captured.UnixMilli() {
+			t.Errorf("frame %d: stamp says %d ms, Captured %d ms", i, code.CapturedMS, raw.Captured.UnixMilli())
 		}
 	}
 	// Ten frames at 30 fps need at least 9 intervals; no upper bound is
@@ -120,7 +116,7 @@ func TestCameraDriver(t *testing.T) {
 	if err := c.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := r.Read(); err != io.EOF {
+	if _, err := r.Read(); err != io.EOF {
 		t.Errorf("read after close: %v", err)
 	}
 	sizes := map[[2]int]bool{}

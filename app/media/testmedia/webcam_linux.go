@@ -214,8 +214,7 @@ func (d *uvcDevice) ReadFrame() ([]byte, error) {
 	case v4l2.MJPEG:
 		d.out, err = d.mjpeg(seq)
 	default:
-		d.gen.r.renderInto(d.img, seq)
-		d.stampOn(seq)
+		d.gen.frameInto(d.img, seq, d.captured)
 		d.out, err = yuv.I420ToYUYV(d.out, &frames.Frame{Width: d.mode.w, Height: d.mode.h, Y: d.img.Y, U: d.img.Cb, V: d.img.Cr})
 	}
 	return d.out, err
@@ -242,7 +241,7 @@ func (d *uvcDevice) mjpeg(seq uint32) ([]byte, error) {
 		d.loop[k] = pic
 		loops.Unlock()
 	}
-	d.stampOn(seq)
+	_ = stamp.Encode(d.img.Y, d.mode.w, d.mode.h, d.img.YStride, stamp.Code{Camera: d.id, Seq: seq, CapturedMS: d.captured.UnixMilli()})
 	band := (stamp.Height(d.mode.w) + 7) / 8 * 8
 	top, scratch, err := encode422(d.img.SubImage(image.Rect(0, 0, d.mode.w, band)).(*image.YCbCr), webcamQuality, d.scratch)
 	d.scratch = scratch
@@ -250,11 +249,6 @@ func (d *uvcDevice) mjpeg(seq uint32) ([]byte, error) {
 		return nil, err
 	}
 	return splice(d.out, pic.head, top.rows, pic.rows), nil
-}
-
-// stampOn stamps frame seq, captured now, on the rendered picture.
-func (d *uvcDevice) stampOn(seq uint32) {
-	_ = stamp.Encode(d.img.Y, d.mode.w, d.mode.h, d.img.YStride, stamp.Code{Camera: d.id, Seq: seq, CapturedMS: d.captured.UnixMilli()})
 }
 
 // StopStreaming implements v4l2.Device.
