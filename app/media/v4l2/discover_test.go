@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/blackjack/webcam"
+	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/frame"
 )
@@ -76,6 +77,10 @@ func TestDiscover(t *testing.T) {
 			got[d.Info().Label] = d.Info()
 			if _, ok := Lookup(d); !ok {
 				t.Fatalf("round %d: no Camera behind %q", round, d.Info().Label)
+			}
+			// Why Lookup exists: the manager's wrapper hides RecordRaw.
+			if _, ok := d.(captured.Recorder); ok {
+				t.Fatalf("the manager's driver is a captured.Recorder now; Lookup is not needed")
 			}
 		}
 		want := map[string]driver.Info{
