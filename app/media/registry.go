@@ -9,9 +9,9 @@ import (
 )
 
 // registry remembers the devices Parley registers itself (the test
-// devices), because re-discovering cameras with mediadevices' driver
-// (camera.Initialize) deletes every registered video driver, theirs
-// included, and they must come back.
+// devices), because re-discovering cameras (discoverCameras: Parley's
+// V4L2 driver, or mediadevices' on macOS and Windows) deletes every
+// registered video driver, theirs included, and they must come back.
 //
 // mu serialises everything that changes a driver's state: listing (which
 // opens closed drivers to ask for their formats), opening, closing and

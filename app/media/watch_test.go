@@ -18,8 +18,8 @@ func (stillCamera) VideoRecord(prop.Media) (video.Reader, error) {
 	return nil, ErrDeviceFailed
 }
 
-// Camera re-discovery (mediadevices' camera.Initialize) deletes every
-// video driver; virtual devices come back, once each.
+// Camera re-discovery (discoverCameras) deletes every video driver;
+// virtual devices come back, once each.
 func TestRediscoveryKeepsVirtualDevices(t *testing.T) {
 	const name = "Parley Watch Test Camera"
 	if err := RegisterVirtual(stillCamera{}, driver.Info{Label: name, Name: name, DeviceType: driver.Camera}); err != nil {

@@ -117,15 +117,15 @@ func TestWebcamFramesThroughCapture(t *testing.T) {
 // USB packet does.
 type damaging struct{ *uvcDevice }
 
-func (d damaging) ReadFrame() ([]byte, error) {
+func (d damaging) GetFrame() ([]byte, uint32, error) {
 	d.mu.Lock()
 	seq := d.seq
 	d.mu.Unlock()
-	b, err := d.uvcDevice.ReadFrame()
+	b, i, err := d.uvcDevice.GetFrame()
 	if err == nil && seq%3 == 2 {
 		b = b[:len(b)*2/3]
 	}
-	return b, err
+	return b, i, err
 }
 
 // A damaged frame is skipped and counted, and the picture goes on with

@@ -89,7 +89,7 @@ type uvcDevice struct {
 	img       *image.YCbCr // the picture being rendered, reused
 	loop      []jpegFrame
 	scratch   []byte // chroma for the encoder
-	out       []byte // the frame ReadFrame returns, reused as a driver's buffer is
+	out       []byte // the frame GetFrame returns, reused as a driver's buffer is
 	closed    bool
 	streaming bool
 }
@@ -199,9 +199,19 @@ func (d *uvcDevice) WaitForFrame(uint32) error {
 	return nil
 }
 
-// ReadFrame implements v4l2.Device: the frame that WaitForFrame said was
-// due, in the streaming format, in a buffer reused by the next call.
-func (d *uvcDevice) ReadFrame() ([]byte, error) {
+// GetFrame implements v4l2.Device: the frame that WaitForFrame said was
+// due, in the streaming format, in the camera's one buffer (index 0),
+// which the next call reuses.
+func (d *uvcDevice) GetFrame() ([]byte, uint32, error) {
+	b, err := d.frame()
+	return b, 0, err
+}
+
+// ReleaseFrame implements v4l2.Device: the one buffer is always free.
+func (d *uvcDevice) ReleaseFrame(uint32) error { return nil }
+
+// frame makes the frame that WaitForFrame said was due.
+func (d *uvcDevice) frame() ([]byte, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.streaming {
@@ -292,7 +302,7 @@ func WebcamFrame(camera uint8, format webcam.PixelFormat, w, h int, seq uint32, 
 	}
 	defer d.Close()
 	d.seq, d.captured = seq, at
-	b, err := d.ReadFrame()
+	b, err := d.frame()
 	return append([]byte(nil), b...), err
 }
 

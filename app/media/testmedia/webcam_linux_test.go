@@ -43,7 +43,7 @@ func next(t *testing.T, d *uvcDevice) []byte {
 	if err := d.WaitForFrame(5); err != nil {
 		t.Fatal(err)
 	}
-	b, err := d.ReadFrame()
+	b, _, err := d.GetFrame()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestWebcamSendsRealMJPEG(t *testing.T) {
 			var buf []byte
 			for seq := uint32(0); seq < webcamLoop+3; seq++ {
 				if seq%webcamLoop > 2 { // only the loop's start and its repeat are checked, in real time
-					if _, err := d.ReadFrame(); err != nil {
+					if _, _, err := d.GetFrame(); err != nil {
 						t.Fatal(err)
 					}
 					continue

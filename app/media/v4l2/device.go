@@ -25,9 +25,13 @@ type Device interface {
 	// queue that is not streaming). It also returns at once when called
 	// after StopStreaming.
 	WaitForFrame(timeout uint32) error
-	// ReadFrame returns the ready frame; the bytes are the device's
-	// buffer, valid until the next call. An empty frame is possible.
-	ReadFrame() ([]byte, error)
+	// GetFrame dequeues the ready frame: the bytes are the device's
+	// buffer, the kernel's to refill once ReleaseFrame gives back its
+	// index, so the driver copies them first (webcam.ReadFrame gives the
+	// buffer back before the caller has read it, and a late reader could
+	// copy a frame half overwritten). An empty frame is possible.
+	GetFrame() ([]byte, uint32, error)
+	ReleaseFrame(index uint32) error
 	StopStreaming() error
 	Close() error
 }

@@ -136,15 +136,17 @@ func (d *fakeDevice) WaitForFrame(timeout uint32) error {
 	}
 }
 
-func (d *fakeDevice) ReadFrame() ([]byte, error) {
+func (d *fakeDevice) GetFrame() ([]byte, uint32, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if !d.streaming {
-		return nil, syscall.EINVAL
+		return nil, 0, syscall.EINVAL
 	}
 	d.buf = append(d.buf[:0], d.pending...)
-	return d.buf, nil
+	return d.buf, 0, nil
 }
+
+func (d *fakeDevice) ReleaseFrame(uint32) error { return nil }
 
 func (d *fakeDevice) StopStreaming() error {
 	d.mu.Lock()
