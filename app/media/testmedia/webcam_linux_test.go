@@ -4,6 +4,7 @@ package testmedia
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -144,5 +145,35 @@ func TestWebcamModes(t *testing.T) {
 	}
 	if _, _, _, err := d.SetImageFormat(v4l2.NV12, 640, 480); err == nil {
 		t.Fatal("a format the camera lacks was accepted")
+	}
+}
+
+// BenchmarkWebcam is what a webcam-like camera spends per frame once its
+// loop is encoded (render, stamp, the stamp rows' JPEG, splice; or YUYV
+// packing): what --fake-webcam costs the machine beyond a real webcam.
+func BenchmarkWebcam(b *testing.B) {
+	for _, m := range webcamModes {
+		name := fmt.Sprintf("%s-%dx%d", map[webcam.PixelFormat]string{v4l2.MJPEG: "mjpeg", v4l2.YUYV: "yuyv"}[m.format], m.w, m.h)
+		b.Run(name, func(b *testing.B) {
+			d := newUVCDevice(CameraAID, false)
+			if _, _, _, err := d.SetImageFormat(m.format, uint32(m.w), uint32(m.h)); err != nil {
+				b.Fatal(err)
+			}
+			if err := d.StartStreaming(); err != nil {
+				b.Fatal(err)
+			}
+			defer d.Close()
+			for range webcamLoop { // the loop's first pass encodes whole pictures
+				if _, err := d.frame(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			for b.Loop() {
+				if _, err := d.frame(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/frame")
+		})
 	}
 }
