@@ -1,0 +1,5 @@
+//go:build !linux
+
+package threadprio
+
+func raise(int) bool { return false }
