@@ -55,17 +55,54 @@ navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720, frameRa
 }, (err) => fetch('/done', { method: 'POST', body: JSON.stringify({ error: String(err) }) }));
 </script>`;
 
+/** The process groups started and not yet stopped: a dying script kills them. */
+const running = new Set();
+process.on('exit', () => {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+});
+
 /**
- * Kills proc (SIGTERM, then SIGKILL after 5 s) and waits for it.
+ * Whether any process of the group led by pid is left.
+ * @param {number} pid
+ */
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Ends proc and every process of its group (it was spawned detached, so
+ * it leads one: Chromium's and WebKit's helpers are in it), SIGTERM first
+ * and SIGKILL after 5 s, and waits until none is left: they write to the
+ * profile or settings folder until they exit.
  * @param {import('node:child_process').ChildProcess} proc
  */
 async function stop(proc) {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = once(proc, 'exit');
-  proc.kill('SIGTERM');
-  const t = setTimeout(() => proc.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
+  const pid = /** @type {number} */ (proc.pid);
+  running.delete(pid);
+  const signal = (/** @type {NodeJS.Signals} */ sig) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      // the group is gone
+    }
+  };
+  signal('SIGTERM');
+  const deadline = Date.now() + 5000;
+  while (groupAlive(pid)) {
+    if (Date.now() > deadline) signal('SIGKILL');
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /**
@@ -121,7 +158,8 @@ async function main() {
       const env = { ...process.env, DISPLAY: x.display, XDG_CONFIG_HOME: home, NO_AT_BRIDGE: '1', devserver: `127.0.0.1:${await freePort()}`, assetdir: path.join(repoRoot, 'frontend') };
       output = '';
       const t0 = Date.now();
-      const proc = spawn(bin, ['--fake-webcam', '--no-discovery', '--server', cfg.ws, '--report-json', reports], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(bin, ['--fake-webcam', '--no-discovery', '--server', cfg.ws, '--report-json', reports], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      running.add(proc.pid);
       proc.stdout?.on('data', (d) => (output += d));
       proc.stderr?.on('data', (d) => (output += d));
       try {
@@ -135,7 +173,7 @@ async function main() {
         return at.startedAt - t0;
       } finally {
         await stop(proc);
-        rmSync(home, { recursive: true, force: true });
+        rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       }
     };
     /**
@@ -150,7 +188,8 @@ async function main() {
         '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${cfg.mjpeg}`, '--window-size=800,600', ...(headless ? ['--headless'] : []), url];
       output = '';
       const t0 = Date.now();
-      const proc = spawn(cfg.chromium, args, { env: { ...process.env, DISPLAY: x.display }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const proc = spawn(cfg.chromium, args, { env: { ...process.env, DISPLAY: x.display }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      running.add(proc.pid);
       proc.stdout?.on('data', (d) => (output += d));
       proc.stderr?.on('data', (d) => (output += d));
       try {
@@ -161,7 +200,9 @@ async function main() {
         return r.at - t0;
       } finally {
         await stop(proc);
-        rmSync(profile, { recursive: true, force: true });
+        // Chromium's helper processes may still write to the profile for
+        // a moment after the browser process has exited.
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       }
     };
     const apps = [['desktop', () => desktop(cfg.window)], ['chromium', () => browser(false)], ['chromium-headless', () => browser(true)]];

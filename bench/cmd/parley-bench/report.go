@@ -198,8 +198,8 @@ func webcamMarkdown(w func(string, ...any), c *WebcamResults) {
 		w("\n### CPU in case (d)'s 720p call (cores over 30 s; goal with MJPEG on both sides: desktop ≤ 0.8 × Chromium peer)\n\n")
 		w("| Cameras | desktop (Go + WebKit) | Go | WebKit | Chromium peer (all its processes) | desktop / Chromium | window drew the peer's video | its stamps' age, p50 ms | the peer sent, at the end | desktop's video presented by the peer |\n|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, x := range c.CPU {
-			w("| %s | %.2f | %.2f | %.2f | %.2f | %s | %s at %.1f fps | %s | %s at %.1f fps | %.1f fps |\n", x.Cameras, x.DeskCores, x.GoCores, x.WebKitCores, x.PeerCores, ratio(x.DeskCores, x.PeerCores),
-				x.WindowDrawn, x.WindowFPS, f0(x.WindowStampMs), x.PeerSent, x.PeerSentFPS, x.ToChromiumFPS)
+			w("| %s | %.2f | %.2f | %.2f | %.2f | %s | %s at %.1f fps | %s | %s at %.1f fps | %d px wide at %.1f fps |\n", x.Cameras, x.DeskCores, x.GoCores, x.WebKitCores, x.PeerCores, ratio(x.DeskCores, x.PeerCores),
+				x.WindowDrawn, x.WindowFPS, f0(x.WindowStampMs), x.PeerSent, x.PeerSentFPS, x.ToChromiumWidth, x.ToChromiumFPS)
 		}
 		w("\nThe .mjpeg file's stamps were written when the file was: the age of those in the window's pictures (seconds, growing) shows the window draws the file, and is no latency.\n")
 	}

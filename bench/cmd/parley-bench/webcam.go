@@ -52,8 +52,10 @@ type CallCPU struct {
 	WindowStampMs float64 `json:"windowStampMs"`
 	PeerSent      string  `json:"peerSent"`
 	PeerSentFPS   float64 `json:"peerSentFps"`
-	// ToChromiumFPS is the desktop's video as the peer presented it.
-	ToChromiumFPS float64 `json:"toChromiumFps"`
+	// The desktop's video as the peer presented it: its last width and
+	// stamped frames per second.
+	ToChromiumWidth int     `json:"toChromiumWidth"`
+	ToChromiumFPS   float64 `json:"toChromiumFps"`
 }
 
 // LoadRow is one direction of a call, quiet and with a busy loop pinned
@@ -98,7 +100,7 @@ func framePairs(rows []CodecRow) []FramePair {
 func callCPU(cameras string, o desktopOut) CallCPU {
 	return CallCPU{Cameras: cameras, DeskCores: o.desk.goProc + o.desk.webkit, GoCores: o.desk.goProc, WebKitCores: o.desk.webkit, PeerCores: o.desk.peer,
 		WindowDrawn: strings.Join(o.windowSizes, ", "), WindowFPS: o.window.FPS, WindowStampMs: o.window.MS.Median,
-		PeerSent: fmt.Sprintf("%d px wide (limited by: %s)", o.peerSend.Width, o.peerSend.Limit), PeerSentFPS: o.peerSend.FPS, ToChromiumFPS: o.toChromium.FPS}
+		PeerSent: fmt.Sprintf("%d px wide (limited by: %s)", o.peerSend.Width, o.peerSend.Limit), PeerSentFPS: o.peerSend.FPS, ToChromiumWidth: o.toChromium.Width, ToChromiumFPS: o.toChromium.FPS}
 }
 
 // hog is a busy loop at normal priority pinned to CPU 0 (taskset), the
