@@ -37,7 +37,9 @@
  * file's stamps are fixed when it is written, so the window's latency for
  * the peer's pictures is meaningless then; the result's peerSend (what the
  * peer's RTCPeerConnection sends) and the window's reports show that the
- * file is what arrives.
+ * file is what arrives. cfg.maintainResolution sets the peer's video
+ * sender's degradationPreference to "maintain-resolution" once the long
+ * call flows.
  *
  * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"clockSkew":0.002,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
@@ -243,6 +245,20 @@ async function main() {
     }
 
     const d = await place();
+    if (cfg.maintainResolution) {
+      // Chromium's sender keeps its camera's resolution and gives up
+      // frame rate or quality instead, so that it encodes what the desktop
+      // encodes (by default it scales down when its bandwidth estimate is
+      // short of what the picture needs).
+      await peer.evaluate(async () => {
+        for (const s of /** @type {any} */ (window).parley.pc.getSenders()) {
+          if (s.track?.kind !== 'video') continue;
+          const p = s.getParameters();
+          p.degradationPreference = 'maintain-resolution';
+          await s.setParameters(p);
+        }
+      });
+    }
     emit({ event: 'flowing' });
     // The window's reports from warmup on (each covers the 5 s before it).
     await new Promise((r) => setTimeout(r, cfg.warmup + 5000));

@@ -35,6 +35,7 @@ type desktopOut struct {
 	desk        deskCPU
 	window      BridgeRow
 	windowSizes []string // the sizes the window drew the peer's video at
+	peerWidth   int      // the last width of the desktop's video the peer presented
 	peerSend    peerSend
 	toChromium  pageResult
 }
@@ -61,6 +62,9 @@ type deskCall struct {
 	// stamped says whether Chromium→desktop latency is meaningful: false
 	// with the file, whose stamps are fixed when it is written.
 	stamped bool
+	// maintainResolution has the peer's sender keep its resolution
+	// (degradationPreference) rather than scale down.
+	maintainResolution bool
 }
 
 // desktopMissing says why case (d) cannot run here, or "" when it can.
@@ -93,6 +97,9 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan, how deskC
 	}
 	if how.mjpeg != "" {
 		c["mjpeg"] = how.mjpeg
+	}
+	if how.maintainResolution {
+		c["maintainResolution"] = true
 	}
 	cfg, err := json.Marshal(c)
 	if err != nil {
@@ -168,7 +175,7 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan, how deskC
 	if w, h, _ := settings.Size(p.Size); w != p.Width || h != p.Height {
 		where = fmt.Sprintf("presented; the desktop's camera is %d×%d, its settings' %s", w, h, p.Size)
 	}
-	out.toChromium, out.peerSend = result.ToChromium, result.PeerSend
+	out.toChromium, out.peerSend, out.peerWidth = result.ToChromium, result.PeerSend, result.PeerWidth
 	reps := windowReports(result.WindowReports, "remote")
 	if len(reps) == 0 {
 		return out, errors.New("desktop.mjs: the window reported no remote drawing during the call")

@@ -263,6 +263,17 @@ func (p benchPlan) mjpegCall(ctx context.Context, e *env, res *Results, cp callP
 		return
 	}
 	res.Webcam.CPU = append(res.Webcam.CPU, callCPU("MJPEG webcam (--fake-webcam, Webcam A) ↔ Chromium playing an .mjpeg file", out))
+	// The test pictures need more bits than Chromium's bandwidth estimate
+	// allows in the first minute, so Chromium sends them scaled down
+	// (320 or 640 wide) and encodes far less than the desktop: once more
+	// with Chromium holding 1280×720, to compare the same work.
+	step("case (d), MJPEG, the peer's sender keeping its resolution: one call of %s at %s", cp.Hold, cp.Size)
+	out, err = measureDesktop(ctx, e, 0, cp, deskCall{mjpeg: file, maintainResolution: true})
+	if err != nil {
+		fail("case (d) MJPEG, maintain-resolution, at "+cp.Size, err)
+		return
+	}
+	res.Webcam.CPU = append(res.Webcam.CPU, callCPU("the same, Chromium's sender keeping 1280×720 (degradationPreference maintain-resolution)", out))
 }
 
 // webcamRest is the webcam section's cold start and calls under load.

@@ -100,7 +100,7 @@ func framePairs(rows []CodecRow) []FramePair {
 func callCPU(cameras string, o desktopOut) CallCPU {
 	return CallCPU{Cameras: cameras, DeskCores: o.desk.goProc + o.desk.webkit, GoCores: o.desk.goProc, WebKitCores: o.desk.webkit, PeerCores: o.desk.peer,
 		WindowDrawn: strings.Join(o.windowSizes, ", "), WindowFPS: o.window.FPS, WindowStampMs: o.window.MS.Median,
-		PeerSent: fmt.Sprintf("%d px wide (limited by: %s)", o.peerSend.Width, o.peerSend.Limit), PeerSentFPS: o.peerSend.FPS, ToChromiumWidth: o.toChromium.Width, ToChromiumFPS: o.toChromium.FPS}
+		PeerSent: fmt.Sprintf("%d px wide (limited by: %s)", o.peerSend.Width, o.peerSend.Limit), PeerSentFPS: o.peerSend.FPS, ToChromiumWidth: o.peerWidth, ToChromiumFPS: o.toChromium.FPS}
 }
 
 // hog is a busy loop at normal priority pinned to CPU 0 (taskset), the
