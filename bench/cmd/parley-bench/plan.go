@@ -37,8 +37,9 @@ type benchPlan struct {
 	webcamOnly bool
 }
 
-// fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
-// 30 s of CPU sampling and waits up to 40 s for Chromium's resolution ramp.
+// fullPlan is make bench: about 21 minutes on 2 cores, 6 of them the webcam
+// section (docs/benchmarks.md). The 720p call holds 30 s of CPU sampling
+// and waits up to 40 s for Chromium's resolution ramp.
 func fullPlan(runs int) benchPlan {
 	return benchPlan{
 		setupRuns: runs,
