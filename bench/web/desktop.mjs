@@ -4,6 +4,7 @@
  * real WebKitGTK window on Xvfb) calls a Chromium page of Parley's browser
  * client. Prints JSON lines for bench/cmd/parley-bench:
  *
+ *   {"event":"peer","pid":N}             the Chromium peer's browser process (CPU is sampled per side)
  *   {"event":"ready"}
  *   {"event":"setup","ms":N,"peerMs":M} one per short call: click → first frame drawn by
  *                                       the desktop's window (ms) and shown by the peer (peerMs)
@@ -29,9 +30,20 @@
  * cfg.width×cfg.height, on the test cameras' clock (cfg.clockSkew; see
  * probe.mjs). runs may be 0: then only the long call.
  *
+ * With cfg.mjpeg (a file path), both cameras send MJPEG: the desktop runs
+ * with --fake-webcam (cfg.settings names the webcam-like camera), and the
+ * peer's camera is Chromium's fake capture playing that .mjpeg file
+ * (--use-file-for-fake-video-capture) instead of the stamped canvas. The
+ * file's stamps are fixed when it is written, so the window's latency for
+ * the peer's pictures is meaningless then; the result's peerSend (what the
+ * peer's RTCPeerConnection sends) and the window's reports show that the
+ * file is what arrives. cfg.maintainResolution sets the peer's video
+ * sender's degradationPreference to "maintain-resolution" once the long
+ * call flows.
+ *
  * Usage: node desktop.mjs '{"ws":…,"http":…,"runs":5,"settings":{…},"width":1280,"height":720,"clockSkew":0.002,"hold":30000,"fullResWait":40000,"warmup":2000,"timeout":30000}'
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +76,55 @@ function deskProbe() {
     },
     true,
   );
+}
+
+/**
+ * The processes whose parent is this script.
+ * @returns {Set<number>}
+ */
+function children() {
+  const out = new Set();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      // The parent pid is the 2nd field after the command, which is in parentheses.
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid) out.add(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * What the page's RTCPeerConnection sends: the width of its video,
+ * frames encoded per second over the last second, and what limits its
+ * quality (getStats' qualityLimitationReason: "cpu", "bandwidth"...).
+ * @param {import('playwright-core').Page} page
+ */
+function sending(page) {
+  return page.evaluate(async () => {
+    const pc = /** @type {any} */ (window).parley?.pc;
+    const read = async () => {
+      let width = 0;
+      let frames = 0;
+      let limit = '';
+      (await RTCPeerConnection.prototype.getStats.call(pc)).forEach((/** @type {any} */ s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') {
+          width = Math.max(width, s.frameWidth ?? 0);
+          frames += s.framesEncoded ?? 0;
+          limit = s.qualityLimitationReason ?? '';
+        }
+      });
+      return { width, frames, limit, at: performance.now() };
+    };
+    if (!pc) return { width: 0, fps: 0, limit: '' };
+    const a = await read();
+    await new Promise((r) => setTimeout(r, 1000));
+    const b = await read();
+    return { width: b.width, fps: ((b.frames - a.frames) * 1000) / (b.at - a.at), limit: b.limit };
+  });
 }
 
 /** How often the window's page reports (frontend/js/report.js). */
@@ -113,11 +174,16 @@ async function main() {
   try {
     desk = await startDesktop({
       display: x.display,
-      args: ['--fake-media', '--stamp-latency', '--report-json', reportFile, '--server', cfg.ws],
+      args: [cfg.mjpeg ? '--fake-webcam' : '--fake-media', '--stamp-latency', '--report-json', reportFile, '--server', cfg.ws],
       settings: cfg.settings,
     });
     browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
-    browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args }));
+    const before = children();
+    const peerArgs = cfg.mjpeg ? [...args, `--use-file-for-fake-video-capture=${cfg.mjpeg}`] : args;
+    browsers.push(await chromium.launch({ executablePath: cfg.chromium || '/usr/bin/chromium', headless: true, args: peerArgs }));
+    const peerPids = [...children()].filter((p) => !before.has(p));
+    if (peerPids.length !== 1) throw new Error(`expected one new browser process for the peer, found ${peerPids.length}`);
+    emit({ event: 'peer', pid: peerPids[0] });
     const uiCtx = await browsers[0].newContext({ viewport: { width: 1200, height: 760 } });
     await uiCtx.addInitScript(`(${deskProbe.toString()})();`);
     // The instrument page gets a mock frame bridge: no frames, no cost.
@@ -135,7 +201,7 @@ async function main() {
     });
 
     const peerCtx = await browsers[1].newContext({ permissions: ['camera', 'microphone'] });
-    await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width, clockSkew: cfg.clockSkew }));
+    await peerCtx.addInitScript(peerScript({ width: cfg.width, height: cfg.height, fps: 30, camera: 31, fullWidth: cfg.width, clockSkew: cfg.clockSkew, realCamera: !!cfg.mjpeg }));
     const peer = await peerCtx.newPage();
     await peer.goto(cfg.http);
     await peer.fill('#login_name', 'dpeer');
@@ -179,6 +245,20 @@ async function main() {
     }
 
     const d = await place();
+    if (cfg.maintainResolution) {
+      // Chromium's sender keeps its camera's resolution and gives up
+      // frame rate or quality instead, so that it encodes what the desktop
+      // encodes (by default it scales down when its bandwidth estimate is
+      // short of what the picture needs).
+      await peer.evaluate(async () => {
+        for (const s of /** @type {any} */ (window).parley.pc.getSenders()) {
+          if (s.track?.kind !== 'video') continue;
+          const p = s.getParameters();
+          p.degradationPreference = 'maintain-resolution';
+          await s.setParameters(p);
+        }
+      });
+    }
     emit({ event: 'flowing' });
     // The window's reports from warmup on (each covers the 5 s before it).
     await new Promise((r) => setTimeout(r, cfg.warmup + 5000));
@@ -193,12 +273,14 @@ async function main() {
     }
     const u = await ui.evaluate(() => /** @type {any} */ (window).__desk);
     const p = await peer.evaluate(() => /** @type {any} */ (window).__bench);
+    const peerSend = await sending(peer);
     emit({
       event: 'result',
       windowReports: readReports(reportFile).slice(from),
       toChromium: splitLatencies(p.latencies, p.firstFrameAt + cfg.warmup, cfg.width),
       fullResS: p.fullResAt ? (p.fullResAt - u.clickAt) / 1000 : -1,
       peerWidth: p.width,
+      peerSend,
     });
     await hangUp();
   } finally {

@@ -35,6 +35,7 @@
  * @property {number} camera  the stamp's camera id
  * @property {number} fullWidth width at which the received video counts as full resolution
  * @property {number} clockSkew how much slower than fps the camera runs
+ * @property {boolean} [realCamera] use Chromium's fake capture device (say, an .mjpeg file) rather than the stamped canvas
  */
 
 /**
@@ -64,7 +65,9 @@ export function installProbe(cfg, stamp) {
   navigator.mediaDevices.getUserMedia = async (want) => {
     const stream = new MediaStream();
     if (want?.audio) for (const t of (await realGUM({ audio: true })).getAudioTracks()) stream.addTrack(t);
-    if (want?.video) stream.addTrack(stampedCamera());
+    // cfg.realCamera: Chromium's own fake device (a file played by
+    // --use-file-for-fake-video-capture) instead of the canvas camera.
+    if (want?.video) for (const t of cfg.realCamera ? (await realGUM({ video: want.video })).getVideoTracks() : [stampedCamera()]) stream.addTrack(t);
     return stream;
   };
 
@@ -169,14 +172,18 @@ export function installProbe(cfg, stamp) {
  * A probe's latency records from `from` on: every frame's latency, the
  * receiving Chromium's part of it (held), and the latencies of the frames
  * that came at full width (a Chromium sender starts small and takes
- * 20-40 s to reach 1280 wide, so most of its "720p" frames are not).
+ * 20-40 s to reach 1280 wide, so most of its "720p" frames are not), and
+ * the rate at which stamped frames were presented.
  * @param {number[][]} records [presented ms, latency ms, held ms (-1: unknown), width]
  * @param {number} from
  * @param {number} fullWidth
  */
 export function splitLatencies(records, from, fullWidth) {
   const rs = records.filter((l) => l[0] >= from);
+  const span = rs.length > 1 ? rs[rs.length - 1][0] - rs[0][0] : 0;
   return {
+    // Stamped frames presented per second, first to last.
+    fps: span > 0 ? ((rs.length - 1) * 1000) / span : 0,
     latencies: rs.map((l) => l[1]),
     held: rs.filter((l) => l[2] >= 0).map((l) => l[2]),
     fullWidth: rs.filter((l) => l[3] >= fullWidth).map((l) => l[1]),

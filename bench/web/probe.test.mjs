@@ -14,9 +14,11 @@ test('splitLatencies keeps frames from `from` on, splits out the held parts and 
     [1100, 63, 47, 1920],
   ];
   assert.deepEqual(splitLatencies(records, 1000, 1280), {
+    fps: 30, // 3 frame intervals in 100 ms
     latencies: [40, 42, 61, 63],
     held: [30, 45, 47],
     fullWidth: [61, 63],
   });
-  assert.deepEqual(splitLatencies(records, 2000, 1280), { latencies: [], held: [], fullWidth: [] });
+  assert.deepEqual(splitLatencies(records, 2000, 1280), { fps: 0, latencies: [], held: [], fullWidth: [] });
+  assert.equal(splitLatencies(records, 1100, 1280).fps, 0, 'one frame has no rate');
 });

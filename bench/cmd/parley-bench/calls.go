@@ -30,6 +30,9 @@ type callOut struct {
 	cpu     []CPURow
 	codec   []CodecRow
 	receive []ReceiveRow
+	// fps is the rate at which the receivers presented stamped frames
+	// (case (a): the mean of both pages).
+	fps float64
 }
 
 // sampleFrom starts sampling the process trees under pids for window and
@@ -98,6 +101,7 @@ func callChromium(ctx context.Context, env *env, p callPlan) (callOut, error) {
 	if p.FullResWait > 0 {
 		out.fullRes = append(out.fullRes, fullRes("Chromium→Chromium", caller.ClickAt, callee, p))
 	}
+	out.fps = (caller.FPS + callee.FPS) / 2
 	out.receive = append(out.receive, receiveRow(p.Size, "Chromium", callee))
 	if p.CPUWindow > 0 {
 		out.codec = append(out.codec,

@@ -56,6 +56,8 @@ type pageResult struct {
 	// FullWidth are the latencies of the frames that came at the call's
 	// full width.
 	FullWidth []float64 `json:"fullWidth"`
+	// FPS is the rate at which stamped frames were presented, after warmup.
+	FPS float64 `json:"fps"`
 	// Chromium's codec time per frame over the call's last seconds, and
 	// the width it was sending.
 	EncodeMsPerFrame float64 `json:"encodeMsPerFrame"`

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +28,43 @@ type desktopOut struct {
 	glass     []GlassRow
 	fullRes   []FullResRow
 	cpu       []CPURow
+	// The long call's figures for the webcam section: CPU of the desktop
+	// (Go + WebKit) and of the Chromium peer alone (all its processes),
+	// what the window drew of the peer's video and what the peer sent, and
+	// the desktop→Chromium direction as the peer presented it.
+	desk        deskCPU
+	window      BridgeRow
+	windowSizes []string // the sizes the window drew the peer's video at
+	peerWidth   int      // the last width of the desktop's video the peer presented
+	peerSend    peerSend
+	toChromium  pageResult
+}
+
+// deskCPU is case (d)'s CPU in cores by side; zero when not sampled.
+type deskCPU struct {
+	goProc, webkit, peer float64
+}
+
+// peerSend is what the Chromium peer's RTCPeerConnection sent at the end
+// of the long call: the width of its video, frames encoded per second, and
+// what limited its quality (getStats' qualityLimitationReason).
+type peerSend struct {
+	Width int     `json:"width"`
+	FPS   float64 `json:"fps"`
+	Limit string  `json:"limit"`
+}
+
+// deskCall is how case (d)'s long call is made.
+type deskCall struct {
+	// mjpeg, when set, is the .mjpeg file the peer's Chromium plays as its
+	// camera, and the desktop runs with the webcam-like MJPEG camera.
+	mjpeg string
+	// stamped says whether Chromium→desktop latency is meaningful: false
+	// with the file, whose stamps are fixed when it is written.
+	stamped bool
+	// maintainResolution has the peer's sender keep its resolution
+	// (degradationPreference) rather than scale down.
+	maintainResolution bool
 }
 
 // desktopMissing says why case (d) cannot run here, or "" when it can.
@@ -45,15 +83,25 @@ func desktopMissing(e *env) string {
 // then holds one call at p's size for latency and, as p asks, CPU sampling
 // and time to full resolution. The desktop's camera runs at the settings'
 // size of that name (854×480 for 480p: the app offers 16:9 sizes).
-func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopOut, error) {
+func measureDesktop(ctx context.Context, e *env, runs int, p callPlan, how deskCall) (desktopOut, error) {
 	var out desktopOut
 	// The app's first-start settings, at the call's size.
 	s := settings.Defaults()
 	s.Resolution = p.Size
-	cfg, err := json.Marshal(map[string]any{
+	if how.mjpeg != "" {
+		s.Camera = testmedia.WebcamA // MJPEG at 720p30
+	}
+	c := map[string]any{
 		"ws": e.signal.wsURL(), "http": e.signal.httpURL(), "chromium": e.chromium, "runs": runs, "settings": s,
 		"width": p.Width, "height": p.Height, "clockSkew": testmedia.ClockSkew, "hold": ms(p.Hold), "fullResWait": ms(p.FullResWait), "warmup": ms(p.Warmup), "timeout": 45000,
-	})
+	}
+	if how.mjpeg != "" {
+		c["mjpeg"] = how.mjpeg
+	}
+	if how.maintainResolution {
+		c["maintainResolution"] = true
+	}
+	cfg, err := json.Marshal(c)
 	if err != nil {
 		return out, err
 	}
@@ -71,13 +119,16 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		ToChromium pageResult `json:"toChromium"`
 		FullResS   float64    `json:"fullResS"`
 		PeerWidth  int        `json:"peerWidth"`
+		PeerSend   peerSend   `json:"peerSend"`
+		PID        int        `json:"pid"`
 		Text       string     `json:"text"`
 	}
 	lines, err := startLines(r)
 	if err != nil {
 		return out, err
 	}
-	var usage <-chan []procstat.Usage
+	var usage, peerUsage <-chan []procstat.Usage
+	peerPID := 0
 	var result *deskEvent
 	var runErr error
 	for line := range lines {
@@ -89,8 +140,13 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 		case "setup":
 			out.setup = append(out.setup, ev.MS)
 			out.peerSetup = append(out.peerSetup, ev.PeerMS)
+		case "peer":
+			peerPID = ev.PID
 		case "flowing":
 			usage = sampleFrom(ctx, p.CPUWindow, cmd.Process.Pid)
+			if peerPID > 0 {
+				peerUsage = sampleFrom(ctx, p.CPUWindow, peerPID)
+			}
 		case "result":
 			result = &ev
 		case "error":
@@ -100,6 +156,13 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 	if usage != nil {
 		if us, ok := <-usage; ok {
 			out.cpu = desktopCPU(us)
+			out.desk = sides(us)
+		}
+	}
+	if peerUsage != nil {
+		if us, ok := <-peerUsage; ok {
+			out.desk.peer = procstat.Total(us).CPU
+			out.cpu = append(out.cpu, CPURow{Case: "d", Process: "Chromium peer alone (all its processes)", CPU: out.desk.peer, RSSMiB: procstat.Total(us).MaxRSSMiB})
 		}
 	}
 	if err := errors.Join(runErr, r.wait()); err != nil {
@@ -112,13 +175,24 @@ func measureDesktop(ctx context.Context, e *env, runs int, p callPlan) (desktopO
 	if w, h, _ := settings.Size(p.Size); w != p.Width || h != p.Height {
 		where = fmt.Sprintf("presented; the desktop's camera is %d×%d, its settings' %s", w, h, p.Size)
 	}
-	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium.Latencies),
-		Held: optSummary(result.ToChromium.Held), Full: optSummary(result.ToChromium.FullWidth), Where: where})
+	out.toChromium, out.peerSend, out.peerWidth = result.ToChromium, result.PeerSend, result.PeerWidth
 	reps := windowReports(result.WindowReports, "remote")
 	if len(reps) == 0 {
 		return out, errors.New("desktop.mjs: the window reported no remote drawing during the call")
 	}
 	w := summarizeWindow(p.Size, reps)
+	out.window = w
+	for _, r := range reps {
+		if !slices.Contains(out.windowSizes, r.size) {
+			out.windowSizes = append(out.windowSizes, r.size)
+		}
+	}
+	if !how.stamped {
+		// The MJPEG case's figures go to the webcam section only.
+		return out, nil
+	}
+	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "desktop→Chromium", MS: stats.Summarize(result.ToChromium.Latencies),
+		Held: optSummary(result.ToChromium.Held), Full: optSummary(result.ToChromium.FullWidth), Where: where})
 	out.glass = append(out.glass, GlassRow{Size: p.Size, Case: "d", Direction: "Chromium→desktop (bridge included)", MS: w.MS,
 		Where: fmt.Sprintf("drawn in the WebKit window at %.1f fps; p50, p95: medians of its 5-s reports, min: best p50, max: worst p95", w.FPS)})
 	if p.FullResWait > 0 {
@@ -149,6 +223,21 @@ func startLines(r *chromiumRun) (<-chan []byte, error) {
 		scanLines(stdout, func(b []byte) { lines <- append([]byte(nil), b...) })
 	}()
 	return lines, nil
+}
+
+// sides sums the desktop's processes (its Go process, and WebKit's
+// helpers) out of case (d)'s usage.
+func sides(us []procstat.Usage) deskCPU {
+	var d deskCPU
+	for _, u := range us {
+		switch {
+		case strings.HasPrefix(u.Role, "parley"):
+			d.goProc += u.CPU
+		case strings.HasPrefix(u.Role, "WebKit"):
+			d.webkit += u.CPU
+		}
+	}
+	return d
 }
 
 // desktopCPU groups the sampled processes: the desktop app (its Go process

@@ -55,7 +55,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	root := fs.String("root", ".", "repository root")
 	out := fs.String("out", "bench/results/latest.json", "results file (relative to the root)")
 	chromiumPath := fs.String("chromium", "/usr/bin/chromium", "Chromium executable")
-	only := fs.String("only", "", `run one section alone: "sound", or "desktop" (case (d), the desktop app calling Chromium)`)
+	only := fs.String("only", "", `run one section alone: "sound", "desktop" (case (d), the desktop app calling Chromium), or "webcam" (issue 18: per-frame cost, the MJPEG call, cold start, under load)`)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -102,8 +102,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		plan.soundOnly = true
 	case "desktop":
 		plan.desktopOnly = true
+	case "webcam":
+		plan.webcamOnly = true
+		if !plan.webcam { // the smoke plan: a short pass of the section
+			plan.webcam, plan.coldRuns, plan.loadHold = true, 1, 10*time.Second
+		}
 	default:
-		fmt.Fprintf(stderr, "parley-bench: --only %q: the sections that run alone are sound and desktop\n", *only)
+		fmt.Fprintf(stderr, "parley-bench: --only %q: the sections that run alone are sound, desktop and webcam\n", *only)
 		return 2
 	}
 	plan.execute(ctx, e, res)

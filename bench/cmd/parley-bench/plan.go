@@ -26,10 +26,20 @@ type benchPlan struct {
 	soundOnly bool
 	// desktopOnly skips every section but case (d) (--only desktop).
 	desktopOnly bool
+	// webcam adds case (d)'s MJPEG call (both cameras MJPEG), cold start
+	// (coldRuns per app) and the calls under load (each held loadHold).
+	webcam   bool
+	coldRuns int
+	loadHold time.Duration
+	// webcamOnly runs the webcam section alone (--only webcam): per-frame
+	// cost, case (d)'s 720p call without setup runs, the MJPEG call, cold
+	// start and under load.
+	webcamOnly bool
 }
 
-// fullPlan is make bench: under 15 minutes on 2 cores. The 720p call holds
-// 30 s of CPU sampling and waits up to 40 s for Chromium's resolution ramp.
+// fullPlan is make bench: about 21 minutes on 2 cores, 6 of them the webcam
+// section (docs/benchmarks.md). The 720p call holds 30 s of CPU sampling
+// and waits up to 40 s for Chromium's resolution ramp.
 func fullPlan(runs int) benchPlan {
 	return benchPlan{
 		setupRuns: runs,
@@ -44,6 +54,9 @@ func fullPlan(runs int) benchPlan {
 		bridgeTime:     31 * time.Second,
 		desktop:        true,
 		sound:          fullSoundPlan(),
+		webcam:         true,
+		coldRuns:       7,
+		loadHold:       25 * time.Second,
 	}
 }
 
@@ -71,6 +84,15 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 	if p.soundOnly {
 		p.sound.execute(ctx, e, res, fail, step)
 		return
+	}
+	if p.webcam {
+		res.Webcam = &WebcamResults{}
+	}
+	if p.webcamOnly {
+		p.setupRuns = 0
+		p.calls = p.calls[len(p.calls)-1:]
+		p.desktopOnly = true
+		p.perFrame(ctx, e, res, fail, step)
 	}
 
 	setups := map[string][]float64{}
@@ -112,7 +134,7 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 				runs = p.setupRuns
 			}
 			step("case (d): desktop app on Xvfb calls Chromium, %d short calls and one of %s at %s", runs, cp.Hold, cp.Size)
-			out, err := measureDesktop(ctx, e, runs, cp)
+			out, err := measureDesktop(ctx, e, runs, cp, deskCall{stamped: true})
 			if len(out.setup) > 0 {
 				setups["d"] = out.setup
 				setups["d-peer"] = out.peerSetup
@@ -123,7 +145,17 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 			res.Glass = append(res.Glass, out.glass...)
 			res.FullRes = append(res.FullRes, out.fullRes...)
 			res.CPU = append(res.CPU, out.cpu...)
+			if err == nil && cp.CPUWindow > 0 && p.webcam {
+				res.Webcam.CPU = append(res.Webcam.CPU, callCPU("test camera (I420, --fake-media) ↔ Chromium's canvas camera", out))
+			}
 		}
+		if last := p.calls[len(p.calls)-1]; p.webcam {
+			p.mjpegCall(ctx, e, res, last, fail, step)
+		}
+	}
+	if p.webcamOnly {
+		p.webcamRest(ctx, e, res, fail, step)
+		return
 	}
 	if p.desktopOnly {
 		return
@@ -152,6 +184,7 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 	}
 	res.Skipped = append(res.Skipped, Skip{What: "time to full resolution Parley→Parley", Why: "the headless binary reports only its last received size; the Parley→Chromium figure covers Parley's sender"})
 
+	p.perFrame(ctx, e, res, fail, step)
 	for _, b := range []struct{ pkg, pattern string }{
 		{"./app/media/vp8", "Encode$/parley/.*/cpu-used=-12/"},
 		{"./app/media/vp8", "Decode$"},
@@ -175,6 +208,12 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 
 	p.sound.execute(ctx, e, res, fail, step)
 
+	if p.webcam {
+		p.webcamRest(ctx, e, res, fail, step)
+	} else {
+		res.Skipped = append(res.Skipped, Skip{What: "webcam: the MJPEG call, cold start and under load", Why: "not part of this plan (make bench runs them)"})
+	}
+
 	if why := windowMissing(e); why != "" {
 		res.Skipped = append(res.Skipped, Skip{What: "frame bridge in the real window", Why: why})
 		return
@@ -188,4 +227,77 @@ func (p benchPlan) execute(ctx context.Context, e *env, res *Results) {
 		}
 		res.Bridge = append(res.Bridge, row)
 	}
+}
+
+// perFrame is the webcam section's per-frame cost: each input format to
+// I420, Parley's path and mediadevices' before it, as pairs.
+func (p benchPlan) perFrame(ctx context.Context, e *env, res *Results, fail func(string, error), step func(string, ...any)) {
+	step("go test -bench WebcamFrame$ ./app/media")
+	rows, err := goBench(ctx, e, "./app/media", "WebcamFrame$", p.codecBenchtime)
+	if err != nil {
+		fail("webcam frame benchmark", err)
+		return
+	}
+	if res.Webcam == nil {
+		res.Webcam = &WebcamResults{}
+	}
+	res.Webcam.PerFrame = framePairs(rows)
+	if len(res.Webcam.PerFrame) == 0 {
+		fail("webcam frame benchmark", fmt.Errorf("no parley/mediadevices pairs in %d rows", len(rows)))
+	}
+}
+
+// mjpegCall is case (d)'s long call at cp with MJPEG on both sides: the
+// desktop's webcam-like camera and the .mjpeg file Chromium plays. It is
+// held as long as the call with the test cameras, so that what the peer
+// sends at the end compares.
+func (p benchPlan) mjpegCall(ctx context.Context, e *env, res *Results, cp callPlan, fail func(string, error), step func(string, ...any)) {
+	file, err := mjpegFile(e)
+	if err != nil {
+		fail("the peer's .mjpeg camera file", err)
+		return
+	}
+	step("case (d), MJPEG: desktop with --fake-webcam calls Chromium playing an .mjpeg file, one call of %s at %s", cp.Hold, cp.Size)
+	out, err := measureDesktop(ctx, e, 0, cp, deskCall{mjpeg: file})
+	if err != nil {
+		fail("case (d) MJPEG at "+cp.Size, err)
+		return
+	}
+	res.Webcam.CPU = append(res.Webcam.CPU, callCPU("MJPEG webcam (--fake-webcam, Webcam A) ↔ Chromium playing an .mjpeg file", out))
+	// The test pictures need more bits than Chromium's bandwidth estimate
+	// allows in the first minute, so Chromium sends them scaled down
+	// (320 or 640 wide) and encodes far less than the desktop: once more
+	// with Chromium holding 1280×720, to compare the same work.
+	step("case (d), MJPEG, the peer's sender keeping its resolution: one call of %s at %s", cp.Hold, cp.Size)
+	out, err = measureDesktop(ctx, e, 0, cp, deskCall{mjpeg: file, maintainResolution: true})
+	if err != nil {
+		fail("case (d) MJPEG, maintain-resolution, at "+cp.Size, err)
+		return
+	}
+	res.Webcam.CPU = append(res.Webcam.CPU, callCPU("the same, Chromium's sender keeping 1280×720 (degradationPreference maintain-resolution)", out))
+}
+
+// webcamRest is the webcam section's cold start and calls under load.
+func (p benchPlan) webcamRest(ctx context.Context, e *env, res *Results, fail func(string, error), step func(string, ...any)) {
+	if why := desktopMissing(e); why != "" {
+		res.Skipped = append(res.Skipped, Skip{What: "webcam: cold start and under load", Why: why})
+		return
+	}
+	if windowMissing(e) != "" {
+		res.Skipped = append(res.Skipped, Skip{What: "webcam: cold start", Why: windowMissing(e)})
+	} else if file, err := mjpegFile(e); err != nil {
+		fail("the .mjpeg camera file", err)
+	} else {
+		step("cold start: desktop app and Chromium, launch → own camera on screen, %d runs each, interleaved", p.coldRuns)
+		cs, err := measureColdStart(ctx, e, file, p.coldRuns)
+		if err != nil {
+			fail("cold start", err)
+		}
+		res.Webcam.ColdStart = cs
+	}
+	rows, err := measureLoad(ctx, e, p.loadHold, step)
+	if err != nil {
+		fail("under load", err)
+	}
+	res.Webcam.Load = rows
 }

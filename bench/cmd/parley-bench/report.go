@@ -125,6 +125,10 @@ func markdown(r *Results) string {
 		soundMarkdown(w, r.Sound)
 	}
 
+	if r.Webcam != nil {
+		webcamMarkdown(w, r.Webcam)
+	}
+
 	if len(r.Skipped) > 0 {
 		w("\n## Skipped\n\n")
 		for _, s := range r.Skipped {
@@ -176,4 +180,55 @@ func fnum(x float64, prec int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.*f", prec, x)
+}
+
+// webcamMarkdown renders issue 18's section: per-frame cost before/after,
+// the MJPEG call's CPU against its Chromium peer, cold start and losses
+// under a CPU hog.
+func webcamMarkdown(w func(string, ...any), c *WebcamResults) {
+	w("\n## Webcam frames (issue 18)\n")
+	if len(c.PerFrame) > 0 {
+		w("\n### Per frame: a webcam's frame to I420 (ms; go test -bench WebcamFrame$ ./app/media; goal MJPEG 720p ≤ 3 ms)\n\n")
+		w("| Input | Parley (libjpeg-turbo, libyuv) | before (mediadevices) | before / Parley |\n|---|---|---|---|\n")
+		for _, p := range c.PerFrame {
+			w("| %s | %s | %s | %s |\n", p.Name, f2(p.ParleyMs), f2(p.BeforeMs), ratio(p.BeforeMs, p.ParleyMs))
+		}
+	}
+	if len(c.CPU) > 0 {
+		w("\n### CPU in case (d)'s 720p call (cores over 30 s; goal with MJPEG on both sides: desktop ≤ 0.8 × Chromium peer)\n\n")
+		w("| Cameras | desktop (Go + WebKit) | Go | WebKit | Chromium peer (all its processes) | desktop / Chromium | window drew the peer's video | its stamps' age, p50 ms | the peer sent, at the end | desktop's video presented by the peer |\n|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, x := range c.CPU {
+			w("| %s | %.2f | %.2f | %.2f | %.2f | %s | %s at %.1f fps | %s | %s at %.1f fps | %d px wide at %.1f fps |\n", x.Cameras, x.DeskCores, x.GoCores, x.WebKitCores, x.PeerCores, ratio(x.DeskCores, x.PeerCores),
+				x.WindowDrawn, x.WindowFPS, f0(x.WindowStampMs), x.PeerSent, x.PeerSentFPS, x.ToChromiumWidth, x.ToChromiumFPS)
+		}
+		w("\nThe .mjpeg file's stamps were written when the file was: the age of those in the window's pictures (seconds, growing) shows the window draws the file, and is no latency.\n")
+	}
+	if len(c.ColdStart) > 0 {
+		w("\n### Cold start: launch → own camera on screen (ms; MJPEG camera on both; goal desktop below Chromium)\n\n")
+		w("| App | runs | median | min | max | median / Chromium's (window) |\n|---|---|---|---|---|---|\n")
+		ref := c.ColdStart["chromium"].Median
+		for _, a := range []struct{ key, name string }{{"desktop", "desktop app (production build)"}, {"desktop-dev", "desktop app (bin/parley-dev)"}, {"chromium", "Chromium, a window on the same display"}, {"chromium-headless", "Chromium --headless"}} {
+			x, ok := c.ColdStart[a.key]
+			if !ok {
+				continue
+			}
+			w("| %s | %d | %s | %s | %s | %s |\n", a.name, x.N, f0(x.Median), f0(x.Min), f0(x.Max), ratio(x.Median, ref))
+		}
+	}
+	if len(c.Load) > 0 {
+		w("\n### Under load: 720p calls quiet and with a busy loop pinned to CPU 0 (goal: Parley loses no more than Chromium)\n\n")
+		w("| Case | Direction | fps quiet → hogged | fps lost | p50 ms quiet → hogged | p95 ms quiet → hogged | p50 / p95 hogged ÷ quiet |\n|---|---|---|---|---|---|---|\n")
+		for _, x := range c.Load {
+			w("| (%s) | %s | %.1f → %.1f | %s | %s → %s | %s → %s | %s / %s |\n", x.Case, x.Direction, x.QuietFPS, x.HogFPS, lost(x.QuietFPS, x.HogFPS),
+				f0(x.Quiet.Median), f0(x.Hog.Median), f0(x.Quiet.P95), f0(x.Hog.P95), ratio(x.Hog.Median, x.Quiet.Median), ratio(x.Hog.P95, x.Quiet.P95))
+		}
+	}
+}
+
+// lost is the share of quiet lost under load, as a percentage.
+func lost(quiet, hogged float64) string {
+	if quiet <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f%%", 100*(quiet-hogged)/quiet)
 }

@@ -35,6 +35,8 @@ type Results struct {
 	Receive []ReceiveRow `json:"chromiumReceive"`
 	// Sound is speech under loss, mouth-to-ear delay and echo cancellers.
 	Sound *SoundResults `json:"sound,omitempty"`
+	// Webcam is what real webcams' frames cost (issue 18).
+	Webcam *WebcamResults `json:"webcam,omitempty"`
 
 	Skipped []Skip   `json:"skipped"`
 	Errors  []string `json:"errors"`
