@@ -244,7 +244,15 @@ func (p benchPlan) perFrame(ctx context.Context, e *env, res *Results, fail func
 	res.Webcam.PerFrame = framePairs(rows)
 	if len(res.Webcam.PerFrame) == 0 {
 		fail("webcam frame benchmark", fmt.Errorf("no parley/mediadevices pairs in %d rows", len(rows)))
+		return
 	}
+	step("go test -bench ChromiumMJPEG$ ./bench/internal/libyuvjpeg")
+	chromium, err := goBench(ctx, e, "./bench/internal/libyuvjpeg", "ChromiumMJPEG$", p.codecBenchtime)
+	if err != nil {
+		fail("Chromium's MJPEG decoding benchmark", err)
+		return
+	}
+	addChromium(res.Webcam.PerFrame, chromium)
 }
 
 // mjpegCall is case (d)'s long call at cp with MJPEG on both sides: the

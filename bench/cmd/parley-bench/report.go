@@ -189,9 +189,13 @@ func webcamMarkdown(w func(string, ...any), c *WebcamResults) {
 	w("\n## Webcam frames (issue 18)\n")
 	if len(c.PerFrame) > 0 {
 		w("\n### Per frame: a webcam's frame to I420 (ms; go test -bench WebcamFrame$ ./app/media; goal MJPEG 720p ≤ 3 ms)\n\n")
-		w("| Input | Parley (libjpeg-turbo, libyuv) | before (mediadevices) | before / Parley |\n|---|---|---|---|\n")
+		w("| Input | Parley (libjpeg-turbo, libyuv) | before (mediadevices) | before / Parley | Chromium's decoder (libyuv MJPGToI420) | Parley / Chromium |\n|---|---|---|---|---|---|\n")
 		for _, p := range c.PerFrame {
-			w("| %s | %s | %s | %s |\n", p.Name, f2(p.ParleyMs), f2(p.BeforeMs), ratio(p.BeforeMs, p.ParleyMs))
+			chromium, vs := "–", "–"
+			if p.ChromiumMs > 0 {
+				chromium, vs = f2(p.ChromiumMs), ratio(p.ParleyMs, p.ChromiumMs)
+			}
+			w("| %s | %s | %s | %s | %s | %s |\n", p.Name, f2(p.ParleyMs), f2(p.BeforeMs), ratio(p.BeforeMs, p.ParleyMs), chromium, vs)
 		}
 	}
 	if len(c.CPU) > 0 {

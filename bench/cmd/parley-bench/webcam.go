@@ -32,6 +32,9 @@ type FramePair struct {
 	Name     string  `json:"name"` // mjpeg-720p, yuyv-720p...
 	ParleyMs float64 `json:"parleyMs"`
 	BeforeMs float64 `json:"mediadevicesMs"`
+	// ChromiumMs is Chromium's decoding of the same MJPEG frames (libyuv's
+	// MJPGToI420, bench/internal/libyuvjpeg); 0 for the raw formats.
+	ChromiumMs float64 `json:"chromiumMs,omitempty"`
 }
 
 // CallCPU is one 720p call of case (d): CPU in cores of the desktop (Go +
@@ -94,6 +97,22 @@ func framePairs(rows []CodecRow) []FramePair {
 		}
 	}
 	return slices.DeleteFunc(out, func(p FramePair) bool { return p.ParleyMs == 0 || p.BeforeMs == 0 })
+}
+
+// addChromium fills the MJPEG pairs' ChromiumMs from
+// BenchmarkChromiumMJPEG's rows ("BenchmarkChromiumMJPEG/mjpeg-720p").
+func addChromium(pairs []FramePair, rows []CodecRow) {
+	for _, r := range rows {
+		name, ok := strings.CutPrefix(r.Name, "BenchmarkChromiumMJPEG/")
+		if !ok {
+			continue
+		}
+		for i := range pairs {
+			if pairs[i].Name == name {
+				pairs[i].ChromiumMs = r.MsPerFrame
+			}
+		}
+	}
 }
 
 // callCPU makes the webcam section's row of one case (d) call.
