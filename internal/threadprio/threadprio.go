@@ -8,8 +8,7 @@
 // priority is locked to its thread for the rest of its life: the thread
 // ends with the goroutine and the priority never passes to other work.
 // Call a Raise function only at the start of a goroutine that does
-// nothing else after its media loop. Measured under a CPU hog:
-// docs/benchmarks.md, "Thread priority for the media path".
+// nothing else after its media loop.
 package threadprio
 
 // Nice values, as Chromium's for the same kinds of thread.
