@@ -10,7 +10,6 @@ import (
 
 	"github.com/parleyhq/parley/app/call"
 	"github.com/parleyhq/parley/app/receive"
-	"github.com/parleyhq/parley/internal/threadprio"
 	"github.com/parleyhq/parley/signaling/protocol"
 )
 
@@ -113,14 +112,8 @@ type startBitrater interface {
 	StartBitrate() int
 }
 
-// receive runs the receive path of one remote track until the call ends,
-// on a thread of raised priority (it is the goroutine's only work).
+// receive runs the receive path of one remote track until the call ends.
 func (e *Engine) receive(ctx context.Context, s *liveCall, t *webrtc.TrackRemote) {
-	prio := threadprio.Video
-	if t.Kind() == webrtc.RTPCodecTypeAudio {
-		prio = threadprio.Audio
-	}
-	threadprio.Raise(prio)
 	switch t.Kind() {
 	case webrtc.RTPCodecTypeVideo:
 		pc := s.call.PeerConnection()

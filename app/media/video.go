@@ -12,7 +12,6 @@ import (
 	"github.com/parleyhq/parley/app/frames"
 	"github.com/parleyhq/parley/app/media/captured"
 	"github.com/parleyhq/parley/app/media/vp8"
-	"github.com/parleyhq/parley/internal/threadprio"
 	"github.com/pion/mediadevices/pkg/driver"
 	"github.com/pion/mediadevices/pkg/io/video"
 	"github.com/pion/mediadevices/pkg/prop"
@@ -179,9 +178,6 @@ func (v *Video) Close() error {
 func (v *Video) capture(ctx context.Context) {
 	defer close(v.done)
 	defer v.conv.close()
-	// Capture, conversion and encoding run here: on a busy machine they
-	// should not queue behind the page or other programs.
-	threadprio.Raise(threadprio.Video)
 	for {
 		if v.out.Len() == 0 {
 			select {

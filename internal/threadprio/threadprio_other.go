@@ -1,5 +1,0 @@
-//go:build !linux
-
-package threadprio
-
-func raise(int) bool { return false }
