@@ -7,7 +7,6 @@ import (
 	"errors"
 	"image"
 	"image/jpeg"
-	"math"
 	"testing"
 	"time"
 
@@ -15,19 +14,8 @@ import (
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/testmedia"
 	"github.com/parleyhq/parley/app/media/v4l2"
+	"github.com/parleyhq/parley/internal/psnr"
 )
-
-func psnr(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255*float64(len(a))/se)
-}
 
 func decoder(t testing.TB) *mjpeg.Decoder {
 	t.Helper()
@@ -71,7 +59,7 @@ func TestDecodesWebcamFrame(t *testing.T) {
 	if ref.SubsampleRatio != image.YCbCrSubsampleRatio422 {
 		t.Fatalf("the webcam sent %v, want 4:2:2", ref.SubsampleRatio)
 	}
-	if p := psnr(ref.Y, f.Y); p < 45 {
+	if p := psnr.Of(ref.Y, f.Y); p < 45 {
 		t.Fatalf("luma differs from Go's decoder: %.1f dB", p)
 	}
 	// Go's 4:2:2 chroma, rows averaged in pairs, is I420's.
@@ -81,7 +69,7 @@ func TestDecodesWebcamFrame(t *testing.T) {
 			u[r*640+c] = byte((int(ref.Cb[2*r*ref.CStride+c]) + int(ref.Cb[(2*r+1)*ref.CStride+c]) + 1) / 2)
 		}
 	}
-	if p := psnr(u, f.U); p < 40 {
+	if p := psnr.Of(u, f.U); p < 40 {
 		t.Fatalf("chroma differs from Go's decoder, averaged: %.1f dB", p)
 	}
 }
@@ -131,14 +119,14 @@ func TestDecodesOtherSubsamplings(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		if p := psnr(src.Y, f.Y); p < 30 {
+		if p := psnr.Of(src.Y, f.Y); p < 30 {
 			t.Fatalf("%s: luma %.1f dB", c.name, p)
 		}
 		want := src.Cb
 		if c.name == "grey" {
 			want = bytes.Repeat([]byte{128}, len(f.U))
 		}
-		if p := psnr(want, f.U); p < 30 {
+		if p := psnr.Of(want, f.U); p < 30 {
 			t.Fatalf("%s: chroma %.1f dB", c.name, p)
 		}
 	}

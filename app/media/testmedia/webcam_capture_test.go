@@ -14,6 +14,7 @@ import (
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/v4l2"
 	"github.com/parleyhq/parley/internal/cmem"
+	"github.com/parleyhq/parley/internal/psnr"
 	"github.com/pion/mediadevices/pkg/driver"
 )
 
@@ -70,10 +71,10 @@ func checkPicture(t *testing.T, r received, camera uint8, p pattern) {
 	w, h := r.f.Width, r.f.Height
 	want := cachedRenderer(camera, p, w, h).render(r.code.Seq % webcamLoop)
 	band := (stamp.Height(w) + 16) * w
-	if q := psnr(want.Y[band:], r.f.Y[band:]); q < 32 {
+	if q := psnr.Of(want.Y[band:], r.f.Y[band:]); q < 32 {
 		t.Fatalf("frame %d: luma %.1f dB from the source", r.code.Seq, q)
 	}
-	if q := psnr(want.Cr, r.f.V); q < 32 {
+	if q := psnr.Of(want.Cr, r.f.V); q < 32 {
 		t.Fatalf("frame %d: chroma %.1f dB from the source", r.code.Seq, q)
 	}
 }

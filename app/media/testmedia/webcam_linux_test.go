@@ -5,7 +5,6 @@ package testmedia
 import (
 	"bytes"
 	"fmt"
-	"math"
 	"testing"
 	"time"
 
@@ -13,20 +12,8 @@ import (
 	"github.com/parleyhq/parley/app/media/mjpeg"
 	"github.com/parleyhq/parley/app/media/stamp"
 	"github.com/parleyhq/parley/app/media/v4l2"
+	"github.com/parleyhq/parley/internal/psnr"
 )
-
-// psnr is the peak signal-to-noise ratio of b against a, in dB.
-func psnr(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255*float64(len(a))/se)
-}
 
 func stream(t *testing.T, d *uvcDevice, f webcam.PixelFormat, w, h int) {
 	t.Helper()
@@ -101,10 +88,10 @@ func TestWebcamSendsRealMJPEG(t *testing.T) {
 				}
 				want := ref.render(seq % webcamLoop)
 				band := stamp.Height(1280) + 8 // the stamp itself differs
-				if p := psnr(want.Y[band*1280:], f.Y[band*1280:]); p < 32 {
+				if p := psnr.Of(want.Y[band*1280:], f.Y[band*1280:]); p < 32 {
 					t.Fatalf("frame %d: luma PSNR %.1f dB below 32", seq, p)
 				}
-				if p := psnr(want.Cb, f.U); p < 32 {
+				if p := psnr.Of(want.Cb, f.U); p < 32 {
 					t.Fatalf("frame %d: Cb PSNR %.1f dB below 32", seq, p)
 				}
 			}
